@@ -1,0 +1,84 @@
+/**
+ * The shape every concept shares. A concept declares each action and query once, as zod
+ * schemas; its class implements them as methods taking one object. Everything else
+ * (TypeScript types, HTTP validation, OpenAPI, sync typing) derives from these schemas.
+ */
+import type { Db } from "mongodb";
+import type { z } from "zod";
+
+/** An expected failure: a value syncs can match on, never an exception. */
+export type ErrorOutput = { error: string };
+
+export interface ActionSchema<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly kind: "action";
+  readonly input: I;
+  readonly output: O;
+  readonly description?: string;
+  /** Only synchronizations (or a trusted service) may run it; user tokens get 403. */
+  readonly syncOnly?: boolean;
+}
+
+export interface QuerySchema<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly kind: "query";
+  readonly input: I;
+  /** The schema of one row; a query answers an array of rows. */
+  readonly output: O;
+  readonly description?: string;
+}
+
+export type OperationSchema = ActionSchema | QuerySchema;
+export type ConceptSchemas = Record<string, OperationSchema>;
+
+export function action<I extends z.ZodType, O extends z.ZodType>(definition: {
+  input: I;
+  output: O;
+  description?: string;
+  syncOnly?: boolean;
+}): ActionSchema<I, O> {
+  return { kind: "action", ...definition };
+}
+
+export function query<I extends z.ZodType, O extends z.ZodType>(definition: {
+  input: I;
+  output: O;
+  description?: string;
+}): QuerySchema<I, O> {
+  return { kind: "query", ...definition };
+}
+
+export type InputOf<S extends OperationSchema> = z.infer<S["input"]>;
+export type OutputOf<S extends OperationSchema> = z.infer<S["output"]>;
+
+/** The method an action schema asks for: one object in, one object or `{ error }` out. */
+export type ActionMethod<S extends ActionSchema> = (input: InputOf<S>) => Promise<OutputOf<S> | ErrorOutput>;
+/** The method a query schema asks for: one object in, an array of rows (or `{ error }`) out. */
+export type QueryMethod<S extends QuerySchema> = (input: InputOf<S>) => Promise<OutputOf<S>[] | ErrorOutput>;
+
+/** What a concept class must implement for its schemas, checked by `implements`. */
+export type ConceptImplementation<S extends ConceptSchemas> = {
+  [K in keyof S]: S[K] extends ActionSchema ? ActionMethod<S[K]> : S[K] extends QuerySchema ? QueryMethod<S[K]> : never;
+};
+
+/** Time comes from here, so tests can travel through days. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface ConceptOptions {
+  clock?: Clock;
+}
+
+/** A concept class as the engine and the HTTP edge discover it. */
+export interface ConceptClass<S extends ConceptSchemas = ConceptSchemas> {
+  new (db: Db, options?: ConceptOptions): ConceptImplementation<S>;
+  /** The name in routes, collection prefixes and action records, e.g. "FocusSession". */
+  readonly conceptName: string;
+  readonly schemas: S;
+  /** Whether `POST /api/<Name>/<op>` serves it (the HTTP request concept says false). */
+  readonly exposeOverHttp?: boolean;
+}
+
+export function isErrorOutput(value: unknown): value is ErrorOutput {
+  return typeof value === "object" && value !== null && typeof (value as { error?: unknown }).error === "string";
+}
