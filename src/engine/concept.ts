@@ -6,8 +6,14 @@
 import type { Db } from "mongodb";
 import type { z } from "zod";
 
+/**
+ * Why an expected failure happened, so an edge can answer it well (HTTP: 400, 404, 403, 409)
+ * without parsing the message. Absent means "invalid": bad input or a violated precondition.
+ */
+export type ErrorReason = "invalid" | "not_found" | "forbidden" | "conflict";
+
 /** An expected failure: a value syncs can match on, never an exception. */
-export type ErrorOutput = { error: string };
+export type ErrorOutput = { error: string; reason?: ErrorReason };
 
 export interface ActionSchema<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly kind: "action";
