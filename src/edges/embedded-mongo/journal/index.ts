@@ -1,0 +1,2 @@
+export { openJournal, Journal, type JournalOptions, type JournalStatus } from "./journal.ts";
+export type { RecoveryReport } from "./recovery.ts";
