@@ -1,9 +1,9 @@
 import { cp, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile, appendFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Decimal128, Double, Int32, Long, ObjectId } from "bson";
+import { Decimal128, deserialize, Double, Int32, Long, ObjectId, serialize } from "bson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openJournal, type Journal, type JournalOptions } from "../../src/edges/embedded-mongo/journal/index.ts";
+import { openJournal, type Journal, type JournalOptions, type RecordCodec } from "../../src/edges/embedded-mongo/journal/index.ts";
 import { logPath, snapshotPath, snapshotTempPath } from "../../src/edges/embedded-mongo/journal/files.ts";
 import type { JournalRecord } from "../../src/edges/embedded-mongo/storage/persistence.ts";
 import { ModelStore } from "./support/model-store.ts";
@@ -82,6 +82,20 @@ describe("the journal", () => {
     expect(stored?.m.toString()).toBe("0.10");
     expect(replayed.dump()).toEqual(store.dump());
     await again.close();
+  });
+
+  it("replays records through the codec it was given", async () => {
+    const dir = join(root, "data");
+    const { journal, store } = await open(dir);
+    await write(journal, store, [put("n", { i: new Int32(7) })]);
+    await journal.close();
+
+    const promoting: RecordCodec = {
+      encode: (record) => serialize(record),
+      decode: (bytes) => deserialize(bytes) as JournalRecord,
+    };
+    const { store: replayed } = await open(dir, { codec: promoting });
+    expect(replayed.documents(NS)).toEqual([{ _id: "n", i: 7 }]);
   });
 
   it("opens an empty directory, and a directory that does not exist yet", async () => {

@@ -1,2 +1,3 @@
 export { openJournal, Journal, type JournalOptions, type JournalStatus } from "./journal.ts";
 export type { RecoveryReport } from "./recovery.ts";
+export { wrappedNumbersCodec, type RecordCodec } from "./record-codec.ts";

@@ -5,13 +5,12 @@
  */
 import { openSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import type { DeserializeOptions } from "bson";
 import type { JournalRecord, Persistence, ReplayableStore } from "../storage/persistence.ts";
 import { AppendLog } from "./append-log.ts";
 import { lockDirectory, type DirectoryLock } from "./dir-lock.ts";
 import { logPath, removeFilesBefore, syncDirectory } from "./files.ts";
 import { encodeFrame } from "./frame.ts";
-import { encodeRecords, FAITHFUL_DESERIALIZE } from "./record-codec.ts";
+import { encodeRecords, wrappedNumbersCodec, type RecordCodec } from "./record-codec.ts";
 import { recover, type RecoveryReport } from "./recovery.ts";
 import { encodeSnapshot, writeSnapshot } from "./snapshot.ts";
 
@@ -24,8 +23,8 @@ export interface JournalOptions {
   compactAfterBytes?: number;
   /** ...and at least this many times the last snapshot (default 1: write amplification <= 2). */
   compactRatio?: number;
-  /** How records are decoded at replay (default: numeric BSON types kept as wrappers). */
-  deserializeOptions?: DeserializeOptions;
+  /** How one record becomes bytes and back (default: BSON, numbers kept as wrapper classes). */
+  codec?: RecordCodec;
 }
 
 export interface JournalStatus {
@@ -47,12 +46,13 @@ const MiB = 1024 * 1024;
 export async function openJournal(options: JournalOptions): Promise<Journal> {
   await mkdir(options.dir, { recursive: true });
   const lock = await lockDirectory(options.dir);
+  const codec = options.codec ?? wrappedNumbersCodec;
   try {
-    const recovery = await recover(options.dir, options.store, options.deserializeOptions ?? FAITHFUL_DESERIALIZE);
+    const recovery = await recover(options.dir, options.store, codec);
     const created = recovery.logBytes === 0;
     const fd = openSync(logPath(options.dir, recovery.generation), created ? "w" : "r+");
     if (created) await syncDirectory(options.dir);
-    return new Journal(options, lock, recovery, fd);
+    return new Journal({ ...options, codec }, lock, recovery, fd);
   } catch (error) {
     await lock.release();
     throw error;
@@ -62,6 +62,7 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 export class Journal implements Persistence {
   readonly #dir: string;
   readonly #store: ReplayableStore;
+  readonly #codec: RecordCodec;
   readonly #compactAfterBytes: number;
   readonly #compactRatio: number;
   readonly #lock: DirectoryLock;
@@ -74,9 +75,10 @@ export class Journal implements Persistence {
   #closed: Promise<void> | undefined;
 
   /** Use `openJournal`. */
-  constructor(options: JournalOptions, lock: DirectoryLock, recovery: RecoveryReport, fd: number) {
+  constructor(options: JournalOptions & { codec: RecordCodec }, lock: DirectoryLock, recovery: RecoveryReport, fd: number) {
     this.#dir = options.dir;
     this.#store = options.store;
+    this.#codec = options.codec;
     this.#compactAfterBytes = options.compactAfterBytes ?? 64 * MiB;
     this.#compactRatio = options.compactRatio ?? 1;
     this.#lock = lock;
@@ -102,7 +104,7 @@ export class Journal implements Persistence {
     if (this.#closed) return Promise.reject(new Error("journal is closed"));
     if (records.length === 0) return Promise.resolve();
     // Encoded now: the storage may change these documents in place once the call returns.
-    return this.#log.append(encodeFrame(encodeRecords(records)), options.durable);
+    return this.#log.append(encodeFrame(Buffer.concat(encodeRecords(records, this.#codec))), options.durable);
   }
 
   /** Compacts now (or joins the compaction under way). */
@@ -159,7 +161,7 @@ export class Journal implements Persistence {
       previousDurable.catch(() => {});
       this.#log = this.#openLog(fd, 0, previousDurable);
       this.#generation = next;
-      const frames = encodeSnapshot(this.#store.snapshotRecords());
+      const frames = encodeSnapshot(this.#store.snapshotRecords(), this.#codec);
       this.#snapshotBytes = await writeSnapshot(this.#dir, next, frames);
       await previousDurable;
       await removeFilesBefore(this.#dir, next);

@@ -5,11 +5,10 @@
  * longer needs, or an interrupted one left behind, are removed.
  */
 import { truncate } from "node:fs/promises";
-import type { DeserializeOptions } from "bson";
 import type { ReplayableStore } from "../storage/persistence.ts";
 import { listDirectory, logPath, removeFilesBefore, snapshotPath } from "./files.ts";
 import { readFrameFile } from "./frame-file.ts";
-import { decodeRecords } from "./record-codec.ts";
+import { decodeRecords, type RecordCodec } from "./record-codec.ts";
 
 export interface RecoveryReport {
   /** The generation whose log takes new writes. */
@@ -31,13 +30,13 @@ export interface RecoveryReport {
 export async function recover(
   dir: string,
   store: ReplayableStore,
-  deserializeOptions: DeserializeOptions,
+  codec: RecordCodec,
 ): Promise<RecoveryReport> {
   const listing = await listDirectory(dir);
   const base = listing.snapshots.at(-1);
   let recordsReplayed = 0;
   const replay = (payload: Buffer): void => {
-    for (const record of decodeRecords(payload, deserializeOptions)) {
+    for (const record of decodeRecords(payload, codec)) {
       store.applyRecord(record);
       recordsReplayed += 1;
     }

@@ -5,14 +5,14 @@
  * complete.
  */
 import { open, rename } from "node:fs/promises";
-import { serialize } from "bson";
 import type { JournalRecord } from "../storage/persistence.ts";
 import { encodeFrame } from "./frame.ts";
+import type { RecordCodec } from "./record-codec.ts";
 import { snapshotPath, snapshotTempPath, syncDirectory } from "./files.ts";
 
 const FRAME_PAYLOAD_BYTES = 1024 * 1024;
 
-export function encodeSnapshot(records: Iterable<JournalRecord>): Buffer[] {
+export function encodeSnapshot(records: Iterable<JournalRecord>, codec: RecordCodec): Buffer[] {
   const frames: Buffer[] = [];
   let chunk: Uint8Array[] = [];
   let chunkBytes = 0;
@@ -22,7 +22,7 @@ export function encodeSnapshot(records: Iterable<JournalRecord>): Buffer[] {
     chunkBytes = 0;
   };
   for (const record of records) {
-    const encoded = serialize(record);
+    const encoded = codec.encode(record);
     chunk.push(encoded);
     chunkBytes += encoded.length;
     if (chunkBytes >= FRAME_PAYLOAD_BYTES) closeFrame();
