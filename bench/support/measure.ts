@@ -52,7 +52,7 @@ export async function timeOnce(step: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - begin) / 1e6;
 }
 
-async function runPool(count: number, concurrency: number, run: (i: number) => Promise<void>): Promise<void> {
+async function runPool(count: number, concurrency: number, run: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) await run(next++);
