@@ -13,6 +13,7 @@ function withDefault<T extends z.ZodType>(schema: T, fallback: string) {
 }
 
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+const engineLogLevel = z.enum(["off", "trace", "verbose"]);
 
 const environment = z.object({
   PORT: withDefault(z.coerce.number().int().min(0).max(65535), "8000"),
@@ -27,6 +28,8 @@ const environment = z.object({
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT: withDefault(z.coerce.number().int().positive(), String(1024 * 1024)),
   LOG_LEVEL: withDefault(logLevel, "info"),
+  /** How much the sync engine logs: each action (trace) or each action with its values (verbose). */
+  ENGINE_LOG: withDefault(engineLogLevel, "off"),
   /** Where seed 002's REST dialect is served; its route literals say `{FLOW_BASE_PATH}`. */
   FLOW_BASE_PATH: withDefault(
     z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be a path such as /api/flow/v1/sessions"),
@@ -35,6 +38,7 @@ const environment = z.object({
 });
 
 export type LogLevel = z.infer<typeof logLevel>;
+export type EngineLogLevel = z.infer<typeof engineLogLevel>;
 
 export interface Config {
   port: number;
@@ -51,6 +55,7 @@ export interface Config {
   corsOrigins: string[];
   bodyLimitBytes: number;
   logLevel: LogLevel;
+  engineLog: EngineLogLevel;
   /** Values for the `{NAME}` placeholders REST route literals may use. */
   routePlaceholders: Record<string, string>;
 }
@@ -88,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter((origin) => origin !== ""),
     bodyLimitBytes: vars.BODY_LIMIT,
     logLevel: vars.LOG_LEVEL,
+    engineLog: vars.ENGINE_LOG,
     routePlaceholders: { FLOW_BASE_PATH: vars.FLOW_BASE_PATH },
   };
 }

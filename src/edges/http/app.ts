@@ -1,0 +1,83 @@
+/**
+ * The HTTP application: public routes (health, OpenAPI, docs), then authentication, then
+ * the concept routes, the provenance route and the REST dialect routes declared by syncs.
+ * A factory with no global state, usable with `app.request()` in tests.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import type { Db } from "mongodb";
+import type { Logger } from "pino";
+import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
+import type { ConceptClass } from "../../engine/concept.ts";
+import type { Config } from "../config.ts";
+import { authenticate } from "./auth.ts";
+import { registerConceptRoutes, servedOperations } from "./concept-routes.ts";
+import { registerDocs } from "./docs.ts";
+import type { HttpEngine } from "./engine-port.ts";
+import { HttpError } from "./errors.ts";
+import { registerHealth } from "./health.ts";
+import { createLogger, requestLog } from "./logging.ts";
+import { openApiDocument } from "./openapi.ts";
+import type { HttpEnv } from "./principal.ts";
+import { registerProvenance } from "./provenance-route.ts";
+import { registerRestBridge } from "./rest-bridge.ts";
+import { restRoutes } from "./rest-routes.ts";
+
+export type AppConfig = Pick<Config, "apiKey" | "jwtSecret" | "corsOrigins" | "bodyLimitBytes" | "routePlaceholders">;
+
+export interface AppOptions {
+  engine: HttpEngine;
+  /** The registered concept classes; those with `exposeOverHttp !== false` get routes. */
+  concepts: readonly ConceptClass[];
+  config: AppConfig;
+  /** Pinged by `/health`. */
+  db: Db;
+  logger?: Logger;
+}
+
+export function createApp({ engine, concepts, config, db, logger = createLogger("info") }: AppOptions): Hono<HttpEnv> {
+  const operations = servedOperations(concepts);
+  const routes = restRoutes(engine.patternLiterals(Requesting.request, "route"), config.routePlaceholders);
+  const openApi = openApiDocument({ operations, restRoutes: routes });
+
+  const app = new Hono<HttpEnv>();
+  app.use("*", requestLog(logger));
+  app.use(
+    "*",
+    cors({
+      // Credentials travel in headers, never cookies, so allowing an origin grants it nothing by itself.
+      origin: config.corsOrigins.includes("*") ? "*" : [...config.corsOrigins],
+      allowHeaders: ["Content-Type", "Authorization", "x-api-key", "x-user-id"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: (c) => c.json({ error: `body larger than ${config.bodyLimitBytes} bytes` }, 413),
+    }),
+  );
+
+  registerHealth(app, { db, logger });
+  app.get("/openapi.json", (c) => c.json(openApi, 200));
+  registerDocs(app);
+
+  // Everything registered below needs credentials whenever API_KEY or JWT_SECRET is set.
+  app.use("*", authenticate(config));
+  registerProvenance(app, { engine });
+  registerConceptRoutes(app, { engine, concepts, logger });
+  registerRestBridge(app, { engine, routes, logger });
+
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    if (error instanceof HttpError) {
+      return c.json({ error: error.message }, error.status, error.status === 401 ? { "WWW-Authenticate": "Bearer" } : {});
+    }
+    logger.error({ err: error, method: c.req.method, path: c.req.path }, "unexpected error");
+    return c.json({ error: "internal error" }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,65 @@
+/**
+ * Authentication as CONTRACTS.md fixes it: `x-api-key: <API_KEY>` (or the key as a bearer
+ * token) makes the caller a trusted service; `Authorization: Bearer <HS256 JWT>` signed with
+ * JWT_SECRET makes it the user named by `sub`. With neither secret configured the server is
+ * open (development, loopback only) and every caller is a service.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import { verify } from "hono/jwt";
+import type { Config } from "../config.ts";
+import { HttpError } from "./errors.ts";
+import type { HttpEnv, Principal } from "./principal.ts";
+
+export type AuthConfig = Pick<Config, "apiKey" | "jwtSecret">;
+
+/** Sets the request's principal, or answers 401 when credentials are required and missing or wrong. */
+export function authenticate(config: AuthConfig): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    c.set("principal", await identify(config, c.req.header("x-api-key"), c.req.header("authorization")));
+    await next();
+  };
+}
+
+async function identify(config: AuthConfig, apiKeyHeader: string | undefined, authorization: string | undefined): Promise<Principal> {
+  const { apiKey, jwtSecret } = config;
+  if (apiKey === undefined && jwtSecret === undefined) return { kind: "service" };
+
+  if (apiKeyHeader !== undefined) {
+    if (apiKey !== undefined && sameSecret(apiKeyHeader, apiKey)) return { kind: "service" };
+    throw unauthorized("invalid API key");
+  }
+  const token = bearerToken(authorization);
+  if (token === undefined) throw unauthorized("missing credentials: send x-api-key or Authorization: Bearer <token>");
+  if (apiKey !== undefined && sameSecret(token, apiKey)) return { kind: "service" };
+  if (jwtSecret === undefined) throw unauthorized("invalid bearer token");
+  return { kind: "user", user: await verifiedSubject(token, jwtSecret) };
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  return match?.[1];
+}
+
+/** The `sub` of a token signed with HS256 by `secret`, not expired; 401 otherwise. */
+async function verifiedSubject(token: string, secret: string): Promise<string> {
+  let payload: Record<string, unknown>;
+  try {
+    payload = await verify(token, secret, "HS256");
+  } catch {
+    throw unauthorized("invalid or expired bearer token");
+  }
+  const { sub } = payload;
+  if (typeof sub !== "string" || sub === "" || sub.length > 200) throw unauthorized("bearer token has no subject (sub)");
+  return sub;
+}
+
+/** Compares in constant time, whatever the lengths, so a key cannot be guessed byte by byte. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function unauthorized(message: string): HttpError {
+  return new HttpError(401, message);
+}

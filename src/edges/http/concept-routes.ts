@@ -1,0 +1,69 @@
+/**
+ * `POST /api/<Concept>/<action>` and `POST /api/<Concept>/<_query>`, for every concept that
+ * is served over HTTP, built from each concept's schemas: nothing here names a concept.
+ * Actions run through the engine, so the syncs they trigger fire; queries answer arrays.
+ */
+import type { Hono } from "hono";
+import type { Logger } from "pino";
+import { isErrorOutput, type ConceptClass, type OperationSchema } from "../../engine/concept.ts";
+import { HttpError, statusForReason } from "./errors.ts";
+import type { HttpEngine } from "./engine-port.ts";
+import { refuseOtherUsers, withTokenUser } from "./identity.ts";
+import { readJsonBody } from "./input.ts";
+import { principalOf, type HttpEnv } from "./principal.ts";
+import { inputFields, checkInput } from "./validation.ts";
+
+export interface ConceptOperation {
+  readonly concept: string;
+  readonly name: string;
+  readonly schema: OperationSchema;
+  readonly path: string;
+}
+
+/** Every operation of every concept that `exposeOverHttp` does not exclude. */
+export function servedOperations(concepts: readonly ConceptClass[]): ConceptOperation[] {
+  return concepts
+    .filter((concept) => concept.exposeOverHttp !== false)
+    .flatMap((concept) =>
+      Object.entries(concept.schemas).map(([name, schema]) => ({
+        concept: concept.conceptName,
+        name,
+        schema,
+        path: `/api/${concept.conceptName}/${name}`,
+      })),
+    );
+}
+
+export function registerConceptRoutes(
+  app: Hono<HttpEnv>,
+  { engine, concepts, logger }: { engine: HttpEngine; concepts: readonly ConceptClass[]; logger: Logger },
+): void {
+  for (const operation of servedOperations(concepts)) {
+    const ref = { concept: operation.concept, name: operation.name };
+    const fields = inputFields(operation.schema.input);
+    const label = `${operation.concept}.${operation.name}`;
+
+    app.post(operation.path, async (c) => {
+      const principal = principalOf(c);
+      const body = await readJsonBody(c);
+      if (operation.schema.kind === "action" && operation.schema.syncOnly === true && principal.kind === "user") {
+        throw new HttpError(403, `${label} is run only by synchronizations and trusted services`);
+      }
+      refuseOtherUsers(principal, body);
+      const input = withTokenUser(principal, body, fields);
+      // Checked here, before the engine sees it, so a client's mistake never starts a flow.
+      // The engine parses the same raw input itself: parsing twice would re-apply transforms.
+      checkInput(operation.schema.input, input);
+
+      if (operation.schema.kind === "query") {
+        const rows = await engine.query(ref, input);
+        if (isErrorOutput(rows)) return c.json({ error: rows.error }, statusForReason(rows.reason));
+        return c.json(rows, 200);
+      }
+      const { output, failures, flow } = await engine.invoke(ref, input);
+      for (const failure of failures) logger.error({ flow, failure }, `a sync triggered by ${label} failed`);
+      if (isErrorOutput(output)) return c.json({ error: output.error }, statusForReason(output.reason));
+      return c.json(output as object, 200);
+    });
+  }
+}

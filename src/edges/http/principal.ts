@@ -1,0 +1,16 @@
+/**
+ * Who is calling: a trusted service (the API key, or anyone in open development mode),
+ * which names users itself, or a user proven by a bearer token.
+ */
+import type { Context } from "hono";
+
+export type Principal = { kind: "service" } | { kind: "user"; user: string };
+
+/** The variables the HTTP edge keeps on each request's context. */
+export interface HttpEnv {
+  Variables: { principal: Principal };
+}
+
+export function principalOf(c: Context<HttpEnv>): Principal {
+  return c.get("principal");
+}

@@ -1,0 +1,82 @@
+/**
+ * The generic REST bridge: each route some sync listens to (a `route` literal in a when
+ * pattern on `Requesting.request`) is served here by the same handler, which turns the HTTP
+ * request into `Requesting.request`, lets the engine run every sync it triggers, and answers
+ * whatever `Requesting.respond` those syncs produced. Dialects have no handler code of their own.
+ */
+import type { Context, Hono } from "hono";
+import type { StatusCode } from "hono/utils/http-status";
+import type { Logger } from "pino";
+import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
+import { isErrorOutput } from "../../engine/concept.ts";
+import { id } from "../../engine/schemas.ts";
+import type { HttpEngine } from "./engine-port.ts";
+import { HttpError } from "./errors.ts";
+import { refuseOtherUsers } from "./identity.ts";
+import { readJsonBody, readQuery } from "./input.ts";
+import { principalOf, type HttpEnv, type Principal } from "./principal.ts";
+import type { RestRoute } from "./rest-routes.ts";
+
+const noBodyStatuses = new Set<number>([204, 205, 304]);
+
+export function registerRestBridge(
+  app: Hono<HttpEnv>,
+  { engine, routes, logger }: { engine: HttpEngine; routes: readonly RestRoute[]; logger: Logger },
+): void {
+  for (const route of routes) {
+    app.on(route.method, route.path, (c) => bridge(c, route, engine, logger));
+  }
+}
+
+async function bridge(c: Context<HttpEnv>, route: RestRoute, engine: HttpEngine, logger: Logger): Promise<Response> {
+  const principal = principalOf(c);
+  const body = await readJsonBody(c);
+  const query = readQuery(c);
+  refuseOtherUsers(principal, body, query);
+  const input = {
+    method: route.method,
+    route: route.literal,
+    path: c.req.path,
+    params: c.req.param() as Record<string, string>,
+    query,
+    body,
+    user: authenticatedUser(principal, c.req.header("x-user-id")),
+    principal: principal.kind,
+  };
+
+  const { output, flow, failures } = await engine.invoke(Requesting.request, input);
+  for (const failure of failures) logger.error({ flow, route: route.literal, failure }, "a sync triggered by a request failed");
+  if (isErrorOutput(output)) throw new Error(`Requesting.request refused ${route.literal}: ${output.error}`);
+
+  const response = await takeResponse(engine, (output as { request: string }).request);
+  if (response === undefined) {
+    logger.error({ flow, route: route.literal }, "sync bug: no sync responded to this request");
+    return c.json({ error: "no response" }, 500);
+  }
+  const status = response.status as StatusCode;
+  if (response.body === undefined || noBodyStatuses.has(status)) return c.body(null, status);
+  return c.json(response.body as object, status as Exclude<StatusCode, 204 | 205 | 304 | 101>);
+}
+
+/** The response the syncs gave the request, if any; the request is forgotten either way. */
+async function takeResponse(engine: HttpEngine, request: string): Promise<{ status: number; body: unknown } | undefined> {
+  const rows = await engine.query(Requesting._awaitResponse, { request });
+  if (isErrorOutput(rows)) throw new Error(`Requesting._awaitResponse refused: ${rows.error}`);
+  return rows[0] as { status: number; body: unknown } | undefined;
+}
+
+/**
+ * Whom the request acts for: a token's subject; with the service key (or in open mode) the
+ * `x-user-id` header, for the dialects whose seed takes the user from authentication.
+ */
+function authenticatedUser(principal: Principal, header: string | undefined): string | null {
+  if (principal.kind === "user") {
+    if (header !== undefined && header !== principal.user) {
+      throw new HttpError(403, `x-user-id: a token for ${principal.user} cannot act for another user`);
+    }
+    return principal.user;
+  }
+  if (header === undefined) return null;
+  if (!id.safeParse(header).success) throw new HttpError(400, "x-user-id: must be 1 to 200 characters");
+  return header;
+}

@@ -1,0 +1,66 @@
+/**
+ * Validating an operation's input with its own zod schema, and saying what is wrong in
+ * words a client can act on: `"durationMs: must be > 0"`, `"phase: is required"`.
+ */
+import { z } from "zod";
+import { HttpError } from "./errors.ts";
+
+type Issue = z.core.$ZodRawIssue;
+
+/** A 400 naming every field of `value` that `schema` refuses. */
+export function checkInput(schema: z.ZodType, value: unknown): void {
+  const parsed = schema.safeParse(value, { error: humanMessage });
+  if (!parsed.success) throw new HttpError(400, describeIssues(parsed.error));
+}
+
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.length === 0 ? "body" : issue.path.join(".")}: ${issue.message}`).join("; ");
+}
+
+/** The top-level field names an input schema accepts (none when it is not an object). */
+export function inputFields(schema: z.ZodType): ReadonlySet<string> {
+  let current: z.ZodType = schema;
+  while (current instanceof z.ZodPipe) current = current.in as z.ZodType;
+  return new Set(current instanceof z.ZodObject ? Object.keys(current.shape) : []);
+}
+
+/** A message for the common issues; others keep zod's own wording. */
+function humanMessage(issue: Issue): string | undefined {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined ? "is required" : `must be ${article(issue.expected)}`;
+    case "too_small":
+      return bound(issue.origin, issue.inclusive ? ">=" : ">", "at least", issue.minimum);
+    case "too_big":
+      return bound(issue.origin, issue.inclusive ? "<=" : "<", "at most", issue.maximum);
+    case "invalid_value":
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+    case "invalid_format":
+      return `must be a valid ${issue.format}`;
+    default:
+      return undefined;
+  }
+}
+
+function bound(origin: string, comparison: string, words: string, limit: number | bigint): string | undefined {
+  switch (origin) {
+    case "number":
+    case "int":
+    case "bigint":
+    case "date":
+      return `must be ${comparison} ${limit}`;
+    case "string":
+      return `must be ${words} ${limit} characters long`;
+    case "array":
+    case "set":
+      return `must have ${words} ${limit} items`;
+    default:
+      return undefined;
+  }
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}

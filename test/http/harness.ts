@@ -1,0 +1,64 @@
+/** Building an HTTP app for tests, with credentials to call it. */
+import type { Hono } from "hono";
+import { sign } from "hono/jwt";
+import type { Db } from "mongodb";
+import { pino } from "pino";
+import { RequestingConcept } from "../../src/concepts/Requesting/RequestingConcept.ts";
+import { createApp, type AppConfig } from "../../src/edges/http/app.ts";
+import type { HttpEnv } from "../../src/edges/http/principal.ts";
+import { SyncEngine, type ConceptClass, type Sync } from "../../src/engine/index.ts";
+import { NotebookConcept, notebookSyncs } from "./notebook.ts";
+
+export const apiKey = "test-api-key-0123456789";
+export const jwtSecret = "test-jwt-secret-0123456789";
+
+export const securedConfig: AppConfig = {
+  apiKey,
+  jwtSecret,
+  corsOrigins: ["*"],
+  bodyLimitBytes: 4096,
+  routePlaceholders: { FLOW_BASE_PATH: "/api/flow/v1/sessions" },
+};
+
+export const silentLogger = pino({ level: "silent" });
+
+export interface NotebookApp {
+  app: Hono<HttpEnv>;
+  notebook: NotebookConcept;
+  engine: SyncEngine;
+}
+
+/** The app over the test Notebook concept and its syncs, on an engine without a durable log. */
+export function notebookApp(db: Db, config: Partial<AppConfig> = {}, syncs: Record<string, Sync> = notebookSyncs): NotebookApp {
+  const engine = new SyncEngine();
+  const notebook = new NotebookConcept();
+  const requesting = new RequestingConcept(db);
+  engine.register([notebook, requesting]);
+  engine.registerSyncs(syncs);
+  const concepts: ConceptClass[] = [NotebookConcept, RequestingConcept];
+  const app = createApp({ engine, concepts, config: { ...securedConfig, ...config }, db, logger: silentLogger });
+  return { app, notebook, engine };
+}
+
+/** An HS256 token for `sub`, valid for an hour unless told otherwise. */
+export async function userToken(sub: string, { secret = jwtSecret, expiresInSeconds = 3600 } = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return sign({ sub, iat: now, exp: now + expiresInSeconds }, secret, "HS256");
+}
+
+export async function asUser(sub: string): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await userToken(sub)}` };
+}
+
+export const asService: Record<string, string> = { "x-api-key": apiKey };
+
+/** A JSON POST; `body` is sent as is when it is already a string. */
+export function post(app: Hono<HttpEnv>, path: string, body: unknown, headers: Record<string, string> = asService): Promise<Response> {
+  return Promise.resolve(
+    app.request(path, {
+      method: "POST",
+      body: typeof body === "string" ? body : JSON.stringify(body),
+      headers: { "content-type": "application/json", ...headers },
+    }),
+  );
+}
