@@ -1,0 +1,55 @@
+/** Concept instances bound by concept and operation name, as references and records name them. */
+import type { ConceptClass, OperationSchema } from "./concept.ts";
+
+/** What an action method receives besides its input (concepts may ignore it). */
+export interface ActionContext {
+  readonly flow: string;
+  /** For actions run by a sync: stable across retries, for effects that must happen once. */
+  readonly idempotencyKey?: string;
+}
+
+export interface Binding {
+  readonly concept: string;
+  readonly name: string;
+  readonly schema: OperationSchema;
+  readonly call: (input: unknown, context: ActionContext) => Promise<unknown>;
+}
+
+export class Bindings {
+  private readonly concepts = new Map<string, Map<string, Binding>>();
+
+  register(conceptClass: ConceptClass, instance: object): void {
+    const name = conceptClass.conceptName;
+    if (this.concepts.has(name)) throw new Error(`concept ${name} is already registered`);
+    const operations = new Map<string, Binding>();
+    for (const [operation, schema] of Object.entries(conceptClass.schemas)) {
+      const method = (instance as Record<string, unknown>)[operation];
+      if (typeof method !== "function") throw new TypeError(`${name}.${operation} is declared in schemas but not implemented`);
+      operations.set(operation, { concept: name, name: operation, schema, call: method.bind(instance) });
+    }
+    this.concepts.set(name, operations);
+  }
+
+  find(concept: string, operation: string): Binding | undefined {
+    return this.concepts.get(concept)?.get(operation);
+  }
+
+  get(concept: string, operation: string): Binding {
+    const binding = this.find(concept, operation);
+    if (binding === undefined) throw new Error(`no registered concept operation ${concept}.${operation}`);
+    return binding;
+  }
+
+  conceptNames(): string[] {
+    return [...this.concepts.keys()];
+  }
+}
+
+/** The concept class an instance was made from, when it declares itself as one. */
+export function conceptClassOf(instance: object): ConceptClass {
+  const candidate = instance.constructor as Partial<ConceptClass>;
+  if (typeof candidate.conceptName !== "string" || typeof candidate.schemas !== "object") {
+    throw new TypeError("register(): each instance must be made by a concept class with static conceptName and schemas");
+  }
+  return candidate as ConceptClass;
+}

@@ -1,0 +1,84 @@
+/**
+ * Finds concepts and syncs by convention, so no list is kept by hand:
+ * `<dir>/<Name>/<Name>Concept.ts` exporting a concept class, and `*.sync.ts` files anywhere
+ * below the syncs folder exporting syncs.
+ */
+import { readdir, stat } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ConceptClass } from "./concept.ts";
+import type { Sync } from "./sync.ts";
+import { variablesProxy } from "./vars.ts";
+
+export async function discoverConcepts(dir = "src/concepts"): Promise<ConceptClass[]> {
+  const root = resolve(dir);
+  const found: ConceptClass[] = [];
+  for (const entry of (await readdir(root, { withFileTypes: true })).sort(byName)) {
+    if (!entry.isDirectory()) continue;
+    const file = join(root, entry.name, `${entry.name}Concept.ts`);
+    if (!(await isFile(file))) continue;
+    const exported = Object.values(await import(pathToFileURL(file).href)).filter(isConceptClass);
+    if (exported.length === 0) throw new Error(`${relative(process.cwd(), file)} exports no concept class (static conceptName and schemas)`);
+    for (const conceptClass of exported) if (!found.includes(conceptClass)) found.push(conceptClass);
+  }
+  return found;
+}
+
+/** Every exported sync of every `*.sync.ts` below `dir`, by export name (names must be unique). */
+export async function discoverSyncs(dir = "src/syncs"): Promise<Record<string, Sync>> {
+  const root = resolve(dir);
+  const syncs: Record<string, Sync> = {};
+  const origins = new Map<string, string>();
+  for (const file of await syncFiles(root)) {
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(module)) {
+      if (!isSync(value)) continue;
+      const origin = relative(root, file);
+      const earlier = origins.get(name);
+      if (earlier !== undefined) throw new Error(`sync ${name} is exported by both ${earlier} and ${origin}; sync names must be unique`);
+      origins.set(name, origin);
+      syncs[name] = value;
+    }
+  }
+  return syncs;
+}
+
+async function syncFiles(dir: string): Promise<string[]> {
+  if (!(await isDirectory(dir))) return [];
+  const files: string[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort(byName)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await syncFiles(path)));
+    else if (entry.name.endsWith(".sync.ts")) files.push(path);
+  }
+  return files;
+}
+
+function isConceptClass(value: unknown): value is ConceptClass {
+  if (typeof value !== "function") return false;
+  const candidate = value as Partial<ConceptClass>;
+  return typeof candidate.conceptName === "string" && typeof candidate.schemas === "object" && candidate.schemas !== null;
+}
+
+/** A sync is a function that, given variables, declares `{ when, then }` (sync files may export helpers too). */
+function isSync(value: unknown): value is Sync {
+  if (typeof value !== "function" || value.length > 1) return false;
+  try {
+    const declaration = (value as (vars: unknown) => unknown)(variablesProxy().vars) as { when?: { patterns?: unknown }; then?: { patterns?: unknown } } | undefined;
+    return Array.isArray(declaration?.when?.patterns) && Array.isArray(declaration?.then?.patterns);
+  } catch {
+    return false;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

@@ -1,0 +1,42 @@
+/**
+ * The synchronization engine: generic, it knows no focus sessions.
+ *
+ * Public API (see README.md in this folder for a guide to writing syncs):
+ *
+ * - Concepts (`concept.ts`): `action({ input, output })` / `query({ input, output })` zod
+ *   schemas, `ConceptClass` (static `conceptName`, `schemas`), `ConceptImplementation`.
+ * - References (`refs.ts`): `export const Counter = conceptRef(CounterConcept)`; syncs write
+ *   `Counter.increment`, `Counter._get`.
+ * - Syncs: `export const Name: Sync = ({ a, b }) => ({ when, where?, then })`, or
+ *   `Sync<{ a: string; b: number }>` for typed variables (`Var<string>`, `Var<number>`).
+ *   `when: actions([Ref.action, inputPattern, outputPattern?], ...)` (all in one flow; an
+ *   output pattern naming `error` matches error outputs, any other matches successes only);
+ *   `then: actions([Ref.action, input], ...)`; `where: async (frames) => frames` with
+ *   `frames.query(Ref._q, input, output)`, `queryOrDefault`, `notExists`, `queryAll`,
+ *   `bind(variable, fn)`, `filter(fn)`, `collectAs([...vars], as)`, and `valueOf(frame, var)`.
+ * - `SyncEngine`: `new SyncEngine({ db?, durable?, logLevel?, logger?, retentionSeconds?, leaseSeconds? })`,
+ *   `registerConcept(Class, instance)` / `register(instances)`, `registerSyncs(record)`,
+ *   `start()` (indexes, resumes pending durable work), `invoke(ref, input, { flow? })` →
+ *   `{ output, flow, record, failures }`, `query(ref, input)` → rows or `{ error }`,
+ *   `patternLiterals(ref, field)`, `provenance(recordOrFlowId)`, `stop()` (flushes the log).
+ * - Discovery: `discoverConcepts(dir = "src/concepts")`, `discoverSyncs(dir = "src/syncs")`.
+ *
+ * Action methods receive a second argument, `{ flow, idempotencyKey? }` (`ActionContext`):
+ * the key is stable across a crash and a resume, for effects that must happen exactly once.
+ */
+export * from "./concept.ts";
+export * from "./refs.ts";
+export { actions } from "./patterns.ts";
+export type { ActionList, ActionPattern, Field, OutputPattern, Pattern } from "./patterns.ts";
+export { Frames, MissingBindingError, valueOf } from "./frames.ts";
+export type { Frame, RowPattern } from "./frames.ts";
+export { variable } from "./vars.ts";
+export type { TypedVars, UntypedVars, Var, Vars } from "./vars.ts";
+export type { Sync, SyncDeclaration } from "./sync.ts";
+export { SyncEngine } from "./engine.ts";
+export type { EngineOptions, InvokeResult, OperationName } from "./engine.ts";
+export type { ActionContext } from "./bindings.ts";
+export type { ActionRecord, Cause, SyncFailure } from "./records.ts";
+export type { FlowProvenance, Provenance, ProvenanceNode, RecordProvenance } from "./provenance.ts";
+export type { LogLevel } from "./logging.ts";
+export { discoverConcepts, discoverSyncs } from "./discover.ts";

@@ -1,0 +1,92 @@
+/**
+ * Finds the syncs a new record completes. Syncs are indexed by the operations their
+ * when-patterns name; a new record is tried only against patterns on its own operation, and
+ * the other patterns of a sync only against records of the same flow on their operations.
+ */
+import { isErrorOutput } from "./concept.ts";
+import { bindPattern } from "./frames.ts";
+import type { Frame } from "./frames.ts";
+import type { FlowState } from "./flow.ts";
+import type { ActionRecord } from "./records.ts";
+import { operationKey } from "./sync.ts";
+import type { CompiledPattern, CompiledSync } from "./sync.ts";
+
+export interface Match {
+  readonly sync: CompiledSync;
+  readonly frame: Frame;
+  /** The matched records, in when-pattern order. */
+  readonly records: readonly ActionRecord[];
+}
+
+interface Watcher {
+  readonly sync: CompiledSync;
+  readonly position: number;
+}
+
+const emptyFrame: Frame = Object.freeze({});
+
+export class Matcher {
+  private readonly watchers = new Map<string, Watcher[]>();
+  readonly syncs: CompiledSync[] = [];
+
+  add(sync: CompiledSync): void {
+    this.syncs.push(sync);
+    sync.when.forEach((pattern, position) => {
+      const list = this.watchers.get(pattern.key);
+      if (list === undefined) this.watchers.set(pattern.key, [{ sync, position }]);
+      else list.push({ sync, position });
+    });
+  }
+
+  /** Whether any when-pattern names this operation (only those records are indexed in a flow). */
+  watches(operation: string): boolean {
+    return this.watchers.has(operation);
+  }
+
+  /** Every match that uses `record` (already added to `flow`) together with earlier records of the flow. */
+  matches(flow: FlowState, record: ActionRecord): Match[] {
+    const watchers = this.watchers.get(operationKey(record.concept, record.action));
+    if (watchers === undefined) return [];
+    const found: Match[] = [];
+    for (const { sync, position } of watchers) {
+      const frame = matchRecord(sync.when[position] as CompiledPattern, record, emptyFrame);
+      if (frame === undefined) continue;
+      if (sync.when.length === 1) {
+        found.push({ sync, frame, records: [record] });
+        continue;
+      }
+      const chosen: (ActionRecord | undefined)[] = sync.when.map((_, index) => (index === position ? record : undefined));
+      join(flow, sync, 0, frame, chosen, found);
+    }
+    return found;
+  }
+}
+
+/** Fills the remaining when-patterns, in order, with distinct records of the flow. */
+function join(flow: FlowState, sync: CompiledSync, index: number, frame: Frame, chosen: (ActionRecord | undefined)[], found: Match[]): void {
+  if (index === sync.when.length) {
+    found.push({ sync, frame, records: [...chosen] as ActionRecord[] });
+    return;
+  }
+  if (chosen[index] !== undefined) {
+    join(flow, sync, index + 1, frame, chosen, found);
+    return;
+  }
+  const pattern = sync.when[index] as CompiledPattern;
+  for (const candidate of flow.recordsOf(pattern.key)) {
+    if (chosen.includes(candidate)) continue;
+    const extended = matchRecord(pattern, candidate, frame);
+    if (extended === undefined) continue;
+    chosen[index] = candidate;
+    join(flow, sync, index + 1, extended, chosen, found);
+    chosen[index] = undefined;
+  }
+}
+
+function matchRecord(pattern: CompiledPattern, record: ActionRecord, frame: Frame): Frame | undefined {
+  if (record.thrown !== undefined) return undefined;
+  if (isErrorOutput(record.output) !== pattern.matchesError) return undefined;
+  const withInput = bindPattern(frame, pattern.input, record.input);
+  if (withInput === undefined) return undefined;
+  return bindPattern(withInput, pattern.output, record.output as Record<string, unknown>);
+}
