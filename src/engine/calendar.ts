@@ -1,0 +1,33 @@
+/**
+ * Calendar days in a person's time zone: the unit streaks and daily progress count in.
+ * A day is written "YYYY-MM-DD" so that it sorts, compares and indexes as a plain string.
+ */
+import dayjs from "dayjs";
+import timezone from "dayjs/plugin/timezone.js";
+import utc from "dayjs/plugin/utc.js";
+import { z } from "zod";
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** A calendar day such as "2026-02-18". */
+export const calendarDay = z.iso.date();
+export type CalendarDay = string;
+
+/** The time zone assumed when a person has not told us theirs. */
+export const defaultTimeZone = "UTC";
+
+/** The calendar day that `at` falls on for someone living in `timeZone` (an IANA name). */
+export function dayIn(at: Date, timeZone: string = defaultTimeZone): CalendarDay {
+  return dayjs(at).tz(timeZone).format("YYYY-MM-DD");
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later), ignoring time zones. */
+export function daysBetween(from: CalendarDay, to: CalendarDay): number {
+  return dayjs.utc(to).diff(dayjs.utc(from), "day");
+}
+
+/** The day `count` days after `day` (before it when negative). */
+export function addDays(day: CalendarDay, count: number): CalendarDay {
+  return dayjs.utc(day).add(count, "day").format("YYYY-MM-DD");
+}

@@ -1,0 +1,25 @@
+/**
+ * Recognising the database errors concepts expect: a unique index refusing a second
+ * document is how a concept learns, atomically, that something already exists.
+ */
+import type { ErrorOutput } from "./concept.ts";
+
+const duplicateKeyCode = 11000;
+
+/** True for a unique index violation, whether reported alone or inside a bulk write. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === duplicateKeyCode;
+}
+
+/**
+ * Runs `write`; a duplicate key becomes `{ error, reason: "conflict" }`, any other failure
+ * stays an exception (an outage or a bug, not the client's mistake).
+ */
+export async function conflictOnDuplicate<T>(write: () => Promise<T>, message: string): Promise<T | ErrorOutput> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return { error: message, reason: "conflict" };
+    throw error;
+  }
+}
