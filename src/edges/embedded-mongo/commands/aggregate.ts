@@ -1,0 +1,79 @@
+/** aggregate (mingo runs the pipeline; a leading $match uses our indexes), count and distinct. */
+import type { Document } from "bson";
+import { Aggregator } from "mingo";
+import { MongoServerFailure } from "../errors.ts";
+import type { Filter } from "../query/matcher.ts";
+import { mingoView } from "../query/mingo-view.ts";
+import { MISSING, resolvePath } from "../query/path.ts";
+import { valueKey } from "../storage/value-key.ts";
+import { collectionName, type CommandContext, type CommandTable } from "./context.ts";
+import { cursorReply } from "./crud-read.ts";
+import { optionalNumber } from "./numbers.ts";
+import { matchingDocuments } from "./select.ts";
+
+const UNSUPPORTED_STAGES = new Set(["$out", "$merge", "$changeStream", "$geoNear", "$search", "$vectorSearch", "$collStats", "$indexStats", "$currentOp"]);
+
+function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[]): Document[] {
+  for (const stage of pipeline) {
+    const name = Object.keys(stage)[0] ?? "";
+    if (UNSUPPORTED_STAGES.has(name)) {
+      throw new MongoServerFailure(40324, "Location40324", `Unrecognized pipeline stage name: '${name}'`);
+    }
+  }
+  const [first, ...rest] = pipeline;
+  const leadingMatch = first && "$match" in first ? (first.$match as Filter) : undefined;
+  const source = collection === undefined ? [] : matchingDocuments(context.server.store.collection(context.db, collection), { filter: leadingMatch ?? {} });
+  const stages = leadingMatch ? rest : pipeline;
+  if (stages.length === 0) return source;
+  const aggregator = new Aggregator(stages.map((stage) => mingoView(stage) as Document), {
+    collectionResolver: (name: string) => [...(context.server.store.collection(context.db, name)?.all() ?? [])].map((d) => mingoView(d) as Document),
+  });
+  try {
+    return aggregator.run(source.map((doc) => mingoView(doc) as Document));
+  } catch (error) {
+    if (error instanceof MongoServerFailure) throw error;
+    throw new MongoServerFailure(2, "BadValue", error instanceof Error ? error.message : String(error));
+  }
+}
+
+function aggregate(command: Document, context: CommandContext): Document {
+  const target = command.aggregate;
+  const pipeline = command.pipeline;
+  if (!Array.isArray(pipeline)) throw new MongoServerFailure(14, "TypeMismatch", "'pipeline' option must be specified as an array");
+  const collection = typeof target === "string" ? target : undefined;
+  const docs = runPipeline(context, collection, pipeline as Document[]);
+  const cursor = (command.cursor ?? {}) as Document;
+  const ns = `${context.db}.${collection ?? "$cmd.aggregate"}`;
+  return cursorReply(context, ns, docs, optionalNumber(cursor, "batchSize"));
+}
+
+function count(command: Document, context: CommandContext): Document {
+  const collection = context.server.store.collection(context.db, collectionName(command));
+  const query = (command.query ?? {}) as Filter;
+  const skip = optionalNumber(command, "skip") ?? 0;
+  const limit = Math.abs(optionalNumber(command, "limit") ?? 0);
+  if (!collection) return { n: 0, ok: 1 };
+  const n = Object.keys(query).length === 0 && !skip && !limit
+    ? collection.size
+    : matchingDocuments(collection, { filter: query, skip, limit }).length;
+  return { n, ok: 1 };
+}
+
+function distinct(command: Document, context: CommandContext): Document {
+  const key = command.key;
+  if (typeof key !== "string") throw new MongoServerFailure(14, "TypeMismatch", "BSON field 'distinct.key' is missing or is not a string");
+  const docs = matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter });
+  const seen = new Map<string, unknown>();
+  for (const doc of docs) {
+    for (const leaf of resolvePath(doc, key)) {
+      if (leaf === MISSING) continue;
+      for (const value of Array.isArray(leaf) ? leaf : [leaf]) {
+        const k = valueKey(value);
+        if (!seen.has(k)) seen.set(k, value);
+      }
+    }
+  }
+  return { values: [...seen.values()], ok: 1 };
+}
+
+export const aggregateCommands: CommandTable = { aggregate, count, distinct };

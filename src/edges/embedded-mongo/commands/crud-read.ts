@@ -1,0 +1,49 @@
+/** find, getMore and killCursors. */
+import { Long, type Document } from "bson";
+import { MongoServerFailure } from "../errors.ts";
+import type { Filter } from "../query/matcher.ts";
+import { collectionName, type CommandContext, type CommandTable } from "./context.ts";
+import { optionalNumber } from "./numbers.ts";
+import { selectDocuments } from "./select.ts";
+
+/** Opens a cursor on `docs` and answers with its first batch, as find and aggregate do. */
+export function cursorReply(context: CommandContext, ns: string, docs: Document[], batchSize: number | undefined, singleBatch = false): Document {
+  const batch = context.server.cursors.start(ns, docs, batchSize, context.connectionId, singleBatch);
+  return { cursor: { firstBatch: batch.docs, id: batch.id, ns }, ok: 1 };
+}
+
+function find(command: Document, context: CommandContext): Document {
+  const name = collectionName(command);
+  const limit = optionalNumber(command, "limit") ?? 0;
+  const skip = optionalNumber(command, "skip") ?? 0;
+  if (skip < 0) throw new MongoServerFailure(51024, "Location51024", "BSON field 'skip' value must be >= 0, actual value '" + skip + "'");
+  if (limit < 0) throw new MongoServerFailure(51024, "Location51024", "BSON field 'limit' value must be >= 0, actual value '" + limit + "'");
+  const docs = selectDocuments(context.server.store.collection(context.db, name), {
+    filter: command.filter as Filter,
+    sort: command.sort as Document,
+    skip,
+    limit,
+    projection: command.projection as Document,
+  });
+  return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true);
+}
+
+function getMore(command: Document, context: CommandContext): Document {
+  const id = command.getMore;
+  if (!(id instanceof Long)) throw new MongoServerFailure(14, "TypeMismatch", "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
+  const ns = `${context.db}.${String(command.collection)}`;
+  const batch = context.server.cursors.more(id, ns, optionalNumber(command, "batchSize"));
+  return { cursor: { nextBatch: batch.docs, id: batch.id, ns }, ok: 1 };
+}
+
+function killCursors(command: Document, context: CommandContext): Document {
+  const ids = ((command.cursors ?? []) as unknown[]).map((id) => (id instanceof Long ? id : Long.fromNumber(Number(id))));
+  const { killed, notFound } = context.server.cursors.kill(ids);
+  return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+}
+
+export const crudReadCommands: CommandTable = {
+  find,
+  getmore: getMore,
+  killcursors: killCursors,
+};

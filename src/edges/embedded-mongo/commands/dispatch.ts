@@ -1,0 +1,43 @@
+/** Routes a command document to its handler and turns failures into mongod's error replies. */
+import type { Document } from "bson";
+import { MongoServerFailure } from "../errors.ts";
+import { aggregateCommands } from "./aggregate.ts";
+import { collectionCommands } from "./collections.ts";
+import type { CommandContext, CommandHandler } from "./context.ts";
+import { crudReadCommands } from "./crud-read.ts";
+import { crudWriteCommands } from "./crud-write.ts";
+import { handshakeCommands } from "./handshake.ts";
+import { indexCommands } from "./indexes.ts";
+import { refuseTransactions, sessionCommands } from "./sessions.ts";
+
+const HANDLERS = new Map<string, CommandHandler>(
+  Object.entries({
+    ...handshakeCommands,
+    ...sessionCommands,
+    ...crudWriteCommands,
+    ...crudReadCommands,
+    ...aggregateCommands,
+    ...indexCommands,
+    ...collectionCommands,
+  }),
+);
+
+export function errorReply(error: unknown): Document {
+  if (error instanceof MongoServerFailure) {
+    return { ok: 0, errmsg: error.message, code: error.code, codeName: error.codeName, ...error.extra };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: 0, errmsg: message, code: 1, codeName: "InternalError" };
+}
+
+export async function runCommand(command: Document, context: CommandContext): Promise<Document> {
+  const name = Object.keys(command)[0] ?? "";
+  const handler = HANDLERS.get(name.toLowerCase());
+  try {
+    if (!handler) throw new MongoServerFailure(59, "CommandNotFound", `no such command: '${name}'`);
+    refuseTransactions(command);
+    return await handler(command, context);
+  } catch (error) {
+    return errorReply(error);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The embedded MongoDB-compatible server: a TCP listener speaking the wire protocol over an
+ * in-memory store, made durable by the journal when given a data directory.
+ *
+ *   const mongo = await startEmbeddedMongo({ dataDir: "./data" });
+ *   const client = new MongoClient(mongo.uri);
+ *   ...
+ *   await mongo.stop();
+ */
+import net from "node:net";
+import type { Socket } from "node:net";
+import type { Document } from "bson";
+import type { ServerState } from "./commands/context.ts";
+import { Connection } from "./connection.ts";
+import { CursorRegistry } from "./cursors.ts";
+import { openJournal, type JournalOptions } from "./journal/index.ts";
+import { noPersistence, type JournalRecord, type Persistence } from "./storage/persistence.ts";
+import { Store } from "./storage/store.ts";
+import { sweepExpired } from "./storage/ttl.ts";
+import { decodeDocument, encodeDocument } from "./wire/bson-codec.ts";
+
+export interface EmbeddedMongoOptions {
+  /** Where data is kept; required unless `inMemory`. */
+  dataDir?: string;
+  /** Keep everything in memory (tests); the default when no `dataDir` is given. */
+  inMemory?: boolean;
+  /** Bind address, default 127.0.0.1. */
+  host?: string;
+  /** TCP port, default 0 (a free port). */
+  port?: number;
+  /** Journal tuning (compaction thresholds) when `dataDir` is used. */
+  journal?: Pick<JournalOptions, "compactAfterBytes" | "compactRatio">;
+  /** How often TTL indexes are swept (mongod: 60 s), default 1 s. */
+  ttlSweepIntervalMs?: number;
+}
+
+export interface EmbeddedMongo {
+  /** `mongodb://host:port/` to give the driver (directConnection included). */
+  uri: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Journal records in the storage's own representation (numbers narrowed as on the wire). */
+const storageCodec = {
+  encode: (record: JournalRecord): Uint8Array => encodeDocument(record as Document),
+  decode: (bytes: Uint8Array): JournalRecord => decodeDocument(bytes) as JournalRecord,
+};
+
+async function openPersistence(options: EmbeddedMongoOptions, store: Store): Promise<Persistence> {
+  if (options.inMemory || !options.dataDir) return noPersistence;
+  return openJournal({ ...options.journal, dir: options.dataDir, store, codec: storageCodec });
+}
+
+function listen(server: net.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+function startTtlSweeper(state: ServerState, intervalMs: number): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    const log = sweepExpired(state.store, Date.now());
+    if (log.length) state.persistence.append(log, { durable: false }).catch(() => undefined);
+  }, intervalMs);
+  timer.unref();
+  return timer;
+}
+
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  const host = options.host ?? "127.0.0.1";
+  const store = new Store();
+  const persistence = await openPersistence(options, store);
+  const state: ServerState = {
+    store,
+    cursors: new CursorRegistry(),
+    persistence,
+    startedAt: new Date(),
+    host,
+    port: 0,
+    inMemory: persistence === noPersistence,
+  };
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    connections += 1;
+    new Connection(socket, state, connections);
+  });
+  state.port = await listen(server, options.port ?? 0, host);
+  const sweeper = startTtlSweeper(state, options.ttlSweepIntervalMs ?? 1000);
+  const uriHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  let stopped: Promise<void> | undefined;
+  return {
+    uri: `mongodb://${uriHost}:${state.port}/?directConnection=true`,
+    port: state.port,
+    stop: () =>
+      (stopped ??= (async () => {
+        clearInterval(sweeper);
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await closed;
+        await persistence.close();
+      })()),
+  };
+}

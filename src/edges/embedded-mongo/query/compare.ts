@@ -1,0 +1,90 @@
+/** MongoDB's total order over BSON values, used by sort, range filters and indexes. */
+import { Binary, BSONRegExp, ObjectId, Timestamp, UUID } from "bson";
+import { bsonTypeOf, isPlainDocument, typeRank } from "./bson-types.ts";
+import { compareNumbers } from "./numeric.ts";
+
+const byteOrder = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function compareStrings(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+function binaryParts(value: unknown): { subtype: number; bytes: Uint8Array } {
+  if (value instanceof UUID) return { subtype: 4, bytes: value.buffer };
+  if (value instanceof Binary) return { subtype: value.sub_type, bytes: value.buffer.subarray(0, value.position) };
+  return { subtype: 0, bytes: value as Uint8Array };
+}
+
+function compareBinary(a: unknown, b: unknown): number {
+  const x = binaryParts(a);
+  const y = binaryParts(b);
+  return byteOrder(x.bytes.length, y.bytes.length) || byteOrder(x.subtype, y.subtype) || Buffer.compare(x.bytes, y.bytes);
+}
+
+function compareDocuments(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  const n = Math.min(ka.length, kb.length);
+  for (let i = 0; i < n; i++) {
+    const va = a[ka[i]!];
+    const vb = b[kb[i]!];
+    const order = byteOrder(typeRank(va), typeRank(vb)) || compareStrings(ka[i]!, kb[i]!) || compareValues(va, vb);
+    if (order) return order;
+  }
+  return byteOrder(ka.length, kb.length);
+}
+
+function compareArrays(a: unknown[], b: unknown[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const order = compareValues(a[i], b[i]);
+    if (order) return order;
+  }
+  return byteOrder(a.length, b.length);
+}
+
+function regexParts(value: unknown): [string, string] {
+  if (value instanceof BSONRegExp) return [value.pattern, value.options];
+  const re = value as RegExp;
+  return [re.source, re.flags];
+}
+
+/** Negative, zero or positive as `a` sorts before, with or after `b`. */
+export function compareValues(a: unknown, b: unknown): number {
+  const rank = byteOrder(typeRank(a), typeRank(b));
+  if (rank) return rank;
+  switch (bsonTypeOf(a)) {
+    case "int": case "long": case "double": case "decimal":
+      return compareNumbers(a, b);
+    case "string": case "symbol":
+      return compareStrings(String(a), String(b));
+    case "object":
+      return isPlainDocument(a) && isPlainDocument(b) ? compareDocuments(a, b) : 0;
+    case "array":
+      return compareArrays(a as unknown[], b as unknown[]);
+    case "binData":
+      return compareBinary(a, b);
+    case "objectId":
+      return Buffer.compare((a as ObjectId).id, (b as ObjectId).id);
+    case "bool":
+      return byteOrder(Number(a), Number(b));
+    case "date":
+      return byteOrder((a as Date).getTime(), (b as Date).getTime());
+    case "timestamp": {
+      const x = a as Timestamp;
+      const y = b as Timestamp;
+      return byteOrder(x.t, y.t) || byteOrder(x.i, y.i);
+    }
+    case "regex": {
+      const [sa, fa] = regexParts(a);
+      const [sb, fb] = regexParts(b);
+      return compareStrings(sa, sb) || compareStrings(fa, fb);
+    }
+    default:
+      return 0;
+  }
+}
+
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  return compareValues(a, b) === 0;
+}

@@ -1,0 +1,167 @@
+/**
+ * MongoDB query filters, evaluated on stored documents with BSON-aware comparison.
+ * Field conditions see every value a dotted path reaches (arrays fan out); a condition on a
+ * field holds when it holds for the value itself or, if that is an array, one of its elements.
+ */
+import { Query } from "mingo";
+import { badValue } from "../errors.ts";
+import { bsonTypeOf, isNumeric, isPlainDocument, TYPE_NUMBERS, typeRank } from "./bson-types.ts";
+import { compareValues } from "./compare.ts";
+import { mingoView } from "./mingo-view.ts";
+import { toNumber } from "./numeric.ts";
+import { MISSING, resolvePath, type Leaf } from "./path.ts";
+import { isRegex, toRegExp } from "./regex.ts";
+
+export type Filter = Record<string, unknown>;
+export type Predicate = (doc: Record<string, unknown>) => boolean;
+
+export function compileFilter(filter: Filter | undefined): Predicate {
+  if (!filter || Object.keys(filter).length === 0) return () => true;
+  return (doc) => matches(doc, filter);
+}
+
+export function matches(doc: unknown, filter: Filter): boolean {
+  for (const key of Object.keys(filter)) {
+    const condition = filter[key];
+    if (key.startsWith("$")) {
+      if (!matchLogical(doc, key, condition)) return false;
+    } else if (!matchCondition(resolvePath(doc, key), condition)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function subFilters(operator: string, value: unknown): Filter[] {
+  if (!Array.isArray(value) || value.length === 0) throw badValue(`${operator} argument must be a non-empty array`);
+  return value as Filter[];
+}
+
+function matchLogical(doc: unknown, operator: string, value: unknown): boolean {
+  switch (operator) {
+    case "$and": return subFilters(operator, value).every((f) => matches(doc, f));
+    case "$or": return subFilters(operator, value).some((f) => matches(doc, f));
+    case "$nor": return !subFilters(operator, value).some((f) => matches(doc, f));
+    case "$expr": return new Query({ $expr: mingoView(value) }).test(mingoView(doc) as Record<string, unknown>);
+    case "$comment": return true;
+    case "$alwaysTrue": return true;
+    case "$alwaysFalse": return false;
+    default: throw badValue(`unknown top level operator: ${operator}`);
+  }
+}
+
+/** A condition is an operator document (`{ $gt: 1 }`), a regex, or a value to equal. */
+export function isOperatorDocument(condition: unknown): condition is Record<string, unknown> {
+  if (!isPlainDocument(condition)) return false;
+  const first = Object.keys(condition)[0];
+  return first !== undefined && first.startsWith("$");
+}
+
+export function matchCondition(leaves: Leaf[], condition: unknown): boolean {
+  if (isOperatorDocument(condition)) {
+    for (const operator of Object.keys(condition)) {
+      if (!matchOperator(leaves, operator, condition[operator], condition)) return false;
+    }
+    return true;
+  }
+  if (isRegex(condition)) return anyLeaf(leaves, regexTest(toRegExp(condition)));
+  return anyLeaf(leaves, (v) => equalsOperand(v, condition));
+}
+
+/** True when the predicate holds for a leaf or, for an array leaf, one of its elements. */
+function anyLeaf(leaves: Leaf[], predicate: (value: unknown) => boolean): boolean {
+  for (const leaf of leaves) {
+    if (predicate(leaf)) return true;
+    if (Array.isArray(leaf) && leaf.some(predicate)) return true;
+  }
+  return false;
+}
+
+export function equalsOperand(value: unknown, operand: unknown): boolean {
+  if (operand === null) return value === null || value === MISSING || value === undefined;
+  if (value === MISSING) return false;
+  return compareValues(value, operand) === 0;
+}
+
+const regexTest = (re: RegExp) => (value: unknown): boolean => typeof value === "string" && re.test(value);
+
+function inList(operand: unknown): (value: unknown) => boolean {
+  if (!Array.isArray(operand)) throw badValue("$in needs an array");
+  const regexes = operand.filter(isRegex).map((re) => regexTest(toRegExp(re)));
+  const values = operand.filter((o) => !isRegex(o));
+  return (value) => values.some((o) => equalsOperand(value, o)) || regexes.some((test) => test(value));
+}
+
+function rangeTest(operator: string, operand: unknown): (value: unknown) => boolean {
+  const accepts: (order: number) => boolean =
+    operator === "$gt" ? (o) => o > 0 : operator === "$gte" ? (o) => o >= 0 : operator === "$lt" ? (o) => o < 0 : (o) => o <= 0;
+  const operandRank = typeRank(operand);
+  const crossesTypes = operandRank === 1 || operandRank === 127; // MinKey and MaxKey bound everything
+  return (value) => {
+    if (value === MISSING) return operand === null && (operator === "$gte" || operator === "$lte");
+    if (!crossesTypes && typeRank(value) !== operandRank) return false;
+    return accepts(compareValues(value, operand));
+  };
+}
+
+function typeTest(operand: unknown): (value: unknown) => boolean {
+  const wanted = (Array.isArray(operand) ? operand : [operand]).map((t) =>
+    typeof t === "number" ? TYPE_NUMBERS[t] : t === "number" ? "number" : String(t),
+  );
+  return (value) => {
+    if (value === MISSING) return false;
+    const type = bsonTypeOf(value);
+    return wanted.some((w) => w === type || (w === "number" && isNumeric(value)));
+  };
+}
+
+function elemMatchTest(spec: unknown): (element: unknown) => boolean {
+  if (!isPlainDocument(spec)) throw badValue("$elemMatch needs an Object");
+  const onValues = Object.keys(spec).every((k) => k.startsWith("$") && !["$and", "$or", "$nor", "$expr"].includes(k));
+  if (onValues) return (element) => matchCondition([element], spec);
+  return (element) => isPlainDocument(element) && matches(element, spec);
+}
+
+function matchOperator(leaves: Leaf[], operator: string, operand: unknown, siblings: Record<string, unknown>): boolean {
+  switch (operator) {
+    case "$eq": return anyLeaf(leaves, (v) => equalsOperand(v, operand));
+    case "$ne": return !anyLeaf(leaves, (v) => equalsOperand(v, operand));
+    case "$gt": case "$gte": case "$lt": case "$lte": return anyLeaf(leaves, rangeTest(operator, operand));
+    case "$in": return anyLeaf(leaves, inList(operand));
+    case "$nin": return !anyLeaf(leaves, inList(operand));
+    case "$exists": return leaves.some((v) => v !== MISSING) === Boolean(operand);
+    case "$type": return anyLeaf(leaves, typeTest(operand));
+    case "$size": return leaves.some((v) => Array.isArray(v) && v.length === toNumber(operand));
+    case "$all": return matchAll(leaves, operand);
+    case "$elemMatch": {
+      const test = elemMatchTest(operand);
+      return leaves.some((v) => Array.isArray(v) && v.some(test));
+    }
+    case "$not":
+      if (!isRegex(operand) && !isOperatorDocument(operand)) throw badValue("$not needs a regex or a document");
+      return !matchCondition(leaves, operand);
+    case "$regex": return anyLeaf(leaves, regexTest(toRegExp(operand, String(siblings.$options ?? ""))));
+    case "$options": return true;
+    case "$mod": return anyLeaf(leaves, modTest(operand));
+    case "$comment": return true;
+    default: throw badValue(`unknown operator: ${operator}`);
+  }
+}
+
+function matchAll(leaves: Leaf[], operand: unknown): boolean {
+  if (!Array.isArray(operand)) throw badValue("$all needs an array");
+  if (operand.length === 0) return false;
+  return operand.every((item) =>
+    isPlainDocument(item) && "$elemMatch" in item
+      ? matchOperator(leaves, "$elemMatch", item.$elemMatch, item)
+      : matchCondition(leaves, item),
+  );
+}
+
+function modTest(operand: unknown): (value: unknown) => boolean {
+  if (!Array.isArray(operand) || operand.length !== 2) throw badValue("malformed mod, needs to be an array of [divisor, remainder]");
+  const divisor = Math.trunc(toNumber(operand[0]));
+  const remainder = Math.trunc(toNumber(operand[1]));
+  if (divisor === 0) throw badValue("divisor cannot be 0");
+  return (value) => isNumeric(value) && Math.trunc(toNumber(value)) % divisor === remainder;
+}

@@ -1,0 +1,159 @@
+/**
+ * find projections: inclusion or exclusion of (dotted) fields, `$slice`, `$elemMatch`, the
+ * positional `field.$`, and computed fields (delegated to mingo's `$project`).
+ */
+import { Aggregator } from "mingo";
+import { badValue, MongoServerFailure } from "../errors.ts";
+import { isPlainDocument } from "./bson-types.ts";
+import { matchCondition, matches, type Filter } from "./matcher.ts";
+import { mingoView } from "./mingo-view.ts";
+import { toNumber } from "./numeric.ts";
+import { getPath } from "./path.ts";
+import { firstMatchingIndex } from "./positional.ts";
+
+type Doc = Record<string, unknown>;
+type Tree = { [field: string]: Tree | true };
+export type Projector = (doc: Doc) => Doc;
+
+interface Plan {
+  inclusion: boolean;
+  keepId: boolean;
+  tree: Tree;
+  slices: Array<[string, unknown]>;
+  elemMatches: Array<[string, unknown]>;
+  positional: string[];
+}
+
+/** 1/0/true/false in any numeric type, as opposed to an expression. */
+const isFlag = (value: unknown): boolean => typeof value === "boolean" || !Number.isNaN(toNumber(value));
+
+export function compileProjection(spec: Doc | undefined, filter: Filter = {}): Projector | undefined {
+  if (!spec || Object.keys(spec).length === 0) return undefined;
+  if (Object.values(spec).some(isComputed)) return computedProjection(spec);
+  const plan = planOf(spec);
+  return (doc) => project(doc, plan, filter);
+}
+
+function isComputed(value: unknown): boolean {
+  if (isPlainDocument(value)) return !("$slice" in value || "$elemMatch" in value);
+  return !isFlag(value);
+}
+
+function planOf(spec: Doc): Plan {
+  const plan: Plan = { inclusion: false, keepId: true, tree: {}, slices: [], elemMatches: [], positional: [] };
+  let sawInclusion = false;
+  let sawExclusion = false;
+  for (const [path, value] of Object.entries(spec)) {
+    if (isPlainDocument(value) && "$slice" in value) { plan.slices.push([path, value.$slice]); continue; }
+    if (isPlainDocument(value) && "$elemMatch" in value) { plan.elemMatches.push([path, value.$elemMatch]); sawInclusion = true; continue; }
+    const include = Boolean(toNumber(value) || value === true);
+    if (path === "_id") { plan.keepId = include; continue; }
+    if (path.endsWith(".$")) { plan.positional.push(path.slice(0, -2)); addToTree(plan.tree, path.slice(0, -2)); sawInclusion = true; continue; }
+    if (include) sawInclusion = true;
+    else sawExclusion = true;
+    addToTree(plan.tree, path);
+  }
+  if (sawInclusion && sawExclusion) {
+    throw new MongoServerFailure(31254, "Location31254", "Cannot do exclusion on field in inclusion projection");
+  }
+  const onlyIdIncluded = !sawExclusion && plan.slices.length === 0 && "_id" in spec && plan.keepId;
+  plan.inclusion = sawInclusion || onlyIdIncluded;
+  return plan;
+}
+
+function addToTree(tree: Tree, path: string): void {
+  const parts = path.split(".");
+  let node = tree;
+  parts.forEach((part, i) => {
+    if (i === parts.length - 1) node[part] = true;
+    else {
+      const next = node[part];
+      node = next === undefined || next === true ? (node[part] = {}) : next;
+    }
+  });
+}
+
+function include(value: unknown, tree: Tree): unknown {
+  if (Array.isArray(value)) return value.filter((e) => isPlainDocument(e) || Array.isArray(e)).map((e) => include(e, tree));
+  const out: Doc = {};
+  for (const key of Object.keys(value as Doc)) {
+    const node = tree[key];
+    const field = (value as Doc)[key];
+    if (node === true) out[key] = field;
+    else if (node && (isPlainDocument(field) || Array.isArray(field))) out[key] = include(field, node);
+  }
+  return out;
+}
+
+function exclude(value: unknown, tree: Tree): unknown {
+  if (Array.isArray(value)) return value.map((e) => (isPlainDocument(e) || Array.isArray(e) ? exclude(e, tree) : e));
+  const out: Doc = {};
+  for (const key of Object.keys(value as Doc)) {
+    const node = tree[key];
+    const field = (value as Doc)[key];
+    if (node === true) continue;
+    out[key] = node && (isPlainDocument(field) || Array.isArray(field)) ? exclude(field, node) : field;
+  }
+  return out;
+}
+
+function project(doc: Doc, plan: Plan, filter: Filter): Doc {
+  let out: Doc;
+  if (plan.inclusion) {
+    out = include(doc, plan.tree) as Doc;
+    if (plan.keepId && "_id" in doc) out = { _id: doc._id, ...out };
+    else delete out._id;
+    for (const [path] of plan.slices) if (path in doc) out[path] = doc[path];
+  } else {
+    out = exclude(doc, plan.tree) as Doc;
+    if (!plan.keepId) delete out._id;
+  }
+  for (const path of plan.positional) {
+    const index = firstMatchingIndex(doc, path, filter);
+    setTop(out, path, [(getPath(doc, path) as unknown[])[index]]);
+  }
+  for (const [path, spec] of plan.slices) applySlice(out, path, spec);
+  for (const [path, condition] of plan.elemMatches) {
+    const array = getPath(doc, path);
+    const found = Array.isArray(array) ? array.find((e) => elementMatches(e, condition)) : undefined;
+    if (found === undefined) delete out[path];
+    else out[path] = [found];
+  }
+  return out;
+}
+
+function elementMatches(element: unknown, condition: unknown): boolean {
+  if (!isPlainDocument(condition)) return false;
+  return isPlainDocument(element) ? matches(element, condition) : matchCondition([element], condition);
+}
+
+function setTop(out: Doc, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let node = out;
+  for (const part of parts.slice(0, -1)) {
+    if (!isPlainDocument(node[part])) return;
+    node = node[part] as Doc;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+function applySlice(out: Doc, path: string, spec: unknown): void {
+  const array = getPath(out, path);
+  if (!Array.isArray(array)) return;
+  let sliced: unknown[];
+  if (Array.isArray(spec)) {
+    const [skipRaw, limitRaw] = spec.map(toNumber);
+    const skip = skipRaw! < 0 ? Math.max(array.length + skipRaw!, 0) : skipRaw!;
+    if (limitRaw! <= 0) throw badValue("$slice limit must be positive");
+    sliced = array.slice(skip, skip + limitRaw!);
+  } else {
+    const n = toNumber(spec);
+    sliced = n >= 0 ? array.slice(0, n) : array.slice(n);
+  }
+  setTop(out, path, sliced);
+}
+
+function computedProjection(spec: Doc): Projector {
+  const aggregator = new Aggregator([{ $project: mingoView(spec) as Doc }]);
+  return (doc) => aggregator.run([mingoView(doc) as Doc])[0] as Doc;
+}

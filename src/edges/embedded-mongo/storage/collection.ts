@@ -1,0 +1,127 @@
+/**
+ * One collection in memory: documents keyed by their `_id` (O(1) lookups, insertion order as
+ * natural order) plus sorted secondary indexes kept in step with every write.
+ */
+import type { Document } from "bson";
+import { MongoServerFailure } from "../errors.ts";
+import { compareValues } from "../query/compare.ts";
+import { duplicateKey } from "./duplicate-key.ts";
+import type { JournalRecord } from "./persistence.ts";
+import { planQuery } from "./planner.ts";
+import { SortedIndex, type IndexSpec } from "./sorted-index.ts";
+import { valueKey } from "./value-key.ts";
+
+export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: "_id_" };
+
+export class Collection {
+  private readonly docs = new Map<string, Document>();
+  readonly indexes = new Map<string, SortedIndex>();
+
+  constructor(
+    readonly ns: string,
+    readonly options: Document = {},
+  ) {}
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  all(): IterableIterator<Document> {
+    return this.docs.values();
+  }
+
+  byId(id: unknown): Document | undefined {
+    return this.docs.get(valueKey(id));
+  }
+
+  /** Documents that may match `filter`, found through the cheapest index; a superset of the matches. */
+  *candidates(filter: Document | undefined): Iterable<Document> {
+    const plan = planQuery(filter, this.indexes.values());
+    if (plan.kind === "scan") {
+      yield* this.docs.values();
+      return;
+    }
+    const keys =
+      plan.kind === "ids" ? plan.values.map(valueKey)
+      : plan.kind === "index" ? plan.index.equal(plan.values)
+      : plan.index.range(plan.lower, plan.upper);
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const doc = this.docs.get(key);
+      if (doc) yield doc;
+    }
+  }
+
+  insert(doc: Document, log: JournalRecord[]): void {
+    const key = valueKey(doc._id);
+    if (this.docs.has(key)) throw duplicateKey(this.ns, "_id_", { _id: 1 }, [doc._id]);
+    this.checkUnique(doc, key);
+    this.docs.set(key, doc);
+    for (const index of this.indexes.values()) index.add(doc, key);
+    log.push({ t: "put", ns: this.ns, doc });
+  }
+
+  /** Replaces a stored document by its new version (same `_id`). */
+  replace(previous: Document, next: Document, log: JournalRecord[]): void {
+    const key = valueKey(previous._id);
+    this.checkUnique(next, key);
+    for (const index of this.indexes.values()) {
+      index.remove(previous, key);
+      index.add(next, key);
+    }
+    this.docs.set(key, next);
+    log.push({ t: "put", ns: this.ns, doc: next });
+  }
+
+  remove(doc: Document, log: JournalRecord[]): void {
+    const key = valueKey(doc._id);
+    if (!this.docs.delete(key)) return;
+    for (const index of this.indexes.values()) index.remove(doc, key);
+    log.push({ t: "del", ns: this.ns, id: doc._id });
+  }
+
+  private checkUnique(doc: Document, key: string): void {
+    for (const index of this.indexes.values()) {
+      if (!index.unique) continue;
+      for (const indexKey of index.keysOf(doc)) {
+        if (index.conflict(indexKey, key) !== undefined) throw duplicateKey(this.ns, index.name, index.spec.key, indexKey);
+      }
+    }
+  }
+
+  indexSpecs(): IndexSpec[] {
+    return [ID_INDEX, ...[...this.indexes.values()].map((index) => index.spec)];
+  }
+
+  /** Builds an index over the current documents; refuses (11000) when a unique index would be violated. */
+  createIndex(spec: IndexSpec, log: JournalRecord[]): void {
+    const index = new SortedIndex(spec);
+    for (const [key, doc] of this.docs) {
+      if (index.unique) {
+        for (const indexKey of index.keysOf(doc)) {
+          if (index.conflict(indexKey, key) !== undefined) throw duplicateKey(this.ns, spec.name, spec.key, indexKey);
+        }
+      }
+      index.add(doc, key);
+    }
+    this.indexes.set(spec.name, index);
+    log.push({ t: "createIndex", ns: this.ns, spec });
+  }
+
+  /** An index with the same key pattern, if any (createIndexes is idempotent on it). */
+  indexWithKey(key: Document): SortedIndex | undefined {
+    for (const index of this.indexes.values()) {
+      if (compareValues(index.spec.key, key) === 0) return index;
+    }
+    return undefined;
+  }
+
+  dropIndex(name: string, log: JournalRecord[]): void {
+    if (!this.indexes.delete(name)) {
+      throw new MongoServerFailure(27, "IndexNotFound", `index not found with name [${name}]`);
+    }
+    log.push({ t: "dropIndex", ns: this.ns, name });
+  }
+}

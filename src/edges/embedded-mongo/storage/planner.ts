@@ -1,0 +1,75 @@
+/**
+ * Picks how to find candidate documents for a filter: by `_id`, through a secondary index on
+ * an equality, `$in` or range condition of the filter's top level, or by scanning. Candidates
+ * are a superset of the answer; the caller still applies the whole filter.
+ */
+import type { Document } from "bson";
+import { typeRank } from "../query/bson-types.ts";
+import { isOperatorDocument } from "../query/matcher.ts";
+import { isRegex } from "../query/regex.ts";
+import type { RangeBound, SortedIndex } from "./sorted-index.ts";
+
+export type Plan =
+  | { kind: "ids"; values: unknown[] }
+  | { kind: "index"; index: SortedIndex; values: unknown[] }
+  | { kind: "range"; index: SortedIndex; lower?: RangeBound; upper?: RangeBound }
+  | { kind: "scan" };
+
+/** A value an index can look up by equality (arrays and regexes match differently). */
+function lookupable(value: unknown): boolean {
+  return !Array.isArray(value) && !isRegex(value) && !(isOperatorDocument(value));
+}
+
+/** Equality values a condition pins the field to, or undefined when it does not. */
+function equalities(condition: unknown): unknown[] | undefined {
+  if (!isOperatorDocument(condition)) return lookupable(condition) ? [condition] : undefined;
+  if ("$eq" in condition && lookupable(condition.$eq)) return [condition.$eq];
+  if ("$in" in condition && Array.isArray(condition.$in) && condition.$in.every(lookupable)) return condition.$in;
+  return undefined;
+}
+
+function bounds(condition: unknown): { lower?: RangeBound; upper?: RangeBound } | undefined {
+  if (!isOperatorDocument(condition)) return undefined;
+  const lower = "$gte" in condition ? { value: condition.$gte, inclusive: true } : "$gt" in condition ? { value: condition.$gt, inclusive: false } : undefined;
+  const upper = "$lte" in condition ? { value: condition.$lte, inclusive: true } : "$lt" in condition ? { value: condition.$lt, inclusive: false } : undefined;
+  if (!lower && !upper) return undefined;
+  for (const bound of [lower, upper]) {
+    const rank = bound && typeRank(bound.value);
+    if (rank === 5 || rank === 1 || rank === 127 || (bound && Array.isArray(bound.value))) return undefined; // null, MinKey, MaxKey and arrays cross type brackets
+  }
+  if (lower && upper && typeRank(lower.value) !== typeRank(upper.value)) return undefined;
+  return { ...(lower && { lower }), ...(upper && { upper }) };
+}
+
+/** Top-level conditions, including those of a top-level `$and`. */
+function conditions(filter: Document): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === "$and" && Array.isArray(value)) for (const sub of value) out.push(...conditions(sub as Document));
+    else if (!key.startsWith("$")) out.push([key, value]);
+  }
+  return out;
+}
+
+export function planQuery(filter: Document | undefined, indexes: Iterable<SortedIndex>): Plan {
+  if (!filter) return { kind: "scan" };
+  const pairs = conditions(filter);
+  const byId = pairs.find(([key]) => key === "_id");
+  const idValues = byId && equalities(byId[1]);
+  if (idValues) return { kind: "ids", values: idValues };
+  const usable = [...indexes].filter((index) => !index.partial);
+  let best: Plan = { kind: "scan" };
+  for (const [path, condition] of pairs) {
+    for (const index of usable) {
+      if (index.paths[0] !== path) continue;
+      const values = equalities(condition);
+      if (values && !(index.sparse && values.some((v) => v === null))) {
+        if (best.kind !== "index" || (index.unique && values.length === 1)) best = { kind: "index", index, values };
+        continue;
+      }
+      const range = bounds(condition);
+      if (range && best.kind === "scan") best = { kind: "range", index, ...range };
+    }
+  }
+  return best;
+}

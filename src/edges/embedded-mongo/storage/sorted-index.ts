@@ -1,0 +1,133 @@
+/**
+ * A secondary index: entries (key tuple, document key) kept sorted in a plain array, found by
+ * binary search. Answers equality and range scans on the first field and unique-key checks.
+ */
+import type { Document } from "bson";
+import { typeRank } from "../query/bson-types.ts";
+import { compareValues } from "../query/compare.ts";
+import { matches } from "../query/matcher.ts";
+import { indexKeys, type IndexKey } from "./index-keys.ts";
+
+interface Entry {
+  key: IndexKey;
+  id: string;
+}
+
+export interface IndexSpec extends Document {
+  v: number;
+  key: Record<string, unknown>;
+  name: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  expireAfterSeconds?: number;
+}
+
+export interface RangeBound {
+  value: unknown;
+  inclusive: boolean;
+}
+
+function compareKeys(a: IndexKey, b: IndexKey): number {
+  for (let i = 0; i < a.length; i++) {
+    const order = compareValues(a[i], b[i]);
+    if (order) return order;
+  }
+  return 0;
+}
+
+function compareEntries(a: Entry, b: Entry): number {
+  return compareKeys(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export class SortedIndex {
+  readonly paths: string[];
+  private entries: Entry[] = [];
+
+  constructor(readonly spec: IndexSpec) {
+    this.paths = Object.keys(spec.key);
+  }
+
+  get name(): string { return this.spec.name; }
+  get unique(): boolean { return this.spec.unique === true; }
+  get sparse(): boolean { return this.spec.sparse === true; }
+  get partial(): boolean { return this.spec.partialFilterExpression !== undefined; }
+
+  /** Key tuples `doc` has in this index; none when sparse or partial rules leave it out. */
+  keysOf(doc: Document): IndexKey[] {
+    if (this.spec.partialFilterExpression && !matches(doc, this.spec.partialFilterExpression)) return [];
+    return indexKeys(doc, this.paths, this.sparse) ?? [];
+  }
+
+  add(doc: Document, id: string): void {
+    for (const key of this.keysOf(doc)) {
+      const entry = { key, id };
+      this.entries.splice(this.lowerBound((e) => compareEntries(e, entry) >= 0), 0, entry);
+    }
+  }
+
+  remove(doc: Document, id: string): void {
+    for (const key of this.keysOf(doc)) {
+      const entry = { key, id };
+      const at = this.lowerBound((e) => compareEntries(e, entry) >= 0);
+      if (at < this.entries.length && compareEntries(this.entries[at]!, entry) === 0) this.entries.splice(at, 1);
+    }
+  }
+
+  /** The document key of another document holding `key` already, if any. */
+  conflict(key: IndexKey, id: string): string | undefined {
+    for (let at = this.lowerBound((e) => compareKeys(e.key, key) >= 0); at < this.entries.length; at++) {
+      const entry = this.entries[at]!;
+      if (compareKeys(entry.key, key) !== 0) return undefined;
+      if (entry.id !== id) return entry.id;
+    }
+    return undefined;
+  }
+
+  /** Document keys whose first field equals one of `values`, in index order. */
+  equal(values: unknown[]): string[] {
+    const ids: string[] = [];
+    for (const value of values) {
+      for (let at = this.lowerBound((e) => compareValues(e.key[0], value) >= 0); at < this.entries.length; at++) {
+        const entry = this.entries[at]!;
+        if (compareValues(entry.key[0], value) !== 0) break;
+        ids.push(entry.id);
+      }
+    }
+    return ids;
+  }
+
+  /** Document keys whose first field lies between the bounds, within the bounds' BSON type. */
+  range(lower: RangeBound | undefined, upper: RangeBound | undefined): string[] {
+    const rank = typeRank((lower ?? upper)!.value);
+    let at = lower
+      ? this.lowerBound((e) => compareValues(e.key[0], lower.value) >= 0)
+      : this.lowerBound((e) => typeRank(e.key[0]) >= rank);
+    const ids: string[] = [];
+    for (; at < this.entries.length; at++) {
+      const first = this.entries[at]!.key[0];
+      if (typeRank(first) !== rank) break;
+      if (lower && !lower.inclusive && compareValues(first, lower.value) === 0) continue;
+      if (upper) {
+        const order = compareValues(first, upper.value);
+        if (order > 0 || (order === 0 && !upper.inclusive)) break;
+      }
+      ids.push(this.entries[at]!.id);
+    }
+    return ids;
+  }
+
+  get size(): number { return this.entries.length; }
+
+  /** First position where the monotone predicate holds. */
+  private lowerBound(predicate: (entry: Entry) => boolean): number {
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (predicate(this.entries[mid]!)) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+}

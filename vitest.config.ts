@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    environment: "node",
+    globalSetup: ["test/support/global-setup.ts"],
+    include: ["test/**/*.test.ts"],
+    // The CI machine has two cores shared by the API server and the database: be patient.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: "forks",
+  },
+});
