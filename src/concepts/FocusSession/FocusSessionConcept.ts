@@ -1,0 +1,371 @@
+import { randomUUID } from "node:crypto";
+import type { Filter } from "mongodb";
+import { z } from "zod";
+import { defaultTimeZone } from "../../engine/calendar.ts";
+import {
+  action,
+  query,
+  type ConceptImplementation,
+  type ConceptSchemas,
+  type ErrorOutput,
+  type InputOf,
+  type OutputOf,
+} from "../../engine/concept.ts";
+import { guardedWrite, type Revisioned } from "../../engine/guarded-write.ts";
+import { definedOnly } from "../../engine/defined.ts";
+import { conflictOnDuplicate } from "../../engine/mongo-errors.ts";
+import { refuseUnlessOwner } from "../../engine/ownership.ts";
+import { conceptRef } from "../../engine/refs.ts";
+import { id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
+import { StoredConcept } from "../../engine/stored-concept.ts";
+
+const status = z.enum(["active", "paused", "completed", "abandoned", "cancelled"]);
+type SessionStatus = z.infer<typeof status>;
+/** A running session is active or paused; each user has at most one. */
+const runningStatuses = ["active", "paused"] as const satisfies readonly SessionStatus[];
+const finalStatus = z.enum(["completed", "abandoned", "cancelled"]);
+
+const milliseconds = z.number().finite().nonnegative();
+const subject = z.string().min(1).max(200);
+const text = z.string().max(10_000);
+/** Details a client may set when starting and change later; null clears one. */
+const details = {
+  subject: subject.nullable().optional(),
+  questId: id.nullable().optional(),
+  description: text.nullable().optional(),
+  notes: text.nullable().optional(),
+};
+
+const sessionView = z.object({
+  session: id,
+  user: id,
+  status,
+  targetDurationMs: z.number().nullable(),
+  elapsedMs: z.number(),
+  startedAt: z.date(),
+  endedAt: z.date().nullable(),
+  timeZone: z.string(),
+  subject: z.string().nullable(),
+  questId: z.string().nullable(),
+  description: z.string().nullable(),
+  notes: z.string().nullable(),
+  document: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type SessionView = z.infer<typeof sessionView>;
+
+const sessionOnly = z.object({ session: id });
+const onSession = { session: id, user: id.optional() };
+/** The most sessions one listing returns. */
+export const maxListLimit = 1000;
+
+export const FocusSessionSchemas = {
+  start: action({
+    input: z.object({
+      user: id,
+      targetDurationMs: z.number().finite().positive().nullable().optional(),
+      startedAt: instant.optional(),
+      timeZone: timeZone.optional(),
+      document: id.nullable().optional(),
+      ...details,
+    }),
+    output: sessionOnly,
+    description: "Starts an active session for the user; refused (conflict) while the user has a running one.",
+  }),
+  pause: action({
+    input: z.object({ ...onSession, elapsedMs: milliseconds.optional() }),
+    output: sessionOnly,
+    description: "Pauses an active session, saving the time run so far (as the client reports it, or by the clock).",
+  }),
+  resume: action({
+    input: z.object(onSession),
+    output: sessionOnly,
+    description: "Resumes a paused session.",
+  }),
+  end: action({
+    input: z.object({ ...onSession, status: finalStatus, elapsedMs: milliseconds.optional(), endedAt: instant.optional() }),
+    output: sessionView
+      .pick({ session: true, user: true, elapsedMs: true, startedAt: true, timeZone: true, subject: true, document: true })
+      .extend({ status: finalStatus, endedAt: z.date() }),
+    description: "Ends a running session as completed, abandoned or cancelled; a session ends once.",
+  }),
+  update: action({
+    input: z.object({ ...onSession, ...details }),
+    output: sessionOnly,
+    description: "Changes a session's details (subject, quest, description, notes), whatever its status.",
+  }),
+  delete: action({
+    input: z.object(onSession),
+    output: z.object({ session: id, user: id, status }),
+    description: "Deletes a session record.",
+  }),
+  _getRunning: query({
+    input: z.object({ user: id }),
+    output: sessionView,
+    description: "The user's running (active or paused) session, if any.",
+  }),
+  _getSession: query({
+    input: z.object(onSession),
+    output: sessionView,
+    description: "The session with this id (none if unknown).",
+  }),
+  _listSessions: query({
+    input: z.object({
+      user: id,
+      status: status.optional(),
+      subject: subject.optional(),
+      questId: id.optional(),
+      endedAfter: instant.optional(),
+      endedBefore: instant.optional(),
+      limit: z.number().int().positive().max(maxListLimit).optional(),
+    }),
+    output: sessionView,
+    description: `The user's sessions, newest end first (running ones last), then newest start; at most limit (default ${maxListLimit}).`,
+  }),
+} satisfies ConceptSchemas;
+
+type Schemas = typeof FocusSessionSchemas;
+type EndOutput = OutputOf<Schemas["end"]>;
+type SessionOutput = { session: string };
+
+interface SessionDoc extends Revisioned {
+  user: string;
+  status: SessionStatus;
+  targetDurationMs: number | null;
+  /** Time run before `runningSince` (all of it, once paused or ended). */
+  elapsedMs: number;
+  /** When the current running stretch began; null unless active. */
+  runningSince: Date | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  timeZone: string;
+  subject: string | null;
+  questId: string | null;
+  description: string | null;
+  notes: string | null;
+  document: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Change<R> = { result: R; next: Omit<SessionDoc, "rev"> } | ErrorOutput;
+
+/**
+ * concept FocusSession [User]
+ * purpose   let a person time a stretch of focused work, pausing and resuming it, and keep
+ *           the history of what they did
+ * principle a user starts a session (say 25 minutes on "Calculus"), pauses it after 10
+ *           minutes and resumes it; while it runs they cannot start another; they end it as
+ *           completed with 25 minutes run, and it appears first in their history
+ */
+export class FocusSessionConcept extends StoredConcept implements ConceptImplementation<Schemas> {
+  static readonly conceptName = "FocusSession";
+  static readonly schemas = FocusSessionSchemas;
+
+  private readonly sessions = this.collection<SessionDoc>("sessions");
+
+  protected async prepare(): Promise<void> {
+    const history = { endedAt: -1, startedAt: -1 } as const;
+    await this.sessions.createIndexes([
+      {
+        key: { user: 1 },
+        name: "one_running_session_per_user",
+        unique: true,
+        partialFilterExpression: { status: { $in: [...runningStatuses] } },
+      },
+      { key: { user: 1, ...history }, name: "history" },
+      { key: { user: 1, status: 1, ...history }, name: "history_by_status" },
+      { key: { user: 1, subject: 1, ...history }, name: "history_by_subject" },
+      { key: { user: 1, questId: 1, ...history }, name: "history_by_quest" },
+    ]);
+  }
+
+  /** start (user, targetDurationMs?, startedAt?, timeZone?, subject?, questId?, description?, notes?, document?): (session)
+   *  requires the user has no running (active or paused) session; timeZone is an IANA name
+   *  effects  creates an active session, started at startedAt (default now), with nothing run yet */
+  async start(input: InputOf<Schemas["start"]>): Promise<SessionOutput | ErrorOutput> {
+    const zone = input.timeZone ?? defaultTimeZone;
+    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${zone}` };
+    if (input.targetDurationMs != null && !(input.targetDurationMs > 0)) return { error: "targetDurationMs must be positive" };
+    await this.ensureIndexes();
+    const now = this.clock.now();
+    const startedAt = input.startedAt ?? now;
+    const session = randomUUID();
+    // The unique partial index, not a read, decides: of concurrent starts exactly one lands.
+    return conflictOnDuplicate(async () => {
+      await this.sessions.insertOne({
+        _id: session,
+        rev: 1,
+        user: input.user,
+        status: "active",
+        targetDurationMs: input.targetDurationMs ?? null,
+        elapsedMs: 0,
+        runningSince: startedAt,
+        startedAt,
+        endedAt: null,
+        timeZone: zone,
+        subject: input.subject ?? null,
+        questId: input.questId ?? null,
+        description: input.description ?? null,
+        notes: input.notes ?? null,
+        document: input.document ?? null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return { session };
+    }, "user already has a running session");
+  }
+
+  /** pause (session, user?, elapsedMs?): (session)
+   *  requires the session exists, is user's, and is active
+   *  effects  makes it paused, saving elapsedMs (default: the time it has run by the clock) */
+  async pause(input: InputOf<Schemas["pause"]>): Promise<SessionOutput | ErrorOutput> {
+    return this.change(input, (doc, now) => {
+      if (doc.status !== "active") return notInStatus(doc, "active");
+      const elapsedMs = input.elapsedMs ?? runTime(doc, now);
+      return { result: { session: doc._id }, next: { ...doc, status: "paused", elapsedMs, runningSince: null, updatedAt: now } };
+    });
+  }
+
+  /** resume (session, user?): (session)
+   *  requires the session exists, is user's, and is paused
+   *  effects  makes it active again, running from now on top of the time saved */
+  async resume(input: InputOf<Schemas["resume"]>): Promise<SessionOutput | ErrorOutput> {
+    return this.change(input, (doc, now) => {
+      if (doc.status !== "paused") return notInStatus(doc, "paused");
+      return { result: { session: doc._id }, next: { ...doc, status: "active", runningSince: now, updatedAt: now } };
+    });
+  }
+
+  /** end (session, user?, status, elapsedMs?, endedAt?): (session, user, status, elapsedMs, startedAt, endedAt, timeZone, subject, document)
+   *  requires the session exists, is user's, and is running (an ended session answers "conflict");
+   *           status is completed, abandoned or cancelled; endedAt is not before startedAt
+   *  effects  gives it that final status, endedAt (default now) and elapsedMs (default: the
+   *           time it ran by the clock, up to endedAt) */
+  async end(input: InputOf<Schemas["end"]>): Promise<EndOutput | ErrorOutput> {
+    if (!finalStatus.safeParse(input.status).success) return { error: "status must be completed, abandoned or cancelled" };
+    return this.change(input, (doc, now) => {
+      if (!isRunning(doc)) return notInStatus(doc, "active or paused");
+      const endedAt = input.endedAt ?? now;
+      if (endedAt < doc.startedAt) return { error: "endedAt is before the session started", reason: "invalid" };
+      const elapsedMs = input.elapsedMs ?? runTime(doc, endedAt);
+      const next = { ...doc, status: input.status, elapsedMs, runningSince: null, endedAt, updatedAt: now };
+      const { user, startedAt, timeZone: zone, subject: about, document } = next;
+      const ended = { session: doc._id, user, status: input.status, elapsedMs, startedAt, endedAt, timeZone: zone };
+      return { result: { ...ended, subject: about, document }, next };
+    });
+  }
+
+  /** update (session, user?, subject?, questId?, description?, notes?): (session)
+   *  requires the session exists and is user's
+   *  effects  sets the given details (null clears one), whatever the session's status */
+  async update(input: InputOf<Schemas["update"]>): Promise<SessionOutput | ErrorOutput> {
+    return this.change(input, (doc, now) => {
+      const { subject: about, questId, description, notes } = input;
+      const given = definedOnly({ subject: about, questId, description, notes });
+      return { result: { session: doc._id }, next: { ...doc, ...given, updatedAt: now } };
+    });
+  }
+
+  /** delete (session, user?): (session, user, status)
+   *  requires the session exists and is user's
+   *  effects  removes it (a running one frees the user to start another) */
+  async delete({ session, user }: InputOf<Schemas["delete"]>): Promise<OutputOf<Schemas["delete"]> | ErrorOutput> {
+    const found = await this.find(session, user);
+    if ("error" in found) return found;
+    const { deletedCount } = await this.sessions.deleteOne({ _id: session });
+    if (deletedCount === 0) return notFound(); // deleted by a concurrent request
+    return { session, user: found.user, status: found.status };
+  }
+
+  /** _getRunning (user): (session) -- the user's active or paused session, if any */
+  async _getRunning({ user }: InputOf<Schemas["_getRunning"]>): Promise<SessionView[]> {
+    await this.ensureIndexes();
+    const running = await this.sessions.find({ user, status: { $in: [...runningStatuses] } }).toArray();
+    return this.views(running);
+  }
+
+  /** _getSession (session, user?): (session) -- none when unknown; forbidden when user is not the owner */
+  async _getSession({ session, user }: InputOf<Schemas["_getSession"]>): Promise<SessionView[] | ErrorOutput> {
+    const found = await this.find(session, user);
+    if ("error" in found) return found.reason === "not_found" ? [] : found;
+    return this.views([found]);
+  }
+
+  /** _listSessions (user, status?, subject?, questId?, endedAfter?, endedBefore?, limit?): (session)
+   *  -- the user's sessions matching every filter given, newest end first, then newest start;
+   *  endedAfter and endedBefore are inclusive and leave out sessions that have not ended */
+  async _listSessions(input: InputOf<Schemas["_listSessions"]>): Promise<SessionView[]> {
+    await this.ensureIndexes();
+    const filter: Filter<SessionDoc> = { user: input.user };
+    if (input.status !== undefined) filter.status = input.status;
+    if (input.subject !== undefined) filter.subject = input.subject;
+    if (input.questId !== undefined) filter.questId = input.questId;
+    if (input.endedAfter !== undefined || input.endedBefore !== undefined) {
+      filter.endedAt = {
+        ...(input.endedAfter !== undefined && { $gte: input.endedAfter }),
+        ...(input.endedBefore !== undefined && { $lte: input.endedBefore }),
+      };
+    }
+    const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? maxListLimit)), maxListLimit);
+    const found = await this.sessions.find(filter).sort({ endedAt: -1, startedAt: -1, _id: -1 }).limit(limit).toArray();
+    return this.views(found);
+  }
+
+  /** Sessions as callers see them: an active session's elapsed time runs on with the clock. */
+  private views(docs: SessionDoc[]): SessionView[] {
+    const now = this.clock.now();
+    return docs.map(({ _id, rev: _rev, runningSince, ...fields }) => ({
+      session: _id,
+      ...fields,
+      elapsedMs: runTime({ elapsedMs: fields.elapsedMs, runningSince }, now),
+    }));
+  }
+
+  /** The session, once its owner is checked against `user`. */
+  private async find(session: string, user: string | undefined): Promise<SessionDoc | ErrorOutput> {
+    await this.ensureIndexes();
+    const doc = await this.sessions.findOne({ _id: session });
+    if (doc === null) return notFound();
+    return refuseUnlessOwner(doc.user, user, "session") ?? doc;
+  }
+
+  /** Decides a change on the session's current state and applies it safely under concurrency. */
+  private async change<R>(
+    { session, user }: { session: string; user?: string | undefined },
+    decide: (doc: SessionDoc, now: Date) => Change<R>,
+  ): Promise<R | ErrorOutput> {
+    await this.ensureIndexes();
+    return guardedWrite<SessionDoc, R | ErrorOutput>(this.sessions, session, (doc) => {
+      if (doc === null) return { result: notFound() };
+      const refusal = refuseUnlessOwner(doc.user, user, "session");
+      if (refusal) return { result: refusal };
+      const decision = decide(doc, this.clock.now());
+      return "error" in decision ? { result: decision } : decision;
+    });
+  }
+}
+
+function isRunning(doc: SessionDoc): boolean {
+  return (runningStatuses as readonly SessionStatus[]).includes(doc.status);
+}
+
+/** The time the session has run by `until`: what was saved plus the current stretch. */
+function runTime(doc: Pick<SessionDoc, "elapsedMs" | "runningSince">, until: Date): number {
+  const stretch = doc.runningSince === null ? 0 : Math.max(0, until.getTime() - doc.runningSince.getTime());
+  return doc.elapsedMs + stretch;
+}
+
+function notFound(): ErrorOutput {
+  return { error: "session not found", reason: "not_found" };
+}
+
+/** An ended session is final (conflict); a running one in the other running state is a bad request. */
+function notInStatus(doc: SessionDoc, wanted: string): ErrorOutput {
+  if (!isRunning(doc)) return { error: `session has already ended (${doc.status})`, reason: "conflict" };
+  return { error: `session is ${doc.status}, not ${wanted}`, reason: "invalid" };
+}
+
+
+export const FocusSession = conceptRef(FocusSessionConcept);
