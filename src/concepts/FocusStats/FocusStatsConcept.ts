@@ -1,0 +1,255 @@
+import type { Filter } from "mongodb";
+import { z } from "zod";
+import { calendarDay, dayIn, defaultTimeZone, type CalendarDay } from "../../engine/calendar.ts";
+import {
+  action,
+  query,
+  type ConceptImplementation,
+  type ConceptSchemas,
+  type ErrorOutput,
+  type InputOf,
+  type OutputOf,
+} from "../../engine/concept.ts";
+import { isDuplicateKeyError } from "../../engine/mongo-errors.ts";
+import { refuseUnlessOwner } from "../../engine/ownership.ts";
+import { conceptRef } from "../../engine/refs.ts";
+import { empty, id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
+import { StoredConcept } from "../../engine/stored-concept.ts";
+import { countOnce, uncount, type Tally } from "./tallies.ts";
+
+const byUser = z.object({ user: id });
+
+export const FocusStatsSchemas = {
+  recordSession: action({
+    input: z.object({
+      focusSession: id,
+      user: id,
+      startTime: instant,
+      endTime: instant,
+      durationMs: z.number().finite().nonnegative(),
+      timeZone: timeZone.optional(),
+      document: id.nullable().optional(),
+    }),
+    output: z.object({ recorded: z.boolean() }),
+    syncOnly: true,
+    description: "Counts a completed focus session in the user's statistics, once: recording it again changes nothing.",
+  }),
+  removeSession: action({
+    input: z.object({ focusSession: id, user: id.optional() }),
+    output: empty,
+    description: "Permanently deletes a reading session record and takes it out of the user's statistics.",
+  }),
+  _viewStats: query({
+    input: byUser,
+    output: z.object({ focusStats: z.object({ id, user: id, focusSessionIds: z.array(id) }) }),
+    description: "A high-level overview of the user's reading statistics.",
+  }),
+  _getSessions: query({
+    input: byUser,
+    output: z.object({
+      focusSession: z.object({
+        _id: id,
+        user: id,
+        document: z.string().nullable(),
+        startTime: z.date(),
+        endTime: z.date().nullable(),
+      }),
+    }),
+    description: "Every reading session recorded for the user, earliest end first.",
+  }),
+  _getTotals: query({
+    input: byUser,
+    output: z.object({ user: id, totalFocusMs: z.number(), sessionCount: z.number() }),
+    description: "The user's total focus time and number of sessions (zero when nothing is recorded).",
+  }),
+  _getDailyProgress: query({
+    input: z.object({ user: id, from: calendarDay.optional(), to: calendarDay.optional() }),
+    output: z.object({ day: calendarDay, focusMs: z.number(), sessions: z.number() }),
+    description:
+      "Focus time and sessions per calendar day (the day each session ended, in its time zone), from and to inclusive, earliest first.",
+  }),
+  _summary: query({
+    input: z.object({ user: id, from: instant.optional(), to: instant.optional() }),
+    output: z.object({ totalFocusMs: z.number(), sessionCount: z.number() }),
+    description: "Total focus time and number of sessions that ended between from and to, inclusive.",
+  }),
+} satisfies ConceptSchemas;
+
+type Schemas = typeof FocusStatsSchemas;
+type Row<K extends keyof Schemas> = OutputOf<Schemas[K]>;
+
+/** The concept's own copy of a completed focus session, keyed by the FocusSession id. */
+interface SessionRecord {
+  _id: string;
+  user: string;
+  document: string | null;
+  startTime: Date;
+  endTime: Date;
+  durationMs: number;
+  timeZone: string;
+  /** The calendar day endTime falls on in timeZone: where the session counts in daily progress. */
+  day: CalendarDay;
+}
+
+interface UserStats extends Tally {
+  user: string;
+  totalFocusMs: number;
+  sessionCount: number;
+}
+
+interface DayProgress extends Tally {
+  user: string;
+  day: CalendarDay;
+  focusMs: number;
+  sessions: number;
+}
+
+/**
+ * concept FocusStats [User, FocusSession]
+ * purpose   track and aggregate users' reading statistics
+ * principle each completed focus session is recorded once for its user; the user's totals,
+ *           daily progress (per calendar day in their time zone) and summaries over a period
+ *           then count it, until the session is removed again
+ */
+export class FocusStatsConcept extends StoredConcept implements ConceptImplementation<Schemas> {
+  static readonly conceptName = "FocusStats";
+  static readonly schemas = FocusStatsSchemas;
+
+  private readonly sessions = this.collection<SessionRecord>("sessions");
+  private readonly stats = this.collection<UserStats>("stats");
+  private readonly daily = this.collection<DayProgress>("dailyProgress");
+
+  protected async prepare(): Promise<void> {
+    await Promise.all([
+      this.sessions.createIndex({ user: 1, endTime: 1 }, { name: "by_user_end" }),
+      this.stats.createIndex({ user: 1 }, { name: "one_per_user", unique: true }),
+      this.daily.createIndex({ user: 1, day: 1 }, { name: "one_per_user_day", unique: true }),
+    ]);
+  }
+
+  /** recordSession (focusSession, user, startTime, endTime, durationMs, timeZone?, document?): (recorded)
+   *  requires endTime is not before startTime; durationMs >= 0; timeZone is an IANA name
+   *  effects  if focusSession is not recorded yet: keeps a copy of it and adds it to the user's
+   *           stats, totals and the daily progress of the day it ended; recorded tells whether
+   *           this call recorded it (false: it already was, and nothing changed) */
+  async recordSession(input: InputOf<Schemas["recordSession"]>): Promise<Row<"recordSession"> | ErrorOutput> {
+    const zone = input.timeZone ?? defaultTimeZone;
+    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${zone}` };
+    if (input.endTime < input.startTime) return { error: "endTime is before startTime" };
+    if (!(input.durationMs >= 0)) return { error: "durationMs must not be negative" };
+    await this.ensureIndexes();
+    let record: SessionRecord = {
+      _id: input.focusSession,
+      user: input.user,
+      document: input.document ?? null,
+      startTime: input.startTime,
+      endTime: input.endTime,
+      durationMs: input.durationMs,
+      timeZone: zone,
+      day: dayIn(input.endTime, zone),
+    };
+    let recorded = true;
+    try {
+      await this.sessions.insertOne(record);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      recorded = false;
+      const stored = await this.sessions.findOne({ _id: input.focusSession });
+      if (stored === null) return { recorded }; // removed meanwhile: nothing left to count
+      record = stored;
+    }
+    // Counting is idempotent per session, so finishing a recording interrupted by a crash is safe.
+    await this.count(record);
+    return { recorded };
+  }
+
+  /** removeSession (focusSession, user?): ()
+   *  requires focusSession is recorded (and is user's, when user is given)
+   *  effects  removes the record and its id from the user's stats, and takes its time out of
+   *           totals, daily progress and summaries */
+  async removeSession({ focusSession, user }: InputOf<Schemas["removeSession"]>): Promise<Row<"removeSession"> | ErrorOutput> {
+    await this.ensureIndexes();
+    const record = await this.sessions.findOne({ _id: focusSession });
+    if (record === null) return { error: "focus session not found", reason: "not_found" };
+    const refusal = refuseUnlessOwner(record.user, user, "focus session");
+    if (refusal) return refusal;
+    // Uncount before deleting: a retry after a crash in between still finds the record.
+    await this.uncount(record);
+    const { deletedCount } = await this.sessions.deleteOne({ _id: focusSession });
+    if (deletedCount === 0) return { error: "focus session not found", reason: "not_found" };
+    return {};
+  }
+
+  /** _viewStats (user): (focusStats)
+   *  requires the user has stats (a session was recorded for them) */
+  async _viewStats({ user }: InputOf<Schemas["_viewStats"]>): Promise<Row<"_viewStats">[] | ErrorOutput> {
+    await this.ensureIndexes();
+    const stats = await this.stats.findOne({ user });
+    if (stats === null) return noStats(user);
+    return [{ focusStats: { id: stats._id, user, focusSessionIds: stats.focusSessionIds } }];
+  }
+
+  /** _getSessions (user): (focusSession)
+   *  requires the user has stats */
+  async _getSessions({ user }: InputOf<Schemas["_getSessions"]>): Promise<Row<"_getSessions">[] | ErrorOutput> {
+    await this.ensureIndexes();
+    const [stats, records] = await Promise.all([
+      this.stats.findOne({ user }, { projection: { _id: 1 } }),
+      this.sessions.find({ user }).sort({ endTime: 1, _id: 1 }).toArray(),
+    ]);
+    if (stats === null) return noStats(user);
+    return records.map(({ _id, document, startTime, endTime }) => ({ focusSession: { _id, user, document, startTime, endTime } }));
+  }
+
+  /** _getTotals (user): (user, totalFocusMs, sessionCount) -- zeros for a user with nothing recorded */
+  async _getTotals({ user }: InputOf<Schemas["_getTotals"]>): Promise<Row<"_getTotals">[]> {
+    await this.ensureIndexes();
+    const stats = await this.stats.findOne({ user }, { projection: { totalFocusMs: 1, sessionCount: 1 } });
+    return [{ user, totalFocusMs: stats?.totalFocusMs ?? 0, sessionCount: stats?.sessionCount ?? 0 }];
+  }
+
+  /** _getDailyProgress (user, from?, to?): (day, focusMs, sessions) -- days with sessions, earliest first */
+  async _getDailyProgress({ user, from, to }: InputOf<Schemas["_getDailyProgress"]>): Promise<Row<"_getDailyProgress">[]> {
+    await this.ensureIndexes();
+    const filter: Filter<DayProgress> = { user, sessions: { $gt: 0 } };
+    if (from !== undefined || to !== undefined) filter.day = { ...(from && { $gte: from }), ...(to && { $lte: to }) };
+    const days = await this.daily.find(filter, { projection: { day: 1, focusMs: 1, sessions: 1 } }).sort({ day: 1 }).toArray();
+    return days.map(({ day, focusMs, sessions }) => ({ day, focusMs, sessions }));
+  }
+
+  /** _summary (user, from?, to?): (totalFocusMs, sessionCount)
+   *  -- over the sessions that ended between from and to inclusive, summed by the database */
+  async _summary({ user, from, to }: InputOf<Schemas["_summary"]>): Promise<Row<"_summary">[]> {
+    await this.ensureIndexes();
+    const match: Filter<SessionRecord> = { user };
+    if (from !== undefined || to !== undefined) match.endTime = { ...(from && { $gte: from }), ...(to && { $lte: to }) };
+    const [sum] = await this.sessions
+      .aggregate<Row<"_summary">>([
+        { $match: match },
+        { $group: { _id: null, totalFocusMs: { $sum: "$durationMs" }, sessionCount: { $sum: 1 } } },
+        { $project: { _id: 0, totalFocusMs: 1, sessionCount: 1 } },
+      ])
+      .toArray();
+    return [sum ?? { totalFocusMs: 0, sessionCount: 0 }];
+  }
+
+  private async count(record: SessionRecord): Promise<void> {
+    await Promise.all([
+      countOnce(this.stats, { user: record.user }, record._id, { totalFocusMs: record.durationMs, sessionCount: 1 }),
+      countOnce(this.daily, { user: record.user, day: record.day }, record._id, { focusMs: record.durationMs, sessions: 1 }),
+    ]);
+  }
+
+  private async uncount(record: SessionRecord): Promise<void> {
+    await Promise.all([
+      uncount(this.stats, { user: record.user }, record._id, { totalFocusMs: record.durationMs, sessionCount: 1 }),
+      uncount(this.daily, { user: record.user, day: record.day }, record._id, { focusMs: record.durationMs, sessions: 1 }),
+    ]);
+  }
+}
+
+function noStats(user: string): ErrorOutput {
+  return { error: `no focus stats for user ${user}`, reason: "not_found" };
+}
+
+export const FocusStats = conceptRef(FocusStatsConcept);
