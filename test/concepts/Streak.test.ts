@@ -1,0 +1,126 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { StreakConcept } from "../../src/concepts/Streak/StreakConcept.ts";
+import { useConceptDatabase } from "./concept-database.ts";
+import { FakeClock, ok } from "./fake-clock.ts";
+
+const db = useConceptDatabase();
+let clock: FakeClock;
+let streaks: StreakConcept;
+let sessionCount = 0;
+
+beforeEach(() => {
+  clock = new FakeClock("2026-02-18T12:00:00Z");
+  streaks = new StreakConcept(db(), { clock });
+});
+
+/** Records a new session's activity at `at` (ISO), as the sync does when a session completes. */
+async function activity(at: string, options: { user?: string; timeZone?: string; session?: string } = {}) {
+  const session = options.session ?? `session-${++sessionCount}`;
+  return ok(
+    await streaks.recordActivity({
+      user: options.user ?? "ada",
+      at: new Date(at),
+      session,
+      ...(options.timeZone && { timeZone: options.timeZone }),
+    }),
+  );
+}
+
+async function streak(user = "ada") {
+  return (await streaks._getStreak({ user }))[0];
+}
+
+describe("Streak principle", () => {
+  it("counts consecutive days, ignores a second activity on one day, reads 0 after a missed day and restarts at 1", async () => {
+    expect(await activity("2026-02-18T09:00:00Z")).toEqual({ current: 1, longest: 1 });
+    expect(await activity("2026-02-19T09:00:00Z")).toEqual({ current: 2, longest: 2 });
+    expect(await activity("2026-02-20T09:00:00Z")).toEqual({ current: 3, longest: 3 });
+    expect(await activity("2026-02-20T21:00:00Z")).toEqual({ current: 3, longest: 3 });
+
+    clock.set("2026-02-21T12:00:00Z"); // the day after: the streak still stands
+    expect(await streak()).toEqual({ user: "ada", current: 3, longest: 3, lastActiveDay: "2026-02-20" });
+    clock.set("2026-02-22T12:00:00Z"); // a whole day passed without activity
+    expect(await streak()).toEqual({ user: "ada", current: 0, longest: 3, lastActiveDay: "2026-02-20" });
+
+    expect(await activity("2026-02-22T12:00:00Z")).toEqual({ current: 1, longest: 3 });
+    expect(await streak()).toEqual({ user: "ada", current: 1, longest: 3, lastActiveDay: "2026-02-22" });
+  });
+});
+
+describe("Streak.recordActivity", () => {
+  it("starts a streak of 1 on a user's first activity", async () => {
+    expect(await activity("2026-02-18T09:00:00Z")).toEqual({ current: 1, longest: 1 });
+  });
+
+  it("resets to 1 after a gap of more than one day, keeping the longest", async () => {
+    await activity("2026-02-10T09:00:00Z");
+    await activity("2026-02-11T09:00:00Z");
+    expect(await activity("2026-02-13T09:00:00Z")).toEqual({ current: 1, longest: 2 });
+  });
+
+  it("changes nothing for an activity on a day before the last active day", async () => {
+    await activity("2026-02-17T09:00:00Z");
+    await activity("2026-02-18T09:00:00Z");
+    expect(await activity("2026-02-10T09:00:00Z")).toEqual({ current: 2, longest: 2 });
+    expect((await streak())?.lastActiveDay).toBe("2026-02-18");
+  });
+
+  it("changes nothing when the same session is recorded twice, even with another time", async () => {
+    await activity("2026-02-17T09:00:00Z", { session: "s1" });
+    expect(await activity("2026-02-18T09:00:00Z", { session: "s1" })).toEqual({ current: 1, longest: 1 });
+    expect((await streak())?.lastActiveDay).toBe("2026-02-17");
+  });
+
+  it("counts calendar days in the user's time zone: 23:30 in New York is still that New York day", async () => {
+    // 2026-02-18 23:30 in New York is 2026-02-19 04:30 UTC.
+    await activity("2026-02-18T14:00:00Z", { timeZone: "America/New_York" });
+    expect(await activity("2026-02-19T04:30:00Z", { timeZone: "America/New_York" })).toEqual({ current: 1, longest: 1 });
+    expect(await activity("2026-02-19T14:00:00Z", { timeZone: "America/New_York" })).toEqual({ current: 2, longest: 2 });
+  });
+
+  it("counts the same instants as two days in UTC", async () => {
+    await activity("2026-02-18T14:00:00Z");
+    expect(await activity("2026-02-19T04:30:00Z")).toEqual({ current: 2, longest: 2 });
+  });
+
+  it("keeps using the user's last time zone when an activity names none", async () => {
+    await activity("2026-02-18T14:00:00Z", { timeZone: "Asia/Tokyo" }); // 23:00 in Tokyo on the 18th
+    // 2026-02-18T16:00Z is already the 19th in Tokyo.
+    expect(await activity("2026-02-18T16:00:00Z")).toEqual({ current: 2, longest: 2 });
+  });
+
+  it("counts a day once when 20 sessions of one day are recorded concurrently", async () => {
+    const outputs = await Promise.all(Array.from({ length: 20 }, (_, index) => activity(`2026-02-18T09:${String(index).padStart(2, "0")}:00Z`)));
+    expect(outputs.every((output) => output.current === 1)).toBe(true);
+    expect(await streak()).toMatchObject({ current: 1, longest: 1 });
+  });
+
+  it("ends up as if sequential when activities on consecutive days arrive concurrently in order of days", async () => {
+    await activity("2026-02-15T09:00:00Z");
+    await Promise.all([activity("2026-02-16T09:00:00Z"), activity("2026-02-16T10:00:00Z"), activity("2026-02-16T11:00:00Z")]);
+    await Promise.all([activity("2026-02-17T09:00:00Z"), activity("2026-02-17T10:00:00Z")]);
+    clock.set("2026-02-17T12:00:00Z");
+    expect(await streak()).toMatchObject({ current: 3, longest: 3, lastActiveDay: "2026-02-17" });
+  });
+
+  it("requires a known time zone", async () => {
+    const output = await streaks.recordActivity({ user: "ada", at: new Date(), session: "s", timeZone: "Moon/Base" });
+    expect(output).toHaveProperty("error");
+    expect(StreakConcept.schemas.recordActivity.input.safeParse({ user: "ada", at: "2026-02-18", session: "s", timeZone: "Moon/Base" }).success).toBe(false);
+    expect(StreakConcept.schemas.recordActivity.syncOnly).toBe(true);
+  });
+});
+
+describe("Streak._getStreak", () => {
+  it("answers zeros and no last active day for a user with no activity", async () => {
+    expect(await streaks._getStreak({ user: "nobody" })).toEqual([{ user: "nobody", current: 0, longest: 0, lastActiveDay: null }]);
+  });
+
+  it("judges yesterday in the user's time zone", async () => {
+    await activity("2026-02-18T14:00:00Z", { timeZone: "America/New_York" }); // the 18th in New York
+    clock.set("2026-02-20T04:30:00Z"); // still the 19th (23:30) in New York: the streak stands
+    expect((await streak())?.current).toBe(1);
+    clock.set("2026-02-20T05:30:00Z"); // the 20th in New York: the 19th had no activity
+    expect((await streak())?.current).toBe(0);
+  });
+});
