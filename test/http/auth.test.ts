@@ -1,7 +1,7 @@
 import { sign } from "hono/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../support/database.ts";
-import { apiKey, asService, asUser, jwtSecret, notebookApp, post, userToken } from "./harness.ts";
+import { apiKey, asService, asUser, jwtSecret, notebookApp, post, userToken, json } from "./harness.ts";
 
 let database: Awaited<ReturnType<typeof testDatabase>>;
 beforeAll(async () => {
@@ -19,14 +19,14 @@ describe("authentication with an API key and a JWT secret set", () => {
     const response = await post(app, "/api/Notebook/_stamps", readStamps, {});
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toBe("Bearer");
-    expect(await response.json()).toEqual({ error: expect.stringMatching(/missing credentials/) });
+    expect(await json(response)).toEqual({ error: expect.stringMatching(/missing credentials/) });
   });
 
   it("refuses a wrong API key with 401", async () => {
     const { app } = notebookApp(database.db);
     const response = await post(app, "/api/Notebook/_stamps", readStamps, { "x-api-key": `${apiKey}-wrong` });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: "invalid API key" });
+    expect(await json(response)).toEqual({ error: "invalid API key" });
   });
 
   it("accepts the API key in x-api-key, and as a bearer token", async () => {
@@ -39,7 +39,7 @@ describe("authentication with an API key and a JWT secret set", () => {
     const { app } = notebookApp(database.db);
     const response = await post(app, "/api/Notebook/_stamps", {}, await asUser("ada"));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual([{ stamps: 0 }]);
+    expect(await json(response)).toEqual([{ stamps: 0 }]);
   });
 
   it("refuses a token signed with another secret (forged) with 401", async () => {
@@ -47,7 +47,7 @@ describe("authentication with an API key and a JWT secret set", () => {
     const forged = await userToken("ada", { secret: "not-the-secret" });
     const response = await post(app, "/api/Notebook/_stamps", readStamps, { authorization: `Bearer ${forged}` });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: "invalid or expired bearer token" });
+    expect(await json(response)).toEqual({ error: "invalid or expired bearer token" });
   });
 
   it("refuses an expired token with 401", async () => {
@@ -79,7 +79,7 @@ describe("authentication with an API key and a JWT secret set", () => {
     const token = await sign({ exp: Math.floor(Date.now() / 1000) + 3600 }, jwtSecret, "HS256");
     const response = await post(app, "/api/Notebook/_stamps", readStamps, { authorization: `Bearer ${token}` });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: "bearer token has no subject (sub)" });
+    expect(await json(response)).toEqual({ error: "bearer token has no subject (sub)" });
   });
 
   it("refuses a malformed Authorization header with 401", async () => {
@@ -119,6 +119,6 @@ describe("open mode (neither secret set)", () => {
     const { app } = notebookApp(database.db, { apiKey: undefined, jwtSecret: undefined });
     const response = await post(app, "/api/Notebook/stamp", { user: "ada" }, {});
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ stamps: 1 });
+    expect(await json(response)).toEqual({ stamps: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../support/database.ts";
-import { asService, asUser, notebookApp, post } from "./harness.ts";
+import { asService, asUser, notebookApp, post, json } from "./harness.ts";
 
 let database: Awaited<ReturnType<typeof testDatabase>>;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ describe("concept actions over HTTP", () => {
     const { app, notebook } = notebookApp(database.db);
     const response = await post(app, "/api/Notebook/write", { user: "ada", text: "hello", at: "2026-02-18T08:00:00Z" });
     expect(response.status).toBe(200);
-    const output = await response.json();
+    const output = await json(response);
     expect(output).toEqual({ note: expect.any(String), writtenAt: "2026-02-18T08:00:00.000Z" });
     expect(notebook.notes.get(output.note)).toMatchObject({ user: "ada", text: "hello" });
   });
@@ -29,31 +29,31 @@ describe("concept actions over HTTP", () => {
 
   it("maps a concept's error reasons to 400, 403, 404 and 409 with an error body", async () => {
     const { app } = notebookApp(database.db);
-    const { note } = await (await post(app, "/api/Notebook/write", { user: "ada", text: "mine" })).json();
+    const { note } = await json(await post(app, "/api/Notebook/write", { user: "ada", text: "mine" }));
 
     const notFound = await post(app, "/api/Notebook/erase", { note: "no-such-note" });
     expect(notFound.status).toBe(404);
-    expect(await notFound.json()).toEqual({ error: "note not found" });
+    expect(await json(notFound)).toEqual({ error: "note not found" });
 
     const forbidden = await post(app, "/api/Notebook/erase", { note, user: "grace" });
     expect(forbidden.status).toBe(403);
-    expect(await forbidden.json()).toEqual({ error: "note belongs to another user" });
+    expect(await json(forbidden)).toEqual({ error: "note belongs to another user" });
 
     expect((await post(app, "/api/Notebook/reserve", { title: "Ulysses" })).status).toBe(200);
     const conflict = await post(app, "/api/Notebook/reserve", { title: "Ulysses" });
     expect(conflict.status).toBe(409);
-    expect(await conflict.json()).toEqual({ error: "title already reserved" });
+    expect(await json(conflict)).toEqual({ error: "title already reserved" });
 
     const invalid = await post(app, "/api/Notebook/reserve", { title: "forbidden words" });
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toEqual({ error: "title is not allowed" });
+    expect(await json(invalid)).toEqual({ error: "title is not allowed" });
   });
 
   it("answers an unexpected exception with 500 and a generic error, never the details", async () => {
     const { app } = notebookApp(database.db);
     const response = await post(app, "/api/Notebook/reserve", { title: "explode" });
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: "internal error" });
+    expect(await json(response)).toEqual({ error: "internal error" });
   });
 });
 
@@ -63,8 +63,8 @@ describe("concept queries over HTTP", () => {
     await post(app, "/api/Notebook/write", { user: "ada", text: "one", at: 0 });
     const response = await post(app, "/api/Notebook/_notes", { user: "ada" });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual([{ note: expect.any(String), user: "ada", text: "one", writtenAt: "1970-01-01T00:00:00.000Z" }]);
-    expect(await (await post(app, "/api/Notebook/_notes", { user: "nobody" })).json()).toEqual([]);
+    expect(await json(response)).toEqual([{ note: expect.any(String), user: "ada", text: "one", writtenAt: "1970-01-01T00:00:00.000Z" }]);
+    expect(await json(await post(app, "/api/Notebook/_notes", { user: "nobody" }))).toEqual([]);
   });
 });
 
@@ -83,7 +83,7 @@ describe("input validation", () => {
       const { app, notebook } = notebookApp(database.db);
       const response = await post(app, "/api/Notebook/write", body);
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toContain(message);
+      expect((await json(response)).error).toContain(message);
       expect(notebook.notes.size).toBe(0);
       expect(notebook.stamps.size).toBe(0);
     });
@@ -92,14 +92,14 @@ describe("input validation", () => {
   it("names every wrong field at once", async () => {
     const { app } = notebookApp(database.db);
     const response = await post(app, "/api/Notebook/write", { pages: -1 });
-    expect(await response.json()).toEqual({ error: "user: is required; text: is required; pages: must be > 0" });
+    expect(await json(response)).toEqual({ error: "user: is required; text: is required; pages: must be > 0" });
   });
 
   it("refuses malformed JSON with 400", async () => {
     const { app } = notebookApp(database.db);
     const response = await post(app, "/api/Notebook/write", '{"user": "ada", ');
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: "malformed JSON body" });
+    expect(await json(response)).toEqual({ error: "malformed JSON body" });
   });
 
   it("refuses a JSON body that is not an object with 400", async () => {
@@ -107,7 +107,7 @@ describe("input validation", () => {
     for (const body of ["[1, 2]", '"text"', "42", "null", "true"]) {
       const response = await post(app, "/api/Notebook/_stamps", body);
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ error: "body must be a JSON object" });
+      expect(await json(response)).toEqual({ error: "body must be a JSON object" });
     }
   });
 
@@ -115,7 +115,7 @@ describe("input validation", () => {
     const { app } = notebookApp(database.db);
     const response = await app.request("/api/Notebook/_stamps", { method: "POST", headers: asService });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: "user: is required" });
+    expect(await json(response)).toEqual({ error: "user: is required" });
   });
 
   it("refuses MongoDB operators and prototype keys anywhere in the body with 400", async () => {
@@ -129,7 +129,7 @@ describe("input validation", () => {
     for (const body of bodies) {
       const response = await post(app, "/api/Notebook/write", body);
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toMatch(/keys starting with "\$" and prototype keys are not allowed/);
+      expect((await json(response)).error).toMatch(/keys starting with "\$" and prototype keys are not allowed/);
     }
     expect(notebook.notes.size).toBe(0);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
@@ -140,14 +140,14 @@ describe("input validation", () => {
     const deep = `{"user": "ada", "text": "hi", "x": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
     const response = await post(app, "/api/Notebook/write", deep);
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatch(/nested more than 32 levels deep/);
+    expect((await json(response)).error).toMatch(/nested more than 32 levels deep/);
   });
 
   it("refuses a body over the limit with 413", async () => {
     const { app, notebook } = notebookApp(database.db, { bodyLimitBytes: 1024 });
     const response = await post(app, "/api/Notebook/write", { user: "ada", text: "x".repeat(2000) });
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ error: "body larger than 1024 bytes" });
+    expect(await json(response)).toEqual({ error: "body larger than 1024 bytes" });
     expect(notebook.notes.size).toBe(0);
   });
 
@@ -156,7 +156,7 @@ describe("input validation", () => {
     for (const path of ["/api/Nothing/write", "/api/Notebook/nothing", "/nowhere"]) {
       const response = await post(app, path, {});
       expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ error: expect.stringContaining("no route") });
+      expect(await json(response)).toEqual({ error: expect.stringContaining("no route") });
     }
   });
 
@@ -191,7 +191,7 @@ describe("identity binding for user tokens", () => {
     for (const body of [{ user: "grace", text: "hers" }, { userId: "grace", text: "hers" }, { user_id: "grace", text: "hers" }]) {
       const response = await post(app, "/api/Notebook/write", body, headers);
       expect(response.status).toBe(403);
-      expect((await response.json()).error).toMatch(/cannot act for another user/);
+      expect((await json(response)).error).toMatch(/cannot act for another user/);
     }
     expect(notebook.notes.size).toBe(0);
   });
@@ -201,12 +201,12 @@ describe("identity binding for user tokens", () => {
     await post(app, "/api/Notebook/write", { user: "grace", text: "secret" });
     const response = await post(app, "/api/Notebook/_notes", { user: "grace" }, await asUser("ada"));
     expect(response.status).toBe(403);
-    expect(await (await post(app, "/api/Notebook/_notes", {}, await asUser("ada"))).json()).toEqual([]);
+    expect(await json(await post(app, "/api/Notebook/_notes", {}, await asUser("ada")))).toEqual([]);
   });
 
   it("passes the owner check down to the concept for records named by id", async () => {
     const { app } = notebookApp(database.db);
-    const { note } = await (await post(app, "/api/Notebook/write", { user: "grace", text: "hers" })).json();
+    const { note } = await json(await post(app, "/api/Notebook/write", { user: "grace", text: "hers" }));
     const response = await post(app, "/api/Notebook/erase", { note }, await asUser("ada"));
     expect(response.status).toBe(403);
   });
@@ -222,13 +222,13 @@ describe("actions only synchronizations run", () => {
     const { app, notebook } = notebookApp(database.db);
     const response = await post(app, "/api/Notebook/stamp", {}, await asUser("ada"));
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ error: "Notebook.stamp is run only by synchronizations and trusted services" });
+    expect(await json(response)).toEqual({ error: "Notebook.stamp is run only by synchronizations and trusted services" });
     expect(notebook.stamps.size).toBe(0);
   });
 
   it("are callable with the service key", async () => {
     const { app } = notebookApp(database.db);
     const response = await post(app, "/api/Notebook/stamp", { user: "ada" }, asService);
-    expect(await response.json()).toEqual({ stamps: 1 });
+    expect(await json(response)).toEqual({ stamps: 1 });
   });
 });

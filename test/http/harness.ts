@@ -6,7 +6,7 @@ import { pino } from "pino";
 import { RequestingConcept } from "../../src/concepts/Requesting/RequestingConcept.ts";
 import { createApp, type AppConfig } from "../../src/edges/http/app.ts";
 import type { HttpEnv } from "../../src/edges/http/principal.ts";
-import { SyncEngine, type ConceptClass, type Sync } from "../../src/engine/index.ts";
+import { SyncEngine, type Sync } from "../../src/engine/index.ts";
 import { NotebookConcept, notebookSyncs } from "./notebook.ts";
 
 export const apiKey = "test-api-key-0123456789";
@@ -35,8 +35,7 @@ export function notebookApp(db: Db, config: Partial<AppConfig> = {}, syncs: Reco
   const requesting = new RequestingConcept(db);
   engine.register([notebook, requesting]);
   engine.registerSyncs(syncs);
-  const concepts: ConceptClass[] = [NotebookConcept, RequestingConcept];
-  const app = createApp({ engine, concepts, config: { ...securedConfig, ...config }, db, logger: silentLogger });
+  const app = createApp({ engine, concepts: [NotebookConcept, RequestingConcept], config: { ...securedConfig, ...config }, db, logger: silentLogger });
   return { app, notebook, engine };
 }
 
@@ -51,6 +50,15 @@ export async function asUser(sub: string): Promise<Record<string, string>> {
 }
 
 export const asService: Record<string, string> = { "x-api-key": apiKey };
+
+/**
+ * A response's JSON body, loosely typed: tests compare it with expected values, so a typo
+ * shows up as a failed expectation rather than needing a type for every answer.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function json(response: Response): Promise<any> {
+  return response.json();
+}
 
 /** A JSON POST; `body` is sent as is when it is already a string. */
 export function post(app: Hono<HttpEnv>, path: string, body: unknown, headers: Record<string, string> = asService): Promise<Response> {

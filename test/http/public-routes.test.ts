@@ -1,7 +1,7 @@
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../support/database.ts";
-import { notebookApp } from "./harness.ts";
+import { notebookApp, json } from "./harness.ts";
 import { NotebookSchemas } from "./notebook.ts";
 
 let database: Awaited<ReturnType<typeof testDatabase>>;
@@ -17,7 +17,7 @@ describe("GET /health", () => {
     const { app } = notebookApp(database.db);
     const response = await app.request("/health");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok" });
+    expect(await json(response)).toEqual({ status: "ok" });
   });
 
   it("answers 503 while the database is unreachable", async () => {
@@ -27,7 +27,7 @@ describe("GET /health", () => {
       const { app } = notebookApp(client.db("unreachable"));
       const response = await app.request("/health");
       expect(response.status).toBe(503);
-      expect(await response.json()).toEqual({ error: "database unreachable" });
+      expect(await json(response)).toEqual({ error: "database unreachable" });
     } finally {
       await client.close();
     }
@@ -39,7 +39,7 @@ describe("GET /openapi.json", () => {
     const { app } = notebookApp(database.db);
     const response = await app.request("/openapi.json");
     expect(response.status).toBe(200);
-    return response.json();
+    return json(response);
   }
 
   it("is an OpenAPI 3.1 document with both ways to authenticate", async () => {

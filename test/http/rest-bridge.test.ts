@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Requesting } from "../../src/concepts/Requesting/RequestingConcept.ts";
 import { actions, type Sync } from "../../src/engine/index.ts";
 import { testDatabase } from "../support/database.ts";
-import { asService, asUser, notebookApp, post } from "./harness.ts";
+import { asService, asUser, notebookApp, post, json } from "./harness.ts";
 import { notebookSyncs } from "./notebook.ts";
 
 let database: Awaited<ReturnType<typeof testDatabase>>;
@@ -18,7 +18,7 @@ describe("REST routes declared by syncs", () => {
     const { app, notebook } = notebookApp(database.db);
     const response = await post(app, "/notes/poetry", { text: "a line" }, { ...asService, "x-user-id": "ada" });
     expect(response.status).toBe(201);
-    const body = await response.json();
+    const body = await json(response);
     expect(body).toEqual({ note: expect.any(String), topic: "poetry" });
     expect(notebook.notes.get(body.note)).toMatchObject({ user: "ada", text: "a line" });
     expect(notebook.stamps.get("ada")).toBe(1);
@@ -28,7 +28,7 @@ describe("REST routes declared by syncs", () => {
     const { app, notebook } = notebookApp(database.db);
     const response = await post(app, "/notes/poetry", { text: "" }, { ...asService, "x-user-id": "ada" });
     expect(response.status).toBe(422);
-    expect(await response.json()).toEqual({ message: "could not write" });
+    expect(await json(response)).toEqual({ message: "could not write" });
     expect(notebook.notes.size).toBe(0);
   });
 
@@ -36,7 +36,7 @@ describe("REST routes declared by syncs", () => {
     const { app } = notebookApp(database.db);
     const response = await app.request("/echo/it?b=2&a=1&a=3", { headers: { ...asService, "x-user-id": "ada" } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    expect(await json(response)).toEqual({
       route: "GET /echo/:what",
       method: "GET",
       path: "/echo/it",
@@ -51,12 +51,12 @@ describe("REST routes declared by syncs", () => {
   it("takes the user from the token's subject, as a user principal", async () => {
     const { app } = notebookApp(database.db);
     const response = await app.request("/echo/me", { headers: await asUser("ada") });
-    expect(await response.json()).toMatchObject({ user: "ada", principal: "user" });
+    expect(await json(response)).toMatchObject({ user: "ada", principal: "user" });
   });
 
   it("leaves the user null for a service that names nobody", async () => {
     const { app } = notebookApp(database.db);
-    expect(await (await app.request("/echo/x", { headers: asService })).json()).toMatchObject({ user: null, principal: "service" });
+    expect(await json(await app.request("/echo/x", { headers: asService }))).toMatchObject({ user: null, principal: "service" });
   });
 
   it("refuses with 403 a token naming another user in x-user-id, the query or the body", async () => {
@@ -69,15 +69,15 @@ describe("REST routes declared by syncs", () => {
     ];
     for (const response of await Promise.all(attempts)) {
       expect(response.status).toBe(403);
-      expect((await response.json()).error).toMatch(/cannot act for another user/);
+      expect((await json(response)).error).toMatch(/cannot act for another user/);
     }
     expect(notebook.notes.size).toBe(0);
   });
 
   it("prefers a literal segment over a parameter for the same path", async () => {
     const { app } = notebookApp(database.db);
-    expect(await (await app.request("/echo/special", { headers: asService })).json()).toEqual({ route: "GET /echo/special" });
-    expect(await (await app.request("/echo/ordinary", { headers: asService })).json()).toMatchObject({ route: "GET /echo/:what" });
+    expect(await json(await app.request("/echo/special", { headers: asService }))).toEqual({ route: "GET /echo/special" });
+    expect(await json(await app.request("/echo/ordinary", { headers: asService }))).toMatchObject({ route: "GET /echo/:what" });
   });
 
   it("resolves a {PLACEHOLDER} base path from configuration, keeping the literal for the syncs", async () => {
@@ -92,7 +92,7 @@ describe("REST routes declared by syncs", () => {
     const { app } = notebookApp(database.db);
     const response = await app.request("/forgotten", { method: "PUT", headers: asService });
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: "no response" });
+    expect(await json(response)).toEqual({ error: "no response" });
   });
 
   it("needs credentials like every other route", async () => {

@@ -9,10 +9,9 @@ import { cors } from "hono/cors";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
-import type { ConceptClass } from "../../engine/concept.ts";
 import type { Config } from "../config.ts";
 import { authenticate } from "./auth.ts";
-import { registerConceptRoutes, servedOperations } from "./concept-routes.ts";
+import { registerConceptRoutes, servedOperations, type ConceptDescription } from "./concept-routes.ts";
 import { registerDocs } from "./docs.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { HttpError } from "./errors.ts";
@@ -29,7 +28,7 @@ export type AppConfig = Pick<Config, "apiKey" | "jwtSecret" | "corsOrigins" | "b
 export interface AppOptions {
   engine: HttpEngine;
   /** The registered concept classes; those with `exposeOverHttp !== false` get routes. */
-  concepts: readonly ConceptClass[];
+  concepts: readonly ConceptDescription[];
   config: AppConfig;
   /** Pinged by `/health`. */
   db: Db;

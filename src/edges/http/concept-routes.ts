@@ -20,8 +20,11 @@ export interface ConceptOperation {
   readonly path: string;
 }
 
+/** What the HTTP edge reads of a concept class: its name, schemas and whether it is served. */
+export type ConceptDescription = Pick<ConceptClass, "conceptName" | "schemas" | "exposeOverHttp">;
+
 /** Every operation of every concept that `exposeOverHttp` does not exclude. */
-export function servedOperations(concepts: readonly ConceptClass[]): ConceptOperation[] {
+export function servedOperations(concepts: readonly ConceptDescription[]): ConceptOperation[] {
   return concepts
     .filter((concept) => concept.exposeOverHttp !== false)
     .flatMap((concept) =>
@@ -36,7 +39,7 @@ export function servedOperations(concepts: readonly ConceptClass[]): ConceptOper
 
 export function registerConceptRoutes(
   app: Hono<HttpEnv>,
-  { engine, concepts, logger }: { engine: HttpEngine; concepts: readonly ConceptClass[]; logger: Logger },
+  { engine, concepts, logger }: { engine: HttpEngine; concepts: readonly ConceptDescription[]; logger: Logger },
 ): void {
   for (const operation of servedOperations(concepts)) {
     const ref = { concept: operation.concept, name: operation.name };
