@@ -167,6 +167,15 @@ describe("FocusTimer queries", () => {
     expect(Object.keys(rows[0]!).sort()).toEqual(["_id", "durationMs", "isActive", "phase", "startedAtMs"]);
   });
 
+  it("_getActiveTimers and _getTimersByPhase list only the user's timers when a user is given", async () => {
+    const adas = ok(await timers.start({ durationMs: minute, phase: "reading", user: "ada" }));
+    ok(await timers.start({ durationMs: minute, phase: "reading", user: "grace" }));
+    ok(await timers.start({ durationMs: minute, phase: "reading" }));
+    expect((await timers._getActiveTimers({ user: "ada" })).map((row) => row._id)).toEqual([adas.timerId]);
+    expect((await timers._getTimersByPhase({ phase: "reading", user: "ada" })).map((row) => row._id)).toEqual([adas.timerId]);
+    expect(await timers._getActiveTimers({})).toHaveLength(3);
+  });
+
   it("_getTimersByPhase lists the timers in that phase", async () => {
     const reading = ok(await timers.start({ durationMs: minute, phase: "reading" }));
     const resting = ok(await timers.start({ durationMs: minute, phase: "break" }));

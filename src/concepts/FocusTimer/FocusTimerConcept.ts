@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Filter } from "mongodb";
 import { z } from "zod";
 import {
   action,
@@ -55,11 +56,15 @@ export const FocusTimerSchemas = {
     output: timerRow,
     description: "The timer with this id (none if unknown).",
   }),
-  _getActiveTimers: query({ input: empty, output: timerRow, description: "Every running timer." }),
-  _getTimersByPhase: query({
-    input: z.object({ phase }),
+  _getActiveTimers: query({
+    input: z.object({ user: id.optional() }),
     output: timerRow,
-    description: "Every timer in this phase.",
+    description: "Every running timer (only the user's, when a user is given).",
+  }),
+  _getTimersByPhase: query({
+    input: z.object({ phase, user: id.optional() }),
+    output: timerRow,
+    description: "Every timer in this phase (only the user's, when a user is given).",
   }),
 } satisfies ConceptSchemas;
 
@@ -91,8 +96,8 @@ export class FocusTimerConcept extends StoredConcept implements ConceptImplement
 
   protected async prepare(): Promise<void> {
     await this.timers.createIndexes([
-      { key: { isActive: 1 }, name: "active" },
-      { key: { phase: 1 }, name: "phase" },
+      { key: { isActive: 1, user: 1 }, name: "active_by_user" },
+      { key: { phase: 1, user: 1 }, name: "phase_by_user" },
     ]);
   }
 
@@ -158,16 +163,20 @@ export class FocusTimerConcept extends StoredConcept implements ConceptImplement
     return refuseUnlessOwner(timer.user, user, "timer") ?? [toRow(timer)];
   }
 
-  /** _getActiveTimers (): (timer) -- every timer with isActive=true */
-  async _getActiveTimers(_input: InputOf<Schemas["_getActiveTimers"]>): Promise<TimerRow[]> {
-    await this.ensureIndexes();
-    return (await this.timers.find({ isActive: true }).sort({ _id: 1 }).toArray()).map(toRow);
+  /** _getActiveTimers (user?): (timer) -- every timer with isActive=true; only user's when given */
+  async _getActiveTimers({ user }: InputOf<Schemas["_getActiveTimers"]>): Promise<TimerRow[]> {
+    return this.list({ isActive: true }, user);
   }
 
-  /** _getTimersByPhase (phase): (timer) -- every timer in that phase */
-  async _getTimersByPhase({ phase: wanted }: InputOf<Schemas["_getTimersByPhase"]>): Promise<TimerRow[]> {
+  /** _getTimersByPhase (phase, user?): (timer) -- every timer in that phase; only user's when given */
+  async _getTimersByPhase({ phase: wanted, user }: InputOf<Schemas["_getTimersByPhase"]>): Promise<TimerRow[]> {
+    return this.list({ phase: wanted }, user);
+  }
+
+  private async list(filter: Filter<TimerDoc>, user: string | undefined): Promise<TimerRow[]> {
     await this.ensureIndexes();
-    return (await this.timers.find({ phase: wanted }).sort({ _id: 1 }).toArray()).map(toRow);
+    const timers = await this.timers.find(user === undefined ? filter : { ...filter, user }).sort({ _id: 1 }).toArray();
+    return timers.map(toRow);
   }
 
   /** Applies `change` to the timer (refusing unknown timers and other users' timers), safely under concurrency. */
