@@ -153,6 +153,13 @@ export class Frames extends Array<Frame> {
     return this.derive(result);
   }
 
+  /** Keeps the frames the predicate accepts (typed to return frames, so the helpers chain). */
+  override filter<S extends Frame>(predicate: (frame: Frame, index: number, frames: Frame[]) => frame is S, thisArg?: unknown): this & S[];
+  override filter(predicate: (frame: Frame, index: number, frames: Frame[]) => unknown, thisArg?: unknown): this;
+  override filter(predicate: (frame: Frame, index: number, frames: Frame[]) => unknown, thisArg?: unknown): this {
+    return this.derive(Array.prototype.filter.call(this, predicate, thisArg) as Frame[]);
+  }
+
   /** Adds a variable computed from each frame. */
   bind<T>(variable: Var<T>, compute: (frame: Frame) => T): this {
     return this.derive(this.map((frame) => ({ ...frame, [variable]: compute(frame) })));
