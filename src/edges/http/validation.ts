@@ -26,9 +26,11 @@ export function inputFields(schema: z.ZodType): ReadonlySet<string> {
 
 /** A message for the common issues; others keep zod's own wording. */
 function humanMessage(issue: Issue): string | undefined {
+  const missing = issue.input === undefined && (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_union");
+  if (missing) return "is required";
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? "is required" : `must be ${article(issue.expected)}`;
+      return `must be ${article(issue.expected)}`;
     case "too_small":
       return bound(issue.origin, issue.inclusive ? ">=" : ">", "at least", issue.minimum);
     case "too_big":

@@ -1,0 +1,140 @@
+/**
+ * The five focus concepts as `npm start` serves them: every operation is routed, succeeds
+ * with a proper body, refuses each missing required field, and keeps users apart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/edges/http/app.ts";
+import { discoverConcepts, SyncEngine, type ConceptClass } from "../../src/engine/index.ts";
+import { testDatabase } from "../support/database.ts";
+import { asService, asUser, json, post, securedConfig, silentLogger } from "./harness.ts";
+
+let database: Awaited<ReturnType<typeof testDatabase>>;
+let concepts: ConceptClass[];
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  database = await testDatabase();
+  concepts = await discoverConcepts("src/concepts");
+  const engine = new SyncEngine({ db: database.db });
+  for (const concept of concepts) engine.registerConcept(concept, new concept(database.db));
+  await engine.start();
+  app = createApp({ engine, concepts, config: securedConfig, db: database.db, logger: silentLogger });
+});
+afterAll(async () => {
+  await database.close();
+});
+
+const served = ["FocusTimer", "FocusSession", "FocusStats", "Streak", "Badge"];
+
+/** One body per operation that succeeds, given the state the earlier ones leave (run in this order). */
+const examples: [operation: string, body: Record<string, unknown>][] = [
+  ["FocusTimer/start", { durationMs: 1, phase: "reading", user: "ada" }],
+  ["FocusTimer/pause", { timerId: "$timer", user: "ada" }],
+  ["FocusTimer/resume", { timerId: "$timer", user: "ada" }],
+  ["FocusTimer/expire", { timerId: "$timer", user: "ada" }],
+  ["FocusTimer/_getTimer", { timerId: "$timer" }],
+  ["FocusTimer/_getActiveTimers", {}],
+  ["FocusTimer/_getTimersByPhase", { phase: "break" }],
+  ["FocusSession/start", { user: "ada", targetDurationMs: 1_500_000, subject: "Calculus" }],
+  ["FocusSession/pause", { session: "$session", user: "ada", elapsedMs: 750_000 }],
+  ["FocusSession/resume", { session: "$session", user: "ada" }],
+  ["FocusSession/update", { session: "$session", user: "ada", notes: "steady" }],
+  ["FocusSession/_getRunning", { user: "ada" }],
+  ["FocusSession/end", { session: "$session", user: "ada", status: "completed", elapsedMs: 1_500_000 }],
+  ["FocusSession/_getSession", { session: "$session" }],
+  ["FocusSession/_listSessions", { user: "ada", status: "completed", limit: 5 }],
+  ["FocusSession/delete", { session: "$session", user: "ada" }],
+  ["FocusStats/recordSession", { focusSession: "fs-1", user: "ada", startTime: "2026-02-18T08:00:00Z", endTime: 1771403400000, durationMs: 1_500_000 }],
+  ["FocusStats/_viewStats", { user: "ada" }],
+  ["FocusStats/_getSessions", { user: "ada" }],
+  ["FocusStats/_getTotals", { user: "ada" }],
+  ["FocusStats/_getDailyProgress", { user: "ada" }],
+  ["FocusStats/_summary", { user: "ada", from: "2026-02-01", to: "2026-02-28T23:59:59Z" }],
+  ["FocusStats/removeSession", { focusSession: "fs-1" }],
+  ["Streak/recordActivity", { user: "ada", at: "2026-02-18T08:25:00Z", session: "s-1" }],
+  ["Streak/_getStreak", { user: "ada" }],
+  ["Badge/define", { name: "Marathon", description: "Focused for ten hours", criteria: { totalFocusMs: 36_000_000 } }],
+  ["Badge/evaluate", { user: "ada", completedSessions: 1, totalFocusMs: 1_500_000, currentStreak: 1 }],
+  ["Badge/_getUserBadges", { user: "ada" }],
+  ["Badge/_getDefinitions", {}],
+];
+
+describe("the focus concepts over HTTP", () => {
+  it("serves every operation of the five concepts and nothing of Requesting", () => {
+    const servedConcepts = concepts.filter((concept) => served.includes(concept.conceptName));
+    expect(servedConcepts.map((concept) => concept.conceptName).sort()).toEqual([...served].sort());
+    const expected = servedConcepts.flatMap((concept) => Object.keys(concept.schemas).map((name) => `${concept.conceptName}/${name}`));
+    expect(examples.map(([operation]) => operation).sort()).toEqual(expected.sort());
+  });
+
+  it("runs every operation with a valid body: actions answer objects, queries arrays", async () => {
+    const ids: Record<string, string> = {};
+    for (const [operation, body] of examples) {
+      const resolved = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, typeof value === "string" && value.startsWith("$") ? ids[value] : value]));
+      if (operation === "FocusTimer/expire") await new Promise((resolve) => setTimeout(resolve, 5)); // let the 1 ms timer run out
+      const response = await post(app, `/api/${operation}`, resolved);
+      const answer = await json(response);
+      expect({ operation, status: response.status, answer }).toMatchObject({ operation, status: 200 });
+      expect(Array.isArray(answer)).toBe(operation.includes("/_"));
+      if (operation === "FocusTimer/start") ids.$timer = answer.timerId;
+      if (operation === "FocusSession/start") ids.$session = answer.session;
+    }
+  });
+
+  it("answers 400 naming each required field left out, for every operation", async () => {
+    const { paths } = await json(await app.request("/openapi.json"));
+    for (const [operation, body] of examples) {
+      const required: string[] = paths[`/api/${operation}`].post.requestBody.content["application/json"].schema.required ?? [];
+      for (const field of required) {
+        const { [field]: _left, ...rest } = body;
+        const response = await post(app, `/api/${operation}`, rest);
+        expect({ operation, field, status: response.status }).toEqual({ operation, field, status: 400 });
+        expect((await json(response)).error).toContain(`${field}: is required`);
+      }
+    }
+  });
+
+  it("refuses operator objects where the schemas expect strings", async () => {
+    for (const body of [{ user: { $ne: null } }, { user: "ada", subject: { $gt: "" } }, { user: ["ada", "grace"] }]) {
+      const response = await post(app, "/api/FocusSession/_listSessions", body);
+      expect(response.status).toBe(400);
+    }
+  });
+});
+
+describe("users of the focus concepts", () => {
+  it("start their own session from a token, and cannot touch another user's", async () => {
+    const grace = await asUser("grace");
+    const started = await post(app, "/api/FocusSession/start", { subject: "Poetry" }, grace);
+    expect(started.status).toBe(200);
+    const { session } = await json(started);
+    const [running] = await json(await post(app, "/api/FocusSession/_getRunning", {}, grace));
+    expect(running).toMatchObject({ session, user: "grace", subject: "Poetry" });
+
+    const second = await post(app, "/api/FocusSession/start", {}, grace);
+    expect(second.status).toBe(409);
+    expect(await json(second)).toEqual({ error: expect.any(String) });
+
+    const ada = await asUser("ada");
+    expect((await post(app, "/api/FocusSession/end", { session, status: "completed" }, ada)).status).toBe(403);
+    expect((await post(app, "/api/FocusSession/_getRunning", { user: "grace" }, ada)).status).toBe(403);
+    expect((await post(app, "/api/FocusSession/end", { session, status: "completed" }, grace)).status).toBe(200);
+  });
+
+  it("cannot run the actions only synchronizations run", async () => {
+    const ada = await asUser("ada");
+    for (const [operation, body] of examples.filter(([name]) => ["FocusStats/recordSession", "Streak/recordActivity", "Badge/evaluate", "Badge/define"].includes(name))) {
+      const response = await post(app, `/api/${operation}`, body, ada);
+      expect({ operation, status: response.status }).toEqual({ operation, status: 403 });
+    }
+  });
+
+  it("can read their own statistics without naming themselves", async () => {
+    const response = await post(app, "/api/FocusStats/_getTotals", {}, await asUser("nobody-yet"));
+    expect(await json(response)).toEqual([{ user: "nobody-yet", totalFocusMs: 0, sessionCount: 0 }]);
+  });
+
+  it("with the service key, any user can be named", async () => {
+    expect((await post(app, "/api/Streak/_getStreak", { user: "anyone" }, asService)).status).toBe(200);
+  });
+});
