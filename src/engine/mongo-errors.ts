@@ -2,6 +2,7 @@
  * Recognising the database errors concepts expect: a unique index refusing a second
  * document is how a concept learns, atomically, that something already exists.
  */
+import type { Collection, Filter, OptionalUnlessRequiredId } from "mongodb";
 import type { ErrorOutput } from "./concept.ts";
 
 const duplicateKeyCode = 11000;
@@ -21,5 +22,23 @@ export async function conflictOnDuplicate<T>(write: () => Promise<T>, message: s
   } catch (error) {
     if (isDuplicateKeyError(error)) return { error: message, reason: "conflict" };
     throw error;
+  }
+}
+
+/**
+ * Inserts `doc` unless a document with its `_id` exists: `inserted` tells which, `stored` is
+ * the document that now stands (null only if it was deleted in between).
+ */
+export async function insertOnce<T extends { _id: string }>(
+  collection: Collection<T>,
+  doc: OptionalUnlessRequiredId<T> & T,
+): Promise<{ inserted: boolean; stored: T | null }> {
+  try {
+    await collection.insertOne(doc);
+    return { inserted: true, stored: doc };
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    const stored = (await collection.findOne({ _id: doc._id } as Filter<T>)) as T | null;
+    return { inserted: false, stored };
   }
 }

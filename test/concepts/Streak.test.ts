@@ -71,6 +71,13 @@ describe("Streak.recordActivity", () => {
     expect((await streak())?.lastActiveDay).toBe("2026-02-17");
   });
 
+  it("refuses, as a conflict, a session already recorded for another user", async () => {
+    await activity("2026-02-17T09:00:00Z", { session: "s1" });
+    const output = await streaks.recordActivity({ user: "grace", at: new Date("2026-02-18T09:00:00Z"), session: "s1" });
+    expect(output).toMatchObject({ reason: "conflict" });
+    expect(await streak("grace")).toMatchObject({ current: 0, lastActiveDay: null });
+  });
+
   it("counts calendar days in the user's time zone: 23:30 in New York is still that New York day", async () => {
     // 2026-02-18 23:30 in New York is 2026-02-19 04:30 UTC.
     await activity("2026-02-18T14:00:00Z", { timeZone: "America/New_York" });

@@ -26,11 +26,11 @@ const runningStatuses = ["active", "paused"] as const satisfies readonly Session
 const finalStatus = z.enum(["completed", "abandoned", "cancelled"]);
 
 const milliseconds = z.number().finite().nonnegative();
-const subject = z.string().min(1).max(200);
+const subjectName = z.string().min(1).max(200);
 const text = z.string().max(10_000);
 /** Details a client may set when starting and change later; null clears one. */
 const details = {
-  subject: subject.nullable().optional(),
+  subject: subjectName.nullable().optional(),
   questId: id.nullable().optional(),
   description: text.nullable().optional(),
   notes: text.nullable().optional(),
@@ -114,7 +114,7 @@ export const FocusSessionSchemas = {
     input: z.object({
       user: id,
       status: status.optional(),
-      subject: subject.optional(),
+      subject: subjectName.optional(),
       questId: id.optional(),
       endedAfter: instant.optional(),
       endedBefore: instant.optional(),
@@ -238,7 +238,8 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
     });
   }
 
-  /** end (session, user?, status, elapsedMs?, endedAt?): (session, user, status, elapsedMs, startedAt, endedAt, timeZone, subject, document)
+  /** end (session, user?, status, elapsedMs?, endedAt?):
+   *      (session, user, status, elapsedMs, startedAt, endedAt, timeZone, subject, document)
    *  requires the session exists, is user's, and is running (an ended session answers "conflict");
    *           status is completed, abandoned or cancelled; endedAt is not before startedAt
    *  effects  gives it that final status, endedAt (default now) and elapsedMs (default: the
@@ -251,9 +252,9 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
       if (endedAt < doc.startedAt) return { error: "endedAt is before the session started", reason: "invalid" };
       const elapsedMs = input.elapsedMs ?? runTime(doc, endedAt);
       const next = { ...doc, status: input.status, elapsedMs, runningSince: null, endedAt, updatedAt: now };
-      const { user, startedAt, timeZone: zone, subject: about, document } = next;
-      const ended = { session: doc._id, user, status: input.status, elapsedMs, startedAt, endedAt, timeZone: zone };
-      return { result: { ...ended, subject: about, document }, next };
+      const { user, startedAt, subject, document } = next;
+      const ended = { session: doc._id, user, status: input.status, elapsedMs, startedAt, endedAt };
+      return { result: { ...ended, timeZone: next.timeZone, subject, document }, next };
     });
   }
 
@@ -262,8 +263,8 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
    *  effects  sets the given details (null clears one), whatever the session's status */
   async update(input: InputOf<Schemas["update"]>): Promise<SessionOutput | ErrorOutput> {
     return this.change(input, (doc, now) => {
-      const { subject: about, questId, description, notes } = input;
-      const given = definedOnly({ subject: about, questId, description, notes });
+      const { subject, questId, description, notes } = input;
+      const given = definedOnly({ subject, questId, description, notes });
       return { result: { session: doc._id }, next: { ...doc, ...given, updatedAt: now } };
     });
   }

@@ -10,7 +10,7 @@ import {
   type InputOf,
   type OutputOf,
 } from "../../engine/concept.ts";
-import { isDuplicateKeyError } from "../../engine/mongo-errors.ts";
+import { insertOnce } from "../../engine/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../engine/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { empty, id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
@@ -138,7 +138,7 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     if (input.endTime < input.startTime) return { error: "endTime is before startTime" };
     if (!(input.durationMs >= 0)) return { error: "durationMs must not be negative" };
     await this.ensureIndexes();
-    let record: SessionRecord = {
+    const { inserted, stored } = await insertOnce(this.sessions, {
       _id: input.focusSession,
       user: input.user,
       document: input.document ?? null,
@@ -147,20 +147,11 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
       durationMs: input.durationMs,
       timeZone: zone,
       day: dayIn(input.endTime, zone),
-    };
-    let recorded = true;
-    try {
-      await this.sessions.insertOne(record);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      recorded = false;
-      const stored = await this.sessions.findOne({ _id: input.focusSession });
-      if (stored === null) return { recorded }; // removed meanwhile: nothing left to count
-      record = stored;
-    }
-    // Counting is idempotent per session, so finishing a recording interrupted by a crash is safe.
-    await this.count(record);
-    return { recorded };
+    });
+    // Counting is idempotent per session, so finishing a recording interrupted by a crash is
+    // safe; a copy recorded earlier counts with its own figures. (Null: removed meanwhile.)
+    if (stored !== null) await this.count(stored);
+    return { recorded: inserted };
   }
 
   /** removeSession (focusSession, user?): ()

@@ -10,7 +10,7 @@ import {
   type OutputOf,
 } from "../../engine/concept.ts";
 import { guardedWrite, type Revisioned } from "../../engine/guarded-write.ts";
-import { isDuplicateKeyError } from "../../engine/mongo-errors.ts";
+import { insertOnce } from "../../engine/mongo-errors.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
 import { StoredConcept } from "../../engine/stored-concept.ts";
@@ -72,7 +72,8 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
   }
 
   /** recordActivity (user, at, timeZone?, session): (current, longest)
-   *  requires timeZone (default: the user's last one, else UTC) is an IANA name
+   *  requires timeZone (default: the user's last one, else UTC) is an IANA name; session was
+   *           not recorded for another user (conflict)
    *  effects  unless session was counted before: on the same calendar day as the last active
    *           day nothing changes; on the next day current grows by 1; after a longer gap
    *           current is back to 1; a day before the last active day changes nothing;
@@ -81,6 +82,7 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
     if (input.timeZone !== undefined && !isKnownTimeZone(input.timeZone)) return { error: `unknown time zone ${input.timeZone}` };
     await this.ensureIndexes();
     const activity = await this.countedActivity(input);
+    if (activity.user !== input.user) return { error: "session was recorded for another user", reason: "conflict" };
     // Counting a day is idempotent (a day already counted changes nothing), so this is safe to redo.
     return guardedWrite<StreakDoc, OutputOf<Schemas["recordActivity"]>>(this.streaks, input.user, (streak) => {
       const next = afterActivity(streak, activity);
@@ -109,13 +111,7 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
       day: dayIn(input.at, zone ?? defaultTimeZone),
       timeZone: zone ?? defaultTimeZone,
     };
-    try {
-      await this.activities.insertOne(activity);
-      return activity;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return (await this.activities.findOne({ _id: input.session })) ?? activity;
-    }
+    return (await insertOnce(this.activities, activity)).stored ?? activity;
   }
 }
 
