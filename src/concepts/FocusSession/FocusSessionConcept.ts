@@ -57,6 +57,8 @@ export type SessionView = z.infer<typeof sessionView>;
 
 const sessionOnly = z.object({ session: id });
 const onSession = { session: id, user: id.optional() };
+/** The listing's order (sessions not ended last), which its indexes follow so that they serve the sort and limit too. */
+const newestEndFirst = { endedAt: -1, startedAt: -1, _id: -1 } as const;
 /** The most sessions one listing returns. */
 export const maxListLimit = 1000;
 
@@ -166,7 +168,6 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   private readonly sessions = this.collection<SessionDoc>("sessions");
 
   protected async prepare(): Promise<void> {
-    const history = { endedAt: -1, startedAt: -1 } as const;
     await this.sessions.createIndexes([
       {
         key: { user: 1 },
@@ -174,10 +175,10 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
         unique: true,
         partialFilterExpression: { status: { $in: [...runningStatuses] } },
       },
-      { key: { user: 1, ...history }, name: "history" },
-      { key: { user: 1, status: 1, ...history }, name: "history_by_status" },
-      { key: { user: 1, subject: 1, ...history }, name: "history_by_subject" },
-      { key: { user: 1, questId: 1, ...history }, name: "history_by_quest" },
+      { key: { user: 1, ...newestEndFirst }, name: "by_user_newest_end" },
+      { key: { user: 1, status: 1, ...newestEndFirst }, name: "by_user_status_newest_end" },
+      { key: { user: 1, subject: 1, ...newestEndFirst }, name: "by_user_subject_newest_end" },
+      { key: { user: 1, questId: 1, ...newestEndFirst }, name: "by_user_quest_newest_end" },
     ]);
   }
 
@@ -310,7 +311,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
       };
     }
     const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? maxListLimit)), maxListLimit);
-    const found = await this.sessions.find(filter).sort({ endedAt: -1, startedAt: -1, _id: -1 }).limit(limit).toArray();
+    const found = await this.sessions.find(filter).sort(newestEndFirst).limit(limit).toArray();
     return this.views(found);
   }
 
