@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { MongoClient, type Db } from "mongodb";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 
 export interface TestDatabase {
   client: MongoClient;
@@ -32,4 +32,28 @@ export async function testDatabase(): Promise<TestDatabase> {
 /** Which kind of server the suite runs against (some behaviours can only be observed on one). */
 export function serverKind(): "embedded" | "mongod" | "external" {
   return inject("mongoKind");
+}
+
+/**
+ * A test database for the enclosing `describe` (or file): created before its tests, dropped
+ * after them. Read `.db` inside tests.
+ */
+export function useTestDatabase(): { readonly db: Db; readonly client: MongoClient } {
+  let current: TestDatabase | undefined;
+  beforeAll(async () => {
+    current = await testDatabase();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return {
+    get db() {
+      if (!current) throw new Error("the test database is only available inside tests");
+      return current.db;
+    },
+    get client() {
+      if (!current) throw new Error("the test database is only available inside tests");
+      return current.client;
+    },
+  };
 }

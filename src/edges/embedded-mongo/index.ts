@@ -30,6 +30,8 @@ export interface EmbeddedMongoOptions {
   port?: number;
   /** Journal tuning (compaction thresholds) when `dataDir` is used. */
   journal?: Pick<JournalOptions, "compactAfterBytes" | "compactRatio">;
+  /** Run the server in a worker thread (its own core); the API server keeps the main thread. */
+  worker?: boolean;
   /** How often TTL indexes are swept (mongod: 60 s), default 1 s. */
   ttlSweepIntervalMs?: number;
 }
@@ -72,6 +74,10 @@ function startTtlSweeper(state: ServerState, intervalMs: number): NodeJS.Timeout
 }
 
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  if (options.worker) {
+    const { startInWorker } = await import("./worker-host.ts");
+    return startInWorker(options);
+  }
   const host = options.host ?? "127.0.0.1";
   const store = new Store();
   const persistence = await openPersistence(options, store);

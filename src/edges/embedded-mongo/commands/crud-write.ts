@@ -49,8 +49,8 @@ async function update(command: Document, context: CommandContext): Promise<Docum
       return;
     }
     for (const doc of targets) {
-      n += 1;
       if (updateDocument(collection, doc, request, log)) nModified += 1;
+      n += 1;
     }
   });
   await commit(context, log, command);

@@ -25,10 +25,10 @@ export function bsonTypeOf(value: unknown): BsonTypeName {
   if (value instanceof RegExp || value instanceof BSONRegExp) return "regex";
   if (value instanceof ObjectId) return "objectId";
   if (value instanceof Double) return "double";
+  if (value instanceof Timestamp) return "timestamp"; // a Timestamp is a Long subclass: test it first
   if (value instanceof Long) return "long";
   if (value instanceof Decimal128) return "decimal";
   if (value instanceof Binary || value instanceof UUID || value instanceof Uint8Array) return "binData";
-  if (value instanceof Timestamp) return "timestamp";
   if (value instanceof MinKey) return "minKey";
   if (value instanceof MaxKey) return "maxKey";
   if (value instanceof BSONSymbol) return "symbol";

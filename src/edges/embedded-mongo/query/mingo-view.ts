@@ -3,12 +3,13 @@
  * BSON number (Double, Long, Decimal128) is a JS number. Used where we delegate to mingo:
  * `$expr`, aggregation pipelines and computed projections.
  */
-import { Decimal128, Double, Long } from "bson";
+import { Decimal128, Double, Long, Timestamp } from "bson";
 import { isPlainDocument } from "./bson-types.ts";
 import { toNumber } from "./numeric.ts";
 
 export function mingoView(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
+  if (value instanceof Timestamp) return value;
   if (value instanceof Double || value instanceof Long || value instanceof Decimal128) return toNumber(value);
   if (Array.isArray(value)) return value.map(mingoView);
   if (!isPlainDocument(value)) return value;

@@ -41,24 +41,29 @@ function isComputed(value: unknown): boolean {
 
 function planOf(spec: Doc): Plan {
   const plan: Plan = { inclusion: false, keepId: true, tree: {}, slices: [], elemMatches: [], positional: [] };
-  let sawInclusion = false;
-  let sawExclusion = false;
+  let mode: "inclusion" | "exclusion" | undefined;
+  const choose = (path: string, wanted: "inclusion" | "exclusion"): void => {
+    if (mode && mode !== wanted) throw mixedProjection(path, mode);
+    mode = wanted;
+  };
   for (const [path, value] of Object.entries(spec)) {
     if (isPlainDocument(value) && "$slice" in value) { plan.slices.push([path, value.$slice]); continue; }
-    if (isPlainDocument(value) && "$elemMatch" in value) { plan.elemMatches.push([path, value.$elemMatch]); sawInclusion = true; continue; }
+    if (isPlainDocument(value) && "$elemMatch" in value) { plan.elemMatches.push([path, value.$elemMatch]); choose(path, "inclusion"); continue; }
     const include = Boolean(toNumber(value) || value === true);
     if (path === "_id") { plan.keepId = include; continue; }
-    if (path.endsWith(".$")) { plan.positional.push(path.slice(0, -2)); addToTree(plan.tree, path.slice(0, -2)); sawInclusion = true; continue; }
-    if (include) sawInclusion = true;
-    else sawExclusion = true;
+    if (path.endsWith(".$")) { plan.positional.push(path.slice(0, -2)); addToTree(plan.tree, path.slice(0, -2)); choose(path, "inclusion"); continue; }
+    choose(path, include ? "inclusion" : "exclusion");
     addToTree(plan.tree, path);
   }
-  if (sawInclusion && sawExclusion) {
-    throw new MongoServerFailure(31254, "Location31254", "Cannot do exclusion on field in inclusion projection");
-  }
-  const onlyIdIncluded = !sawExclusion && plan.slices.length === 0 && "_id" in spec && plan.keepId;
-  plan.inclusion = sawInclusion || onlyIdIncluded;
+  const onlyIdIncluded = mode === undefined && plan.slices.length === 0 && "_id" in spec && plan.keepId;
+  plan.inclusion = mode === "inclusion" || onlyIdIncluded;
   return plan;
+}
+
+function mixedProjection(path: string, mode: "inclusion" | "exclusion"): MongoServerFailure {
+  return mode === "inclusion"
+    ? new MongoServerFailure(31254, "Location31254", `Cannot do exclusion on field ${path} in inclusion projection`)
+    : new MongoServerFailure(31253, "Location31253", `Cannot do inclusion on field ${path} in exclusion projection`);
 }
 
 function addToTree(tree: Tree, path: string): void {

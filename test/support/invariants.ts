@@ -1,0 +1,163 @@
+/**
+ * The invariants every user's data must satisfy, checked through the database itself (each
+ * concept's own collections), so a test can run them after a soak, a crash or a race:
+ *
+ * - FocusStats counts exactly the user's completed sessions: the same ids, each once, with
+ *   total time the sum of their lengths and the session count their number;
+ * - the Streak equals one recomputed from the calendar days the completed sessions ended on
+ *   (in each session's time zone): the current run ending at the last day, the longest run;
+ * - Badge awards are exactly the badges whose criteria the user's figures meet (a streak
+ *   badge by the longest run, since it was earned when that run was current), none twice;
+ * - at most one running (active or paused) session per user.
+ */
+import type { Db } from "mongodb";
+import { daysBetween, dayIn } from "../../src/engine/calendar.ts";
+
+interface SessionDoc {
+  _id: string;
+  user: string;
+  status: string;
+  elapsedMs: number;
+  endedAt: Date | null;
+  timeZone: string;
+}
+interface StatsDoc {
+  user: string;
+  totalFocusMs: number;
+  sessionCount: number;
+  focusSessionIds: string[];
+}
+interface StreakDoc {
+  _id: string;
+  current: number;
+  longest: number;
+  lastActiveDay: string;
+}
+interface AwardDoc {
+  user: string;
+  badge: string;
+}
+interface BadgeDoc {
+  _id: string;
+  criteria: { completedSessions?: number; totalFocusMs?: number; currentStreak?: number };
+}
+
+export interface InvariantReport {
+  /** Users whose data was checked. */
+  users: number;
+  /** Completed sessions across all users. */
+  completedSessions: number;
+  /** One sentence per broken invariant; empty when all hold. */
+  violations: string[];
+}
+
+export interface InvariantOptions {
+  /** Session ids a client was told were completed (200): each must be counted. */
+  acknowledgedCompletions?: Iterable<string>;
+}
+
+/** Checks every user found in any concept's collections. */
+export async function checkInvariants(db: Db, options: InvariantOptions = {}): Promise<InvariantReport> {
+  const [sessions, stats, streaks, awards, badges, recorded] = await Promise.all([
+    db.collection<SessionDoc>("FocusSession.sessions").find().toArray(),
+    db.collection<StatsDoc>("FocusStats.stats").find().toArray(),
+    db.collection<StreakDoc>("Streak.streaks").find().toArray(),
+    db.collection<AwardDoc>("Badge.awards").find().toArray(),
+    db.collection<BadgeDoc>("Badge.definitions").find().toArray(),
+    db.collection<{ _id: string; user: string }>("FocusStats.sessions").find({}, { projection: { user: 1 } }).toArray(),
+  ]);
+  const violations: string[] = [];
+  const users = new Set([...sessions.map((s) => s.user), ...stats.map((s) => s.user), ...streaks.map((s) => s._id), ...awards.map((a) => a.user)]);
+  const completed = sessions.filter((session) => session.status === "completed");
+  const byUser = groupBy(completed, (session) => session.user);
+  const statsByUser = new Map(stats.map((doc) => [doc.user, doc]));
+  const streakByUser = new Map(streaks.map((doc) => [doc._id, doc]));
+  const awardsByUser = groupBy(awards, (award) => award.user);
+
+  for (const user of users) {
+    const mine = byUser.get(user) ?? [];
+    const figures = checkStats(user, mine, statsByUser.get(user), violations);
+    const longest = checkStreak(user, mine, streakByUser.get(user), violations);
+    checkBadges(user, { ...figures, longestStreak: longest }, awardsByUser.get(user) ?? [], badges, violations);
+    const running = sessions.filter((session) => session.user === user && (session.status === "active" || session.status === "paused"));
+    if (running.length > 1) violations.push(`${user}: ${running.length} running sessions`);
+  }
+
+  const completedIds = new Set(completed.map((session) => session._id));
+  for (const record of recorded) {
+    if (!completedIds.has(record._id)) violations.push(`${record.user}: FocusStats recorded ${record._id}, which is not a completed session`);
+  }
+  const countedIds = new Set(stats.flatMap((doc) => doc.focusSessionIds));
+  for (const session of options.acknowledgedCompletions ?? []) {
+    if (!countedIds.has(session)) violations.push(`acknowledged completion ${session} is not counted in any stats`);
+  }
+  return { users: users.size, completedSessions: completed.length, violations };
+}
+
+function checkStats(user: string, completed: SessionDoc[], stats: StatsDoc | undefined, violations: string[]): { count: number; total: number } {
+  const total = completed.reduce((sum, session) => sum + session.elapsedMs, 0);
+  const count = completed.length;
+  if (stats === undefined) {
+    if (count > 0) violations.push(`${user}: ${count} completed sessions but no stats`);
+    return { count, total };
+  }
+  if (stats.sessionCount !== count) violations.push(`${user}: stats count ${stats.sessionCount}, completed sessions ${count}`);
+  if (stats.totalFocusMs !== total) violations.push(`${user}: stats total ${stats.totalFocusMs} ms, completed sessions sum to ${total} ms`);
+  const counted = new Set(stats.focusSessionIds);
+  if (counted.size !== stats.focusSessionIds.length) violations.push(`${user}: a session is counted twice in stats`);
+  const missing = completed.filter((session) => !counted.has(session._id)).length;
+  if (missing > 0) violations.push(`${user}: ${missing} completed sessions not counted in stats`);
+  return { count, total };
+}
+
+/** Compares the stored streak with the runs of consecutive days; returns the recomputed longest run. */
+function checkStreak(user: string, completed: SessionDoc[], streak: StreakDoc | undefined, violations: string[]): number {
+  const days = [...new Set(completed.filter((s) => s.endedAt !== null).map((s) => dayIn(s.endedAt!, s.timeZone)))].sort();
+  let current = 0;
+  let longest = 0;
+  days.forEach((day, index) => {
+    current = index > 0 && daysBetween(days[index - 1]!, day) === 1 ? current + 1 : 1;
+    longest = Math.max(longest, current);
+  });
+  if (streak === undefined) {
+    if (days.length > 0) violations.push(`${user}: completed sessions on ${days.length} days but no streak`);
+    return longest;
+  }
+  const expected = { current, longest, lastActiveDay: days.at(-1) };
+  const stored = { current: streak.current, longest: streak.longest, lastActiveDay: streak.lastActiveDay };
+  if (JSON.stringify(stored) !== JSON.stringify(expected)) {
+    violations.push(`${user}: streak ${JSON.stringify(stored)}, recomputed ${JSON.stringify(expected)}`);
+  }
+  return longest;
+}
+
+function checkBadges(
+  user: string,
+  figures: { count: number; total: number; longestStreak: number },
+  awards: AwardDoc[],
+  badges: BadgeDoc[],
+  violations: string[],
+): void {
+  const held = awards.map((award) => award.badge);
+  if (new Set(held).size !== held.length) violations.push(`${user}: a badge is awarded twice`);
+  for (const badge of badges) {
+    const { criteria } = badge;
+    const met =
+      (criteria.completedSessions === undefined || figures.count >= criteria.completedSessions) &&
+      (criteria.totalFocusMs === undefined || figures.total >= criteria.totalFocusMs) &&
+      (criteria.currentStreak === undefined || figures.longestStreak >= criteria.currentStreak);
+    const has = held.includes(badge._id);
+    if (has && !met) violations.push(`${user}: holds ${badge._id} without meeting its criteria`);
+    if (!has && met) violations.push(`${user}: meets ${badge._id} but does not hold it`);
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group === undefined) groups.set(key(item), [item]);
+    else group.push(item);
+  }
+  return groups;
+}

@@ -1,0 +1,107 @@
+/**
+ * Real processes for reliability tests and benchmarks: the API server as `npm start` runs it
+ * (`src/main.ts`, PORT=0 so it picks a free port) and the shared embedded database as
+ * `npm run db` runs it (`src/edges/embedded-mongo/cli.ts`, DB_PORT=0). Each helper waits for
+ * the line the process prints with its address, and kills only the process it started.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+const startTimeoutMs = 30_000;
+
+export interface ChildHandle {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** kill -9: no shutdown hook runs, as in a power cut. */
+  crash(): Promise<void>;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<number | null>;
+}
+
+export interface ApiServer extends ChildHandle {
+  /** e.g. `http://127.0.0.1:41234` */
+  readonly url: string;
+}
+
+export interface SharedDatabase extends ChildHandle {
+  /** The `mongodb://` URI printed by `npm run db`. */
+  readonly uri: string;
+}
+
+export interface ApiServerOptions {
+  /** The embedded database's directory (ignored when `mongodbUrl` is given). */
+  dataDir?: string;
+  /** Share a database started elsewhere (e.g. by `startSharedDatabase`). */
+  mongodbUrl?: string;
+  /** More environment: API_KEY, JWT_SECRET, LOG_LEVEL, BENCH_BARE_ROUTE... */
+  env?: Record<string, string>;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeFlags?: string[];
+}
+
+/** Starts `src/main.ts` on a free loopback port and resolves once it prints its URL. */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const env: Record<string, string> = { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...options.env };
+  if (options.mongodbUrl !== undefined) env.MONGODB_URL = options.mongodbUrl;
+  else if (options.dataDir !== undefined) env.DATA_DIR = options.dataDir;
+  const handle = spawnTs("src/main.ts", env, options.nodeFlags ?? []);
+  const [url] = await waitForLine(handle, /listening on (http:\/\/\S+)/);
+  return { ...handle, url: url! };
+}
+
+/** Starts the embedded database alone (`npm run db`) on a free port over `dataDir`. */
+export async function startSharedDatabase(dataDir: string): Promise<SharedDatabase> {
+  const handle = spawnTs("src/edges/embedded-mongo/cli.ts", { DATA_DIR: dataDir, DB_PORT: "0" }, []);
+  const [uri] = await waitForLine(handle, /^(mongodb:\/\/\S+)$/m);
+  return { ...handle, uri: uri! };
+}
+
+function spawnTs(entry: string, env: Record<string, string>, nodeFlags: string[]): ChildHandle {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", entry], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer): void => {
+    // Keep the head (startup) and the tail (the latest trouble); drop the middle of long runs.
+    output = output.length > 200_000 ? output.slice(0, 20_000) + output.slice(-100_000) : output;
+    output += chunk.toString();
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not spawn ${entry}`);
+  return {
+    child,
+    pid,
+    output: () => output,
+    exited,
+    crash: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+async function waitForLine(handle: ChildHandle, pattern: RegExp): Promise<string[]> {
+  const deadline = Date.now() + startTimeoutMs;
+  while (Date.now() < deadline) {
+    const match = pattern.exec(handle.output());
+    if (match) return match.slice(1);
+    if (handle.child.exitCode !== null || handle.child.signalCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await handle.crash();
+  throw new Error(`process ${handle.pid} did not start:\n${handle.output()}`);
+}
