@@ -169,10 +169,10 @@ describe("FocusStats queries", () => {
     expect(await stats._summary({ user: "nobody" })).toEqual([{ totalFocusMs: 0, sessionCount: 0 }]);
   });
 
-  it("keeps the (user, endTime) index that _summary's aggregation matches on", async () => {
+  it("keeps the (user, endTime, _id) index that _getSessions sorts by and _summary's aggregation matches on", async () => {
     ok(await stats.recordSession(session("a", "2026-10-01T00:00:00Z", 10)));
     const indexes = await db().collection("FocusStats.sessions").indexes();
-    expect(indexes.map((index) => index.key)).toContainEqual({ user: 1, endTime: 1 });
+    expect(indexes.map((index) => index.key)).toContainEqual({ user: 1, endTime: 1, _id: 1 });
   });
 
   it("_getDailyProgress keeps to the inclusive day range", async () => {

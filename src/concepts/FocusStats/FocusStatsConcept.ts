@@ -121,7 +121,7 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
 
   protected async prepare(): Promise<void> {
     await Promise.all([
-      this.sessions.createIndex({ user: 1, endTime: 1 }, { name: "by_user_end" }),
+      this.sessions.createIndex({ user: 1, endTime: 1, _id: 1 }, { name: "by_user_end_time" }),
       this.stats.createIndex({ user: 1 }, { name: "one_per_user", unique: true }),
       this.daily.createIndex({ user: 1, day: 1 }, { name: "one_per_user_day", unique: true }),
     ]);
