@@ -22,6 +22,11 @@ export interface PendingAction {
   readonly concept: string;
   readonly action: string;
   readonly input: Readonly<Record<string, unknown>>;
+  /**
+   * Set for the invoked action of a flow: it has run already (its record is `records[0]`), and
+   * the entry only keeps the flow open until the syncs it triggered have run.
+   */
+  readonly external?: true;
 }
 
 export interface DurableLogOptions {
@@ -147,13 +152,17 @@ export class DurableLog {
     await this.chain;
   }
 
-  /** Claims the pending actions whose lease has run out (their engine stopped), oldest first. */
-  async claimDue(): Promise<PendingAction[]> {
+  /**
+   * Claims the pending actions whose lease has run out (their engine stopped), oldest first,
+   * except those of flows `isRunning` says are still under way here.
+   */
+  async claimDue(isRunning: (flow: string) => boolean): Promise<PendingAction[]> {
     const now = new Date();
     const due = await this.pending.find({ state: "pending", leaseUntil: { $lte: now } }).sort({ seq: 1 }).toArray();
     const leaseUntil = new Date(now.getTime() + this.options.leaseSeconds * 1000);
     const claimed: PendingAction[] = [];
     for (const doc of due) {
+      if (isRunning(doc.flow)) continue;
       const { modifiedCount } = await this.pending.updateOne({ _id: doc._id, state: "pending", leaseUntil: { $lte: now } }, { $set: { leaseUntil } });
       if (modifiedCount === 1) claimed.push(fromPendingDoc(doc));
     }
@@ -305,5 +314,6 @@ function fromDoc(doc: ActionDoc): ActionRecord {
 }
 
 function fromPendingDoc(doc: PendingDoc): PendingAction {
-  return { key: doc._id, firing: doc.firing, flow: doc.flow, sync: doc.sync, records: doc.records, concept: doc.concept, action: doc.action, input: doc.input };
+  const { _id, firing, flow, sync, records, concept, action, input, external } = doc;
+  return { key: _id, firing, flow, sync, records, concept, action, input, ...(external === true ? { external } : {}) };
 }

@@ -65,9 +65,12 @@ export class SyncEngine {
   private readonly logger: Logger | undefined;
   private readonly runner: QueryRunner = { query: (ref, input) => this.query(ref, input) };
   private readonly EngineFrames: typeof Frames = framesFor(this.runner);
+  private readonly leaseMs: number;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: EngineOptions = {}) {
     this.logger = engineLogger(options.logLevel ?? "off", options.logger);
+    this.leaseMs = Math.max(1, options.leaseSeconds ?? 30) * 1000;
     if (options.db !== undefined && options.durable !== false) {
       this.log = new DurableLog(options.db, {
         prefix: options.collectionPrefix ?? "engine",
@@ -104,15 +107,24 @@ export class SyncEngine {
     }
   }
 
-  /** Prepares the durable log (indexes) and resumes pending then-actions left by a stopped engine. */
+  /**
+   * Prepares the durable log (indexes) and finishes the flows a stopped engine left unfinished;
+   * then keeps checking, every lease period, for work whose engine has died since.
+   */
   async start(): Promise<void> {
     if (this.log === undefined) return;
     await this.log.prepare();
     await this.resumePending();
+    this.sweeper ??= setInterval(() => {
+      this.resumePending().catch((error: unknown) => this.logger?.error({ error: messageOf(error) }, "resuming pending work failed"));
+    }, this.leaseMs);
+    this.sweeper.unref();
   }
 
-  /** Writes every queued log entry. The engine stays usable; call `start` again only to resume. */
+  /** Stops looking for abandoned work and writes every queued log entry. */
   async stop(): Promise<void> {
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.sweeper = undefined;
     await this.log?.flush();
   }
 
@@ -129,11 +141,25 @@ export class SyncEngine {
     try {
       const record = await this.perform(flow, binding, input, undefined);
       if (record.thrown !== undefined) throw new Error(`${ref.concept}.${ref.name} threw: ${record.thrown}`);
+      const root = await this.persistRoot(record);
       await this.synchronize(flow, record);
+      if (root !== undefined) this.log?.settle(root, "done");
       return { output: record.output, flow: flow.id, record: record.id, failures: flow.failures.slice(failuresBefore) };
     } finally {
       this.closeFlow(flow);
     }
+  }
+
+  /**
+   * Keeps a durable flow open until the syncs its invoked action triggers have run: if the
+   * engine stops first, `start` finishes them. Answers the entry's key (none when in memory).
+   */
+  private async persistRoot(record: ActionRecord): Promise<string | undefined> {
+    if (this.log === undefined || !this.matcher.watches(operationKey(record.concept, record.action))) return undefined;
+    const key = `root|${record.id}`;
+    const { concept, action, input, flow } = record;
+    await this.log.persistPending([{ key, firing: key, flow, sync: "", records: [record.id], concept, action, input, external: true }]);
+    return key;
   }
 
   /** Runs a concept query with validated input; answers its rows or `{ error }`. */
@@ -299,6 +325,8 @@ export class SyncEngine {
   /**
    * Runs then-actions in order, each followed by the syncs it completes. An action that throws
    * fails its sync: the later actions of the same frame are skipped (and settled as failed).
+   * An action is settled as done once the syncs it triggered have run, so a resumed flow
+   * never misses them.
    */
   private async runThenActions(flow: FlowState, actions: readonly PendingAction[]): Promise<void> {
     let failedFrame: string | undefined;
@@ -315,8 +343,8 @@ export class SyncEngine {
         this.fail(flow, action.sync, action.records, `${action.concept}.${action.action} threw: ${record.thrown}`);
         continue;
       }
-      this.log?.settle(action.key, "done");
       await this.synchronize(flow, record);
+      this.log?.settle(action.key, "done");
     }
   }
 
@@ -333,41 +361,35 @@ export class SyncEngine {
   }
 
   /**
-   * Resumes then-actions persisted as pending by an engine that stopped before finishing them:
-   * each flow is rebuilt from the log, each action is run unless its record already exists, and
-   * the syncs it completes run as usual.
+   * Finishes the flows an engine left unfinished (it stopped while their pending entries were
+   * open). Each flow is rebuilt from the log; a pending then-action runs unless its record
+   * exists; then every record of the flow is synchronized again, where firings already
+   * persisted are skipped, so only the syncs that never ran now run, once.
    */
   private async resumePending(): Promise<void> {
     const log = this.log;
     if (log === undefined) return;
     const byFlow = new Map<string, PendingAction[]>();
-    for (const action of await log.claimDue()) {
+    for (const action of await log.claimDue((flow) => this.flows.has(flow))) {
       const list = byFlow.get(action.flow);
       if (list === undefined) byFlow.set(action.flow, [action]);
       else list.push(action);
     }
-    for (const [flowId, actions] of byFlow) {
+    for (const [flowId, entries] of byFlow) {
       const flow = this.openFlow(flowId);
       try {
         const { records, firings } = await log.loadFlow(flowId);
         for (const record of records) this.index(flow, record);
         for (const firing of firings) flow.fired.add(firing);
-        for (const action of actions) await this.resumeAction(flow, action, records);
+        const logged = new Set(records.flatMap((record) => record.cause?.key ?? []));
+        await this.runThenActions(flow, entries.filter((entry) => entry.external !== true && !logged.has(entry.key)));
+        for (const record of records) await this.synchronize(flow, record);
+        for (const entry of entries) if (entry.external === true || logged.has(entry.key)) log.settle(entry.key, "done");
       } finally {
         this.closeFlow(flow);
       }
-      this.logger?.info({ flow: flowId, actions: actions.length }, "resumed pending actions");
+      this.logger?.info({ flow: flowId, entries: entries.length }, "resumed an unfinished flow");
     }
-  }
-
-  private async resumeAction(flow: FlowState, action: PendingAction, logged: readonly ActionRecord[]): Promise<void> {
-    const existing = logged.find((record) => record.cause?.key === action.key);
-    if (existing !== undefined) {
-      this.log?.settle(action.key, "done");
-      await this.synchronize(flow, existing);
-      return;
-    }
-    await this.runThenActions(flow, [action]);
   }
 }
 

@@ -1,0 +1,149 @@
+import { MongoClient } from "mongodb";
+import type { CommandStartedEvent } from "mongodb";
+import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { SyncEngine } from "../../src/engine/engine.ts";
+import type { EngineOptions } from "../../src/engine/engine.ts";
+import type { FlowProvenance, ProvenanceNode } from "../../src/engine/provenance.ts";
+import { testDatabase } from "../support/database.ts";
+import type { TestDatabase } from "../support/database.ts";
+import { Requests, testConcepts } from "./support/concepts.ts";
+import { requestFlowSyncs } from "./support/syncs.ts";
+
+type Concepts = ReturnType<typeof testConcepts>;
+
+function durableEngine(database: TestDatabase, concepts: Concepts, options: EngineOptions = {}): SyncEngine {
+  const engine = new SyncEngine({ db: database.db, ...options });
+  engine.register(Object.values(concepts));
+  engine.registerSyncs(requestFlowSyncs);
+  return engine;
+}
+
+const never = new Promise<never>(() => {});
+
+describe("the durable action log", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await testDatabase();
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it("a flow interrupted after a session ended but before its stats were recorded is finished at restart, exactly once", async () => {
+    const concepts = testConcepts();
+    const keys: (string | undefined)[] = [];
+    const record = concepts.stats.record.bind(concepts.stats);
+    let reachedStats: () => void = () => {};
+    const statsReached = new Promise<void>((resolve) => (reachedStats = resolve));
+    // The first engine "crashes" inside Stats.record: its pending entry is written, the effect never happens.
+    concepts.stats.record = async (_input, context?: { idempotencyKey?: string }) => {
+      keys.push(context?.idempotencyKey);
+      reachedStats();
+      return never;
+    };
+    // A lease of 0 s: its pending work counts as abandoned at once, as it would be after a real crash.
+    const crashed = durableEngine(database, concepts, { leaseSeconds: 0 });
+    await crashed.start();
+    concepts.sessions.start("s1", "ada", 30);
+    void crashed.invoke(Requests.request, { path: "/sessions/end", id: "s1" });
+    await statsReached;
+    await crashed.stop();
+    expect(concepts.stats.totals.size).toBe(0);
+    expect(concepts.requests.responses.size).toBe(0);
+
+    concepts.stats.record = async (input, context?: { idempotencyKey?: string }) => {
+      keys.push(context?.idempotencyKey);
+      return record(input);
+    };
+    const restarted = durableEngine(database, concepts, { leaseSeconds: 0 });
+    await restarted.start();
+    await restarted.stop();
+    expect(concepts.stats.totals.get("ada")).toBe(30);
+    expect(concepts.streak.current.get("ada")).toBe(1);
+    expect(concepts.badge.awarded.get("ada")).toEqual(new Set(["streak"]));
+    expect([...concepts.requests.responses.values()]).toEqual([{ session: "s1", badge: "streak" }]);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBeDefined();
+    expect(keys[1]).toBe(keys[0]);
+
+    const again = durableEngine(database, concepts, { leaseSeconds: 0 });
+    await again.start();
+    await again.stop();
+    expect(concepts.stats.totals.get("ada")).toBe(30);
+    expect(concepts.streak.current.get("ada")).toBe(1);
+    expect(concepts.requests.responses.size).toBe(1);
+  });
+
+  it("pending work of a live engine is left alone until its lease runs out", async () => {
+    const concepts = testConcepts();
+    let reached: () => void = () => {};
+    const hanging = new Promise<void>((resolve) => (reached = resolve));
+    concepts.streak.bump = async () => {
+      reached();
+      return never;
+    };
+    const live = durableEngine(database, concepts, { collectionPrefix: "lease", leaseSeconds: 60 });
+    await live.start();
+    concepts.sessions.start("s2", "bob");
+    void live.invoke(Requests.request, { path: "/sessions/end", id: "s2" });
+    await hanging;
+    await live.stop();
+    const otherConcepts = testConcepts();
+    const other = durableEngine(database, otherConcepts, { collectionPrefix: "lease", leaseSeconds: 60 });
+    await other.start();
+    await other.stop();
+    expect(otherConcepts.stats.totals.size + otherConcepts.streak.current.size).toBe(0);
+    expect(await database.db.collection("lease.pending").countDocuments({ state: "pending" })).toBeGreaterThan(0);
+  });
+
+  it("records every action with its flow and cause, and answers provenance for a record and a flow", async () => {
+    const concepts = testConcepts();
+    const engine = durableEngine(database, concepts, { collectionPrefix: "provenance" });
+    await engine.start();
+    concepts.sessions.start("s3", "cy");
+    const { flow, record } = await engine.invoke(Requests.request, { path: "/sessions/end", id: "s3" });
+    await engine.stop();
+
+    const actions = await database.db.collection("provenance.actions").find({ flow }).toArray();
+    expect(actions.map((action) => `${action.concept}.${action.action}`).sort()).toEqual(
+      ["Badge.award", "Requests.request", "Requests.respond", "Sessions.end", "Stats.record", "Streak.bump"].sort(),
+    );
+    const tree = (await engine.provenance(flow)) as FlowProvenance;
+    const render = (node: ProvenanceNode): unknown => ({ [`${node.record.concept}.${node.record.action}`]: node.children.map(render) });
+    expect(tree.roots.map(render)).toEqual([
+      { "Requests.request": [{ "Sessions.end": [{ "Stats.record": [] }, { "Streak.bump": [{ "Badge.award": [{ "Requests.respond": [] }] }] }] }] },
+    ]);
+    const respond = actions.find((action) => action.action === "respond");
+    const why = await engine.provenance(String(respond?._id));
+    expect(why).toMatchObject({ kind: "record", sync: "RespondWhenSessionEnded" });
+    expect(why?.kind === "record" && why.causes.map((cause) => cause.action)).toEqual(["request", "end", "award"]);
+    expect(why?.kind === "record" && why.causes[0]?.id).toBe(record);
+    expect(await database.db.collection("provenance.pending").countDocuments({ state: "pending" })).toBe(0);
+  });
+
+  it("batches log writes: concurrent flows share round trips to the database", async () => {
+    const client = await MongoClient.connect(inject("mongoUri"), { monitorCommands: true });
+    try {
+      const writes: string[] = [];
+      client.on("commandStarted", (event: CommandStartedEvent) => {
+        if (["insert", "update", "delete"].includes(event.commandName)) writes.push(event.commandName);
+      });
+      const concepts = testConcepts();
+      const engine = new SyncEngine({ db: client.db(database.db.databaseName), collectionPrefix: "batched" });
+      engine.register(Object.values(concepts));
+      engine.registerSyncs(requestFlowSyncs);
+      await engine.start();
+      const flows = 200;
+      for (let i = 0; i < flows; i++) concepts.sessions.start(`b${i}`, `u${i}`);
+      writes.length = 0;
+      await Promise.all(Array.from({ length: flows }, (_, i) => engine.invoke(Requests.request, { path: "/sessions/end", id: `b${i}` })));
+      await engine.stop();
+      expect(concepts.requests.responses.size).toBe(flows);
+      expect(await client.db(database.db.databaseName).collection("batched.actions").countDocuments()).toBe(flows * 6);
+      // 1,200 records, 1,200 pending entries and their settlements, in far fewer commands.
+      expect(writes.length).toBeLessThan(flows / 2);
+    } finally {
+      await client.close();
+    }
+  });
+});
