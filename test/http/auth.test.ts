@@ -1,15 +1,8 @@
 import { sign } from "hono/jwt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testDatabase } from "../support/database.ts";
-import { apiKey, asService, asUser, jwtSecret, notebookApp, post, userToken, json } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { apiKey, asService, asUser, jwtSecret, notebookApp, post, userToken, json, useTestDatabase } from "./harness.ts";
 
-let database: Awaited<ReturnType<typeof testDatabase>>;
-beforeAll(async () => {
-  database = await testDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = useTestDatabase();
 
 const readStamps = { user: "ada" };
 

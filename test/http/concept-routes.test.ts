@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testDatabase } from "../support/database.ts";
-import { asService, asUser, notebookApp, post, json } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { asService, asUser, notebookApp, post, json, useTestDatabase } from "./harness.ts";
 
-let database: Awaited<ReturnType<typeof testDatabase>>;
-beforeAll(async () => {
-  database = await testDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = useTestDatabase();
 
 describe("concept actions over HTTP", () => {
   it("runs an action and answers its output as a JSON object, dates as ISO strings", async () => {

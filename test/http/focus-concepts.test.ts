@@ -2,26 +2,21 @@
  * The five focus concepts as `npm start` serves them: every operation is routed, succeeds
  * with a proper body, refuses each missing required field, and keeps users apart.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/edges/http/app.ts";
 import { discoverConcepts, SyncEngine, type ConceptClass } from "../../src/engine/index.ts";
-import { testDatabase } from "../support/database.ts";
-import { asService, asUser, json, post, securedConfig, silentLogger } from "./harness.ts";
+import { asService, asUser, json, post, securedConfig, silentLogger, useTestDatabase } from "./harness.ts";
 
-let database: Awaited<ReturnType<typeof testDatabase>>;
+const database = useTestDatabase();
 let concepts: ConceptClass[];
 let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
-  database = await testDatabase();
   concepts = await discoverConcepts("src/concepts");
   const engine = new SyncEngine({ db: database.db });
   for (const concept of concepts) engine.registerConcept(concept, new concept(database.db));
   await engine.start();
   app = createApp({ engine, concepts, config: securedConfig, db: database.db, logger: silentLogger });
-});
-afterAll(async () => {
-  await database.close();
 });
 
 const served = ["FocusTimer", "FocusSession", "FocusStats", "Streak", "Badge"];

@@ -1,16 +1,9 @@
 import { MongoClient } from "mongodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testDatabase } from "../support/database.ts";
-import { notebookApp, json } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { notebookApp, json, useTestDatabase } from "./harness.ts";
 import { NotebookSchemas } from "./notebook.ts";
 
-let database: Awaited<ReturnType<typeof testDatabase>>;
-beforeAll(async () => {
-  database = await testDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = useTestDatabase();
 
 describe("GET /health", () => {
   it("answers 200 while the database answers a ping", async () => {

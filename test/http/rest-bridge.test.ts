@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Requesting } from "../../src/concepts/Requesting/RequestingConcept.ts";
 import { actions, type Sync } from "../../src/engine/index.ts";
-import { testDatabase } from "../support/database.ts";
-import { asService, asUser, notebookApp, post, json } from "./harness.ts";
+import { asService, asUser, notebookApp, post, json, useTestDatabase } from "./harness.ts";
 import { notebookSyncs } from "./notebook.ts";
 
-let database: Awaited<ReturnType<typeof testDatabase>>;
-beforeAll(async () => {
-  database = await testDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = useTestDatabase();
 
 describe("REST routes declared by syncs", () => {
   it("serves a route a sync listens to and answers what the syncs responded", async () => {

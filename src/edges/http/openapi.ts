@@ -64,8 +64,8 @@ function conceptOperation({ concept, name, schema }: ConceptOperation): OpenApiO
   return {
     tags: [concept],
     operationId: `${concept}.${name}`,
-    summary: `${schema.kind === "query" ? "Query" : "Action"} ${concept}.${name}`,
-    description: `${schema.description ?? ""}${notes}`.trim(),
+    summary: schema.description ?? `${schema.kind === "query" ? "Query" : "Action"} ${concept}.${name}`,
+    description: `${schema.kind === "query" ? "A query: answers an array of rows." : "An action: runs the syncs it triggers."}${notes}`,
     requestBody: { required: true, content: { "application/json": { schema: jsonSchema(schema.input, "input") } } },
     responses: {
       "200": {
