@@ -1,0 +1,44 @@
+/**
+ * `npm run db`: the embedded database alone, in the foreground, so several processes (API
+ * servers, mongosh, Compass) can share one DATA_DIR through it. Prints its URI on a line of its
+ * own; SIGINT/SIGTERM stop it cleanly (the journal is flushed and synced).
+ *
+ * Environment: DATA_DIR (default ./data), DB_PORT (default 27017, 0 picks a free port),
+ * HOST (default 127.0.0.1).
+ */
+import { z } from "zod";
+import { startEmbeddedMongo } from "./index.ts";
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+const environment = z.object({
+  DATA_DIR: z.string().min(1).default("./data"),
+  DB_PORT: z.coerce.number().int().min(0).max(65535).default(27017),
+  HOST: z.string().min(1).default("127.0.0.1"),
+});
+
+const parsed = environment.safeParse(
+  Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== "")),
+);
+if (!parsed.success) {
+  process.stderr.write(`invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}\n`);
+  process.exit(2);
+}
+const { DATA_DIR: dataDir, DB_PORT: port, HOST: host } = parsed.data;
+if (!LOOPBACK.test(host)) {
+  process.stderr.write(`warning: the embedded database has no authentication and listens on ${host}\n`);
+}
+
+const server = await startEmbeddedMongo({ dataDir, host, port });
+process.stdout.write(`embedded MongoDB-compatible server on ${dataDir}\n${server.uri}\n`);
+
+let stopping = false;
+const stop = async (signal: NodeJS.Signals): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write(`${signal}: stopping\n`);
+  await server.stop();
+  process.exit(0);
+};
+process.on("SIGINT", (signal) => void stop(signal));
+process.on("SIGTERM", (signal) => void stop(signal));
