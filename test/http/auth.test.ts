@@ -1,6 +1,7 @@
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
-import { apiKey, asService, asUser, jwtSecret, notebookApp, post, userToken, json, useTestDatabase } from "./harness.ts";
+import { apiKey, asService, asUser, jwtSecret, notebookApp, post, userToken, json } from "./harness.ts";
+import { useTestDatabase } from "../support/database.ts";
 
 const database = useTestDatabase();
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { asService, asUser, notebookApp, post, json, useTestDatabase } from "./harness.ts";
+import { asService, asUser, notebookApp, post, json } from "./harness.ts";
+import { useTestDatabase } from "../support/database.ts";
 
 const database = useTestDatabase();
 

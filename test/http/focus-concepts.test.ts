@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/edges/http/app.ts";
 import { discoverConcepts, SyncEngine, type ConceptClass } from "../../src/engine/index.ts";
-import { asService, asUser, json, post, securedConfig, silentLogger, useTestDatabase } from "./harness.ts";
+import { asService, asUser, json, post, securedConfig, silentLogger } from "./harness.ts";
+import { useTestDatabase } from "../support/database.ts";
 
 const database = useTestDatabase();
 let concepts: ConceptClass[];

@@ -3,12 +3,10 @@ import type { Hono } from "hono";
 import { sign } from "hono/jwt";
 import type { Db } from "mongodb";
 import { pino } from "pino";
-import { afterAll, beforeAll } from "vitest";
 import { RequestingConcept } from "../../src/concepts/Requesting/RequestingConcept.ts";
 import { createApp, type AppConfig } from "../../src/edges/http/app.ts";
 import type { HttpEnv } from "../../src/edges/http/principal.ts";
 import { SyncEngine, type Sync } from "../../src/engine/index.ts";
-import { testDatabase, type TestDatabase } from "../support/database.ts";
 import { NotebookConcept, notebookSyncs } from "./notebook.ts";
 
 export const apiKey = "test-api-key-0123456789";
@@ -23,23 +21,6 @@ export const securedConfig: AppConfig = {
 };
 
 export const silentLogger = pino({ level: "silent" });
-
-/** A fresh database on the suite's server for the calling test file, dropped after its tests. */
-export function useTestDatabase(): { readonly db: Db } {
-  let database: TestDatabase | undefined;
-  beforeAll(async () => {
-    database = await testDatabase();
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
-  return {
-    get db(): Db {
-      if (database === undefined) throw new Error("the test database opens in beforeAll");
-      return database.db;
-    },
-  };
-}
 
 export interface NotebookApp {
   app: Hono<HttpEnv>;

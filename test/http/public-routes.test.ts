@@ -1,6 +1,7 @@
 import { MongoClient } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { notebookApp, json, useTestDatabase } from "./harness.ts";
+import { notebookApp, json } from "./harness.ts";
+import { useTestDatabase } from "../support/database.ts";
 import { NotebookSchemas } from "./notebook.ts";
 
 const database = useTestDatabase();

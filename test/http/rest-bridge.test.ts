@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Requesting } from "../../src/concepts/Requesting/RequestingConcept.ts";
 import { actions, type Sync } from "../../src/engine/index.ts";
-import { asService, asUser, notebookApp, post, json, useTestDatabase } from "./harness.ts";
+import { asService, asUser, notebookApp, post, json } from "./harness.ts";
+import { useTestDatabase } from "../support/database.ts";
 import { notebookSyncs } from "./notebook.ts";
 
 const database = useTestDatabase();
