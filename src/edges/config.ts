@@ -35,6 +35,8 @@ const environment = z.object({
     z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be a path such as /api/flow/v1/sessions"),
     "/api/flow/v1/sessions",
   ),
+  /** `1` adds `POST /__bench/bare`, a route that does nothing: the ceiling `bench/http.bench.ts` compares with. */
+  BENCH_BARE_ROUTE: withDefault(z.enum(["0", "1"]), "0"),
 });
 
 export type LogLevel = z.infer<typeof logLevel>;
@@ -58,6 +60,8 @@ export interface Config {
   engineLog: EngineLogLevel;
   /** Values for the `{NAME}` placeholders REST route literals may use. */
   routePlaceholders: Record<string, string>;
+  /** Serve the benchmark's do-nothing route (BENCH_BARE_ROUTE=1). */
+  benchBareRoute: boolean;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: vars.LOG_LEVEL,
     engineLog: vars.ENGINE_LOG,
     routePlaceholders: { FLOW_BASE_PATH: vars.FLOW_BASE_PATH },
+    benchBareRoute: vars.BENCH_BARE_ROUTE === "1",
   };
 }
 

@@ -23,7 +23,8 @@ import { registerProvenance } from "./provenance-route.ts";
 import { registerRestBridge } from "./rest-bridge.ts";
 import { restRoutes } from "./rest-routes.ts";
 
-export type AppConfig = Pick<Config, "apiKey" | "jwtSecret" | "corsOrigins" | "bodyLimitBytes" | "routePlaceholders">;
+export type AppConfig = Pick<Config, "apiKey" | "jwtSecret" | "corsOrigins" | "bodyLimitBytes" | "routePlaceholders"> &
+  Partial<Pick<Config, "benchBareRoute">>;
 
 export interface AppOptions {
   engine: HttpEngine;
@@ -66,6 +67,10 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
 
   // Everything registered below needs credentials whenever API_KEY or JWT_SECRET is set.
   app.use("*", authenticate(config));
+  if (config.benchBareRoute === true) {
+    // Behind the same middleware as every concept route, so the benchmark's ceiling differs only by the work.
+    app.post("/__bench/bare", (c) => c.json([{ ok: true }], 200));
+  }
   registerProvenance(app, { engine });
   registerConceptRoutes(app, { engine, concepts, logger });
   registerRestBridge(app, { engine, routes, logger });
