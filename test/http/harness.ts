@@ -28,9 +28,13 @@ export interface NotebookApp {
   engine: SyncEngine;
 }
 
-/** The app over the test Notebook concept and its syncs, on an engine without a durable log. */
-export function notebookApp(db: Db, config: Partial<AppConfig> = {}, syncs: Record<string, Sync> = notebookSyncs): NotebookApp {
-  const engine = new SyncEngine();
+/** The app over the test Notebook concept and its syncs, by default on an engine without a durable log. */
+export function notebookApp(
+  db: Db,
+  config: Partial<AppConfig> = {},
+  syncs: Record<string, Sync> = notebookSyncs,
+  engine = new SyncEngine(),
+): NotebookApp {
   const notebook = new NotebookConcept();
   const requesting = new RequestingConcept(db);
   engine.register([notebook, requesting]);

@@ -19,7 +19,7 @@ import { registerHealth } from "./health.ts";
 import { createLogger, requestLog } from "./logging.ts";
 import { openApiDocument } from "./openapi.ts";
 import type { HttpEnv } from "./principal.ts";
-import { registerProvenance } from "./provenance-route.ts";
+import { flowHeader, registerProvenance } from "./provenance-route.ts";
 import { registerRestBridge } from "./rest-bridge.ts";
 import { restRoutes } from "./rest-routes.ts";
 
@@ -50,6 +50,7 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
       origin: config.corsOrigins.includes("*") ? "*" : [...config.corsOrigins],
       allowHeaders: ["Content-Type", "Authorization", "x-api-key", "x-user-id"],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      exposeHeaders: [flowHeader],
       maxAge: 600,
     }),
   );

@@ -11,7 +11,8 @@ import type { HttpEngine } from "./engine-port.ts";
 import { refuseOtherUsers, withTokenUser } from "./identity.ts";
 import { readJsonBody } from "./input.ts";
 import { principalOf, type HttpEnv } from "./principal.ts";
-import { inputFields, checkInput } from "./validation.ts";
+import { flowHeader } from "./provenance-route.ts";
+import { checkInput, inputFields } from "./validation.ts";
 
 export interface ConceptOperation {
   readonly concept: string;
@@ -64,6 +65,7 @@ export function registerConceptRoutes(
         return c.json(rows, 200);
       }
       const { output, failures, flow } = await engine.invoke(ref, input);
+      c.header(flowHeader, flow);
       for (const failure of failures) logger.error({ flow, failure }, `a sync triggered by ${label} failed`);
       if (isErrorOutput(output)) return c.json({ error: output.error }, statusForReason(output.reason));
       return c.json(output as object, 200);

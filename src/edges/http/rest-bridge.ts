@@ -15,6 +15,7 @@ import { HttpError } from "./errors.ts";
 import { refuseOtherUsers } from "./identity.ts";
 import { readJsonBody, readQuery } from "./input.ts";
 import { principalOf, type HttpEnv, type Principal } from "./principal.ts";
+import { flowHeader } from "./provenance-route.ts";
 import type { RestRoute } from "./rest-routes.ts";
 
 const noBodyStatuses = new Set<number>([204, 205, 304]);
@@ -45,6 +46,7 @@ async function bridge(c: Context<HttpEnv>, route: RestRoute, engine: HttpEngine,
   };
 
   const { output, flow, failures } = await engine.invoke(Requesting.request, input);
+  c.header(flowHeader, flow);
   for (const failure of failures) logger.error({ flow, route: route.literal, failure }, "a sync triggered by a request failed");
   if (isErrorOutput(output)) throw new Error(`Requesting.request refused ${route.literal}: ${output.error}`);
 
