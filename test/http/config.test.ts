@@ -17,6 +17,7 @@ describe("configuration from the environment", () => {
       logLevel: "info",
       engineLog: "off",
       routePlaceholders: { FLOW_BASE_PATH: "/api/flow/v1/sessions" },
+      benchBareRoute: false,
     });
   });
 
