@@ -323,6 +323,17 @@ describe("compaction", () => {
       expect(await files(dir)).toEqual(["journal-00000003.log", "snapshot-00000003.bson"]);
     });
 
+    it("reports damage in an older log, which only an OS crash can cause, and still opens", async () => {
+      const { live, before } = await compactionFiles();
+      const dir = await crashedDirectory(before);
+      await cp(logPath(live, 3), logPath(dir, 3));
+      const olderLog = logPath(dir, 2);
+      await truncate(olderLog, (await stat(olderLog)).size - 3);
+      const { journal } = await open(dir);
+      expect(journal.status.recovery.damagedLogs).toEqual([expect.stringContaining(olderLog)]);
+      expect(journal.status.logBytes).toBe((await stat(logPath(live, 3))).size);
+    });
+
     it("opens when only part of the old generation was deleted", async () => {
       const { live, before, expected } = await compactionFiles();
       const dir = await crashedDirectory(before);
