@@ -107,6 +107,7 @@ describe("FocusStats.recordSession", () => {
       durationMs: interrupted.durationMs,
       timeZone: "UTC",
       day: "2026-02-18",
+      tally: "counting",
     });
     expect(await stats.recordSession(interrupted)).toEqual({ recorded: false });
     expect(await stats._getTotals({ user: "ada" })).toEqual([{ user: "ada", totalFocusMs: 25 * minute, sessionCount: 1 }]);
@@ -181,5 +182,15 @@ describe("FocusStats queries", () => {
     }
     expect((await stats._getDailyProgress({ user: "ada", from: "2026-02-18" })).map((row) => row.day)).toEqual(["2026-02-18", "2026-02-19"]);
     expect((await stats._getDailyProgress({ user: "ada", to: "2026-02-18" })).map((row) => row.day)).toEqual(["2026-02-17", "2026-02-18"]);
+  });
+});
+
+describe("FocusStats at scale", () => {
+  it("keeps each tally document small however many sessions a user records", async () => {
+    for (let index = 0; index < 300; index++) await stats.recordSession(session(`bulk-${index}`, "2026-02-18T10:25:00Z", 1));
+    const tally = await db().collection("FocusStats.stats").findOne({ user: "ada" });
+    expect(tally?.sessionCount).toBe(300);
+    expect((tally?.recent as string[]).length).toBeLessThanOrEqual(200);
+    expect(ok(await stats._viewStats({ user: "ada" }))[0]?.focusStats.focusSessionIds).toHaveLength(300);
   });
 });

@@ -15,7 +15,7 @@ import { refuseUnlessOwner } from "../../engine/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { empty, id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
 import { StoredConcept } from "../../engine/stored-concept.ts";
-import { countOnce, uncount, type Tally } from "./tallies.ts";
+import { applyOnce, negated, type Tally } from "./tallies.ts";
 
 const byUser = z.object({ user: id });
 
@@ -89,6 +89,8 @@ interface SessionRecord {
   timeZone: string;
   /** The calendar day endTime falls on in timeZone: where the session counts in daily progress. */
   day: CalendarDay;
+  /** Where the session stands in the tallies: being added, added, or being taken out. */
+  tally: "counting" | "counted" | "uncounting";
 }
 
 interface UserStats extends Tally {
@@ -147,10 +149,11 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
       durationMs: input.durationMs,
       timeZone: zone,
       day: dayIn(input.endTime, zone),
+      tally: "counting",
     });
     // Counting is idempotent per session, so finishing a recording interrupted by a crash is
     // safe; a copy recorded earlier counts with its own figures. (Null: removed meanwhile.)
-    if (stored !== null) await this.count(stored);
+    if (stored?.tally === "counting") await this.count(stored);
     return { recorded: inserted };
   }
 
@@ -164,6 +167,9 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     if (record === null) return { error: "focus session not found", reason: "not_found" };
     const refusal = refuseUnlessOwner(record.user, user, "focus session");
     if (refusal) return refusal;
+    // Finish a recording cut short first, so that exactly what was added is taken out.
+    if (record.tally === "counting") await this.count(record);
+    await this.sessions.updateOne({ _id: focusSession }, { $set: { tally: "uncounting" } });
     // Uncount before deleting: a retry after a crash in between still finds the record.
     await this.uncount(record);
     const { deletedCount } = await this.sessions.deleteOne({ _id: focusSession });
@@ -175,9 +181,12 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
    *  requires the user has stats (a session was recorded for them) */
   async _viewStats({ user }: InputOf<Schemas["_viewStats"]>): Promise<Row<"_viewStats">[] | ErrorOutput> {
     await this.ensureIndexes();
-    const stats = await this.stats.findOne({ user });
+    const [stats, records] = await Promise.all([
+      this.stats.findOne({ user }, { projection: { _id: 1 } }),
+      this.sessions.find({ user }, { projection: { _id: 1 } }).sort({ endTime: 1, _id: 1 }).toArray(),
+    ]);
     if (stats === null) return noStats(user);
-    return [{ focusStats: { id: stats._id, user, focusSessionIds: stats.focusSessionIds } }];
+    return [{ focusStats: { id: stats._id, user, focusSessionIds: records.map((record) => record._id) } }];
   }
 
   /** _getSessions (user): (focusSession)
@@ -224,19 +233,28 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     return [sum ?? { totalFocusMs: 0, sessionCount: 0 }];
   }
 
+  /** Adds the session to its tallies, then marks it counted so no retry adds it again. */
   private async count(record: SessionRecord): Promise<void> {
     await Promise.all([
-      countOnce(this.stats, { user: record.user }, record._id, { totalFocusMs: record.durationMs, sessionCount: 1 }),
-      countOnce(this.daily, { user: record.user, day: record.day }, record._id, { focusMs: record.durationMs, sessions: 1 }),
+      applyOnce(this.stats, { user: record.user }, record._id, { totalFocusMs: record.durationMs, sessionCount: 1 }),
+      applyOnce(this.daily, { user: record.user, day: record.day }, record._id, { focusMs: record.durationMs, sessions: 1 }),
     ]);
+    await this.sessions.updateOne({ _id: record._id, tally: "counting" }, { $set: { tally: "counted" } });
   }
 
+  /** Takes the session back out of its tallies; the caller then deletes it. */
   private async uncount(record: SessionRecord): Promise<void> {
+    const marker = removalMarker(record._id);
     await Promise.all([
-      uncount(this.stats, { user: record.user }, record._id, { totalFocusMs: record.durationMs, sessionCount: 1 }),
-      uncount(this.daily, { user: record.user, day: record.day }, record._id, { focusMs: record.durationMs, sessions: 1 }),
+      applyOnce(this.stats, { user: record.user }, marker, negated({ totalFocusMs: record.durationMs, sessionCount: 1 })),
+      applyOnce(this.daily, { user: record.user, day: record.day }, marker, negated({ focusMs: record.durationMs, sessions: 1 })),
     ]);
   }
+}
+
+/** The marker of a session's removal, distinct from the marker of its recording. */
+function removalMarker(session: string): string {
+  return `removed:${session}`;
 }
 
 function noStats(user: string): ErrorOutput {
