@@ -27,7 +27,7 @@ export type HttpMethod = (typeof httpMethods)[number];
 export const routeLiteral = z
   .string()
   .regex(
-    /^(GET|POST|PUT|PATCH|DELETE) (\{[A-Z_]+\})?(\/(:?[A-Za-z0-9._~-]+))*\/?$/,
+    /^(GET|POST|PUT|PATCH|DELETE) (\{[A-Z_]+\})?(\/(:[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9._~-]+))*\/?$/,
     'must look like "PATCH /api/v1/sessions/:sessionId"',
   );
 
