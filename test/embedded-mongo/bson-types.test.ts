@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp, UUID } from "mongodb";
-import { useTestDatabase } from "../support/database.ts";
+import { useTestDatabase, anyUpdate, type AnyDocument } from "../support/database.ts";
 
 const raw = { promoteValues: false, promoteLongs: false } as const;
 
@@ -8,7 +8,7 @@ describe("BSON type fidelity", () => {
   const t = useTestDatabase();
 
   it("int32, int64, double and Decimal128 come back with their types", async () => {
-    const c = t.db.collection("numbers");
+    const c = t.db.collection<AnyDocument>("numbers");
     await c.insertOne({ _id: 1, i: new Int32(5), l: Long.fromString("9007199254740993"), d: new Double(2), f: 2.5, m: Decimal128.fromString("0.1") });
     const doc = await c.findOne({ _id: 1 }, raw);
     expect(doc!.i).toBeInstanceOf(Int32);
@@ -20,9 +20,9 @@ describe("BSON type fidelity", () => {
   });
 
   it("$inc keeps int64 as int64, and an int32 that overflows becomes int64", async () => {
-    const c = t.db.collection("inc");
+    const c = t.db.collection<AnyDocument>("inc");
     await c.insertOne({ _id: 1, l: Long.fromNumber(10), i: 2147483647, d: new Double(1) });
-    await c.updateOne({ _id: 1 }, { $inc: { l: 5, i: 1, d: 1 } });
+    await c.updateOne({ _id: 1 }, anyUpdate({ $inc: { l: 5, i: 1, d: 1 } }));
     const doc = await c.findOne({ _id: 1 }, raw);
     expect(doc!.l).toEqual(Long.fromNumber(15));
     expect(doc!.i).toEqual(Long.fromNumber(2147483648));
@@ -31,14 +31,14 @@ describe("BSON type fidelity", () => {
   });
 
   it("$inc with a Decimal128 makes a Decimal128", async () => {
-    const c = t.db.collection("decimal-inc");
+    const c = t.db.collection<AnyDocument>("decimal-inc");
     await c.insertOne({ _id: 1, n: 1 });
-    await c.updateOne({ _id: 1 }, { $inc: { n: Decimal128.fromString("0.5") } });
+    await c.updateOne({ _id: 1 }, anyUpdate({ $inc: { n: Decimal128.fromString("0.5") } }));
     expect((await c.findOne({ _id: 1 }, raw))!.n).toEqual(Decimal128.fromString("1.5"));
   });
 
   it("numbers of different types compare by value", async () => {
-    const c = t.db.collection("mixed-numbers");
+    const c = t.db.collection<AnyDocument>("mixed-numbers");
     await c.insertMany([
       { _id: "int", v: 2 },
       { _id: "long", v: Long.fromNumber(3) },
@@ -54,7 +54,7 @@ describe("BSON type fidelity", () => {
   });
 
   it("ObjectId, Date, UUID and Binary match by value", async () => {
-    const c = t.db.collection("values");
+    const c = t.db.collection<AnyDocument>("values");
     const id = new ObjectId();
     const uuid = new UUID();
     await c.insertOne({ _id: id, at: new Date(1000), u: uuid, b: new Binary(Buffer.from([1, 2, 3])) });
@@ -67,7 +67,7 @@ describe("BSON type fidelity", () => {
   });
 
   it("$type matches BSON types by name and number", async () => {
-    const c = t.db.collection("types");
+    const c = t.db.collection<AnyDocument>("types");
     await c.insertMany([
       { _id: 1, v: new ObjectId() }, { _id: 2, v: "s" }, { _id: 3, v: 1 }, { _id: 4, v: Long.fromNumber(1) },
       { _id: 5, v: 1.5 }, { _id: 6, v: Decimal128.fromString("1") }, { _id: 7, v: new Date() }, { _id: 8, v: null },
@@ -91,7 +91,7 @@ describe("BSON type fidelity", () => {
   });
 
   it("sorts values of different types in MongoDB's BSON order", async () => {
-    const c = t.db.collection("order");
+    const c = t.db.collection<AnyDocument>("order");
     const values: [string, unknown][] = [
       ["maxKey", new MaxKey()], ["regex", new BSONRegExp("a", "")], ["timestamp", new Timestamp({ t: 1, i: 1 })],
       ["date", new Date(0)], ["bool", false], ["objectId", new ObjectId()], ["binData", new Binary(Buffer.from([1]))],
@@ -100,13 +100,13 @@ describe("BSON type fidelity", () => {
     await c.insertMany(values.map(([name, v]) => ({ _id: name, v })) as never[]);
     const ascending = (await c.find({}, { sort: { v: 1 } }).toArray()).map((d) => d._id);
     expect(ascending).toEqual(["minKey", "null", "number", "string", "object", "binData", "objectId", "bool", "date", "timestamp", "regex", "maxKey"]);
-    const missing = t.db.collection("order-missing");
+    const missing = t.db.collection<AnyDocument>("order-missing");
     await missing.insertMany([{ _id: "n", v: 1 }, { _id: "none" }, { _id: "s", v: "x" }] as never[]);
     expect((await missing.find({}, { sort: { v: 1 } }).toArray()).map((d) => d._id)).toEqual(["none", "n", "s"]);
   });
 
   it("range queries stay within the operand's type", async () => {
-    const c = t.db.collection("brackets");
+    const c = t.db.collection<AnyDocument>("brackets");
     await c.insertMany([{ _id: 1, v: 5 }, { _id: 2, v: "5" }, { _id: 3, v: new Date(5) }, { _id: 4, v: null }] as never[]);
     expect((await c.find({ v: { $gte: 0 } }).toArray()).map((d) => d._id)).toEqual([1]);
     expect((await c.find({ v: { $gte: "" } }).toArray()).map((d) => d._id)).toEqual([2]);

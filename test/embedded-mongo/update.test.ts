@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MongoServerError } from "mongodb";
-import { useTestDatabase } from "../support/database.ts";
+import { useTestDatabase, anyUpdate, type AnyDocument } from "../support/database.ts";
 
-type Doc = Record<string, unknown> & { _id: unknown };
+type Doc = AnyDocument;
 
 describe("update", () => {
   const t = useTestDatabase();
@@ -61,13 +61,13 @@ describe("update", () => {
     await c.updateOne({ _id: 1, grades: 85 }, { $set: { "grades.$": 86 } });
     expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, grades: [80, 86, 90] });
     const { c: items } = await given({ _id: 2, items: [{ sku: "a", qty: 1 }, { sku: "b", qty: 1 }] });
-    await items.updateOne({ _id: 2, "items.sku": "b" }, { $inc: { "items.$.qty": 5 } });
+    await items.updateOne({ _id: 2, "items.sku": "b" }, anyUpdate({ $inc: { "items.$.qty": 5 } }));
     expect(await items.findOne({ _id: 2 })).toEqual({ _id: 2, items: [{ sku: "a", qty: 1 }, { sku: "b", qty: 6 }] });
   });
 
   it("$[] updates every element and $[name] those matching arrayFilters", async () => {
     const { after } = await given({ _id: 1, grades: [{ g: 80, ok: false }, { g: 95, ok: false }], all: [1, 2] });
-    expect(await after({ $inc: { "all.$[]": 10 } })).toMatchObject({ all: [11, 12] });
+    expect(await after(anyUpdate({ $inc: { "all.$[]": 10 } }))).toMatchObject({ all: [11, 12] });
     expect(await after({ $set: { "grades.$[high].ok": true } }, { arrayFilters: [{ "high.g": { $gte: 90 } }] })).toMatchObject({ grades: [{ g: 80, ok: false }, { g: 95, ok: true }] });
   });
 
@@ -88,9 +88,9 @@ describe("update", () => {
 
   it("an upsert inserts from the filter's equalities, applying $setOnInsert only when inserting", async () => {
     const { c } = await given({ _id: "seed" });
-    const inserted = await c.updateOne({ _id: "new", kind: "k" }, { $inc: { n: 1 }, $setOnInsert: { created: 1 } }, { upsert: true });
+    const inserted = await c.updateOne({ _id: "new", kind: "k" }, anyUpdate({ $inc: { n: 1 }, $setOnInsert: { created: 1 } }), { upsert: true });
     expect(inserted).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: "new" });
-    await c.updateOne({ _id: "new", kind: "k" }, { $inc: { n: 1 }, $setOnInsert: { created: 2 } }, { upsert: true });
+    await c.updateOne({ _id: "new", kind: "k" }, anyUpdate({ $inc: { n: 1 }, $setOnInsert: { created: 2 } }), { upsert: true });
     expect(await c.findOne({ _id: "new" })).toEqual({ _id: "new", kind: "k", n: 2, created: 1 });
   });
 
@@ -116,7 +116,7 @@ describe("update", () => {
 
   it("$inc on a non-number is refused with TypeMismatch", async () => {
     const { c } = await given({ _id: 1, s: "text" });
-    await expect(c.updateOne({ _id: 1 }, { $inc: { s: 1 } })).rejects.toMatchObject({ code: 14 });
+    await expect(c.updateOne({ _id: 1 }, anyUpdate({ $inc: { s: 1 } }))).rejects.toMatchObject({ code: 14 });
   });
 
   it("an unknown update operator is refused", async () => {

@@ -3,7 +3,7 @@
  * Tests never mock the database: this is the real server (embedded or mongod).
  */
 import { randomBytes } from "node:crypto";
-import { MongoClient, type Db } from "mongodb";
+import { MongoClient, type Db, type Document, type ObjectId, type UpdateFilter } from "mongodb";
 import { afterAll, beforeAll, inject } from "vitest";
 
 export interface TestDatabase {
@@ -56,4 +56,12 @@ export function useTestDatabase(): { readonly db: Db; readonly client: MongoClie
       return current.client;
     },
   };
+}
+
+/** A document of any shape whose `_id` is a number, a string or an ObjectId (typed driver calls in tests). */
+export type AnyDocument = { _id: number | string | ObjectId; [field: string]: unknown };
+
+/** An update for `AnyDocument` collections (the driver only types `$inc` on fields it knows to be numeric). */
+export function anyUpdate(update: Document): UpdateFilter<AnyDocument> {
+  return update as UpdateFilter<AnyDocument>;
 }

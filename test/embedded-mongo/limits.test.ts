@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../support/database.ts";
+
+const MiB = 1024 * 1024;
+
+describe("size limits", () => {
+  const t = useTestDatabase();
+
+  it("a document over 16 MiB is refused and not stored", async () => {
+    const reply = await t.db.command({ insert: "big", documents: [{ _id: 1, blob: "x".repeat(16 * MiB) }] });
+    expect(reply.n).toBe(0);
+    expect(reply.writeErrors).toEqual([expect.objectContaining({ index: 0, code: 2 })]);
+    expect(await t.db.collection("big").countDocuments()).toBe(0);
+  });
+
+  it("an update that would grow a document past 16 MiB is refused", async () => {
+    const c = t.db.collection<{ _id: number; a?: string; b?: string }>("growing");
+    await c.insertOne({ _id: 1, a: "x".repeat(9 * MiB) });
+    await expect(c.updateOne({ _id: 1 }, { $set: { b: "y".repeat(9 * MiB) } })).rejects.toMatchObject({ code: 17419 });
+    expect((await c.findOne({ _id: 1 }))!.b).toBeUndefined();
+  });
+
+  it("reply batches stop before 16 MiB whatever the batch size", async () => {
+    const c = t.db.collection<{ _id: number; blob: string }>("bulky");
+    for (let i = 0; i < 20; i++) await c.insertOne({ _id: i, blob: "z".repeat(MiB) });
+    const first = await t.db.command({ find: "bulky", filter: {}, batchSize: 1000 }, { promoteLongs: false });
+    expect(first.cursor.firstBatch.length).toBeGreaterThan(0);
+    expect(first.cursor.firstBatch.length).toBeLessThan(20);
+    await t.db.command({ killCursors: "bulky", cursors: [first.cursor.id] });
+    expect(await c.find({}, { batchSize: 1000 }).toArray()).toHaveLength(20);
+  });
+});
