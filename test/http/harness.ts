@@ -2,7 +2,7 @@
 import type { Hono } from "hono";
 import { sign } from "hono/jwt";
 import type { Db } from "mongodb";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { RequestingConcept } from "../../src/concepts/Requesting/RequestingConcept.ts";
 import { createApp, type AppConfig } from "../../src/edges/http/app.ts";
 import type { HttpEnv } from "../../src/edges/http/principal.ts";
@@ -28,18 +28,20 @@ export interface NotebookApp {
   engine: SyncEngine;
 }
 
-/** The app over the test Notebook concept and its syncs, by default on an engine without a durable log. */
-export function notebookApp(
-  db: Db,
-  config: Partial<AppConfig> = {},
-  syncs: Record<string, Sync> = notebookSyncs,
-  engine = new SyncEngine(),
-): NotebookApp {
+export interface NotebookAppOptions {
+  syncs?: Record<string, Sync>;
+  /** Default: a new engine without a durable log. */
+  engine?: SyncEngine;
+  logger?: Logger;
+}
+
+/** The app over the test Notebook concept and its syncs. */
+export function notebookApp(db: Db, config: Partial<AppConfig> = {}, options: NotebookAppOptions = {}): NotebookApp {
+  const { syncs = notebookSyncs, engine = new SyncEngine(), logger = silentLogger } = options;
   const notebook = new NotebookConcept();
-  const requesting = new RequestingConcept(db);
-  engine.register([notebook, requesting]);
+  engine.register([notebook, new RequestingConcept(db)]);
   engine.registerSyncs(syncs);
-  const app = createApp({ engine, concepts: [NotebookConcept, RequestingConcept], config: { ...securedConfig, ...config }, db, logger: silentLogger });
+  const app = createApp({ engine, concepts: [NotebookConcept, RequestingConcept], config: { ...securedConfig, ...config }, db, logger });
   return { app, notebook, engine };
 }
 

@@ -2,13 +2,12 @@ import { describe, expect, it } from "vitest";
 import { SyncEngine } from "../../src/engine/index.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { asService, asUser, json, notebookApp, post } from "./harness.ts";
-import { notebookSyncs } from "./notebook.ts";
 
 const database = useTestDatabase();
 
 async function durableNotebookApp() {
   const engine = new SyncEngine({ db: database.db });
-  const built = notebookApp(database.db, {}, notebookSyncs, engine);
+  const built = notebookApp(database.db, {}, { engine });
   await engine.start();
   return built;
 }

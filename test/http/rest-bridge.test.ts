@@ -117,8 +117,8 @@ describe("REST routes declared by syncs", () => {
         then: actions([Requesting.respond, { request, body: {} }]),
       }),
     });
-    expect(() => notebookApp(database.db, {}, broken("FETCH /things"))).toThrow(/route literal "FETCH \/things" must look like/);
-    expect(() => notebookApp(database.db, {}, broken("GET {NOWHERE}/things"))).toThrow(/no configuration for \{NOWHERE\}/);
-    expect(() => notebookApp(database.db, {}, { ...notebookSyncs })).not.toThrow();
+    expect(() => notebookApp(database.db, {}, { syncs: broken("FETCH /things") })).toThrow(/route literal "FETCH \/things" must look like/);
+    expect(() => notebookApp(database.db, {}, { syncs: broken("GET {NOWHERE}/things") })).toThrow(/no configuration for \{NOWHERE\}/);
+    expect(() => notebookApp(database.db, {}, { syncs: { ...notebookSyncs } })).not.toThrow();
   });
 });
