@@ -8,12 +8,14 @@ import { MongoServerFailure } from "./errors.ts";
 /** Replies stay under mongod's 16 MiB document limit with room for the envelope. */
 export const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 16 * 1024;
 export const DEFAULT_FIRST_BATCH = 101;
+/** mongod's cursorTimeoutMillis: a cursor left alone this long is closed. */
+export const CURSOR_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
 interface OpenCursor {
   ns: string;
   docs: Document[];
   position: number;
-  connectionId: number;
+  lastUsed: number;
 }
 
 export interface Batch {
@@ -26,8 +28,8 @@ export class CursorRegistry {
   private next = BigInt(Date.now()) * 1000n;
 
   /** Takes the first batch; keeps a cursor open only if documents remain. */
-  start(ns: string, docs: Document[], batchSize: number | undefined, connectionId: number, singleBatch = false): Batch {
-    const cursor: OpenCursor = { ns, docs, position: 0, connectionId };
+  start(ns: string, docs: Document[], batchSize: number | undefined, singleBatch = false): Batch {
+    const cursor: OpenCursor = { ns, docs, position: 0, lastUsed: Date.now() };
     const batch = takeBatch(cursor, batchSize ?? DEFAULT_FIRST_BATCH);
     if (singleBatch || cursor.position >= docs.length) return { id: Long.ZERO, docs: batch };
     this.next += 1n;
@@ -43,6 +45,7 @@ export class CursorRegistry {
     if (cursor.ns !== ns) {
       throw new MongoServerFailure(13, "Unauthorized", `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
     }
+    cursor.lastUsed = Date.now();
     const docs = takeBatch(cursor, batchSize ?? Number.MAX_SAFE_INTEGER);
     if (cursor.position >= cursor.docs.length) {
       this.open.delete(key);
@@ -57,6 +60,11 @@ export class CursorRegistry {
     const notFound: Long[] = [];
     for (const id of ids) (this.open.delete(id.toString()) ? killed : notFound).push(id);
     return { killed, notFound };
+  }
+
+  /** Closes cursors idle since before `now - idleMs`, as mongod's cursor timeout does. */
+  closeIdle(now: number, idleMs = CURSOR_IDLE_TIMEOUT_MS): void {
+    for (const [id, cursor] of this.open) if (now - cursor.lastUsed > idleMs) this.open.delete(id);
   }
 
   get size(): number {

@@ -64,8 +64,10 @@ function listen(server: net.Server, port: number, host: string): Promise<number>
   });
 }
 
-function startTtlSweeper(state: ServerState, intervalMs: number): NodeJS.Timeout {
+/** Background housekeeping: TTL deletions and idle cursors. */
+function startSweeper(state: ServerState, intervalMs: number): NodeJS.Timeout {
   const timer = setInterval(() => {
+    state.cursors.closeIdle(Date.now());
     const log = sweepExpired(state.store, Date.now());
     if (log.length) state.persistence.append(log, { durable: false }).catch(() => undefined);
   }, intervalMs);
@@ -99,7 +101,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     new Connection(socket, state, connections);
   });
   state.port = await listen(server, options.port ?? 0, host);
-  const sweeper = startTtlSweeper(state, options.ttlSweepIntervalMs ?? 1000);
+  const sweeper = startSweeper(state, options.ttlSweepIntervalMs ?? 1000);
   const uriHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   let stopped: Promise<void> | undefined;
   return {

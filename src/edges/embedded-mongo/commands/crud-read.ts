@@ -8,7 +8,7 @@ import { selectDocuments } from "./select.ts";
 
 /** Opens a cursor on `docs` and answers with its first batch, as find and aggregate do. */
 export function cursorReply(context: CommandContext, ns: string, docs: Document[], batchSize: number | undefined, singleBatch = false): Document {
-  const batch = context.server.cursors.start(ns, docs, batchSize, context.connectionId, singleBatch);
+  const batch = context.server.cursors.start(ns, docs, batchSize, singleBatch);
   return { cursor: { firstBatch: batch.docs, id: batch.id, ns }, ok: 1 };
 }
 

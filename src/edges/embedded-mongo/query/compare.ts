@@ -5,8 +5,23 @@ import { compareNumbers } from "./numeric.ts";
 
 const byteOrder = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const isSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdfff;
+
+/**
+ * MongoDB orders strings by their UTF-8 bytes, which is code point order. UTF-16 unit order
+ * agrees except between surrogates (code points above U+FFFF) and U+E000..U+FFFF.
+ */
 function compareStrings(a: string, b: string): number {
-  return a === b ? 0 : Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800 && isSurrogate(x) !== isSurrogate(y)) return isSurrogate(x) ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return byteOrder(a.length, b.length);
 }
 
 function binaryParts(value: unknown): { subtype: number; bytes: Uint8Array } {

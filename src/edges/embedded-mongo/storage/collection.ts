@@ -67,10 +67,7 @@ export class Collection {
   replace(previous: Document, next: Document, log: JournalRecord[]): void {
     const key = valueKey(previous._id);
     this.checkUnique(next, key);
-    for (const index of this.indexes.values()) {
-      index.remove(previous, key);
-      index.add(next, key);
-    }
+    for (const index of this.indexes.values()) index.update(previous, next, key);
     this.docs.set(key, next);
     log.push({ t: "put", ns: this.ns, doc: next });
   }

@@ -3,7 +3,7 @@
  * binary search. Answers equality and range scans on the first field and unique-key checks.
  */
 import type { Document } from "bson";
-import { typeRank } from "../query/bson-types.ts";
+import { bsonTypeOf, typeRank } from "../query/bson-types.ts";
 import { compareValues } from "../query/compare.ts";
 import { matches } from "../query/matcher.ts";
 import { indexKeys, type IndexKey } from "./index-keys.ts";
@@ -36,6 +36,11 @@ function compareKeys(a: IndexKey, b: IndexKey): number {
   return 0;
 }
 
+/** Same values of the same types: a key that changes type (1 to 1.0) must be re-indexed too. */
+function sameKey(a: IndexKey, b: IndexKey): boolean {
+  return a.length === b.length && a.every((value, i) => bsonTypeOf(value) === bsonTypeOf(b[i]) && compareValues(value, b[i]) === 0);
+}
+
 function compareEntries(a: Entry, b: Entry): number {
   return compareKeys(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
@@ -60,14 +65,31 @@ export class SortedIndex {
   }
 
   add(doc: Document, id: string): void {
-    for (const key of this.keysOf(doc)) {
+    this.addKeys(this.keysOf(doc), id);
+  }
+
+  private addKeys(keys: IndexKey[], id: string): void {
+    for (const key of keys) {
       const entry = { key, id };
       this.entries.splice(this.lowerBound((e) => compareEntries(e, entry) >= 0), 0, entry);
     }
   }
 
+  /** Moves a document's entries from its previous version's keys to the next one's, if they differ. */
+  update(previous: Document, next: Document, id: string): void {
+    const before = this.keysOf(previous);
+    const after = this.keysOf(next);
+    if (before.length === after.length && before.every((key, i) => sameKey(key, after[i]!))) return;
+    this.removeKeys(before, id);
+    this.addKeys(after, id);
+  }
+
   remove(doc: Document, id: string): void {
-    for (const key of this.keysOf(doc)) {
+    this.removeKeys(this.keysOf(doc), id);
+  }
+
+  private removeKeys(keys: IndexKey[], id: string): void {
+    for (const key of keys) {
       const entry = { key, id };
       const at = this.lowerBound((e) => compareEntries(e, entry) >= 0);
       if (at < this.entries.length && compareEntries(this.entries[at]!, entry) === 0) this.entries.splice(at, 1);
