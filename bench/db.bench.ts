@@ -86,13 +86,20 @@ async function run(): Promise<void> {
     await client.close();
     await server.stop();
 
-    const reopenMs = await timeOnce(async () => (server = await startEmbeddedMongo({ dataDir })));
+    // The log as written (no compaction yet below 64 MiB); one write then compacts it, since a
+    // 1-byte threshold is always reached, so the second reopen reads a snapshot instead.
+    const reopenMs = await timeOnce(
+      async () => (server = await startEmbeddedMongo({ dataDir, journal: { compactAfterBytes: 1 } })),
+    );
     client = await MongoClient.connect(server.uri);
     const reopenedDocuments = await client.db("bench").collection("users").countDocuments();
+    await client.db("bench").collection<User>("users").updateOne({ _id: 0 }, { $inc: { visits: 1 } });
     await client.close();
     await server.stop();
+    const reopenFromSnapshotMs = await timeOnce(async () => (server = await startEmbeddedMongo({ dataDir })));
+    await server.stop();
 
-    report({ sequential, concurrent, readyMs, reopenMs, reopenedDocuments, loadMs });
+    report({ sequential, concurrent, readyMs, reopenMs, reopenFromSnapshotMs, reopenedDocuments, loadMs });
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -103,6 +110,7 @@ interface Figures {
   concurrent: Record<string, LatencySummary>;
   readyMs: number;
   reopenMs: number;
+  reopenFromSnapshotMs: number;
   reopenedDocuments: number;
   loadMs: number;
 }
@@ -125,7 +133,7 @@ function report(figures: Figures): void {
     eachOpAtLeastHalfOfPing: Object.keys(seq).every((name) => ratioTo(name) >= 0.5),
     indexedFindWithin2xOfIdLookup: indexedVsId <= 2,
     emptyReadyUnder100ms: figures.readyMs < 100,
-    reopen100kUnder2s: figures.reopenMs < 2000,
+    reopen100kUnder2s: Math.max(figures.reopenMs, figures.reopenFromSnapshotMs) < 2000,
   };
 
   console.log(`embedded MongoDB-compatible server, driver in the same process, ${DOCUMENTS} documents`);
@@ -143,7 +151,8 @@ function report(figures: Figures): void {
   console.log(
     formatTable(["startup", "ms"], [
       ["empty server ready (median)", figures.readyMs],
-      [`reopen of ${figures.reopenedDocuments}-document DATA_DIR`, figures.reopenMs],
+      [`reopen of ${figures.reopenedDocuments}-document DATA_DIR (log)`, figures.reopenMs],
+      [`reopen of the same, compacted (snapshot)`, figures.reopenFromSnapshotMs],
       [`load ${DOCUMENTS} documents (insertMany of 1000) + index`, figures.loadMs],
     ]),
   );
