@@ -270,6 +270,19 @@ describe("compaction", () => {
     expect(await reopenedState(dir)).toEqual(store.dump());
   });
 
+  it("compacts once when asked while appends are still pending", async () => {
+    const dir = join(root, "data");
+    const { journal, store } = await open(dir, { compactAfterBytes: 1 });
+    const pending = write(journal, store, [put("a", { v: 1 })]);
+    const compaction = journal.compact();
+    const after = write(journal, store, [put("b", { v: 2 })]);
+    await Promise.all([pending, compaction, after]);
+    expect(journal.status).toMatchObject({ generation: 2 });
+    expect(journal.status.compactionError).toBeUndefined();
+    await journal.close();
+    expect(await reopenedState(dir)).toEqual(store.dump());
+  });
+
   describe("after a crash between its steps", () => {
     /**
      * The real files of one compaction, from generation 2 to 3: `before` is the directory as it

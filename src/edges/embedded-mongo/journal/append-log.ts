@@ -69,9 +69,13 @@ export class AppendLog {
     });
   }
 
-  /** Writes what is pending, syncs, and closes the file. */
+  /**
+   * Writes what is pending, syncs, and closes the file. Later appends are refused at once; the
+   * work starts on the next microtask, so a close requested from inside a flush (through
+   * `onWritten`) never runs within it.
+   */
   close(): Promise<void> {
-    this.#closed ??= this.#closeOnce();
+    this.#closed ??= Promise.resolve().then(() => this.#closeOnce());
     return this.#closed;
   }
 

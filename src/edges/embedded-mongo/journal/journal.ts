@@ -49,9 +49,10 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
   const codec = options.codec ?? wrappedNumbersCodec;
   try {
     const recovery = await recover(options.dir, options.store, codec);
-    const created = recovery.logBytes === 0;
-    const fd = openSync(logPath(options.dir, recovery.generation), created ? "w" : "r+");
-    if (created) await syncDirectory(options.dir);
+    // An empty log may not exist yet: create it, and make its directory entry durable.
+    const empty = recovery.logBytes === 0;
+    const fd = openSync(logPath(options.dir, recovery.generation), empty ? "w" : "r+");
+    if (empty) await syncDirectory(options.dir);
     return new Journal({ ...options, codec }, lock, recovery, fd);
   } catch (error) {
     await lock.release();
@@ -107,11 +108,16 @@ export class Journal implements Persistence {
     return this.#log.append(encodeFrame(Buffer.concat(encodeRecords(records, this.#codec))), options.durable);
   }
 
-  /** Compacts now (or joins the compaction under way). */
+  /**
+   * Compacts now (or joins the compaction under way). It starts on the next microtask: the
+   * promise is in place before any of its work runs, so nothing it triggers starts another.
+   */
   compact(): Promise<void> {
-    this.#compaction ??= this.#compact().finally(() => {
-      this.#compaction = undefined;
-    });
+    this.#compaction ??= Promise.resolve()
+      .then(() => this.#compact())
+      .finally(() => {
+        this.#compaction = undefined;
+      });
     return this.#compaction;
   }
 
