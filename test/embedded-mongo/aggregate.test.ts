@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { Long } from "mongodb";
 import { useTestDatabase } from "../support/database.ts";
 
 type Sale = { _id: number; item: string; qty: number; price: number; tags: string[] };
@@ -42,6 +43,20 @@ describe("aggregate, count and distinct", () => {
     const many = t.db.collection<{ _id: number }>("agg-many");
     await many.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i })));
     expect(await many.aggregate([{ $sort: { _id: 1 } }], { batchSize: 50 }).toArray()).toHaveLength(300);
+  });
+
+  it("$match, $sort, $skip and $limit keep BSON types and BSON order", async () => {
+    const mixed = t.db.collection<{ _id: number; v: unknown }>("agg-mixed");
+    await mixed.insertMany([{ _id: 1, v: "text" }, { _id: 2, v: Long.fromString("9007199254740993") }, { _id: 3, v: null }, { _id: 4, v: 2.5 }]);
+    const sorted = await mixed.aggregate([{ $match: { _id: { $gte: 1 } } }, { $sort: { v: 1 } }, { $skip: 1 }, { $limit: 2 }], { promoteLongs: false }).toArray();
+    expect(sorted).toEqual([{ _id: 4, v: 2.5 }, { _id: 2, v: Long.fromString("9007199254740993") }]);
+  });
+
+  it("$out replaces the target collection with the results", async () => {
+    await t.db.collection("report").insertOne({ stale: true });
+    const returned = await sales().aggregate([{ $match: { item: "pen" } }, { $project: { qty: 1 } }, { $out: "report" }]).toArray();
+    expect(returned).toEqual([]);
+    expect(await t.db.collection("report").find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1, qty: 10 }, { _id: 2, qty: 5 }]);
   });
 
   it("countDocuments and estimatedDocumentCount count", async () => {

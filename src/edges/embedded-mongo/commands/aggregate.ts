@@ -6,26 +6,33 @@ import type { Filter } from "../query/matcher.ts";
 import { mingoView } from "../query/mingo-view.ts";
 import { MISSING, resolvePath } from "../query/path.ts";
 import { valueKey } from "../storage/value-key.ts";
-import { collectionName, type CommandContext, type CommandTable } from "./context.ts";
+import { withId } from "../query/update.ts";
+import type { JournalRecord } from "../storage/persistence.ts";
+import { collectionName, commit, type CommandContext, type CommandTable } from "./context.ts";
 import { cursorReply } from "./crud-read.ts";
 import { optionalNumber } from "./numbers.ts";
+import { splitPipeline } from "./pipeline-prefix.ts";
 import { matchingDocuments } from "./select.ts";
 
-const UNSUPPORTED_STAGES = new Set(["$out", "$merge", "$changeStream", "$geoNear", "$search", "$vectorSearch", "$collStats", "$indexStats", "$currentOp"]);
+const UNSUPPORTED_STAGES = new Set(["$merge", "$changeStream", "$geoNear", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
 
-function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[]): Document[] {
-  for (const stage of pipeline) {
+function checkStages(pipeline: Document[]): void {
+  pipeline.forEach((stage, i) => {
     const name = Object.keys(stage)[0] ?? "";
     if (UNSUPPORTED_STAGES.has(name)) {
       throw new MongoServerFailure(40324, "Location40324", `Unrecognized pipeline stage name: '${name}'`);
     }
-  }
-  const [first, ...rest] = pipeline;
-  const leadingMatch = first && "$match" in first ? (first.$match as Filter) : undefined;
-  const source = collection === undefined ? [] : matchingDocuments(context.server.store.collection(context.db, collection), { filter: leadingMatch ?? {} });
-  const stages = leadingMatch ? rest : pipeline;
-  if (stages.length === 0) return source;
-  const aggregator = new Aggregator(stages.map((stage) => mingoView(stage) as Document), {
+    if (name === "$out" && i !== pipeline.length - 1) {
+      throw new MongoServerFailure(40601, "Location40601", "$out can only be the final stage in the pipeline");
+    }
+  });
+}
+
+function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[]): Document[] {
+  const { selection, rest } = splitPipeline(pipeline);
+  const source = collection === undefined ? [] : matchingDocuments(context.server.store.collection(context.db, collection), selection);
+  if (rest.length === 0) return source;
+  const aggregator = new Aggregator(rest.map((stage) => mingoView(stage) as Document), {
     collectionResolver: (name: string) => [...(context.server.store.collection(context.db, name)?.all() ?? [])].map((d) => mingoView(d) as Document),
   });
   try {
@@ -36,14 +43,36 @@ function runPipeline(context: CommandContext, collection: string | undefined, pi
   }
 }
 
-function aggregate(command: Document, context: CommandContext): Document {
+/** `$out`: the results replace the target collection's documents (its indexes stay). */
+async function writeOut(context: CommandContext, command: Document, target: unknown, docs: Document[]): Promise<void> {
+  const [db, name] = typeof target === "string" ? [context.db, target] : [String((target as Document).db), String((target as Document).coll)];
+  const store = context.server.store;
+  const log: JournalRecord[] = [];
+  const previous = store.collection(db, name);
+  const indexes = previous?.indexSpecs().slice(1) ?? [];
+  if (previous) store.dropCollection(db, name, log);
+  const collection = store.createCollection(db, name, previous?.options ?? {}, log);
+  for (const spec of indexes) collection.createIndex(spec, log);
+  for (const doc of docs) collection.insert(withId(doc), log);
+  await commit(context, log, command);
+}
+
+async function aggregate(command: Document, context: CommandContext): Promise<Document> {
   const target = command.aggregate;
   const pipeline = command.pipeline;
   if (!Array.isArray(pipeline)) throw new MongoServerFailure(14, "TypeMismatch", "'pipeline' option must be specified as an array");
+  checkStages(pipeline as Document[]);
+  const last = pipeline[pipeline.length - 1] as Document | undefined;
+  const out = last && "$out" in last ? last.$out : undefined;
+  const stages = out === undefined ? pipeline : pipeline.slice(0, -1);
   const collection = typeof target === "string" ? target : undefined;
-  const docs = runPipeline(context, collection, pipeline as Document[]);
+  const docs = runPipeline(context, collection, stages as Document[]);
   const cursor = (command.cursor ?? {}) as Document;
   const ns = `${context.db}.${collection ?? "$cmd.aggregate"}`;
+  if (out !== undefined) {
+    await writeOut(context, command, out, docs);
+    return cursorReply(context, ns, [], undefined);
+  }
   return cursorReply(context, ns, docs, optionalNumber(cursor, "batchSize"));
 }
 
