@@ -1,53 +1,28 @@
 /**
- * The durable action log in MongoDB: action records (`<prefix>.actions`), then-actions
- * persisted before they run (`<prefix>.pending`) and sync failures (`<prefix>.failures`).
+ * The durable action log in MongoDB:
+ * - `<prefix>.actions`: every action record (id, flow, concept, action, input, output, cause,
+ *   time). A then-action's record id is derived from its idempotency key, so the `_id` unique
+ *   index refuses to record a resumed action twice.
+ * - `<prefix>.flows`: one marker per unfinished flow, written before the first then-action of
+ *   the flow runs and removed when the flow finishes. Markers left by a stopped engine are how
+ *   a restarted one finds the work to finish.
+ * - `<prefix>.failures`: syncs that could not complete.
  *
- * Writes are batched: everything queued while a write is in flight goes out in the next one
- * (one insertMany / bulkWrite per collection), so concurrent flows share round trips. Only
- * pending then-actions are waited for, because they must be durable before their effects;
- * records and settlements ride along with them or go out on a short timer.
+ * Writes are group-committed: whatever is queued while a batch is in flight goes out in the
+ * next one (one insertMany / deleteMany per collection), so concurrent flows share round
+ * trips. `barrier()` waits until everything queued so far is written: the engine calls it
+ * before running the actions a sync planned, so the records that caused them are durable first.
  */
-import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
-import type { ActionRecord, SyncFailure } from "./records.ts";
-
-/** A then-action as persisted before it runs. */
-export interface PendingAction {
-  /** Idempotency key: sync, matched records, frame and position; the document's `_id`. */
-  readonly key: string;
-  /** Sync and matched records: which firing the action belongs to. */
-  readonly firing: string;
-  readonly flow: string;
-  readonly sync: string;
-  readonly records: readonly string[];
-  readonly concept: string;
-  readonly action: string;
-  readonly input: Readonly<Record<string, unknown>>;
-  /**
-   * Set for the invoked action of a flow: it has run already (its record is `records[0]`), and
-   * the entry only keeps the flow open until the syncs it triggered have run.
-   */
-  readonly external?: true;
-}
+import type { Collection, Db } from "mongodb";
+import type { ActionRecord, Cause, PlannedAction, SyncFailure } from "./records.ts";
 
 export interface DurableLogOptions {
   readonly prefix: string;
   readonly retentionSeconds: number;
+  /** How long an open flow belongs to the engine that opened it before another may resume it. */
   readonly leaseSeconds: number;
-  /** Told about writes that failed (the log cannot throw at whoever queued them). */
+  /** Told about background writes that failed (nobody is waiting for them to throw at). */
   readonly onWriteError?: (error: unknown) => void;
-}
-
-type State = "pending" | "done" | "failed";
-
-interface PendingDoc extends Omit<PendingAction, "key" | "records"> {
-  _id: string;
-  records: string[];
-  state: State;
-  seq: number;
-  leaseUntil: Date;
-  at: Date;
-  settledAt?: Date;
-  error?: string;
 }
 
 interface ActionDoc {
@@ -56,12 +31,20 @@ interface ActionDoc {
   concept: string;
   action: string;
   input: Record<string, unknown>;
-  output: unknown;
+  output?: unknown;
   thrown?: string;
-  cause?: { sync: string; records: string[]; key: string };
-  /** The cause's idempotency key, uniquely indexed: a resumed action is never recorded twice. */
-  key?: string;
+  cause?: Cause;
+  plan?: PlannedAction[];
+  /** Orders a flow's records (time first, so records of a resumed flow sort after earlier ones). */
   seq: number;
+  at: Date;
+}
+
+interface FlowDoc {
+  _id: string;
+  /** The invoked action that started the flow. */
+  root: string;
+  leaseUntil: Date;
   at: Date;
 }
 
@@ -69,27 +52,24 @@ interface FailureDoc extends Omit<SyncFailure, "records"> {
   records: string[];
 }
 
-interface Waiter {
-  readonly keys: readonly string[];
-  resolve(taken: Set<string>): void;
-  reject(error: unknown): void;
-}
-
 const duplicateKey = 11000;
-const lazyFlushMs = 50;
-const eagerBatchSize = 1000;
+const lazyFlushMs = 20;
+const eagerBatchSize = 2000;
 
 export class DurableLog {
   private readonly actions: Collection<ActionDoc>;
-  private readonly pending: Collection<PendingDoc>;
+  private readonly flows: Collection<FlowDoc>;
   private readonly failures: Collection<FailureDoc>;
   private queuedRecords: ActionDoc[] = [];
-  private queuedPending: PendingDoc[] = [];
-  private queuedSettles: { key: string; state: State; error?: string; at: Date }[] = [];
+  private queuedOpened = new Map<string, FlowDoc>();
+  private queuedClosed: string[] = [];
   private queuedFailures: FailureDoc[] = [];
-  private waiters: Waiter[] = [];
-  private chain: Promise<void> = Promise.resolve();
-  private batchScheduled = false;
+  /** The batch that will take what is queued now, once the one in flight is done. */
+  private scheduled: Promise<void> | undefined;
+  /** The batch being written. */
+  private writing: Promise<void> | undefined;
+  /** The latest batch, never rejecting: the next one starts after it. */
+  private last: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private sequence = 0;
 
@@ -98,7 +78,7 @@ export class DurableLog {
     private readonly options: DurableLogOptions,
   ) {
     this.actions = db.collection<ActionDoc>(`${options.prefix}.actions`);
-    this.pending = db.collection<PendingDoc>(`${options.prefix}.pending`);
+    this.flows = db.collection<FlowDoc>(`${options.prefix}.flows`);
     this.failures = db.collection<FailureDoc>(`${options.prefix}.failures`);
   }
 
@@ -106,12 +86,8 @@ export class DurableLog {
     const expireAfterSeconds = this.options.retentionSeconds;
     await Promise.all([
       this.actions.createIndex({ flow: 1, seq: 1 }),
-      this.actions.createIndex({ key: 1 }, { unique: true, sparse: true }),
       this.actions.createIndex({ at: 1 }, { expireAfterSeconds }),
-      this.pending.createIndex({ state: 1, leaseUntil: 1 }),
-      this.pending.createIndex({ flow: 1 }),
-      // Only settled actions carry settledAt, so pending work never expires.
-      this.pending.createIndex({ settledAt: 1 }, { expireAfterSeconds }),
+      this.flows.createIndex({ leaseUntil: 1 }),
       this.failures.createIndex({ flow: 1 }),
       this.failures.createIndex({ at: 1 }, { expireAfterSeconds }),
     ]);
@@ -127,55 +103,47 @@ export class DurableLog {
     this.scheduleLazy();
   }
 
-  /** Persists then-actions before they run; answers the keys already present (handled elsewhere). */
-  persistPending(actions: readonly PendingAction[]): Promise<Set<string>> {
+  /** Marks a flow as unfinished (written with the next batch, at the latest by the next barrier). */
+  openFlow(flow: string, root: string): void {
     const now = new Date();
-    const leaseUntil = new Date(now.getTime() + this.options.leaseSeconds * 1000);
-    for (const action of actions) {
-      const { key, records, ...rest } = action;
-      this.queuedPending.push({ ...rest, _id: key, records: [...records], state: "pending", seq: this.nextSeq(), leaseUntil, at: now });
-    }
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ keys: actions.map((action) => action.key), resolve, reject });
-      void this.drain();
-    });
-  }
-
-  settle(key: string, state: "done" | "failed", error?: string): void {
-    this.queuedSettles.push({ key, state, at: new Date(), ...(error === undefined ? {} : { error }) });
+    this.queuedOpened.set(flow, { _id: flow, root, leaseUntil: this.leaseFrom(now), at: now });
     this.scheduleLazy();
   }
 
-  /** Writes everything queued so far. */
+  /** Marks a flow as finished; a marker not yet written is simply never written. */
+  closeFlow(flow: string): void {
+    if (this.queuedOpened.delete(flow)) return;
+    this.queuedClosed.push(flow);
+    this.scheduleLazy();
+  }
+
+  /** Resolves once everything queued so far is written; rejects if that write failed. */
+  barrier(): Promise<void> {
+    if (this.queued() > 0) return this.drain();
+    return this.scheduled ?? this.writing ?? Promise.resolve();
+  }
+
+  /** Writes everything queued so far (background write failures are reported, not thrown). */
   async flush(): Promise<void> {
-    while (this.queued() > 0 || this.batchScheduled) await this.drain();
-    await this.chain;
+    while (this.queued() > 0 || this.scheduled !== undefined || this.writing !== undefined) {
+      await this.barrier().catch(() => undefined);
+    }
   }
 
   /**
-   * Claims the pending actions whose lease has run out (their engine stopped), oldest first,
-   * except those of flows `isRunning` says are still under way here.
+   * Claims the flows whose lease has run out (their engine stopped before finishing them),
+   * oldest first, except those `isRunning` here; answers their ids.
    */
-  async claimDue(isRunning: (flow: string) => boolean): Promise<PendingAction[]> {
+  async claimUnfinished(isRunning: (flow: string) => boolean): Promise<string[]> {
     const now = new Date();
-    const due = await this.pending.find({ state: "pending", leaseUntil: { $lte: now } }).sort({ seq: 1 }).toArray();
-    const leaseUntil = new Date(now.getTime() + this.options.leaseSeconds * 1000);
-    const claimed: PendingAction[] = [];
-    for (const doc of due) {
-      if (isRunning(doc.flow)) continue;
-      const { modifiedCount } = await this.pending.updateOne({ _id: doc._id, state: "pending", leaseUntil: { $lte: now } }, { $set: { leaseUntil } });
-      if (modifiedCount === 1) claimed.push(fromPendingDoc(doc));
+    const due = await this.flows.find({ leaseUntil: { $lte: now } }).sort({ at: 1 }).toArray();
+    const claimed: string[] = [];
+    for (const { _id } of due) {
+      if (isRunning(_id)) continue;
+      const { modifiedCount } = await this.flows.updateOne({ _id, leaseUntil: { $lte: now } }, { $set: { leaseUntil: this.leaseFrom(now) } });
+      if (modifiedCount === 1) claimed.push(_id);
     }
     return claimed;
-  }
-
-  /** A flow's logged records and the firings it has made (pending or settled). */
-  async loadFlow(flow: string): Promise<{ records: ActionRecord[]; firings: string[] }> {
-    const [records, firings] = await Promise.all([
-      this.flowRecords(flow),
-      this.pending.find({ flow }, { projection: { firing: 1 } }).toArray(),
-    ]);
-    return { records, firings: [...new Set(firings.map((doc) => doc.firing))] };
   }
 
   async flowRecords(flow: string): Promise<ActionRecord[]> {
@@ -196,124 +164,99 @@ export class DurableLog {
     return (await this.failures.find({ flow }).toArray()).map(({ flow: id, sync, records, error, at }) => ({ flow: id, sync, records, error, at }));
   }
 
+  private leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + this.options.leaseSeconds * 1000);
+  }
+
   private nextSeq(): number {
-    // Time first, so records of a flow resumed by another engine still sort after earlier ones.
     return Date.now() * 1000 + (this.sequence++ % 1000);
   }
 
   private queued(): number {
-    return this.queuedRecords.length + this.queuedPending.length + this.queuedSettles.length + this.queuedFailures.length;
+    return this.queuedRecords.length + this.queuedOpened.size + this.queuedClosed.length + this.queuedFailures.length;
   }
 
   private scheduleLazy(): void {
     if (this.queued() >= eagerBatchSize) {
-      void this.drain();
+      this.drain().catch(() => undefined);
       return;
     }
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.drain();
+      this.drain().catch(() => undefined);
     }, lazyFlushMs);
     this.timer.unref();
   }
 
   /** Schedules one batch after the one in flight; whatever is queued when it starts goes in it. */
   private drain(): Promise<void> {
-    if (!this.batchScheduled) {
-      this.batchScheduled = true;
-      this.chain = this.chain.then(() => {
-        this.batchScheduled = false;
-        return this.writeBatch();
+    if (this.scheduled === undefined) {
+      const batch = this.last.then(() => {
+        this.scheduled = undefined;
+        const writing = this.writeBatch();
+        this.writing = writing;
+        return writing.finally(() => {
+          if (this.writing === writing) this.writing = undefined;
+        });
       });
+      this.scheduled = batch;
+      this.last = batch.catch(() => undefined);
     }
-    return this.chain;
+    return this.scheduled;
   }
 
   private async writeBatch(): Promise<void> {
     const records = this.queuedRecords;
-    const pending = this.queuedPending;
-    const settles = this.queuedSettles;
+    const opened = [...this.queuedOpened.values()];
+    const closed = this.queuedClosed;
     const failures = this.queuedFailures;
-    const waiters = this.waiters;
     this.queuedRecords = [];
-    this.queuedPending = [];
-    this.queuedSettles = [];
+    this.queuedOpened = new Map();
+    this.queuedClosed = [];
     this.queuedFailures = [];
-    this.waiters = [];
-    if (records.length + pending.length + settles.length + failures.length === 0) return;
-    const operations: AnyBulkWriteOperation<PendingDoc>[] = [
-      ...pending.map((document) => ({ insertOne: { document } })),
-      ...settles.map(({ key, state, error, at }) => ({
-        updateOne: { filter: { _id: key }, update: { $set: { state, settledAt: at, ...(error === undefined ? {} : { error }) } } },
-      })),
-    ];
-    const [recordsWritten, pendingWritten, failuresWritten] = await Promise.allSettled([
+    const outcomes = await Promise.allSettled([
       records.length > 0 ? this.actions.insertMany(records, { ordered: false }) : undefined,
-      operations.length > 0 ? this.pending.bulkWrite(operations, { ordered: false }) : undefined,
+      opened.length > 0 ? this.flows.insertMany(opened, { ordered: false }) : undefined,
+      closed.length > 0 ? this.flows.deleteMany({ _id: { $in: closed } }) : undefined,
       failures.length > 0 ? this.failures.insertMany(failures, { ordered: false }) : undefined,
     ]);
-    for (const outcome of [recordsWritten, failuresWritten]) {
-      if (outcome.status === "rejected" && duplicateIndexes(outcome.reason) === undefined) this.options.onWriteError?.(outcome.reason);
-    }
-    if (pendingWritten.status === "fulfilled") {
-      for (const waiter of waiters) waiter.resolve(new Set());
-      return;
-    }
-    const duplicates = duplicateIndexes(pendingWritten.reason);
-    if (duplicates === undefined) {
-      this.options.onWriteError?.(pendingWritten.reason);
-      for (const waiter of waiters) waiter.reject(pendingWritten.reason);
-      return;
-    }
-    const taken = new Set([...duplicates].filter((index) => index < pending.length).map((index) => (pending[index] as PendingDoc)._id));
-    for (const waiter of waiters) waiter.resolve(new Set(waiter.keys.filter((key) => taken.has(key))));
+    // A duplicate is a record or marker already written (by a resumed flow): not a failure.
+    const failed = outcomes.flatMap((outcome) => (outcome.status === "rejected" && !onlyDuplicates(outcome.reason) ? [outcome.reason as unknown] : []));
+    if (failed.length === 0) return;
+    for (const error of failed) this.options.onWriteError?.(error);
+    throw failed[0];
   }
 }
 
-/** The indexes of the documents a bulk write refused as duplicates, or undefined for any other failure. */
-function duplicateIndexes(error: unknown): Set<number> | undefined {
+function onlyDuplicates(error: unknown): boolean {
   const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  if (writeErrors === undefined) return undefined;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number; code: number }[];
-  if (list.some((writeError) => writeError.code !== duplicateKey)) return undefined;
-  return new Set(list.map((writeError) => writeError.index));
+  if (writeErrors === undefined) return (error as { code?: unknown }).code === duplicateKey;
+  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { code: number }[];
+  return list.every((writeError) => writeError.code === duplicateKey);
 }
 
 function toDoc(record: ActionRecord, seq: number): ActionDoc {
-  const doc: ActionDoc = {
-    _id: record.id,
-    flow: record.flow,
-    concept: record.concept,
-    action: record.action,
-    input: record.input as Record<string, unknown>,
-    output: record.output,
-    seq,
-    at: record.at,
-  };
-  if (record.thrown !== undefined) doc.thrown = record.thrown;
-  if (record.cause !== undefined) {
-    doc.cause = { ...record.cause, records: [...record.cause.records] };
-    doc.key = record.cause.key;
-  }
+  const doc: ActionDoc = { _id: record.id, flow: record.flow, concept: record.concept, action: record.action, input: record.input as Record<string, unknown>, seq, at: record.at };
+  if (record.thrown === undefined) doc.output = record.output;
+  else doc.thrown = record.thrown;
+  if (record.cause !== undefined) doc.cause = record.cause;
+  if (record.plan !== undefined) doc.plan = [...record.plan];
   return doc;
 }
 
 function fromDoc(doc: ActionDoc): ActionRecord {
+  const { _id, flow, concept, action, input, output, thrown, cause, plan, at } = doc;
   return {
-    id: doc._id,
-    flow: doc.flow,
-    concept: doc.concept,
-    action: doc.action,
-    input: doc.input,
-    output: doc.thrown === undefined ? doc.output : undefined,
-    ...(doc.thrown === undefined ? {} : { thrown: doc.thrown }),
-    ...(doc.cause === undefined ? {} : { cause: doc.cause }),
-    at: doc.at,
+    id: _id,
+    flow,
+    concept,
+    action,
+    input,
+    output,
+    ...(thrown === undefined ? {} : { thrown }),
+    ...(cause === undefined ? {} : { cause }),
+    ...(plan === undefined ? {} : { plan }),
+    at,
   };
-}
-
-function fromPendingDoc(doc: PendingDoc): PendingAction {
-  const { _id, firing, flow, sync, records, concept, action, input, external } = doc;
-  return { key: _id, firing, flow, sync, records, concept, action, input, ...(external === true ? { external } : {}) };
 }

@@ -10,7 +10,6 @@ import type { Binding } from "./bindings.ts";
 import { isErrorOutput } from "./concept.ts";
 import type { ConceptClass, ErrorOutput } from "./concept.ts";
 import { DurableLog } from "./durable-log.ts";
-import type { PendingAction } from "./durable-log.ts";
 import { FlowState } from "./flow.ts";
 import { framesFor, instantiate, setDefaultQueryRunner } from "./frames.ts";
 import type { Frame, Frames, QueryRunner } from "./frames.ts";
@@ -20,8 +19,8 @@ import { Matcher } from "./matcher.ts";
 import type { Match } from "./matcher.ts";
 import { flowTree, recordProvenance } from "./provenance.ts";
 import type { Provenance } from "./provenance.ts";
-import { actionKey, firingKey, IdSource } from "./records.ts";
-import type { ActionRecord, Cause, SyncFailure } from "./records.ts";
+import { actionKey, firingKey, frameOf, IdSource, recordIdOf } from "./records.ts";
+import type { ActionRecord, Cause, PlannedAction, SyncFailure } from "./records.ts";
 import { compileSync, literalsOf, operationKey } from "./sync.ts";
 import type { CompiledSync, Sync } from "./sync.ts";
 
@@ -34,9 +33,9 @@ export interface EngineOptions {
   logger?: Logger;
   /** How long finished records and settled pending actions are kept (TTL); default 7 days. */
   retentionSeconds?: number;
-  /** A pending action younger than this belongs to a live engine and is not resumed; default 30. */
+  /** An unfinished flow younger than this belongs to a live engine and is not resumed; default 30. */
   leaseSeconds?: number;
-  /** Prefix of the log's collections; default "engine" (`engine.actions`, `engine.pending`). */
+  /** Prefix of the log's collections; default "engine" (`engine.actions`, `engine.flows`, `engine.failures`). */
   collectionPrefix?: string;
 }
 
@@ -114,9 +113,9 @@ export class SyncEngine {
   async start(): Promise<void> {
     if (this.log === undefined) return;
     await this.log.prepare();
-    await this.resumePending();
+    await this.resumeUnfinished();
     this.sweeper ??= setInterval(() => {
-      this.resumePending().catch((error: unknown) => this.logger?.error({ error: messageOf(error) }, "resuming pending work failed"));
+      this.resumeUnfinished().catch((error: unknown) => this.logger?.error({ error: messageOf(error) }, "resuming pending work failed"));
     }, this.leaseMs);
     this.sweeper.unref();
   }
@@ -131,35 +130,28 @@ export class SyncEngine {
   /**
    * Runs an action as the start of a new flow (or inside `options.flow`), then every sync it
    * triggers, transitively, in that flow; resolves when all of them have run. Rejects only when
-   * the invoked action itself throws.
+   * the invoked action itself throws or the durable log cannot be written.
    */
   async invoke(ref: OperationName, input: object, options: { flow?: string } = {}): Promise<InvokeResult> {
     const binding = this.bindings.get(ref.concept, ref.name);
     if (binding.schema.kind !== "action") throw new TypeError(`${ref.concept}.${ref.name} is a query: use engine.query`);
     const flow = this.openFlow(options.flow ?? this.ids.next());
     const failuresBefore = flow.failures.length;
+    let finished = false;
     try {
-      const record = await this.perform(flow, binding, input, undefined);
+      const record = await this.perform(flow, binding, input, this.ids.next(), undefined, undefined);
       if (record.thrown !== undefined) throw new Error(`${ref.concept}.${ref.name} threw: ${record.thrown}`);
-      const root = await this.persistRoot(record);
-      await this.synchronize(flow, record);
-      if (root !== undefined) this.log?.settle(root, "done");
+      const matches = this.matcher.matches(flow, record);
+      if (matches.length > 0 && this.log !== undefined && !flow.open) {
+        this.log.openFlow(flow.id, record.id);
+        flow.open = true;
+      }
+      await this.drive(flow, [{ kind: "sync", matches, next: 0 }]);
+      finished = true;
       return { output: record.output, flow: flow.id, record: record.id, failures: flow.failures.slice(failuresBefore) };
     } finally {
-      this.closeFlow(flow);
+      this.closeFlow(flow, finished);
     }
-  }
-
-  /**
-   * Keeps a durable flow open until the syncs its invoked action triggers have run: if the
-   * engine stops first, `start` finishes them. Answers the entry's key (none when in memory).
-   */
-  private async persistRoot(record: ActionRecord): Promise<string | undefined> {
-    if (this.log === undefined || !this.matcher.watches(operationKey(record.concept, record.action))) return undefined;
-    const key = `root|${record.id}`;
-    const { concept, action, input, flow } = record;
-    await this.log.persistPending([{ key, firing: key, flow, sync: "", records: [record.id], concept, action, input, external: true }]);
-    return key;
   }
 
   /** Runs a concept query with validated input; answers its rows or `{ error }`. */
@@ -187,7 +179,6 @@ export class SyncEngine {
    * from the durable log afterwards; undefined when neither knows the id.
    */
   async provenance(recordOrFlowId: string): Promise<Provenance | undefined> {
-    await this.log?.flush();
     const active = this.flows.get(recordOrFlowId);
     if (active !== undefined) return flowTree(active.id, active.records, active.failures);
     for (const flow of this.flows.values()) {
@@ -195,6 +186,7 @@ export class SyncEngine {
       if (record !== undefined) return recordProvenance(record, flow.records);
     }
     if (this.log === undefined) return undefined;
+    await this.log.flush();
     const record = await this.log.findRecord(recordOrFlowId);
     if (record !== undefined) return recordProvenance(record, await this.log.findRecords(record.cause?.records ?? []));
     const records = await this.log.flowRecords(recordOrFlowId);
@@ -212,12 +204,23 @@ export class SyncEngine {
     return flow;
   }
 
-  private closeFlow(flow: FlowState): void {
-    if (--flow.users === 0) this.flows.delete(flow.id);
+  /** Forgets a flow when its last invocation ends; a durable flow that did not finish stays open for resuming. */
+  private closeFlow(flow: FlowState, finished: boolean): void {
+    if (!finished) flow.abandoned = true;
+    if (--flow.users > 0) return;
+    this.flows.delete(flow.id);
+    if (flow.open && !flow.abandoned) this.log?.closeFlow(flow.id);
   }
 
   /** Validates the input, runs the action and records it (an exception becomes `thrown`). */
-  private async perform(flow: FlowState, binding: Binding, input: object, cause: Cause | undefined): Promise<ActionRecord> {
+  private async perform(
+    flow: FlowState,
+    binding: Binding,
+    input: object,
+    id: string,
+    cause: Cause | undefined,
+    plan: readonly PlannedAction[] | undefined,
+  ): Promise<ActionRecord> {
     const parsed = binding.schema.input.safeParse(input);
     let output: unknown;
     let thrown: string | undefined;
@@ -233,7 +236,7 @@ export class SyncEngine {
       }
     }
     const record: ActionRecord = {
-      id: this.ids.next(),
+      id,
       flow: flow.id,
       concept: binding.concept,
       action: binding.name,
@@ -241,20 +244,13 @@ export class SyncEngine {
       output,
       ...(thrown === undefined ? {} : { thrown }),
       ...(cause === undefined ? {} : { cause }),
+      ...(plan === undefined ? {} : { plan }),
       at: new Date(),
     };
-    this.addRecord(flow, record);
-    return record;
-  }
-
-  private addRecord(flow: FlowState, record: ActionRecord): void {
     const operation = this.index(flow, record);
     this.log?.append(record);
-    if (this.logger === undefined) return;
-    const line = { flow: record.flow, record: record.id, sync: record.cause?.sync, error: isErrorOutput(record.output) ? record.output.error : undefined };
-    if (record.thrown !== undefined) this.logger.error({ ...line, thrown: record.thrown }, `${operation} threw`);
-    else if (this.logger.isLevelEnabled("debug")) this.logger.debug({ ...line, input: record.input, output: record.output }, operation);
-    else this.logger.info(line, operation);
+    this.logRecord(operation, record);
+    return record;
   }
 
   /** Adds a record to its flow, indexed when some when-pattern watches its operation. */
@@ -264,34 +260,69 @@ export class SyncEngine {
     return operation;
   }
 
-  /** Runs every sync the record completes, each once per set of matched records, depth-first. */
-  private async synchronize(flow: FlowState, record: ActionRecord): Promise<void> {
-    if (record.thrown !== undefined) return;
-    for (const match of this.matcher.matches(flow, record)) {
-      const ids = match.records.map((matched) => matched.id);
-      const firing = firingKey(match.sync.name, ids);
-      if (flow.fired.has(firing)) continue;
-      flow.fired.add(firing);
-      await this.fire(flow, match, firing, ids);
+  private logRecord(operation: string, record: ActionRecord): void {
+    if (this.logger === undefined) return;
+    const line = { flow: record.flow, record: record.id, sync: record.cause?.sync, error: isErrorOutput(record.output) ? record.output.error : undefined };
+    if (record.thrown !== undefined) this.logger.error({ ...line, thrown: record.thrown }, `${operation} threw`);
+    else if (this.logger.isLevelEnabled("debug")) this.logger.debug({ ...line, input: record.input, output: record.output }, operation);
+    else this.logger.info(line, operation);
+  }
+
+  /**
+   * Runs the work of a flow depth-first, as nested calls would (each action's syncs before the
+   * next action of the same sync), but from an explicit stack, so a long flow neither deepens
+   * the async call chain nor keeps a suspended call per action alive.
+   */
+  private async drive(flow: FlowState, stack: Work[]): Promise<void> {
+    for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+      // Work whose last item is taken leaves the stack at once (a tail call), so a chain of
+      // syncs keeps the stack short.
+      if (top.kind === "sync") {
+        const match = top.matches[top.next++];
+        if (top.next >= top.matches.length) stack.pop();
+        if (match === undefined) continue;
+        const planned = await this.plan(flow, match);
+        if (planned.length > 0) stack.push({ kind: "run", actions: planned, plan: planned.length > 1 ? planned : undefined, next: 0, failedFrame: undefined });
+        continue;
+      }
+      const action = top.actions[top.next++];
+      if (top.next >= top.actions.length) stack.pop();
+      if (action === undefined) continue;
+      const frame = frameOf(action.key);
+      if (frame === top.failedFrame || flow.loaded?.has(action.id) === true) continue;
+      const binding = this.bindings.get(action.concept, action.action);
+      const cause = { sync: action.sync, records: action.records, key: action.key };
+      const record = await this.perform(flow, binding, action.input, action.id, cause, top.next === 1 ? top.plan : undefined);
+      if (record.thrown !== undefined) {
+        // The sync's later actions for this frame may depend on this one: skip them.
+        top.failedFrame = frame;
+        this.fail(flow, action.sync, action.records, `${action.concept}.${action.action} threw: ${record.thrown}`);
+        continue;
+      }
+      const matches = this.matcher.matches(flow, record);
+      if (matches.length > 0) stack.push({ kind: "sync", matches, next: 0 });
     }
   }
 
-  private async fire(flow: FlowState, match: Match, firing: string, ids: string[]): Promise<void> {
+  /**
+   * The then-actions of one match, once per set of matched records: the where-clause's frames
+   * times the then-patterns. With the durable log, waits until the matched records are written.
+   */
+  private async plan(flow: FlowState, match: Match): Promise<PlannedAction[]> {
     const { sync } = match;
-    let actions: PendingAction[];
+    const ids = match.records.map((matched) => matched.id);
+    const firing = firingKey(sync.name, ids);
+    if (flow.fired.has(firing)) return [];
+    flow.fired.add(firing);
+    let planned: PlannedAction[];
     try {
-      const frames = await this.frames(sync, match.frame);
-      actions = this.thenActions(sync, flow.id, firing, ids, frames);
+      planned = this.thenActions(sync, firing, ids, await this.frames(sync, match.frame));
     } catch (error) {
       this.fail(flow, sync.name, ids, error);
-      return;
+      return [];
     }
-    if (actions.length === 0) return;
-    if (this.log !== undefined) {
-      const taken = await this.log.persistPending(actions);
-      actions = actions.filter((action) => !taken.has(action.key));
-    }
-    await this.runThenActions(flow, actions);
+    if (planned.length > 0) await this.log?.barrier();
+    return planned;
   }
 
   private async frames(sync: CompiledSync, frame: Frame): Promise<readonly Frame[]> {
@@ -302,55 +333,17 @@ export class SyncEngine {
     return result;
   }
 
-  private thenActions(sync: CompiledSync, flow: string, firing: string, ids: readonly string[], frames: readonly Frame[]): PendingAction[] {
-    const actions: PendingAction[] = [];
+  private thenActions(sync: CompiledSync, firing: string, ids: readonly string[], frames: readonly Frame[]): PlannedAction[] {
+    const planned: PlannedAction[] = [];
     frames.forEach((frame, frameIndex) => {
       sync.then.forEach((then, position) => {
         this.bindings.get(then.concept, then.action);
-        actions.push({
-          key: actionKey(firing, frameIndex, position),
-          firing,
-          flow,
-          sync: sync.name,
-          records: ids,
-          concept: then.concept,
-          action: then.action,
-          input: instantiate(then.input, frame, `${sync.name} runs ${then.concept}.${then.action}`),
-        });
+        const key = actionKey(firing, frameIndex, position);
+        const input = instantiate(then.input, frame, `${sync.name} runs ${then.concept}.${then.action}`);
+        planned.push({ key, id: recordIdOf(key), sync: sync.name, records: ids, concept: then.concept, action: then.action, input });
       });
     });
-    return actions;
-  }
-
-  /**
-   * Runs then-actions in order, each followed by the syncs it completes. An action that throws
-   * fails its sync: the later actions of the same frame are skipped (and settled as failed).
-   * An action is settled as done once the syncs it triggered have run, so a resumed flow
-   * never misses them.
-   */
-  private async runThenActions(flow: FlowState, actions: readonly PendingAction[]): Promise<void> {
-    let failedFrame: string | undefined;
-    for (const action of actions) {
-      const frame = action.key.slice(0, action.key.lastIndexOf("."));
-      if (frame === failedFrame) {
-        this.log?.settle(action.key, "failed", "an earlier action of the same sync failed");
-        continue;
-      }
-      const record = await this.runThenAction(flow, action);
-      if (record.thrown !== undefined) {
-        failedFrame = frame;
-        this.log?.settle(action.key, "failed", record.thrown);
-        this.fail(flow, action.sync, action.records, `${action.concept}.${action.action} threw: ${record.thrown}`);
-        continue;
-      }
-      await this.synchronize(flow, record);
-      this.log?.settle(action.key, "done");
-    }
-  }
-
-  private async runThenAction(flow: FlowState, action: PendingAction): Promise<ActionRecord> {
-    const binding = this.bindings.get(action.concept, action.action);
-    return this.perform(flow, binding, action.input, { sync: action.sync, records: action.records, key: action.key });
+    return planned;
   }
 
   private fail(flow: FlowState, sync: string, records: readonly string[], error: unknown): void {
@@ -361,37 +354,43 @@ export class SyncEngine {
   }
 
   /**
-   * Finishes the flows an engine left unfinished (it stopped while their pending entries were
-   * open). Each flow is rebuilt from the log; a pending then-action runs unless its record
-   * exists; then every record of the flow is synchronized again, where firings already
-   * persisted are skipped, so only the syncs that never ran now run, once.
+   * Finishes the flows an engine left unfinished. Each flow is rebuilt from the log: the
+   * actions a sync planned but did not get to run now run, then every record is synchronized
+   * again; firings already made (they have records) are skipped, so only the syncs that never
+   * ran now run. A then-action that ran but whose record was not written yet runs again, with
+   * the same idempotency key, and is recorded once.
    */
-  private async resumePending(): Promise<void> {
+  private async resumeUnfinished(): Promise<void> {
     const log = this.log;
     if (log === undefined) return;
-    const byFlow = new Map<string, PendingAction[]>();
-    for (const action of await log.claimDue((flow) => this.flows.has(flow))) {
-      const list = byFlow.get(action.flow);
-      if (list === undefined) byFlow.set(action.flow, [action]);
-      else list.push(action);
-    }
-    for (const [flowId, entries] of byFlow) {
+    for (const flowId of await log.claimUnfinished((flow) => this.flows.has(flow))) {
       const flow = this.openFlow(flowId);
+      flow.open = true;
+      let finished = false;
       try {
-        const { records, firings } = await log.loadFlow(flowId);
-        for (const record of records) this.index(flow, record);
-        for (const firing of firings) flow.fired.add(firing);
-        const logged = new Set(records.flatMap((record) => record.cause?.key ?? []));
-        await this.runThenActions(flow, entries.filter((entry) => entry.external !== true && !logged.has(entry.key)));
-        for (const record of records) await this.synchronize(flow, record);
-        for (const entry of entries) if (entry.external === true || logged.has(entry.key)) log.settle(entry.key, "done");
+        const records = await log.flowRecords(flowId);
+        flow.loaded = new Set(records.map((record) => record.id));
+        for (const record of records) {
+          this.index(flow, record);
+          if (record.cause !== undefined) flow.fired.add(firingKey(record.cause.sync, record.cause.records));
+        }
+        const unfinished = records.flatMap((record) => record.plan ?? []);
+        const stack: Work[] = records.map((record) => ({ kind: "sync", matches: this.matcher.matches(flow, record), next: 0 }) as Work).reverse();
+        stack.push({ kind: "run", actions: unfinished, plan: undefined, next: 0, failedFrame: undefined });
+        await this.drive(flow, stack);
+        finished = true;
       } finally {
-        this.closeFlow(flow);
+        this.closeFlow(flow, finished);
       }
-      this.logger?.info({ flow: flowId, entries: entries.length }, "resumed an unfinished flow");
+      this.logger?.info({ flow: flowId }, "resumed an unfinished flow");
     }
   }
 }
+
+/** What is left to do in a flow: the syncs one record completes, or the actions one sync planned. */
+type Work =
+  | { readonly kind: "sync"; readonly matches: readonly Match[]; next: number }
+  | { readonly kind: "run"; readonly actions: readonly PlannedAction[]; readonly plan: readonly PlannedAction[] | undefined; next: number; failedFrame: string | undefined };
 
 function invalidInput(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): ErrorOutput {
   const message = error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");

@@ -157,7 +157,11 @@ export class Frames extends Array<Frame> {
   override filter<S extends Frame>(predicate: (frame: Frame, index: number, frames: Frame[]) => frame is S, thisArg?: unknown): this & S[];
   override filter(predicate: (frame: Frame, index: number, frames: Frame[]) => unknown, thisArg?: unknown): this;
   override filter(predicate: (frame: Frame, index: number, frames: Frame[]) => unknown, thisArg?: unknown): this {
-    return this.derive(Array.prototype.filter.call(this, predicate, thisArg) as Frame[]);
+    const kept: Frame[] = [];
+    this.forEach((frame, index) => {
+      if (predicate.call(thisArg, frame, index, this)) kept.push(frame);
+    });
+    return this.derive(kept);
   }
 
   /** Adds a variable computed from each frame. */

@@ -1,5 +1,5 @@
 /** Action records: what happened, in which flow, and which sync and records caused it. */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 export interface Cause {
   /** The sync whose then-clause ran the action. */
@@ -8,6 +8,19 @@ export interface Cause {
   readonly records: readonly string[];
   /** Stable idempotency key: sync, matched records, frame and position in `then`. */
   readonly key: string;
+}
+
+/** A then-action as a sync plans it, before it runs. */
+export interface PlannedAction {
+  /** The idempotency key (see `actionKey`). */
+  readonly key: string;
+  /** The id its record will have: derived from the key, so a re-run is never recorded twice. */
+  readonly id: string;
+  readonly sync: string;
+  readonly records: readonly string[];
+  readonly concept: string;
+  readonly action: string;
+  readonly input: Readonly<Record<string, unknown>>;
 }
 
 export interface ActionRecord {
@@ -22,6 +35,11 @@ export interface ActionRecord {
   readonly thrown?: string;
   /** Absent for external actions (the start of a flow). */
   readonly cause?: Cause;
+  /**
+   * On the first action a sync ran for a set of records, when it planned more than one: all of
+   * them, so a restarted engine finishes the rest without evaluating the where-clause again.
+   */
+  readonly plan?: readonly PlannedAction[];
   readonly at: Date;
 }
 
@@ -54,4 +72,14 @@ export function firingKey(sync: string, records: readonly string[]): string {
 /** The idempotency key of one then-action of one firing. */
 export function actionKey(firing: string, frame: number, position: number): string {
   return `${firing}#${frame}.${position}`;
+}
+
+/** The record id of a then-action: a digest of its key (keys embed record ids, so they would grow along a chain). */
+export function recordIdOf(key: string): string {
+  return createHash("sha256").update(key).digest("base64url").slice(0, 24);
+}
+
+/** The firing (sync and matched records) a then-action belongs to, and its frame. */
+export function frameOf(key: string): string {
+  return key.slice(0, key.lastIndexOf("."));
 }
