@@ -9,18 +9,12 @@ import type { Db } from "mongodb";
 import { pino } from "pino";
 import { createApp, type AppConfig } from "../../src/edges/http/app.ts";
 import type { HttpEnv } from "../../src/edges/http/principal.ts";
+import { apiKey, securedConfig } from "../http/harness.ts";
 import { discoverConcepts, discoverSyncs, SyncEngine, type ConceptClass, type EngineOptions } from "../../src/engine/index.ts";
 
-export const testApiKey = "syncs-test-api-key-0123456789";
-export const testJwtSecret = "syncs-test-jwt-secret-0123456789";
-
-export const testConfig: AppConfig = {
-  apiKey: testApiKey,
-  jwtSecret: testJwtSecret,
-  corsOrigins: ["*"],
-  bodyLimitBytes: 1024 * 1024,
-  routePlaceholders: { FLOW_BASE_PATH: "/api/flow/v1/sessions" },
-};
+/** The HTTP tests' credentials (`asService`, `asUser` in test/http/harness.ts work here too). */
+export const testApiKey = apiKey;
+export const testConfig: AppConfig = { ...securedConfig, bodyLimitBytes: 1024 * 1024 };
 
 export interface FocusApp {
   app: Hono<HttpEnv>;
@@ -44,4 +38,27 @@ export async function focusApp(db: Db, { config = {}, instances = {}, engine: en
   await engine.start();
   const app = createApp({ engine, concepts, config: { ...testConfig, ...config }, db, logger });
   return { app, engine, concepts };
+}
+
+export interface Answer {
+  status: number;
+  /** The JSON body, loosely typed: tests compare it with expected values. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** One request to the app with a JSON body (if any), answered as status and parsed JSON. */
+export async function send(
+  app: FocusApp["app"],
+  method: string,
+  path: string,
+  { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const response = await app.request(path, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
 }

@@ -7,7 +7,8 @@ import type { Db } from "mongodb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FocusStatsConcept } from "../../src/concepts/FocusStats/FocusStatsConcept.ts";
 import { testDatabase, type TestDatabase } from "../support/database.ts";
-import { focusApp, testApiKey, type FocusApp } from "../support/app.ts";
+import { asService } from "../http/harness.ts";
+import { focusApp, send, type Answer, type FocusApp } from "../support/app.ts";
 
 let database: TestDatabase;
 let db: Db;
@@ -25,19 +26,14 @@ afterEach(async () => {
 
 const minute = 60_000;
 
-async function call(app: FocusApp["app"], operation: string, body: object): Promise<{ status: number; body: unknown }> {
-  const response = await app.request(`/api/${operation}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": testApiKey },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
+function call(app: FocusApp["app"], operation: string, body: object): Promise<Answer> {
+  return send(app, "POST", `/api/${operation}`, { body, headers: asService });
 }
 
 async function startSession(app: FocusApp["app"], user: string, extra: object = {}): Promise<string> {
   const started = await call(app, "FocusSession/start", { user, startedAt: "2026-02-18T08:00:00.000Z", ...extra });
   expect(started.status).toBe(200);
-  return (started.body as { session: string }).session;
+  return started.body.session;
 }
 
 function endSession(app: FocusApp["app"], session: string, status: string, endedAt = "2026-02-18T08:25:00.000Z") {
@@ -51,9 +47,9 @@ async function figures(app: FocusApp["app"], user: string) {
     call(app, "Streak/_getStreak", { user }),
     call(app, "Badge/_getUserBadges", { user }),
   ]);
-  const [{ totalFocusMs, sessionCount }] = totals.body as { totalFocusMs: number; sessionCount: number }[];
-  const [{ longest, lastActiveDay }] = streak.body as { longest: number; lastActiveDay: string | null }[];
-  return { totalFocusMs, sessionCount, daily: daily.body, longest, lastActiveDay, badges: (badges.body as { name: string }[]).map((badge) => badge.name) };
+  const [{ totalFocusMs, sessionCount }] = totals.body;
+  const [{ longest, lastActiveDay }] = streak.body;
+  return { totalFocusMs, sessionCount, daily: daily.body, longest, lastActiveDay, badges: badges.body.map((badge: { name: string }) => badge.name) };
 }
 
 describe("a completed session", () => {

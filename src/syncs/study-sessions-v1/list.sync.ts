@@ -1,0 +1,70 @@
+/**
+ * Seed 004, `GET /api/v1/sessions` and `GET /api/v1/sessions/summary`: a user's sessions
+ * (filters, newest end first, limit) and the time studied over a period.
+ */
+import { FocusStats } from "../../concepts/FocusStats/FocusStatsConcept.ts";
+import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
+import { actions, valueOf, type Sync } from "../../engine/index.ts";
+import { decided } from "../shared/decisions.ts";
+import { withSessionList, type SessionView } from "../shared/sessions.ts";
+import { decideList, decideSummary } from "./requests.ts";
+import { studySessionRoutes } from "./routes.ts";
+import { toStudySession } from "./session-shape.ts";
+
+const { list, summary } = studySessionRoutes;
+/** Other statuses than completed are summed over the listing, which FocusSession caps at this many. */
+const summaryCap = 1000;
+
+export const ListStudySessions: Sync = ({ request, query, user, owner, status, subject, endedAfter, endedBefore, limit, views, response }) => ({
+  when: actions([Requesting.request, { route: list, query, user }, { request }]),
+  where: async (frames) => {
+    const listing = decided(frames, (frame) => decideList(valueOf(frame, query), valueOf(frame, user)), "list", {
+      user: owner,
+      status,
+      subject,
+      endedAfter,
+      endedBefore,
+      limit,
+    });
+    const listed = await withSessionList(listing, { user: owner, status, subject, endedAfter, endedBefore, limit }, views);
+    return listed.bind(response, (frame) => ({ sessions: (frame[views] as SessionView[]).map(toStudySession) }));
+  },
+  then: actions([Requesting.respond, { request, status: 200, body: response }]),
+});
+
+export const RefuseStudySessionList: Sync = ({ request, query, user, status, response }) => ({
+  when: actions([Requesting.request, { route: list, query, user }, { request }]),
+  where: (frames) => decided(frames, (frame) => decideList(valueOf(frame, query), valueOf(frame, user)), "refuse", { status, body: response }),
+  then: actions([Requesting.respond, { request, status, body: response }]),
+});
+
+/** Completed sessions, the default, are summed by the statistics (by the database, uncapped). */
+export const SummarizeCompletedStudySessions: Sync = ({ request, query, user, owner, from, to, totalFocusMs, sessionCount }) => ({
+  when: actions([Requesting.request, { route: summary, query, user }, { request }]),
+  where: (frames) =>
+    decided(frames, (frame) => decideSummary(valueOf(frame, query), valueOf(frame, user)), "completed", { user: owner, from, to }).query(
+      FocusStats._summary,
+      { user: owner, from, to },
+      { totalFocusMs, sessionCount },
+    ),
+  then: actions([Requesting.respond, { request, body: { totalTimeStudied: totalFocusMs, timesStudied: sessionCount } }]),
+});
+
+export const SummarizeOtherStudySessions: Sync = ({ request, query, user, owner, status, from, to, limit, views, response }) => ({
+  when: actions([Requesting.request, { route: summary, query, user }, { request }]),
+  where: async (frames) => {
+    const other = decided(frames, (frame) => decideSummary(valueOf(frame, query), valueOf(frame, user)), "other", { user: owner, status, from, to });
+    const listed = await withSessionList(other.bind(limit, () => summaryCap), { user: owner, status, endedAfter: from, endedBefore: to, limit }, views);
+    return listed.bind(response, (frame) => {
+      const sessions = frame[views] as SessionView[];
+      return { totalTimeStudied: sessions.reduce((sum, view) => sum + view.elapsedMs, 0), timesStudied: sessions.length };
+    });
+  },
+  then: actions([Requesting.respond, { request, body: response }]),
+});
+
+export const RefuseStudySessionSummary: Sync = ({ request, query, user, status, response }) => ({
+  when: actions([Requesting.request, { route: summary, query, user }, { request }]),
+  where: (frames) => decided(frames, (frame) => decideSummary(valueOf(frame, query), valueOf(frame, user)), "refuse", { status, body: response }),
+  then: actions([Requesting.respond, { request, status, body: response }]),
+});

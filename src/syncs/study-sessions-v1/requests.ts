@@ -1,0 +1,153 @@
+/**
+ * How seed 004's requests read: each function takes what the bridge put in
+ * `Requesting.request` (and, for an update, the session as it stands) and decides either a
+ * refusal with the seed's own message or what to do. Pure functions, shared by the syncs of
+ * a route.
+ */
+import type { Refusal } from "../shared/decisions.ts";
+import { isRunning, type SessionView } from "../shared/sessions.ts";
+import { parseTime, parseUpperBound } from "../shared/times.ts";
+import { sessionStatusOf, studyStatuses } from "./session-shape.ts";
+
+type Fields = Readonly<Record<string, unknown>>;
+
+function refuse(status: number, error: string): Refusal {
+  return { kind: "refuse", status, body: { error } };
+}
+
+const timeHint = "must be an ISO 8601 time or epoch milliseconds";
+
+/** The user a request is for: the seed's `userId`, else whoever authenticated (token or x-user-id). */
+function userOf(fields: Fields, authenticated: string | null): string | undefined {
+  const named = fields["userId"];
+  if (typeof named === "string" && named.trim() !== "") return named;
+  return named === undefined || named === null ? (authenticated ?? undefined) : undefined;
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === "string" && value.trim() !== "";
+}
+
+export type StartDecision =
+  | Refusal
+  | { kind: "start"; user: string; subject: string; startedAt?: Date; targetDurationMs?: number | null; notes?: string | null };
+
+export function decideStart(body: Fields, authenticated: string | null): StartDecision {
+  const user = userOf(body, authenticated);
+  if (user === undefined) return refuse(400, "userId is required");
+  if (!isText(body["subject"])) return refuse(400, "subject is required");
+  const { startTimestamp, targetDurationMillis, notes } = body;
+  const startedAt = startTimestamp === undefined ? undefined : parseTime(startTimestamp);
+  if (startTimestamp !== undefined && startedAt === undefined) return refuse(400, `startTimestamp ${timeHint}`);
+  if (targetDurationMillis != null && !(typeof targetDurationMillis === "number" && targetDurationMillis > 0 && Number.isFinite(targetDurationMillis))) {
+    return refuse(400, "targetDurationMillis must be a positive number");
+  }
+  if (notes != null && typeof notes !== "string") return refuse(400, "notes must be a string");
+  return { kind: "start", user, subject: body["subject"], startedAt, targetDurationMs: targetDurationMillis as number | null | undefined, notes: notes as string | null | undefined };
+}
+
+/** What a PATCH asks for, from its body alone: which action, with which inputs. */
+export type UpdatePlan =
+  | Refusal
+  | { kind: "complete" | "end"; status: "completed" | "abandoned" | "cancelled"; endedAt?: Date; elapsedMs?: number; notes?: string | null }
+  | { kind: "pause"; elapsedMs?: number; notes?: string | null }
+  | { kind: "resume" | "details"; notes?: string | null };
+
+export function planUpdate(body: Fields): UpdatePlan {
+  const { endStudyTimestamp, sessionLengthMillis, notes, status } = body;
+  if (status !== undefined && (typeof status !== "string" || !studyStatuses.includes(status))) {
+    return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
+  }
+  const endedAt = endStudyTimestamp === undefined ? undefined : parseTime(endStudyTimestamp);
+  if (endStudyTimestamp !== undefined && endedAt === undefined) return refuse(400, `endStudyTimestamp ${timeHint}`);
+  if (sessionLengthMillis != null && !(typeof sessionLengthMillis === "number" && sessionLengthMillis >= 0 && Number.isFinite(sessionLengthMillis))) {
+    return refuse(400, "sessionLengthMillis must be a non-negative number");
+  }
+  if (notes != null && typeof notes !== "string") return refuse(400, "notes must be a string");
+  const elapsedMs = (sessionLengthMillis ?? undefined) as number | undefined;
+  const details = { notes: notes as string | null | undefined };
+  // The seed: status defaults to "completed" when endStudyTimestamp is given.
+  const wanted = status === undefined ? (endedAt === undefined ? undefined : "completed") : sessionStatusOf(status);
+  switch (wanted) {
+    case undefined:
+      return notes === undefined ? refuse(400, "endStudyTimestamp is required") : { kind: "details", ...details };
+    case "completed":
+      if (endedAt === undefined) return refuse(400, "endStudyTimestamp is required");
+      return { kind: "complete", status: wanted, endedAt, elapsedMs, ...details };
+    case "abandoned":
+    case "cancelled":
+      return { kind: "end", status: wanted, endedAt, elapsedMs, ...details };
+    case "paused":
+      return { kind: "pause", elapsedMs, ...details };
+    case "active":
+      return { kind: "resume", ...details };
+  }
+}
+
+export type UpdateDecision = Exclude<UpdatePlan, Refusal> extends infer P ? Refusal | (P & { session: string; owner: string }) : never;
+
+/**
+ * A PATCH against the session as it stands. Another user's session is "Session not found",
+ * like a missing one: the seed documents no other answer, and it tells nothing about ids.
+ * Ending an ended session, or before it started, is refused here, before anything changes.
+ */
+export function decideUpdate(body: Fields, sessionId: unknown, authenticated: string | null, view: SessionView | null): UpdateDecision {
+  if (!isText(sessionId)) return refuse(400, "sessionId is required");
+  const plan = planUpdate(body);
+  if (plan.kind === "refuse") return plan;
+  if (view === null || (authenticated !== null && view.user !== authenticated)) return refuse(404, "Session not found");
+  if (plan.kind === "complete" || plan.kind === "end") {
+    if (!isRunning(view)) return refuse(409, `Session already ended (${view.status})`);
+    if (plan.endedAt !== undefined && plan.endedAt < view.startedAt) return refuse(400, "endStudyTimestamp is before the session started");
+  }
+  return { ...plan, session: view.session, owner: view.user };
+}
+
+export type ListDecision =
+  | Refusal
+  | { kind: "list"; user: string; status?: SessionView["status"]; subject?: string; endedAfter?: Date; endedBefore?: Date; limit?: number };
+
+/** The most sessions one listing answers (FocusSession's own cap). */
+const listCap = 1000;
+
+export function decideList(query: Fields, authenticated: string | null): ListDecision {
+  const user = userOf(query, authenticated);
+  if (user === undefined) return refuse(400, "userId query parameter is required");
+  const { limit, status, subject, endedAfter, endedBefore } = query;
+  let count: number | undefined;
+  if (limit !== undefined) {
+    count = typeof limit === "string" && /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
+    if (!(count >= 1)) return refuse(400, "limit must be a positive integer");
+  }
+  const wanted = typeof status === "string" ? sessionStatusOf(status) : undefined;
+  if (status !== undefined && wanted === undefined) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
+  const after = endedAfter === undefined ? undefined : parseTime(endedAfter);
+  if (endedAfter !== undefined && after === undefined) return refuse(400, `endedAfter ${timeHint}`);
+  const before = endedBefore === undefined ? undefined : parseUpperBound(endedBefore);
+  if (endedBefore !== undefined && before === undefined) return refuse(400, `endedBefore ${timeHint}`);
+  return {
+    kind: "list",
+    user,
+    status: wanted,
+    subject: isText(subject) ? subject : undefined,
+    endedAfter: after,
+    endedBefore: before,
+    limit: count === undefined ? undefined : Math.min(count, listCap),
+  };
+}
+
+export type SummaryDecision = Refusal | { kind: "completed" | "other"; user: string; status: SessionView["status"]; from?: Date; to?: Date };
+
+/** Completed sessions (the default) are summed by FocusStats; other statuses from the session list. */
+export function decideSummary(query: Fields, authenticated: string | null): SummaryDecision {
+  const user = userOf(query, authenticated);
+  if (user === undefined) return refuse(400, "userId query parameter is required");
+  const { from, to, status = "completed" } = query;
+  const wanted = typeof status === "string" ? sessionStatusOf(status) : undefined;
+  if (wanted === undefined) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
+  const lower = from === undefined ? undefined : parseTime(from);
+  if (from !== undefined && lower === undefined) return refuse(400, `from ${timeHint}`);
+  const upper = to === undefined ? undefined : parseUpperBound(to);
+  if (to !== undefined && upper === undefined) return refuse(400, `to ${timeHint}`);
+  return { kind: wanted === "completed" ? "completed" : "other", user, status: wanted, from: lower, to: upper };
+}
