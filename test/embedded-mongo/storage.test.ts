@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ChunkedSortedList } from "../../src/edges/embedded-mongo/storage/chunked-sorted-list.ts";
 import { Collection } from "../../src/edges/embedded-mongo/storage/collection.ts";
 import type { JournalRecord } from "../../src/edges/embedded-mongo/storage/persistence.ts";
 import { Store } from "../../src/edges/embedded-mongo/storage/store.ts";
@@ -97,5 +99,31 @@ describe("storage: journal records", () => {
     const twice = new Store();
     for (const record of [...log, ...log]) twice.applyRecord(record);
     expect([...twice.collection("app", "c")!.all()]).toEqual([{ _id: 1, n: 2 }]);
+  });
+});
+
+describe("storage: the chunked sorted list under indexes", () => {
+  it("stays sorted and finds what a sorted array would, through random inserts and removals", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 300 })), { maxLength: 3000 }), (operations) => {
+        const list = new ChunkedSortedList<number>((a, b) => a - b);
+        const reference: number[] = [];
+        for (const [insert, value] of operations) {
+          if (insert) {
+            list.insert(value);
+            reference.push(value);
+          } else {
+            const at = reference.indexOf(value);
+            expect(list.remove(value)).toBe(at >= 0);
+            if (at >= 0) reference.splice(at, 1);
+          }
+        }
+        reference.sort((a, b) => a - b);
+        expect([...list.from({ chunk: 0, offset: 0 })]).toEqual(reference);
+        expect(list.size).toBe(reference.length);
+        expect([...list.from(list.lowerBound((x) => x >= 150))]).toEqual(reference.filter((x) => x >= 150));
+      }),
+      { numRuns: 50 },
+    );
   });
 });

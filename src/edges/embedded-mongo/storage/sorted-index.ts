@@ -1,11 +1,12 @@
 /**
- * A secondary index: entries (key tuple, document key) kept sorted in a plain array, found by
+ * A secondary index: entries (key tuple, document key) kept sorted in a chunked list, found by
  * binary search. Answers equality and range scans on the first field and unique-key checks.
  */
 import type { Document } from "bson";
 import { bsonTypeOf, typeRank } from "../query/bson-types.ts";
 import { compareValues } from "../query/compare.ts";
 import { matches } from "../query/matcher.ts";
+import { ChunkedSortedList } from "./chunked-sorted-list.ts";
 import { indexKeys, type IndexKey } from "./index-keys.ts";
 
 interface Entry {
@@ -47,7 +48,7 @@ function compareEntries(a: Entry, b: Entry): number {
 
 export class SortedIndex {
   readonly paths: string[];
-  private entries: Entry[] = [];
+  private readonly entries = new ChunkedSortedList<Entry>(compareEntries);
 
   constructor(readonly spec: IndexSpec) {
     this.paths = Object.keys(spec.key);
@@ -69,10 +70,7 @@ export class SortedIndex {
   }
 
   private addKeys(keys: IndexKey[], id: string): void {
-    for (const key of keys) {
-      const entry = { key, id };
-      this.entries.splice(this.lowerBound((e) => compareEntries(e, entry) >= 0), 0, entry);
-    }
+    for (const key of keys) this.entries.insert({ key, id });
   }
 
   /** Moves a document's entries from its previous version's keys to the next one's, if they differ. */
@@ -89,17 +87,12 @@ export class SortedIndex {
   }
 
   private removeKeys(keys: IndexKey[], id: string): void {
-    for (const key of keys) {
-      const entry = { key, id };
-      const at = this.lowerBound((e) => compareEntries(e, entry) >= 0);
-      if (at < this.entries.length && compareEntries(this.entries[at]!, entry) === 0) this.entries.splice(at, 1);
-    }
+    for (const key of keys) this.entries.remove({ key, id });
   }
 
   /** The document key of another document holding `key` already, if any. */
   conflict(key: IndexKey, id: string): string | undefined {
-    for (let at = this.lowerBound((e) => compareKeys(e.key, key) >= 0); at < this.entries.length; at++) {
-      const entry = this.entries[at]!;
+    for (const entry of this.entries.from(this.entries.lowerBound((e) => compareKeys(e.key, key) >= 0))) {
       if (compareKeys(entry.key, key) !== 0) return undefined;
       if (entry.id !== id) return entry.id;
     }
@@ -110,8 +103,7 @@ export class SortedIndex {
   equal(values: unknown[]): string[] {
     const ids: string[] = [];
     for (const value of values) {
-      for (let at = this.lowerBound((e) => compareValues(e.key[0], value) >= 0); at < this.entries.length; at++) {
-        const entry = this.entries[at]!;
+      for (const entry of this.entries.from(this.entries.lowerBound((e) => compareValues(e.key[0], value) >= 0))) {
         if (compareValues(entry.key[0], value) !== 0) break;
         ids.push(entry.id);
       }
@@ -122,34 +114,22 @@ export class SortedIndex {
   /** Document keys whose first field lies between the bounds, within the bounds' BSON type. */
   range(lower: RangeBound | undefined, upper: RangeBound | undefined): string[] {
     const rank = typeRank((lower ?? upper)!.value);
-    let at = lower
-      ? this.lowerBound((e) => compareValues(e.key[0], lower.value) >= 0)
-      : this.lowerBound((e) => typeRank(e.key[0]) >= rank);
+    const start = lower
+      ? this.entries.lowerBound((e) => compareValues(e.key[0], lower.value) >= 0)
+      : this.entries.lowerBound((e) => typeRank(e.key[0]) >= rank);
     const ids: string[] = [];
-    for (; at < this.entries.length; at++) {
-      const first = this.entries[at]!.key[0];
+    for (const entry of this.entries.from(start)) {
+      const first = entry.key[0];
       if (typeRank(first) !== rank) break;
       if (lower && !lower.inclusive && compareValues(first, lower.value) === 0) continue;
       if (upper) {
         const order = compareValues(first, upper.value);
         if (order > 0 || (order === 0 && !upper.inclusive)) break;
       }
-      ids.push(this.entries[at]!.id);
+      ids.push(entry.id);
     }
     return ids;
   }
 
-  get size(): number { return this.entries.length; }
-
-  /** First position where the monotone predicate holds. */
-  private lowerBound(predicate: (entry: Entry) => boolean): number {
-    let low = 0;
-    let high = this.entries.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (predicate(this.entries[mid]!)) high = mid;
-      else low = mid + 1;
-    }
-    return low;
-  }
+  get size(): number { return this.entries.size; }
 }
