@@ -218,8 +218,13 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
   }
 
   /** _summary (user, from?, to?): (totalFocusMs, sessionCount)
-   *  -- over the sessions that ended between from and to inclusive, summed by the database */
+   *  -- over the sessions that ended between from and to inclusive, summed by the database;
+   *  without from and to, the user's running totals (one read, however many sessions) */
   async _summary({ user, from, to }: InputOf<Schemas["_summary"]>): Promise<Row<"_summary">[]> {
+    if (from === undefined && to === undefined) {
+      const [{ totalFocusMs, sessionCount }] = (await this._getTotals({ user })) as [Row<"_getTotals">];
+      return [{ totalFocusMs, sessionCount }];
+    }
     await this.ensureIndexes();
     const match: Filter<SessionRecord> = { user };
     if (from !== undefined || to !== undefined) match.endTime = { ...(from && { $gte: from }), ...(to && { $lte: to }) };
