@@ -11,7 +11,7 @@ import { isErrorOutput } from "./concept.ts";
 import type { ConceptClass, ErrorOutput } from "./concept.ts";
 import { DurableLog } from "./durable-log.ts";
 import { FlowState } from "./flow.ts";
-import { framesFor, instantiate, setDefaultQueryRunner } from "./frames.ts";
+import { framesFor, instantiate } from "./frames.ts";
 import type { Frame, Frames, QueryRunner } from "./frames.ts";
 import { engineLogger } from "./logging.ts";
 import type { LogLevel } from "./logging.ts";
@@ -83,7 +83,6 @@ export class SyncEngine {
     } else if (options.durable === true) {
       throw new Error("a durable engine needs a db");
     }
-    setDefaultQueryRunner(this.runner);
   }
 
   get durable(): boolean {

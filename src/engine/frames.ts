@@ -87,8 +87,8 @@ export class Frames extends Array<Frame> {
   }
 
   private requireRunner(): QueryRunner {
-    const runner = this.runner ?? defaultRunner;
-    if (runner === undefined) throw new Error("Frames.query needs frames handed to `where` by a SyncEngine");
+    const runner = this.runner;
+    if (runner === undefined) throw new Error("Frames.query needs the frames `where` received (or frames derived from them), not `new Frames(...)`");
     return runner;
   }
 
@@ -205,13 +205,6 @@ function sameIdentity(a: unknown[], b: unknown[]): boolean {
 async function runRows(runner: QueryRunner, ref: AnyQueryRef, input: object, frame: Frame): Promise<Record<string, unknown>[]> {
   const rows = await runner.query(ref, instantiate(input as Record<string, unknown>, frame, `querying ${ref.concept}.${ref.name}`));
   return isErrorOutput(rows) ? [] : (rows as Record<string, unknown>[]);
-}
-
-let defaultRunner: QueryRunner | undefined;
-
-/** The engine most recently started; frames built by hand (`new Frames(...)`) query through it. */
-export function setDefaultQueryRunner(runner: QueryRunner | undefined): void {
-  defaultRunner = runner;
 }
 
 /** A Frames class whose frames (and every frame derived from them) query through `runner`. */

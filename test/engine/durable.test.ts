@@ -159,6 +159,14 @@ describe("the durable action log", () => {
     expect(await database.db.collection("provenance.flows").countDocuments()).toBe(0);
   });
 
+  it("keeps records for the configured retention, through a TTL index", async () => {
+    const engine = new SyncEngine({ db: database.db, collectionPrefix: "retention", retentionSeconds: 3600 });
+    await engine.start();
+    await engine.stop();
+    const indexes = await database.db.collection("retention.actions").indexes();
+    expect(indexes.find((index) => index.expireAfterSeconds !== undefined)).toMatchObject({ key: { at: 1 }, expireAfterSeconds: 3600 });
+  });
+
   it("batches log writes: concurrent flows share round trips to the database", async () => {
     const client = await MongoClient.connect(inject("mongoUri"), { monitorCommands: true });
     try {
