@@ -1,0 +1,35 @@
+/** Seed 001's session object, from a FocusSession view; `{ error }` bodies for failures. */
+import type { ErrorReason } from "../../engine/index.ts";
+import { statusFor } from "../shared/http-status.ts";
+import type { SessionView } from "../shared/sessions.ts";
+
+export interface QuestSession {
+  id: string;
+  quest_id: string | null;
+  description: string | null;
+  duration_minutes: number | null;
+  status: string;
+  started_at: string;
+  completed_at: string | null;
+}
+
+const minuteMs = 60_000;
+
+export function toQuestSession(view: SessionView): QuestSession {
+  return {
+    id: view.session,
+    quest_id: view.questId,
+    // Sessions started by seed 004 have a subject instead of a description.
+    description: view.description ?? view.subject,
+    duration_minutes: view.targetDurationMs === null ? null : Math.round(view.targetDurationMs / minuteMs),
+    status: view.status,
+    started_at: view.startedAt.toISOString(),
+    // The seed sets completed_at only when a session is completed.
+    completed_at: view.status === "completed" && view.endedAt !== null ? view.endedAt.toISOString() : null,
+  };
+}
+
+/** Another user's session answers 403, as CONTRACTS.md says; an unknown one 404. */
+export function questError(error: string, reason: ErrorReason | undefined): { status: number; body: { error: string } } {
+  return { status: statusFor(reason), body: { error } };
+}
