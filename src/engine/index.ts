@@ -14,11 +14,14 @@
  *   `then: actions([Ref.action, input], ...)`; `where: async (frames) => frames` with
  *   `frames.query(Ref._q, input, output)`, `queryOrDefault`, `notExists`, `queryAll`,
  *   `bind(variable, fn)`, `filter(fn)`, `collectAs([...vars], as)`, and `valueOf(frame, var)`.
- * - `SyncEngine`: `new SyncEngine({ db?, durable?, logLevel?, logger?, retentionSeconds?, leaseSeconds? })`,
- *   `registerConcept(Class, instance)` / `register(instances)`, `registerSyncs(record)`,
- *   `start()` (indexes, resumes pending durable work), `invoke(ref, input, { flow? })` →
- *   `{ output, flow, record, failures }`, `query(ref, input)` → rows or `{ error }`,
+ * - `SyncEngine`: `new SyncEngine({ db?, durable?, logLevel?, logger?, retentionSeconds?,
+ *   leaseSeconds?, collectionPrefix? })`, `registerConcept(Class, instance)` /
+ *   `register(instances)`, `registerSyncs(record)`, `start()` (indexes; finishes flows a
+ *   stopped engine left unfinished, then re-checks every lease period),
+ *   `invoke(ref, input, { flow? })` → `{ output, flow, record, failures }` once every sync the
+ *   action triggered has run, `query(ref, input)` → rows or `{ error }`,
  *   `patternLiterals(ref, field)`, `provenance(recordOrFlowId)`, `stop()` (flushes the log).
+ *   Durable log: `engine.actions` (records), `engine.flows` (unfinished flows), `engine.failures`.
  * - Discovery: `discoverConcepts(dir = "src/concepts")`, `discoverSyncs(dir = "src/syncs")`.
  *
  * Action methods receive a second argument, `{ flow, idempotencyKey? }` (`ActionContext`):
