@@ -1,5 +1,6 @@
 /**
- * `npm run bench:db`: the embedded database through the official driver, in this process.
+ * `npm run bench:db`: the embedded database through the official driver, in this process
+ * (`npm run bench:db -- --worker`: the server in a worker thread, the driver on the main one).
  * The driver's `ping` round trip is the ceiling every operation is compared with. Figures are
  * measured, not asserted; the last line is one JSON object with all of them.
  */
@@ -18,6 +19,8 @@ const CONCURRENT = 6_000;
 const ROUNDS = 3;
 const CONCURRENCY = 16;
 const READY_RUNS = 10;
+const WORKER = process.argv.includes("--worker");
+const MODE = WORKER ? "server in a worker thread" : "server in the driver's thread";
 
 interface User {
   _id: number;
@@ -34,7 +37,7 @@ async function emptyServerReadyMs(root: string): Promise<number> {
   const times: number[] = [];
   for (let run = 0; run < READY_RUNS; run += 1) {
     let server: EmbeddedMongo | undefined;
-    times.push(await timeOnce(async () => (server = await startEmbeddedMongo({ dataDir: join(root, `empty-${run}`) }))));
+    times.push(await timeOnce(async () => (server = await startEmbeddedMongo({ dataDir: join(root, `empty-${run}`), worker: WORKER }))));
     await server?.stop();
   }
   return percentile(times.sort((a, b) => a - b), 50);
@@ -67,7 +70,7 @@ async function run(): Promise<void> {
   try {
     const readyMs = await emptyServerReadyMs(root);
     const dataDir = join(root, "data");
-    let server = await startEmbeddedMongo({ dataDir });
+    let server = await startEmbeddedMongo({ dataDir, worker: WORKER });
     let client = await MongoClient.connect(server.uri, { maxPoolSize: CONCURRENCY });
     const db = client.db("bench");
     const loadMs = await load(db.collection<User>("users"));
@@ -89,14 +92,16 @@ async function run(): Promise<void> {
     // The log as written (no compaction yet below 64 MiB); one write then compacts it, since a
     // 1-byte threshold is always reached, so the second reopen reads a snapshot instead.
     const reopenMs = await timeOnce(
-      async () => (server = await startEmbeddedMongo({ dataDir, journal: { compactAfterBytes: 1 } })),
+      async () => (server = await startEmbeddedMongo({ dataDir, worker: WORKER, journal: { compactAfterBytes: 1 } })),
     );
     client = await MongoClient.connect(server.uri);
     const reopenedDocuments = await client.db("bench").collection("users").countDocuments();
     await client.db("bench").collection<User>("users").updateOne({ _id: 0 }, { $inc: { visits: 1 } });
     await client.close();
     await server.stop();
-    const reopenFromSnapshotMs = await timeOnce(async () => (server = await startEmbeddedMongo({ dataDir })));
+    const reopenFromSnapshotMs = await timeOnce(
+      async () => (server = await startEmbeddedMongo({ dataDir, worker: WORKER })),
+    );
     await server.stop();
 
     report({ sequential, concurrent, readyMs, reopenMs, reopenFromSnapshotMs, reopenedDocuments, loadMs });
@@ -136,7 +141,7 @@ function report(figures: Figures): void {
     reopen100kUnder2s: Math.max(figures.reopenMs, figures.reopenFromSnapshotMs) < 2000,
   };
 
-  console.log(`embedded MongoDB-compatible server, driver in the same process, ${DOCUMENTS} documents`);
+  console.log(`embedded MongoDB-compatible server (${MODE}), driver in this process, ${DOCUMENTS} documents`);
   console.log(
     `(sequential: ${SEQUENTIAL} ops one at a time; concurrent: ${CONCURRENT} ops from ${CONCURRENCY} callers;` +
       ` best of ${ROUNDS} interleaved rounds)\n`,
@@ -158,7 +163,7 @@ function report(figures: Figures): void {
   );
   console.log();
   console.log(formatTable(["target", "met"], Object.entries(targets).map(([name, met]) => [name, met ? "yes" : "NO"])));
-  printJsonSummary({ benchmark: "db", ...figures, indexedFindToIdLookupP50: indexedVsId, targets });
+  printJsonSummary({ benchmark: "db", mode: WORKER ? "worker" : "in-process", ...figures, indexedFindToIdLookupP50: indexedVsId, targets });
 }
 
 await run();
