@@ -96,6 +96,31 @@ describe("indexes", () => {
     expect((await c.find({ a: 3 }).sort({ b: -1 }).limit(2).toArray()).map((d) => d._id)).toEqual([183, 163]);
   });
 
+  it("a sort served by an index gives the same order as a sort without one", async () => {
+    const c = t.db.collection<{ _id: number; v?: unknown; w: number }>(`ix${(n += 1)}`);
+    await c.insertMany([
+      { _id: 1, v: 5, w: 1 }, { _id: 2, v: [1, 9], w: 2 }, { _id: 3, w: 3 }, { _id: 4, v: "a", w: 4 },
+      { _id: 5, v: 3, w: 5 }, { _id: 6, v: null, w: 6 }, { _id: 7, v: [4], w: 7 }, { _id: 8, v: 7, w: 8 },
+    ]);
+    const orders = async () => Promise.all(
+      [{ v: 1 }, { v: -1 }].flatMap((sort) => [
+        c.find({}, { sort, projection: { _id: 1 } }).toArray(),
+        c.find({ w: { $gt: 2 } }, { sort, limit: 3, projection: { _id: 1 } }).toArray(),
+      ]),
+    );
+    const withoutIndex = await orders();
+    await c.createIndex({ v: 1 });
+    const withIndex = await orders();
+    // Documents with equal sort keys may come in any order: compare the keys' order only.
+    const keyOrder = async (runs: { _id: number }[][]) => {
+      const docs = new Map((await c.find().toArray()).map((d) => [d._id, JSON.stringify(d.v ?? null)]));
+      return runs.map((run) => run.map((d) => docs.get(d._id)));
+    };
+    expect(await keyOrder(withIndex)).toEqual(await keyOrder(withoutIndex));
+    expect(withIndex[0]!.map((d) => d._id).slice(2)).toEqual([2, 5, 7, 1, 8, 4]);
+    expect(withIndex[2]!.map((d) => d._id).slice(0, 6)).toEqual([4, 2, 8, 1, 7, 5]);
+  });
+
   it("an index on a field of mixed types still finds every match", async () => {
     const c = t.db.collection<{ _id: number; v?: unknown }>(`ix${(n += 1)}`);
     await c.createIndex({ v: 1 });

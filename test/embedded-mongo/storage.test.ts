@@ -127,3 +127,18 @@ describe("storage: the chunked sorted list under indexes", () => {
     );
   });
 });
+
+describe("storage: sorts served by an index", () => {
+  it("reads documents in index order, forwards or backwards, only when the filter has no index", () => {
+    const collection = collectionOf(1_000);
+    collection.createIndex({ v: 2, key: { b: 1 }, name: "b_1" }, []);
+    const first = (sort: Record<string, unknown>, filter = {}) => {
+      const ordered = collection.inSortOrder(filter, sort);
+      return ordered && [...ordered].slice(0, 2).map((d) => d.b);
+    };
+    expect(first({ b: 1 })).toEqual(["s0", "s1"]);
+    expect(first({ b: -1 })).toEqual(["s999", "s998"]);
+    expect(first({ a: 1 })).toBeUndefined();
+    expect(first({ b: 1 }, { _id: 3 })).toBeUndefined();
+  });
+});

@@ -21,13 +21,15 @@ export function matchingDocuments(collection: Collection | undefined, selection:
   const compare = compileSort(selection.sort);
   const skip = selection.skip ?? 0;
   const limit = selection.limit || Number.POSITIVE_INFINITY;
+  const ordered = compare && collection.inSortOrder(selection.filter, selection.sort);
+  const needsSort = compare && !ordered;
   const matched: Document[] = [];
-  const enough = compare ? Number.POSITIVE_INFINITY : skip + limit;
-  for (const doc of collection.candidates(selection.filter)) {
+  const enough = needsSort ? Number.POSITIVE_INFINITY : skip + limit;
+  for (const doc of ordered || collection.candidates(selection.filter)) {
     if (predicate(doc)) matched.push(doc);
     if (matched.length >= enough) break;
   }
-  if (compare) matched.sort(compare);
+  if (needsSort) matched.sort(compare);
   return skip || limit !== Number.POSITIVE_INFINITY ? matched.slice(skip, skip + limit) : matched;
 }
 

@@ -69,6 +69,14 @@ export class ChunkedSortedList<T> {
     return true;
   }
 
+  /** Every item, last first. */
+  *reversed(): IterableIterator<T> {
+    for (let c = this.chunks.length - 1; c >= 0; c--) {
+      const chunk = this.chunks[c]!;
+      for (let o = chunk.length - 1; o >= 0; o--) yield chunk[o]!;
+    }
+  }
+
   /** Items from `position` to the end, in order. */
   *from(position: Position): IterableIterator<T> {
     for (let c = position.chunk, o = position.offset; c < this.chunks.length; c++, o = 0) {

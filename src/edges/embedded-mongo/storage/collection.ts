@@ -7,7 +7,7 @@ import { MongoServerFailure } from "../errors.ts";
 import { compareValues } from "../query/compare.ts";
 import { duplicateKey } from "./duplicate-key.ts";
 import type { JournalRecord } from "./persistence.ts";
-import { planQuery } from "./planner.ts";
+import { planQuery, sortingIndex } from "./planner.ts";
 import { SortedIndex, type IndexSpec } from "./sorted-index.ts";
 import { valueKey } from "./value-key.ts";
 
@@ -41,10 +41,25 @@ export class Collection {
       yield* this.docs.values();
       return;
     }
-    const keys =
+    yield* this.documentsAt(
       plan.kind === "ids" ? plan.values.map(valueKey)
       : plan.kind === "index" ? plan.index.equal(plan.values)
-      : plan.index.range(plan.lower, plan.upper);
+      : plan.index.range(plan.lower, plan.upper),
+    );
+  }
+
+  /**
+   * Every document in `sort` order, read from an index that holds them so, when the filter has
+   * no index of its own to narrow the search; undefined when no such plan applies.
+   */
+  inSortOrder(filter: Document | undefined, sort: Document | undefined): Iterable<Document> | undefined {
+    if (planQuery(filter, this.indexes.values()).kind !== "scan") return undefined;
+    const sorting = sortingIndex(sort, this.indexes.values());
+    return sorting && this.documentsAt(sorting.index.ordered(sorting.direction));
+  }
+
+  /** The documents under these keys, each once (multikey indexes repeat keys). */
+  private *documentsAt(keys: Iterable<string>): Generator<Document> {
     const seen = new Set<string>();
     for (const key of keys) {
       if (seen.has(key)) continue;

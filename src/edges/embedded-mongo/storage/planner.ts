@@ -51,6 +51,23 @@ function conditions(filter: Document): Array<[string, unknown]> {
   return out;
 }
 
+/**
+ * An index that yields documents already in `sort` order: the sort's fields are the index's
+ * leading fields, all ascending or all descending (entries are kept ascending). Sparse and
+ * partial indexes leave documents out, so they cannot serve a sort.
+ */
+export function sortingIndex(sort: Document | undefined, indexes: Iterable<SortedIndex>): { index: SortedIndex; direction: 1 | -1 } | undefined {
+  if (!sort) return undefined;
+  const fields = Object.entries(sort);
+  const direction = fields[0]?.[1];
+  if ((direction !== 1 && direction !== -1) || fields.some(([, d]) => d !== direction)) return undefined;
+  for (const index of indexes) {
+    if (index.sparse || index.partial || index.paths.length < fields.length) continue;
+    if (fields.every(([path], i) => index.paths[i] === path)) return { index, direction };
+  }
+  return undefined;
+}
+
 export function planQuery(filter: Document | undefined, indexes: Iterable<SortedIndex>): Plan {
   if (!filter) return { kind: "scan" };
   const pairs = conditions(filter);

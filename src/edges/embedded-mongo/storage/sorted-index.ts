@@ -131,5 +131,11 @@ export class SortedIndex {
     return ids;
   }
 
+  /** Every document key in index order (ascending on all fields) or its reverse; multikey documents repeat. */
+  *ordered(direction: 1 | -1): IterableIterator<string> {
+    const entries = direction === 1 ? this.entries.from({ chunk: 0, offset: 0 }) : this.entries.reversed();
+    for (const entry of entries) yield entry.id;
+  }
+
   get size(): number { return this.entries.size; }
 }
