@@ -3,9 +3,9 @@
  * - `<prefix>.actions`: every action record (id, flow, concept, action, input, output, cause,
  *   time). A then-action's record id is derived from its idempotency key, so the `_id` unique
  *   index refuses to record a resumed action twice.
- * - `<prefix>.flows`: one marker per unfinished flow, written before the first then-action of
- *   the flow runs and removed when the flow finishes. Markers left by a stopped engine are how
- *   a restarted one finds the work to finish.
+ * - `<prefix>.pending`: one entry per flow with work pending (`state: "pending"`), written
+ *   before the first then-action of the flow runs and removed when the flow finishes. Entries
+ *   left by a stopped engine are how a restarted one finds the work to finish.
  * - `<prefix>.failures`: syncs that could not complete.
  *
  * Writes are group-committed: whatever is queued while a batch is in flight goes out in the
@@ -40,8 +40,10 @@ interface ActionDoc {
   at: Date;
 }
 
-interface FlowDoc {
+interface PendingFlowDoc {
+  /** The flow's id. */
   _id: string;
+  state: "pending";
   /** The invoked action that started the flow. */
   root: string;
   leaseUntil: Date;
@@ -58,10 +60,10 @@ const eagerBatchSize = 2000;
 
 export class DurableLog {
   private readonly actions: Collection<ActionDoc>;
-  private readonly flows: Collection<FlowDoc>;
+  private readonly pendingFlows: Collection<PendingFlowDoc>;
   private readonly failures: Collection<FailureDoc>;
   private queuedRecords: ActionDoc[] = [];
-  private queuedOpened = new Map<string, FlowDoc>();
+  private queuedOpened = new Map<string, PendingFlowDoc>();
   private queuedClosed: string[] = [];
   private queuedFailures: FailureDoc[] = [];
   /** The batch that will take what is queued now, once the one in flight is done. */
@@ -78,7 +80,7 @@ export class DurableLog {
     private readonly options: DurableLogOptions,
   ) {
     this.actions = db.collection<ActionDoc>(`${options.prefix}.actions`);
-    this.flows = db.collection<FlowDoc>(`${options.prefix}.flows`);
+    this.pendingFlows = db.collection<PendingFlowDoc>(`${options.prefix}.pending`);
     this.failures = db.collection<FailureDoc>(`${options.prefix}.failures`);
   }
 
@@ -87,7 +89,7 @@ export class DurableLog {
     await Promise.all([
       this.actions.createIndex({ flow: 1, seq: 1 }),
       this.actions.createIndex({ at: 1 }, { expireAfterSeconds }),
-      this.flows.createIndex({ leaseUntil: 1 }),
+      this.pendingFlows.createIndex({ state: 1, leaseUntil: 1 }),
       this.failures.createIndex({ flow: 1 }),
       this.failures.createIndex({ at: 1 }, { expireAfterSeconds }),
     ]);
@@ -106,7 +108,7 @@ export class DurableLog {
   /** Marks a flow as unfinished (written with the next batch, at the latest by the next barrier). */
   openFlow(flow: string, root: string): void {
     const now = new Date();
-    this.queuedOpened.set(flow, { _id: flow, root, leaseUntil: this.leaseFrom(now), at: now });
+    this.queuedOpened.set(flow, { _id: flow, state: "pending", root, leaseUntil: this.leaseFrom(now), at: now });
     this.scheduleLazy();
   }
 
@@ -136,11 +138,11 @@ export class DurableLog {
    */
   async claimUnfinished(isRunning: (flow: string) => boolean): Promise<string[]> {
     const now = new Date();
-    const due = await this.flows.find({ leaseUntil: { $lte: now } }).sort({ at: 1 }).toArray();
+    const due = await this.pendingFlows.find({ state: "pending", leaseUntil: { $lte: now } }).sort({ at: 1 }).toArray();
     const claimed: string[] = [];
     for (const { _id } of due) {
       if (isRunning(_id)) continue;
-      const { modifiedCount } = await this.flows.updateOne({ _id, leaseUntil: { $lte: now } }, { $set: { leaseUntil: this.leaseFrom(now) } });
+      const { modifiedCount } = await this.pendingFlows.updateOne({ _id, state: "pending", leaseUntil: { $lte: now } }, { $set: { leaseUntil: this.leaseFrom(now) } });
       if (modifiedCount === 1) claimed.push(_id);
     }
     return claimed;
@@ -217,8 +219,8 @@ export class DurableLog {
     this.queuedFailures = [];
     const outcomes = await Promise.allSettled([
       records.length > 0 ? this.actions.insertMany(records, { ordered: false }) : undefined,
-      opened.length > 0 ? this.flows.insertMany(opened, { ordered: false }) : undefined,
-      closed.length > 0 ? this.flows.deleteMany({ _id: { $in: closed } }) : undefined,
+      opened.length > 0 ? this.pendingFlows.insertMany(opened, { ordered: false }) : undefined,
+      closed.length > 0 ? this.pendingFlows.deleteMany({ _id: { $in: closed } }) : undefined,
       failures.length > 0 ? this.failures.insertMany(failures, { ordered: false }) : undefined,
     ]);
     // A duplicate is a record or marker already written (by a resumed flow): not a failure.

@@ -35,7 +35,7 @@ export interface EngineOptions {
   retentionSeconds?: number;
   /** An unfinished flow younger than this belongs to a live engine and is not resumed; default 30. */
   leaseSeconds?: number;
-  /** Prefix of the log's collections; default "engine" (`engine.actions`, `engine.flows`, `engine.failures`). */
+  /** Prefix of the log's collections; default "engine" (`engine.actions`, `engine.pending`, `engine.failures`). */
   collectionPrefix?: string;
 }
 

@@ -21,7 +21,7 @@
  *   `invoke(ref, input, { flow? })` → `{ output, flow, record, failures }` once every sync the
  *   action triggered has run, `query(ref, input)` → rows or `{ error }`,
  *   `patternLiterals(ref, field)`, `provenance(recordOrFlowId)`, `stop()` (flushes the log).
- *   Durable log: `engine.actions` (records), `engine.flows` (unfinished flows), `engine.failures`.
+ *   Durable log: `engine.actions` (records), `engine.pending` (flows with work pending), `engine.failures`.
  * - Discovery: `discoverConcepts(dir = "src/concepts")`, `discoverSyncs(dir = "src/syncs")`.
  *
  * Action methods receive a second argument, `{ flow, idempotencyKey? }` (`ActionContext`):

@@ -131,7 +131,7 @@ describe("the durable action log", () => {
     await other.start();
     await other.stop();
     expect(otherConcepts.stats.totals.size + otherConcepts.streak.current.size).toBe(0);
-    expect(await database.db.collection("lease.flows").countDocuments()).toBe(1);
+    expect(await database.db.collection("lease.pending").countDocuments()).toBe(1);
   });
 
   it("records every action with its flow and cause, and answers provenance for a record and a flow", async () => {
@@ -156,7 +156,7 @@ describe("the durable action log", () => {
     expect(why).toMatchObject({ kind: "record", sync: "RespondWhenSessionEnded" });
     expect(why?.kind === "record" && why.causes.map((cause) => cause.action)).toEqual(["request", "end", "award"]);
     expect(why?.kind === "record" && why.causes[0]?.id).toBe(record);
-    expect(await database.db.collection("provenance.flows").countDocuments()).toBe(0);
+    expect(await database.db.collection("provenance.pending").countDocuments()).toBe(0);
   });
 
   it("keeps records for the configured retention, through a TTL index", async () => {
