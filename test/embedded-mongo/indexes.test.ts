@@ -103,7 +103,7 @@ describe("indexes", () => {
       { _id: 5, v: 3, w: 5 }, { _id: 6, v: null, w: 6 }, { _id: 7, v: [4], w: 7 }, { _id: 8, v: 7, w: 8 },
     ]);
     const orders = async () => Promise.all(
-      [{ v: 1 }, { v: -1 }].flatMap((sort) => [
+      ([{ v: 1 }, { v: -1 }] as const).flatMap((sort) => [
         c.find({}, { sort, projection: { _id: 1 } }).toArray(),
         c.find({ w: { $gt: 2 } }, { sort, limit: 3, projection: { _id: 1 } }).toArray(),
       ]),
