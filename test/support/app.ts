@@ -7,9 +7,11 @@
 import type { Hono } from "hono";
 import type { Db } from "mongodb";
 import { pino } from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { createApp, type AppConfig } from "../../src/edges/http/app.ts";
 import type { HttpEnv } from "../../src/edges/http/principal.ts";
 import { apiKey, securedConfig } from "../http/harness.ts";
+import { useTestDatabase } from "./database.ts";
 import { discoverConcepts, discoverSyncs, SyncEngine, type ConceptClass, type EngineOptions } from "../../src/engine/index.ts";
 
 /** The HTTP tests' credentials (`asService`, `asUser` in test/http/harness.ts work here too). */
@@ -61,4 +63,34 @@ export async function send(
   });
   const text = await response.text();
   return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+}
+
+/**
+ * The app for the enclosing `describe` (or file), on its own test database: built before
+ * its tests, its engine stopped after them. Read `.app`, `.engine` and `.db` inside tests.
+ */
+export function useFocusApp(options: FocusAppOptions = {}): { readonly app: FocusApp["app"]; readonly engine: SyncEngine; readonly db: Db } {
+  const database = useTestDatabase();
+  let current: FocusApp | undefined;
+  beforeAll(async () => {
+    current = await focusApp(database.db, options);
+  });
+  afterAll(async () => {
+    await current?.engine.stop();
+  });
+  const built = (): FocusApp => {
+    if (current === undefined) throw new Error("the app is only available inside tests");
+    return current;
+  };
+  return {
+    get app() {
+      return built().app;
+    },
+    get engine() {
+      return built().engine;
+    },
+    get db() {
+      return database.db;
+    },
+  };
 }

@@ -2,19 +2,11 @@
  * The three REST dialects share one FocusSession: a session started in one is visible,
  * pausable and completable in the others, for the same user, and is counted once.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { asService, asUser } from "../http/harness.ts";
-import { focusApp, send, type FocusApp } from "../support/app.ts";
-import { useTestDatabase } from "../support/database.ts";
+import { send, useFocusApp } from "../support/app.ts";
 
-const database = useTestDatabase();
-let focus: FocusApp;
-beforeAll(async () => {
-  focus = await focusApp(database.db);
-});
-afterAll(async () => {
-  await focus.engine.stop();
-});
+const focus = useFocusApp();
 
 const flow = "/api/flow/v1/sessions";
 const quests = "/focus-sessions";

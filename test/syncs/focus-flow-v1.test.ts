@@ -2,19 +2,11 @@
  * Seed 002, the Focus Session Flow under /api/flow/v1/sessions (its base path configurable),
  * served by the syncs of src/syncs/focus-flow-v1.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { asService, asUser } from "../http/harness.ts";
-import { focusApp, send, type FocusApp } from "../support/app.ts";
-import { useTestDatabase } from "../support/database.ts";
+import { focusApp, send, useFocusApp } from "../support/app.ts";
 
-const database = useTestDatabase();
-let focus: FocusApp;
-beforeAll(async () => {
-  focus = await focusApp(database.db);
-});
-afterAll(async () => {
-  await focus.engine.stop();
-});
+const focus = useFocusApp();
 
 const base = "/api/flow/v1/sessions";
 const as = (user: string) => ({ ...asService, "x-user-id": user });
@@ -107,7 +99,7 @@ describe("refusals", () => {
 
 describe("the base path", () => {
   it("is configurable", async () => {
-    const moved = await focusApp(database.db, { config: { routePlaceholders: { FLOW_BASE_PATH: "/flow" } } });
+    const moved = await focusApp(focus.db, { config: { routePlaceholders: { FLOW_BASE_PATH: "/flow" } } });
     const started = await send(moved.app, "POST", "/flow", { body: { duration_seconds: 60 }, headers: as("flow-moved") });
     expect(started.status).toBe(201);
     expect((await send(moved.app, "GET", "/flow/active", { headers: as("flow-moved") })).body.data.id).toBe(started.body.data.id);

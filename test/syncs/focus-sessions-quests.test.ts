@@ -1,17 +1,9 @@
 /** Seed 001, Focus Sessions with quests under /focus-sessions, served by the syncs of src/syncs/focus-sessions-quests. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { asService, asUser } from "../http/harness.ts";
-import { focusApp, send, type FocusApp } from "../support/app.ts";
-import { useTestDatabase } from "../support/database.ts";
+import { send, useFocusApp } from "../support/app.ts";
 
-const database = useTestDatabase();
-let focus: FocusApp;
-beforeAll(async () => {
-  focus = await focusApp(database.db);
-});
-afterAll(async () => {
-  await focus.engine.stop();
-});
+const focus = useFocusApp();
 
 const as = (user: string) => ({ ...asService, "x-user-id": user });
 const call = (method: string, path: string, headers: Record<string, string>, body?: unknown) => send(focus.app, method, `/focus-sessions${path}`, { body, headers });

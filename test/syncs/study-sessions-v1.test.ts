@@ -2,20 +2,12 @@
  * Seed 004, the Study Sessions API under /api/v1/sessions, served by the syncs of
  * src/syncs/study-sessions-v1 through the generic REST bridge.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BadgeConcept } from "../../src/concepts/Badge/BadgeConcept.ts";
 import { asService, asUser } from "../http/harness.ts";
-import { focusApp, send, type FocusApp } from "../support/app.ts";
-import { useTestDatabase } from "../support/database.ts";
+import { focusApp, send, useFocusApp } from "../support/app.ts";
 
-const database = useTestDatabase();
-let focus: FocusApp;
-beforeAll(async () => {
-  focus = await focusApp(database.db);
-});
-afterAll(async () => {
-  await focus.engine.stop();
-});
+const focus = useFocusApp();
 
 const base = "/api/v1/sessions";
 const start = (body: unknown, headers = asService) => send(focus.app, "POST", base, { body, headers });
@@ -114,7 +106,7 @@ describe("completing or updating a session (PATCH /:sessionId)", () => {
         return { error: "badge store unavailable" };
       }
     }
-    const failing = await focusApp(database.db, { instances: { Badge: new FailingBadge(database.db) } });
+    const failing = await focusApp(focus.db, { instances: { Badge: new FailingBadge(focus.db) } });
     const { body } = await send(failing.app, "POST", base, { body: { userId: "u-badfail", subject: "x" }, headers: asService });
     const answer = await send(failing.app, "PATCH", `${base}/${body.session.id}`, { body: { endStudyTimestamp: Date.now() }, headers: asService });
     expect(answer.status).toBe(200);
