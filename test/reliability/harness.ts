@@ -46,8 +46,9 @@ export interface LoadPool {
 }
 
 /**
- * Starts `workers` mixed-load loops, each over its own users (so no two workers race for one
- * user's running session unless a test wants them to); `clientFor(worker)` picks the server.
+ * Starts `workers` mixed-load loops, each over its own users unless `sharedBy` > 1 makes that
+ * many consecutive workers act for the same users (and race for their running sessions);
+ * `clientFor(worker)` picks the server.
  */
 export function startLoad(options: {
   workers: number;
@@ -55,12 +56,14 @@ export function startLoad(options: {
   userPrefix: string;
   clientFor: (worker: number) => FocusClient;
   dialectRoutes: readonly string[];
+  sharedBy?: number;
 }): LoadPool {
+  const group = (worker: number): number => Math.floor(worker / (options.sharedBy ?? 1));
   let running = true;
   const loops = Array.from({ length: options.workers }, (_, worker) =>
     mixedLoad({
       client: options.clientFor(worker),
-      users: Array.from({ length: options.usersPerWorker }, (_, index) => `${options.userPrefix}-w${worker}-u${index}`),
+      users: Array.from({ length: options.usersPerWorker }, (_, index) => `${options.userPrefix}-g${group(worker)}-u${index}`),
       dialectRoutes: options.dialectRoutes,
       running: () => running,
     }),

@@ -1,0 +1,247 @@
+/**
+ * `npm run bench:http`: the API server as a separate process (`src/main.ts` over the shared
+ * embedded database of `npm run db`, both on loopback, in a temporary DATA_DIR), loaded by
+ * autocannon from this process at 50 connections:
+ *
+ * 1. a concept query (`POST /api/FocusStats/_viewStats`) against the do-nothing route
+ *    `POST /__bench/bare` (BENCH_BARE_ROUTE=1) of the same server: the ceiling;
+ * 2. whole lifecycles (start, pause, resume, end completed, with every completion sync firing)
+ *    for many users;
+ * 3. the seed 004 summary for a user with 1k and one with 100k completed sessions, seeded in
+ *    this process into FocusStats' collections on the server's database (see `seedSessions`).
+ *
+ * BENCH_SECONDS (default 10) sets each run's length; BENCH_CPU_PROF=<dir> writes the server's
+ * CPU profile there; BENCH_PARTS picks parts. The last line is one JSON object with every figure.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { randomUUID } from "node:crypto";
+import { MongoClient, type Db } from "mongodb";
+import { FocusStatsConcept } from "../src/concepts/FocusStats/FocusStatsConcept.ts";
+import { dayIn } from "../src/engine/calendar.ts";
+import { startApiServer, startSharedDatabase, type ApiServer } from "../test/support/server-process.ts";
+import { formatTable, printJsonSummary } from "./support/report.ts";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = 50;
+const apiKey = "bench-key";
+const headers = { "content-type": "application/json", "x-api-key": apiKey };
+/** Lifecycles rotate over this many users, so each user's history grows as in real use. */
+const lifecycleUsers = 1000;
+const seedSizes = { small: 1_000, large: 100_000 } as const;
+const summaryPath = "/api/v1/sessions/summary";
+/** BENCH_PARTS=lifecycle (comma-separated: query, lifecycle, summary) runs only those, e.g. to profile one. */
+const parts = new Set((process.env.BENCH_PARTS ?? "query,lifecycle,summary").split(",").map((part) => part.trim()));
+
+interface Figures {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Responses that were not 2xx, and connection errors: both must be 0 for the figures to count. */
+  non2xx: number;
+  errors: number;
+}
+
+const skipped: Figures = { requestsPerSec: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, non2xx: 0, errors: 0 };
+
+type CannonOptions = Omit<autocannon.Options, "url" | "connections" | "duration">;
+
+async function cannon(server: ApiServer, options: CannonOptions): Promise<autocannon.Result> {
+  return autocannon({ url: server.url, connections, duration: seconds, ...options });
+}
+
+function figuresOf(result: autocannon.Result): Figures {
+  // A run in which nothing succeeded has no latency to speak of (autocannon reports 0).
+  const answered = result["2xx"] > 0;
+  return {
+    requestsPerSec: result["2xx"] / result.duration,
+    p50Ms: answered ? result.latency.p50 : Number.NaN,
+    p99Ms: answered ? result.latency.p99 : Number.NaN,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+function post(path: string, body: object): autocannon.Request {
+  return { method: "POST", path, headers, body: JSON.stringify(body) };
+}
+
+/** Warms the server's JIT and pools for a third of a run; the figures come from a fresh run. */
+async function measured(server: ApiServer, options: CannonOptions): Promise<autocannon.Result> {
+  await autocannon({ url: server.url, connections, duration: Math.max(1, seconds / 3), ...options });
+  return cannon(server, options);
+}
+
+async function callJson(server: ApiServer, path: string, body: object): Promise<unknown> {
+  const response = await fetch(`${server.url}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+/** One completed session through the API, so the user has stats to view. */
+async function completeOne(server: ApiServer, user: string): Promise<void> {
+  const { session } = (await callJson(server, "/api/FocusSession/start", { user })) as { session: string };
+  await callJson(server, "/api/FocusSession/end", { session, status: "completed", elapsedMs: 60_000 });
+}
+
+async function queryVersusBare(server: ApiServer): Promise<{ bare: Figures; query: Figures }> {
+  await completeOne(server, "bench-viewer");
+  const bare = figuresOf(await measured(server, { requests: [post("/__bench/bare", {})] }));
+  const query = figuresOf(await measured(server, { requests: [post("/api/FocusStats/_viewStats", { user: "bench-viewer" })] }));
+  return { bare, query };
+}
+
+
+/** 4 requests per lifecycle; each connection takes the next user of the rotation. */
+async function lifecycles(server: ApiServer): Promise<Figures & { lifecyclesPerSec: number; lifecycles: number }> {
+  let nextUser = 0;
+  let completed = 0;
+  const bodyWithSession = (extra: object) => (request: autocannon.Request, context: Record<string, unknown>) =>
+    typeof context.session !== "string" ? undefined : { ...request, body: JSON.stringify({ session: context.session, ...extra }) };
+  const requests: autocannon.Request[] = [
+    {
+      ...post("/api/FocusSession/start", {}),
+      setupRequest: (request) => ({ ...request, body: JSON.stringify({ user: `bench-user-${nextUser++ % lifecycleUsers}` }) }),
+      onResponse: (status, body, context) => {
+        context.session = status === 200 ? (JSON.parse(body) as { session: string }).session : undefined;
+      },
+    },
+    { ...post("/api/FocusSession/pause", {}), setupRequest: bodyWithSession({ elapsedMs: 600_000 }) },
+    { ...post("/api/FocusSession/resume", {}), setupRequest: bodyWithSession({}) },
+    {
+      ...post("/api/FocusSession/end", {}),
+      setupRequest: bodyWithSession({ status: "completed", elapsedMs: 1_500_000 }),
+      onResponse: (status) => {
+        if (status === 200) completed += 1;
+      },
+    },
+  ];
+  await autocannon({ url: server.url, connections, duration: Math.max(1, seconds / 3), requests });
+  completed = 0;
+  const result = await cannon(server, { requests });
+  return { ...figuresOf(result), lifecycles: completed, lifecyclesPerSec: completed / result.duration };
+}
+
+/** A document written straight into a concept's collection (keyed by a string, as the concept keys it). */
+type SeededDoc = { _id: string } & Record<string, unknown>;
+
+/**
+ * Writes `count` completed sessions for `user` straight into FocusStats' collections, in the
+ * shape `recordSession` writes them, then records one more through the action itself (which
+ * proves the shape: it counts on top of the seeded tallies). Seeding all of them through the
+ * action is quadratic, since each call rewrites the user's tally with every id counted so far.
+ */
+async function seedSessions(db: Db, user: string, count: number): Promise<number> {
+  const began = performance.now();
+  const sessionMs = 1_500_000;
+  const first = Date.UTC(2024, 0, 1);
+  // One session every 15 minutes, so the days and daily tallies look like real use.
+  const records = Array.from({ length: count }, (_, index) => {
+    const endTime = new Date(first + index * 15 * 60_000);
+    return { _id: `${user}-s${index}`, user, document: null, startTime: new Date(endTime.getTime() - sessionMs), endTime, durationMs: sessionMs, timeZone: "UTC", day: dayIn(endTime) };
+  });
+  for (let from = 0; from < count; from += 5000) await db.collection<SeededDoc>("FocusStats.sessions").insertMany(records.slice(from, from + 5000));
+  const tally = (ids: string[]) => ({ _id: randomUUID(), focusSessionIds: ids });
+  await db.collection<SeededDoc>("FocusStats.stats").insertOne({ ...tally(records.map((r) => r._id)), user, totalFocusMs: count * sessionMs, sessionCount: count });
+  const days = new Map<string, typeof records>();
+  for (const record of records) days.set(record.day, [...(days.get(record.day) ?? []), record]);
+  await db.collection<SeededDoc>("FocusStats.dailyProgress").insertMany(
+    [...days].map(([day, onDay]) => ({ ...tally(onDay.map((r) => r._id)), user, day, focusMs: onDay.length * sessionMs, sessions: onDay.length })),
+  );
+  const endTime = new Date(first + count * 15 * 60_000);
+  const last = await new FocusStatsConcept(db).recordSession({ focusSession: `${user}-s${count}`, user, startTime: new Date(endTime.getTime() - sessionMs), endTime, durationMs: sessionMs });
+  if ("error" in last || !last.recorded) throw new Error(`recordSession on the seeded data: ${JSON.stringify(last)}`);
+  return (performance.now() - began) / 1000;
+}
+
+async function summaries(server: ApiServer, databaseUri: string): Promise<{ route: string; small: Figures; large: Figures; seedSeconds: Record<string, number> }> {
+  const client = await MongoClient.connect(databaseUri, { maxPoolSize: 64 });
+  const seedSeconds: Record<string, number> = {};
+  try {
+    for (const [size, count] of Object.entries(seedSizes)) seedSeconds[size] = await seedSessions(client.db("focus"), `bench-summary-${size}`, count);
+  } finally {
+    await client.close();
+  }
+  const paths = Object.keys(((await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: object }).paths);
+  const served = paths.includes(summaryPath);
+  const request = (user: string): autocannon.Request =>
+    served ? { method: "GET", path: `${summaryPath}?userId=${user}`, headers } : post("/api/FocusStats/_summary", { user });
+  const small = figuresOf(await measured(server, { requests: [request("bench-summary-small")] }));
+  const large = figuresOf(await measured(server, { requests: [request("bench-summary-large")] }));
+  return { route: served ? `GET ${summaryPath}` : "POST /api/FocusStats/_summary (seed 004 route not served)", small, large, seedSeconds };
+}
+
+async function run(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), "bench-http-"));
+  const database = await startSharedDatabase(join(root, "data"));
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const server = await startApiServer({
+    mongodbUrl: database.uri,
+    env: { API_KEY: apiKey, BENCH_BARE_ROUTE: "1", LOG_LEVEL: "warn" },
+    ...(profileDir ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] } : {}),
+  });
+  try {
+    const ceiling = parts.has("query") ? await queryVersusBare(server) : { bare: skipped, query: skipped };
+    const lifecycle = parts.has("lifecycle") ? await lifecycles(server) : { ...skipped, lifecycles: 0, lifecyclesPerSec: Number.NaN };
+    const summary = parts.has("summary") ? await summaries(server, database.uri) : { route: "skipped", small: skipped, large: skipped, seedSeconds: {} };
+    report({ ...ceiling, lifecycle, summary });
+  } catch (error) {
+    process.stderr.write(`server output:\n${server.output().slice(-5000)}\ndatabase output:\n${database.output().slice(-5000)}\n`);
+    throw error;
+  } finally {
+    await server.stop();
+    await database.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+function report({
+  bare,
+  query,
+  lifecycle,
+  summary,
+}: {
+  bare: Figures;
+  query: Figures;
+  lifecycle: Figures & { lifecyclesPerSec: number; lifecycles: number };
+  summary: { route: string; small: Figures; large: Figures; seedSeconds: Record<string, number> };
+}): void {
+  const queryToBare = query.requestsPerSec / bare.requestsPerSec;
+  const largeToSmallP99 = summary.large.p99Ms / summary.small.p99Ms;
+  const clean = [bare, query, lifecycle, summary.small, summary.large].every((f) => f.non2xx === 0 && f.errors === 0);
+  const targets = {
+    queryAtLeast40PercentOfBare: queryToBare >= 0.4,
+    lifecyclesAtLeast500PerSec: lifecycle.lifecyclesPerSec >= 500,
+    lifecycleP99Under50ms: lifecycle.p99Ms < 50,
+    summary100kP99Under10ms: summary.large.p99Ms < 10,
+    summary100kWithin1_5xOf1k: largeToSmallP99 <= 1.5,
+    noErrorsOrNon2xx: clean,
+  };
+  const row = (name: string, f: Figures): (string | number)[] => [name, f.requestsPerSec, f.p50Ms, f.p99Ms, f.non2xx + f.errors];
+  console.log(`HTTP server process over npm run db, autocannon at ${connections} connections, ${seconds} s per run\n`);
+  console.log(
+    formatTable(["run", "req/s", "p50 ms", "p99 ms", "non-2xx+errors"], [
+      row("bare route (ceiling)", bare),
+      row("FocusStats._viewStats", query),
+      row("lifecycle requests (4 per lifecycle)", lifecycle),
+      row(`summary, 1k sessions (${summary.route})`, summary.small),
+      row("summary, 100k sessions", summary.large),
+    ]),
+  );
+  console.log();
+  console.log(
+    formatTable(["figure", "value"], [
+      ["query / bare req/s", queryToBare],
+      ["completed lifecycles/s", lifecycle.lifecyclesPerSec],
+      ["summary p99 100k / 1k", largeToSmallP99],
+      ["seeding 100k sessions (s)", summary.seedSeconds.large ?? Number.NaN],
+    ]),
+  );
+  console.log();
+  console.log(formatTable(["target", "met"], Object.entries(targets).map(([name, met]) => [name, met ? "yes" : "NO"])));
+  printJsonSummary({ benchmark: "http", connections, seconds, bare, query, queryToBare, lifecycle, summary, largeToSmallP99, targets });
+}
+
+await run();
