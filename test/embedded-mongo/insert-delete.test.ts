@@ -48,6 +48,12 @@ describe("insert and delete", () => {
     expect(await c.countDocuments()).toBe(3);
   });
 
+  it("an array or a regular expression cannot be an _id", async () => {
+    const reply = await t.db.command({ insert: "bad-ids", documents: [{ _id: [1, 2] }, { _id: /x/ }], ordered: false });
+    expect(reply.n).toBe(0);
+    expect(reply.writeErrors.map((e: { index: number; code: number }) => [e.index, e.code])).toEqual([[0, 2], [1, 2]]);
+  });
+
   it("the raw insert reply counts inserted documents in n", async () => {
     expect(await t.db.command({ insert: "counted", documents: [{ _id: 1 }, { _id: 2 }] })).toMatchObject({ n: 2, ok: 1 });
   });

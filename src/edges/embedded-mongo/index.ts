@@ -91,14 +91,19 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     host,
     port: 0,
     inMemory: persistence === noPersistence,
+    connections: 0,
   };
   const sockets = new Set<Socket>();
-  let connections = 0;
+  let connectionIds = 0;
   const server = net.createServer((socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    connections += 1;
-    new Connection(socket, state, connections);
+    state.connections += 1;
+    socket.on("close", () => {
+      sockets.delete(socket);
+      state.connections -= 1;
+    });
+    connectionIds += 1;
+    new Connection(socket, state, connectionIds);
   });
   state.port = await listen(server, options.port ?? 0, host);
   const sweeper = startSweeper(state, options.ttlSweepIntervalMs ?? 1000);

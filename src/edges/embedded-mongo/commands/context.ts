@@ -13,6 +13,8 @@ export interface ServerState {
   readonly host: string;
   port: number;
   readonly inMemory: boolean;
+  /** Open client connections. */
+  connections: number;
 }
 
 export interface CommandContext {

@@ -64,7 +64,7 @@ function serverStatus(_command: Document, context: CommandContext): Document {
     uptime: Math.floor(uptimeMs / 1000),
     uptimeMillis: Long.fromNumber(uptimeMs),
     localTime: new Date(),
-    connections: { current: 0, available: 1000 },
+    connections: { current: context.server.connections, available: 1000 },
     storageEngine: { name: context.server.inMemory ? "inMemory" : "embeddedJournal", persistent: !context.server.inMemory },
     metrics: { cursor: { open: { total: Long.fromNumber(context.server.cursors.size) } } },
     ok: 1,

@@ -10,6 +10,7 @@ import { cloneValue } from "./clone.ts";
 import { compareValues } from "./compare.ts";
 import { isOperatorDocument, type Filter } from "./matcher.ts";
 import { mingoView } from "./mingo-view.ts";
+import { isRegex } from "./regex.ts";
 import { firstMatchingIndex } from "./positional.ts";
 import { OPERATORS, rename, unknownModifier } from "./update-operators.ts";
 import { expandPath, writePath, type PositionalContext } from "./update-paths.ts";
@@ -141,9 +142,11 @@ function addEqualities(seed: Doc, filter: Filter): void {
   }
 }
 
-/** Puts `_id` first, generating an ObjectId when the document has none. */
+/** Puts `_id` first, generating an ObjectId when the document has none; refuses ids mongod refuses. */
 export function withId(doc: Doc): Doc {
   if ("_id" in doc) {
+    if (Array.isArray(doc._id)) throw badValue("can't use an array for _id");
+    if (isRegex(doc._id)) throw badValue("can't use a regex for _id");
     if (Object.keys(doc)[0] === "_id") return doc;
     const { _id, ...rest } = doc;
     return { _id, ...rest };
