@@ -140,7 +140,7 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     if (input.endTime < input.startTime) return { error: "endTime is before startTime" };
     if (!(input.durationMs >= 0)) return { error: "durationMs must not be negative" };
     await this.ensureIndexes();
-    const { inserted, stored } = await insertOnce(this.sessions, {
+    const { inserted, stored } = await insertOnce<SessionRecord>(this.sessions, {
       _id: input.focusSession,
       user: input.user,
       document: input.document ?? null,
