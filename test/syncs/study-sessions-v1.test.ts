@@ -95,7 +95,11 @@ describe("completing or updating a session (PATCH /:sessionId)", () => {
   it("pauses, resumes and changes notes without completing", async () => {
     const { body } = await start({ userId: "u-pause", subject: "x" });
     const id = body.session.id;
-    expect((await patch(id, { status: "paused", sessionLengthMillis: 1000 })).body).toEqual({ session: expect.objectContaining({ status: "paused" }) });
+    // Paused is still running: the seed's word for it is in_progress.
+    expect((await patch(id, { status: "paused", sessionLengthMillis: 1000 })).body).toEqual({ session: expect.objectContaining({ status: "in_progress" }) });
+    expect((await get("?userId=u-pause&status=in_progress")).body.sessions).toEqual([expect.objectContaining({ id, status: "in_progress" })]);
+    const paused = await send(focus.app, "GET", "/api/flow/v1/sessions/active", { headers: { ...asService, "x-user-id": "u-pause" } });
+    expect(paused.body.data).toMatchObject({ id, status: "paused", elapsed_seconds: 1 });
     expect((await patch(id, { status: "in_progress" })).body).toEqual({ session: expect.objectContaining({ status: "in_progress" }) });
     expect((await patch(id, { notes: "chapter 2" })).body).toEqual({ session: expect.objectContaining({ status: "in_progress", notes: "chapter 2" }) });
   });
@@ -180,9 +184,12 @@ describe("listing sessions (GET /)", () => {
     expect(window.body.sessions.map((session: { subject: string }) => session.subject)).toEqual(["Calculus", "History"]);
   });
 
-  it("lists running sessions as in_progress", async () => {
+  it("lists the running session as in_progress, which end-time bounds leave out", async () => {
     const running = await get("?userId=lister&status=in_progress");
     expect(running.body.sessions).toEqual([expect.objectContaining({ status: "in_progress", endStudyTimestamp: null, sessionLength: null })]);
+    expect((await get("?userId=lister&status=in_progress&subject=History")).body.sessions).toEqual([]);
+    expect((await get("?userId=lister&status=in_progress&endedAfter=0")).body.sessions).toEqual([]);
+    expect((await get("/summary?userId=lister&status=in_progress")).body).toEqual({ totalTimeStudied: 0, timesStudied: 1 });
   });
 
   it.each([

@@ -2,6 +2,7 @@
  * Seed 004, `GET /api/v1/sessions` and `GET /api/v1/sessions/summary`: a user's sessions
  * (filters, newest end first, limit) and the time studied over a period.
  */
+import { FocusSession } from "../../concepts/FocusSession/FocusSessionConcept.ts";
 import { FocusStats } from "../../concepts/FocusStats/FocusStatsConcept.ts";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { actions, valueOf, type Sync } from "../../engine/index.ts";
@@ -28,6 +29,17 @@ export const ListStudySessions: Sync = ({ request, query, user, owner, status, s
     });
     const listed = await withSessionList(listing, { user: owner, status, subject, endedAfter, endedBefore, limit }, views);
     return listed.bind(response, (frame) => ({ sessions: (frame[views] as SessionView[]).map(toStudySession) }));
+  },
+  then: actions([Requesting.respond, { request, status: 200, body: response }]),
+});
+
+/** `status=in_progress`: the user's running session, if it matches (it has no end time, so end bounds leave it out). */
+export const ListRunningStudySessions: Sync = ({ request, query, user, owner, subject, ended, views, response }) => ({
+  when: actions([Requesting.request, { route: list, query, user }, { request }]),
+  where: async (frames) => {
+    const running = decided(frames, (frame) => decideList(valueOf(frame, query), valueOf(frame, user)), "running", { user: owner, subject, ended });
+    const found = await running.queryAll(FocusSession._getRunning, { user: owner }, views);
+    return found.bind(response, (frame) => ({ sessions: matchingRunning(frame[views] as SessionView[], frame[subject], frame[ended]).map(toStudySession) }));
   },
   then: actions([Requesting.respond, { request, status: 200, body: response }]),
 });
@@ -63,8 +75,24 @@ export const SummarizeOtherStudySessions: Sync = ({ request, query, user, owner,
   then: actions([Requesting.respond, { request, body: response }]),
 });
 
+/** `status=in_progress`: the running session counts once; its length is not known until it ends. */
+export const SummarizeRunningStudySessions: Sync = ({ request, query, user, owner, ended, views, response }) => ({
+  when: actions([Requesting.request, { route: summary, query, user }, { request }]),
+  where: async (frames) => {
+    const running = decided(frames, (frame) => decideSummary(valueOf(frame, query), valueOf(frame, user)), "running", { user: owner, ended });
+    const found = await running.queryAll(FocusSession._getRunning, { user: owner }, views);
+    return found.bind(response, (frame) => ({ totalTimeStudied: 0, timesStudied: matchingRunning(frame[views] as SessionView[], undefined, frame[ended]).length }));
+  },
+  then: actions([Requesting.respond, { request, body: response }]),
+});
+
 export const RefuseStudySessionSummary: Sync = ({ request, query, user, status, response }) => ({
   when: actions([Requesting.request, { route: summary, query, user }, { request }]),
   where: (frames) => decided(frames, (frame) => decideSummary(valueOf(frame, query), valueOf(frame, user)), "refuse", { status, body: response }),
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
+
+function matchingRunning(views: SessionView[], subject: unknown, ended: unknown): SessionView[] {
+  if (ended === true) return [];
+  return views.filter((view) => subject === undefined || view.subject === subject);
+}

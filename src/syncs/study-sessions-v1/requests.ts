@@ -7,7 +7,7 @@
 import type { Refusal } from "../shared/decisions.ts";
 import { isRunning, type SessionView } from "../shared/sessions.ts";
 import { parseTime, parseUpperBound } from "../shared/times.ts";
-import { sessionStatusOf, studyStatuses } from "./session-shape.ts";
+import { isStudyStatus, studyStatuses, type StudyStatus } from "./session-shape.ts";
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -53,10 +53,15 @@ export type UpdatePlan =
   | { kind: "pause"; elapsedMs?: number; notes?: string | null }
   | { kind: "resume" | "details"; notes?: string | null };
 
+/** What PATCH may set: the statuses sessions show, and `paused` (the seed's "e.g., cancelled/paused"). */
+const updateStatuses = [...studyStatuses, "paused"] as const;
+type UpdateStatus = (typeof updateStatuses)[number];
+
 export function planUpdate(body: Fields): UpdatePlan {
-  const { endStudyTimestamp, sessionLengthMillis, notes, status } = body;
-  if (status !== undefined && (typeof status !== "string" || !studyStatuses.includes(status))) {
-    return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
+  const { endStudyTimestamp, sessionLengthMillis, notes } = body;
+  const status = body["status"] as UpdateStatus | undefined;
+  if (status !== undefined && !(updateStatuses as readonly unknown[]).includes(status)) {
+    return refuse(400, `status must be one of ${updateStatuses.join(", ")}`);
   }
   const endedAt = endStudyTimestamp === undefined ? undefined : parseTime(endStudyTimestamp);
   if (endStudyTimestamp !== undefined && endedAt === undefined) return refuse(400, `endStudyTimestamp ${timeHint}`);
@@ -67,7 +72,7 @@ export function planUpdate(body: Fields): UpdatePlan {
   const elapsedMs = (sessionLengthMillis ?? undefined) as number | undefined;
   const details = { notes: notes as string | null | undefined };
   // The seed: status defaults to "completed" when endStudyTimestamp is given.
-  const wanted = status === undefined ? (endedAt === undefined ? undefined : "completed") : sessionStatusOf(status);
+  const wanted = status ?? (endedAt === undefined ? undefined : "completed");
   switch (wanted) {
     case undefined:
       return notes === undefined ? refuse(400, "endStudyTimestamp is required") : { kind: "details", ...details };
@@ -79,7 +84,7 @@ export function planUpdate(body: Fields): UpdatePlan {
       return { kind: "end", status: wanted, endedAt, elapsedMs, ...details };
     case "paused":
       return { kind: "pause", elapsedMs, ...details };
-    case "active":
+    case "in_progress":
       return { kind: "resume", ...details };
   }
 }
@@ -103,9 +108,14 @@ export function decideUpdate(body: Fields, sessionId: unknown, authenticated: st
   return { ...plan, session: view.session, owner: view.user };
 }
 
+/**
+ * `in_progress` asks for the running session (at most one per user, and never ended, so
+ * the end-time bounds exclude it); any other status is FocusSession's own.
+ */
 export type ListDecision =
   | Refusal
-  | { kind: "list"; user: string; status?: SessionView["status"]; subject?: string; endedAfter?: Date; endedBefore?: Date; limit?: number };
+  | { kind: "running"; user: string; subject?: string; ended: boolean }
+  | { kind: "list"; user: string; status?: Exclude<StudyStatus, "in_progress">; subject?: string; endedAfter?: Date; endedBefore?: Date; limit?: number };
 
 /** The most sessions one listing answers (FocusSession's own cap). */
 const listCap = 1000;
@@ -119,35 +129,42 @@ export function decideList(query: Fields, authenticated: string | null): ListDec
     count = typeof limit === "string" && /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
     if (!(count >= 1)) return refuse(400, "limit must be a positive integer");
   }
-  const wanted = typeof status === "string" ? sessionStatusOf(status) : undefined;
-  if (status !== undefined && wanted === undefined) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
+  if (status !== undefined && !isStudyStatus(status)) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
   const after = endedAfter === undefined ? undefined : parseTime(endedAfter);
   if (endedAfter !== undefined && after === undefined) return refuse(400, `endedAfter ${timeHint}`);
   const before = endedBefore === undefined ? undefined : parseUpperBound(endedBefore);
   if (endedBefore !== undefined && before === undefined) return refuse(400, `endedBefore ${timeHint}`);
+  const about = isText(subject) ? subject : undefined;
+  if (status === "in_progress") return { kind: "running", user, subject: about, ended: endedAfter !== undefined || endedBefore !== undefined };
   return {
     kind: "list",
     user,
-    status: wanted,
-    subject: isText(subject) ? subject : undefined,
+    status,
+    subject: about,
     endedAfter: after,
     endedBefore: before,
     limit: count === undefined ? undefined : Math.min(count, listCap),
   };
 }
 
-export type SummaryDecision = Refusal | { kind: "completed" | "other"; user: string; status: SessionView["status"]; from?: Date; to?: Date };
+export type SummaryDecision =
+  | Refusal
+  | { kind: "completed" | "other"; user: string; status: Exclude<StudyStatus, "in_progress">; from?: Date; to?: Date }
+  | { kind: "running"; user: string; ended: boolean };
 
-/** Completed sessions (the default) are summed by FocusStats; other statuses from the session list. */
+/**
+ * Completed sessions (the default) are summed by FocusStats; cancelled and abandoned ones
+ * from the session list; `in_progress` counts the running session, whose length is not known yet.
+ */
 export function decideSummary(query: Fields, authenticated: string | null): SummaryDecision {
   const user = userOf(query, authenticated);
   if (user === undefined) return refuse(400, "userId query parameter is required");
   const { from, to, status = "completed" } = query;
-  const wanted = typeof status === "string" ? sessionStatusOf(status) : undefined;
-  if (wanted === undefined) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
+  if (!isStudyStatus(status)) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
   const lower = from === undefined ? undefined : parseTime(from);
   if (from !== undefined && lower === undefined) return refuse(400, `from ${timeHint}`);
   const upper = to === undefined ? undefined : parseUpperBound(to);
   if (to !== undefined && upper === undefined) return refuse(400, `to ${timeHint}`);
-  return { kind: wanted === "completed" ? "completed" : "other", user, status: wanted, from: lower, to: upper };
+  if (status === "in_progress") return { kind: "running", user, ended: from !== undefined || to !== undefined };
+  return { kind: status === "completed" ? "completed" : "other", user, status, from: lower, to: upper };
 }

@@ -1,6 +1,6 @@
 /**
- * Seed 004's Session, from a FocusSession view. Statuses: a running session is
- * `in_progress` (or `paused`, when another dialect paused it); ended ones keep their name.
+ * Seed 004's Session, from a FocusSession view. Statuses: a running session (active or
+ * paused) is `in_progress`, the seed's word; ended ones keep their name.
  */
 import type { SessionView } from "../shared/sessions.ts";
 import { epochMs } from "../shared/times.ts";
@@ -19,18 +19,21 @@ export interface StudySession {
   updatedAt: string;
 }
 
-/** The seed's status names for FocusSession's, and back (for filters and updates). */
-const toStudyStatus: Readonly<Record<SessionView["status"], string>> = {
+/** The seed's status names for FocusSession's. */
+const toStudyStatus: Readonly<Record<SessionView["status"], StudyStatus>> = {
   active: "in_progress",
-  paused: "paused",
+  paused: "in_progress",
   completed: "completed",
   abandoned: "abandoned",
   cancelled: "cancelled",
 };
-export const studyStatuses = Object.values(toStudyStatus);
 
-export function sessionStatusOf(studyStatus: string): SessionView["status"] | undefined {
-  return (Object.keys(toStudyStatus) as SessionView["status"][]).find((status) => toStudyStatus[status] === studyStatus);
+/** The statuses sessions show and filters take. */
+export const studyStatuses = ["in_progress", "completed", "abandoned", "cancelled"] as const;
+export type StudyStatus = (typeof studyStatuses)[number];
+
+export function isStudyStatus(value: unknown): value is StudyStatus {
+  return (studyStatuses as readonly unknown[]).includes(value);
 }
 
 export function toStudySession(view: SessionView): StudySession {
