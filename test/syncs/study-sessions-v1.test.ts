@@ -54,6 +54,12 @@ describe("starting a session (POST /)", () => {
     expect(second.body).toEqual({ error: expect.any(String) });
   });
 
+  it("takes the user from a bearer token when userId is left out, and refuses a token naming someone else", async () => {
+    const token = await asUser("token-user");
+    expect((await start({ subject: "Chemistry" }, token)).body.session).toMatchObject({ userId: "token-user", subject: "Chemistry" });
+    expect((await start({ userId: "someone-else", subject: "Chemistry" }, token)).status).toBe(403);
+  });
+
   it("needs the API key", async () => {
     expect((await start({ userId: "u", subject: "x" }, {})).status).toBe(401);
   });
