@@ -3,9 +3,12 @@
  * - `<prefix>.actions`: every action record (id, flow, concept, action, input, output, cause,
  *   time). A then-action's record id is derived from its idempotency key, so the `_id` unique
  *   index refuses to record a resumed action twice.
+ * - `<prefix>.intents`: actions made durable before they run (write-ahead), with their
+ *   idempotency keys: external invocations and then-actions of operations some sync watches,
+ *   and every plan of more than one action. An intent with no record is run again on resume.
  * - `<prefix>.pending`: one entry per flow with work pending (`state: "pending"`), written
- *   before the first then-action of the flow runs and removed when the flow finishes. Entries
- *   left by a stopped engine are how a restarted one finds the work to finish.
+ *   before the flow's first intent or then-action runs and removed when the flow finishes.
+ *   Entries left by a stopped engine are how a restarted one finds the work to finish.
  * - `<prefix>.failures`: syncs that could not complete.
  *
  * Writes are group-committed: whatever is queued while a batch is in flight goes out in the
@@ -14,7 +17,8 @@
  * before running the actions a sync planned, so the records that caused them are durable first.
  */
 import type { Collection, Db } from "mongodb";
-import type { ActionRecord, Cause, PlannedAction, SyncFailure } from "./records.ts";
+import { definedOnly } from "./defined.ts";
+import type { ActionRecord, Cause, Intent, SyncFailure } from "./records.ts";
 
 export interface DurableLogOptions {
   readonly prefix: string;
@@ -34,8 +38,20 @@ interface ActionDoc {
   output?: unknown;
   thrown?: string;
   cause?: Cause;
-  plan?: PlannedAction[];
   /** Orders a flow's records (time first, so records of a resumed flow sort after earlier ones). */
+  seq: number;
+  at: Date;
+}
+
+/** An action made durable before it runs; its `_id` is the id its record will have. */
+interface IntentDoc {
+  _id: string;
+  flow: string;
+  concept: string;
+  action: string;
+  input: Record<string, unknown>;
+  key: string;
+  cause?: Cause;
   seq: number;
   at: Date;
 }
@@ -60,9 +76,11 @@ const eagerBatchSize = 2000;
 
 export class DurableLog {
   private readonly actions: Collection<ActionDoc>;
+  private readonly intents: Collection<IntentDoc>;
   private readonly pendingFlows: Collection<PendingFlowDoc>;
   private readonly failures: Collection<FailureDoc>;
   private queuedRecords: ActionDoc[] = [];
+  private queuedIntents: IntentDoc[] = [];
   private queuedOpened = new Map<string, PendingFlowDoc>();
   private queuedClosed: string[] = [];
   private queuedFailures: FailureDoc[] = [];
@@ -80,6 +98,7 @@ export class DurableLog {
     private readonly options: DurableLogOptions,
   ) {
     this.actions = db.collection<ActionDoc>(`${options.prefix}.actions`);
+    this.intents = db.collection<IntentDoc>(`${options.prefix}.intents`);
     this.pendingFlows = db.collection<PendingFlowDoc>(`${options.prefix}.pending`);
     this.failures = db.collection<FailureDoc>(`${options.prefix}.failures`);
   }
@@ -89,6 +108,8 @@ export class DurableLog {
     await Promise.all([
       this.actions.createIndex({ flow: 1, seq: 1 }),
       this.actions.createIndex({ at: 1 }, { expireAfterSeconds }),
+      this.intents.createIndex({ flow: 1, seq: 1 }),
+      this.intents.createIndex({ at: 1 }, { expireAfterSeconds }),
       this.pendingFlows.createIndex({ state: 1, leaseUntil: 1 }),
       this.failures.createIndex({ flow: 1 }),
       this.failures.createIndex({ at: 1 }, { expireAfterSeconds }),
@@ -97,6 +118,16 @@ export class DurableLog {
 
   append(record: ActionRecord): void {
     this.queuedRecords.push(toDoc(record, this.nextSeq()));
+    this.scheduleLazy();
+  }
+
+  /**
+   * Queues actions about to run (write-ahead). The caller waits on `barrier()` before running
+   * them, so they are written in the same batch as the records they depend on.
+   */
+  appendIntents(intents: readonly Intent[]): void {
+    const at = new Date();
+    for (const intent of intents) this.queuedIntents.push(intentDoc(intent, this.nextSeq(), at));
     this.scheduleLazy();
   }
 
@@ -152,6 +183,19 @@ export class DurableLog {
     return (await this.actions.find({ flow }).sort({ seq: 1 }).toArray()).map(fromDoc);
   }
 
+  /** The flow's intents, in the order they were made. */
+  async flowIntents(flow: string): Promise<Intent[]> {
+    return (await this.intents.find({ flow }).sort({ seq: 1 }).toArray()).map(({ _id, flow: id, concept, action, input, key, cause }) => ({
+      id: _id,
+      flow: id,
+      concept,
+      action,
+      input,
+      idempotencyKey: key,
+      ...(cause === undefined ? {} : { cause }),
+    }));
+  }
+
   async findRecord(id: string): Promise<ActionRecord | undefined> {
     const doc = await this.actions.findOne({ _id: id });
     return doc === null ? undefined : fromDoc(doc);
@@ -175,7 +219,7 @@ export class DurableLog {
   }
 
   private queued(): number {
-    return this.queuedRecords.length + this.queuedOpened.size + this.queuedClosed.length + this.queuedFailures.length;
+    return this.queuedRecords.length + this.queuedIntents.length + this.queuedOpened.size + this.queuedClosed.length + this.queuedFailures.length;
   }
 
   private scheduleLazy(): void {
@@ -210,15 +254,18 @@ export class DurableLog {
 
   private async writeBatch(): Promise<void> {
     const records = this.queuedRecords;
+    const intents = this.queuedIntents;
     const opened = [...this.queuedOpened.values()];
     const closed = this.queuedClosed;
     const failures = this.queuedFailures;
     this.queuedRecords = [];
+    this.queuedIntents = [];
     this.queuedOpened = new Map();
     this.queuedClosed = [];
     this.queuedFailures = [];
     const outcomes = await Promise.allSettled([
       records.length > 0 ? this.actions.insertMany(records, { ordered: false }) : undefined,
+      intents.length > 0 ? this.intents.insertMany(intents, { ordered: false }) : undefined,
       opened.length > 0 ? this.pendingFlows.insertMany(opened, { ordered: false }) : undefined,
       closed.length > 0 ? this.pendingFlows.deleteMany({ _id: { $in: closed } }) : undefined,
       failures.length > 0 ? this.failures.insertMany(failures, { ordered: false }) : undefined,
@@ -243,12 +290,19 @@ function toDoc(record: ActionRecord, seq: number): ActionDoc {
   if (record.thrown === undefined) doc.output = record.output;
   else doc.thrown = record.thrown;
   if (record.cause !== undefined) doc.cause = record.cause;
-  if (record.plan !== undefined) doc.plan = [...record.plan];
+  return doc;
+}
+
+function intentDoc(intent: Intent, seq: number, at: Date): IntentDoc {
+  const { id, flow, concept, action, input, idempotencyKey, cause } = intent;
+  // Undefined fields would be stored as null, which the action's schema may refuse on resume.
+  const doc: IntentDoc = { _id: id, flow, concept, action, input: definedOnly(input), key: idempotencyKey, seq, at };
+  if (cause !== undefined) doc.cause = cause;
   return doc;
 }
 
 function fromDoc(doc: ActionDoc): ActionRecord {
-  const { _id, flow, concept, action, input, output, thrown, cause, plan, at } = doc;
+  const { _id, flow, concept, action, input, output, thrown, cause, at } = doc;
   return {
     id: _id,
     flow,
@@ -258,7 +312,6 @@ function fromDoc(doc: ActionDoc): ActionRecord {
     output,
     ...(thrown === undefined ? {} : { thrown }),
     ...(cause === undefined ? {} : { cause }),
-    ...(plan === undefined ? {} : { plan }),
     at,
   };
 }

@@ -19,8 +19,8 @@ import { Matcher } from "./matcher.ts";
 import type { Match } from "./matcher.ts";
 import { flowTree, recordProvenance } from "./provenance.ts";
 import type { Provenance } from "./provenance.ts";
-import { actionKey, firingKey, frameOf, IdSource, recordIdOf } from "./records.ts";
-import type { ActionRecord, Cause, PlannedAction, SyncFailure } from "./records.ts";
+import { actionKey, firingKey, frameOf, IdSource, intentOf, plannedOf, recordIdOf } from "./records.ts";
+import type { ActionRecord, Cause, Intent, PlannedAction, SyncFailure } from "./records.ts";
 import { compileSync, literalsOf, operationKey } from "./sync.ts";
 import type { CompiledSync, Sync } from "./sync.ts";
 
@@ -138,13 +138,13 @@ export class SyncEngine {
     const failuresBefore = flow.failures.length;
     let finished = false;
     try {
-      const record = await this.perform(flow, binding, input, this.ids.next(), undefined, undefined);
+      // The record id doubles as the idempotency key: a resumed intent runs with it again.
+      const id = this.ids.next();
+      const writeAhead = this.matcher.watches(operationKey(binding.concept, binding.name));
+      const record = await this.perform(flow, binding, input, id, undefined, id, writeAhead);
       if (record.thrown !== undefined) throw new Error(`${ref.concept}.${ref.name} threw: ${record.thrown}`);
       const matches = this.matcher.matches(flow, record);
-      if (matches.length > 0 && this.log !== undefined && !flow.open) {
-        this.log.openFlow(flow.id, record.id);
-        flow.open = true;
-      }
+      if (matches.length > 0) this.markOpen(flow, record.id);
       await this.drive(flow, [{ kind: "sync", matches, next: 0 }]);
       finished = true;
       return { output: record.output, flow: flow.id, record: record.id, failures: flow.failures.slice(failuresBefore) };
@@ -211,14 +211,36 @@ export class SyncEngine {
     if (flow.open && !flow.abandoned) this.log?.closeFlow(flow.id);
   }
 
-  /** Validates the input, runs the action and records it (an exception becomes `thrown`). */
+  /** Marks the flow as unfinished in the durable log (once), so that a stopped engine's work is resumed. */
+  private markOpen(flow: FlowState, root: string): void {
+    if (this.log === undefined || flow.open) return;
+    this.log.openFlow(flow.id, root);
+    flow.open = true;
+  }
+
+  /**
+   * Whether the actions a sync planned must be made durable before they run: when there are
+   * several (a restarted engine finishes the rest as planned, without evaluating the
+   * where-clause on changed state), or when some sync watches the one (its record triggers
+   * more work, which a lost record would lose).
+   */
+  private needsWriteAhead(planned: readonly PlannedAction[]): boolean {
+    const [first] = planned;
+    return planned.length > 1 || (first !== undefined && this.matcher.watches(operationKey(first.concept, first.action)));
+  }
+
+  /**
+   * Validates the input, runs the action and records it (an exception becomes `thrown`).
+   * With `writeAhead`, the valid input is first made durable as an intent (one barrier).
+   */
   private async perform(
     flow: FlowState,
     binding: Binding,
     input: object,
     id: string,
     cause: Cause | undefined,
-    plan: readonly PlannedAction[] | undefined,
+    idempotencyKey: string,
+    writeAhead = false,
   ): Promise<ActionRecord> {
     const parsed = binding.schema.input.safeParse(input);
     let output: unknown;
@@ -228,8 +250,13 @@ export class SyncEngine {
       output = invalidInput(parsed.error);
     } else {
       recordedInput = parsed.data as Record<string, unknown>;
+      if (writeAhead && this.log !== undefined) {
+        this.markOpen(flow, id);
+        this.log.appendIntents([{ id, flow: flow.id, concept: binding.concept, action: binding.name, input: recordedInput, idempotencyKey }]);
+        await this.log.barrier();
+      }
       try {
-        output = await binding.call(parsed.data, cause === undefined ? { flow: flow.id } : { flow: flow.id, idempotencyKey: cause.key });
+        output = await binding.call(parsed.data, { flow: flow.id, idempotencyKey });
       } catch (error) {
         thrown = messageOf(error);
       }
@@ -243,7 +270,6 @@ export class SyncEngine {
       output,
       ...(thrown === undefined ? {} : { thrown }),
       ...(cause === undefined ? {} : { cause }),
-      ...(plan === undefined ? {} : { plan }),
       at: new Date(),
     };
     const operation = this.index(flow, record);
@@ -281,7 +307,7 @@ export class SyncEngine {
         if (top.next >= top.matches.length) stack.pop();
         if (match === undefined) continue;
         const planned = await this.plan(flow, match);
-        if (planned.length > 0) stack.push({ kind: "run", actions: planned, plan: planned.length > 1 ? planned : undefined, next: 0, failedFrame: undefined });
+        if (planned.length > 0) stack.push({ kind: "run", actions: planned, next: 0, failedFrame: undefined });
         continue;
       }
       const action = top.actions[top.next++];
@@ -291,7 +317,7 @@ export class SyncEngine {
       if (frame === top.failedFrame || flow.loaded?.has(action.id) === true) continue;
       const binding = this.bindings.get(action.concept, action.action);
       const cause = { sync: action.sync, records: action.records, key: action.key };
-      const record = await this.perform(flow, binding, action.input, action.id, cause, top.next === 1 ? top.plan : undefined);
+      const record = await this.perform(flow, binding, action.input, action.id, cause, action.key);
       if (record.thrown !== undefined) {
         // The sync's later actions for this frame may depend on this one: skip them.
         top.failedFrame = frame;
@@ -305,7 +331,8 @@ export class SyncEngine {
 
   /**
    * The then-actions of one match, once per set of matched records: the where-clause's frames
-   * times the then-patterns. With the durable log, waits until the matched records are written.
+   * times the then-patterns. With the durable log, waits until the matched records are written,
+   * and, in the same batch, the planned actions as intents when they need them (`needsWriteAhead`).
    */
   private async plan(flow: FlowState, match: Match): Promise<PlannedAction[]> {
     const { sync } = match;
@@ -320,7 +347,10 @@ export class SyncEngine {
       this.fail(flow, sync.name, ids, error);
       return [];
     }
-    if (planned.length > 0) await this.log?.barrier();
+    if (this.log !== undefined && planned.length > 0) {
+      if (this.needsWriteAhead(planned)) this.log.appendIntents(planned.map((action) => intentOf(flow.id, action)));
+      await this.log.barrier();
+    }
     return planned;
   }
 
@@ -353,11 +383,11 @@ export class SyncEngine {
   }
 
   /**
-   * Finishes the flows an engine left unfinished. Each flow is rebuilt from the log: the
-   * actions a sync planned but did not get to run now run, then every record is synchronized
-   * again; firings already made (they have records) are skipped, so only the syncs that never
-   * ran now run. A then-action that ran but whose record was not written yet runs again, with
-   * the same idempotency key, and is recorded once.
+   * Finishes the flows an engine left unfinished. Each flow is rebuilt from the log: intents
+   * with no record run again, with the same idempotency key (an external invocation first,
+   * then the then-actions syncs had planned), then every record is synchronized again;
+   * firings already made (they have records or intents) are skipped, so only the syncs that
+   * never fired now fire. An action whose record is written is never run again.
    */
   private async resumeUnfinished(): Promise<void> {
     const log = this.log;
@@ -367,15 +397,16 @@ export class SyncEngine {
       flow.open = true;
       let finished = false;
       try {
-        const records = await log.flowRecords(flowId);
-        flow.loaded = new Set(records.map((record) => record.id));
-        for (const record of records) {
-          this.index(flow, record);
-          if (record.cause !== undefined) flow.fired.add(firingKey(record.cause.sync, record.cause.records));
-        }
-        const unfinished = records.flatMap((record) => record.plan ?? []);
+        const [records, intents] = await Promise.all([log.flowRecords(flowId), log.flowIntents(flowId)]);
+        const loaded = new Set(records.map((record) => record.id));
+        flow.loaded = loaded;
+        const missing = intents.filter((intent) => !loaded.has(intent.id));
+        for (const { cause } of [...records, ...missing]) if (cause !== undefined) flow.fired.add(firingKey(cause.sync, cause.records));
+        for (const record of records) this.index(flow, record);
+        for (const intent of missing) if (intent.cause === undefined) records.push(await this.rerunExternal(flow, intent));
+        const unfinished = missing.flatMap((intent) => (intent.cause === undefined ? [] : [plannedOf({ ...intent, cause: intent.cause })]));
         const stack: Work[] = records.map((record) => ({ kind: "sync", matches: this.matcher.matches(flow, record), next: 0 }) as Work).reverse();
-        stack.push({ kind: "run", actions: unfinished, plan: undefined, next: 0, failedFrame: undefined });
+        stack.push({ kind: "run", actions: unfinished, next: 0, failedFrame: undefined });
         await this.drive(flow, stack);
         finished = true;
       } finally {
@@ -384,12 +415,18 @@ export class SyncEngine {
       this.logger?.info({ flow: flowId }, "resumed an unfinished flow");
     }
   }
+
+  /** Runs again an external invocation whose effect may have happened but whose record was never written. */
+  private async rerunExternal(flow: FlowState, intent: Intent): Promise<ActionRecord> {
+    const binding = this.bindings.get(intent.concept, intent.action);
+    return this.perform(flow, binding, intent.input, intent.id, undefined, intent.idempotencyKey);
+  }
 }
 
 /** What is left to do in a flow: the syncs one record completes, or the actions one sync planned. */
 type Work =
   | { readonly kind: "sync"; readonly matches: readonly Match[]; next: number }
-  | { readonly kind: "run"; readonly actions: readonly PlannedAction[]; readonly plan: readonly PlannedAction[] | undefined; next: number; failedFrame: string | undefined };
+  | { readonly kind: "run"; readonly actions: readonly PlannedAction[]; next: number; failedFrame: string | undefined };
 
 function invalidInput(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): ErrorOutput {
   const message = error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");

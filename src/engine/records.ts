@@ -35,12 +35,36 @@ export interface ActionRecord {
   readonly thrown?: string;
   /** Absent for external actions (the start of a flow). */
   readonly cause?: Cause;
-  /**
-   * On the first action a sync ran for a set of records, when it planned more than one: all of
-   * them, so a restarted engine finishes the rest without evaluating the where-clause again.
-   */
-  readonly plan?: readonly PlannedAction[];
   readonly at: Date;
+}
+
+/**
+ * An action made durable before it runs (write-ahead): an engine resuming the flow that finds
+ * no record with this id runs the action again, with the same idempotency key, so a concept
+ * can answer its original outcome instead of doing the effect twice.
+ */
+export interface Intent {
+  /** The id its record will have. */
+  readonly id: string;
+  readonly flow: string;
+  readonly concept: string;
+  readonly action: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly idempotencyKey: string;
+  /** The sync firing that planned it; absent for an external invocation. */
+  readonly cause?: Cause;
+}
+
+/** The intent of a then-action a sync planned. */
+export function intentOf(flow: string, planned: PlannedAction): Intent {
+  const { key, id, sync, records, concept, action, input } = planned;
+  return { id, flow, concept, action, input, idempotencyKey: key, cause: { sync, records, key } };
+}
+
+/** The planned then-action an intent stands for (an external invocation's has no sync). */
+export function plannedOf(intent: Intent & { cause: Cause }): PlannedAction {
+  const { id, concept, action, input, cause } = intent;
+  return { key: cause.key, id, sync: cause.sync, records: cause.records, concept, action, input };
 }
 
 /** A sync that could not complete: its where-clause or a then-action threw, or a binding was missing. */
