@@ -59,6 +59,14 @@ describe("aggregate, count and distinct", () => {
     expect(await t.db.collection("report").find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1, qty: 10 }, { _id: 2, qty: 5 }]);
   });
 
+  it("a pipeline never changes the stored documents", async () => {
+    const nested = t.db.collection<{ _id: number; a: { b: number } }>("agg-nested");
+    await nested.insertOne({ _id: 1, a: { b: 1 } });
+    await nested.aggregate([{ $addFields: { "a.c": 2 } }, { $set: { "a.b": 5 } }]).toArray();
+    await nested.aggregate([{ $project: { a: 1 } }, { $group: { _id: "$a", all: { $push: "$$ROOT" } } }]).toArray();
+    expect(await nested.findOne({ _id: 1 })).toEqual({ _id: 1, a: { b: 1 } });
+  });
+
   it("countDocuments and estimatedDocumentCount count", async () => {
     expect(await sales().countDocuments({ item: "pen" })).toBe(2);
     expect(await sales().countDocuments({}, { skip: 1, limit: 2 })).toBe(2);

@@ -3,7 +3,7 @@ import type { Document } from "bson";
 import { Aggregator } from "mingo";
 import { MongoServerFailure } from "../errors.ts";
 import type { Filter } from "../query/matcher.ts";
-import { mingoView } from "../query/mingo-view.ts";
+import { mingoInput, mingoView } from "../query/mingo-view.ts";
 import { MISSING, resolvePath } from "../query/path.ts";
 import { valueKey } from "../storage/value-key.ts";
 import { withId } from "../query/update.ts";
@@ -28,6 +28,9 @@ function checkStages(pipeline: Document[]): void {
   });
 }
 
+/** Stages that build new documents from their input without writing into it. */
+const READ_ONLY_STAGES = new Set(["$match", "$group", "$count", "$sort", "$skip", "$limit", "$project", "$sortByCount"]);
+
 function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[]): Document[] {
   const { selection, rest } = splitPipeline(pipeline);
   const source = collection === undefined ? [] : matchingDocuments(context.server.store.collection(context.db, collection), selection);
@@ -36,7 +39,8 @@ function runPipeline(context: CommandContext, collection: string | undefined, pi
     collectionResolver: (name: string) => [...(context.server.store.collection(context.db, name)?.all() ?? [])].map((d) => mingoView(d) as Document),
   });
   try {
-    return aggregator.run(source.map((doc) => mingoView(doc) as Document));
+    const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0] ?? ""));
+    return aggregator.run(source.map((doc) => mingoInput(doc, readOnly) as Document));
   } catch (error) {
     if (error instanceof MongoServerFailure) throw error;
     throw new MongoServerFailure(2, "BadValue", error instanceof Error ? error.message : String(error));

@@ -17,3 +17,20 @@ export function mingoView(value: unknown): unknown {
   for (const [key, field] of Object.entries(value)) copy[key] = mingoView(field);
   return copy;
 }
+
+function holdsWrappedNumbers(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (value instanceof Timestamp) return false;
+  if (value instanceof Double || value instanceof Long || value instanceof Decimal128) return true;
+  if (Array.isArray(value)) return value.some(holdsWrappedNumbers);
+  return isPlainDocument(value) && Object.values(value).some(holdsWrappedNumbers);
+}
+
+/**
+ * A document as mingo input. Stages that only read their input may see the stored document
+ * itself when it holds no wrapped numbers (no copy); any other stage gets a copy, since mingo
+ * may write into the sub-documents of its input.
+ */
+export function mingoInput(doc: unknown, readOnly: boolean): unknown {
+  return readOnly && !holdsWrappedNumbers(doc) ? doc : mingoView(doc);
+}
