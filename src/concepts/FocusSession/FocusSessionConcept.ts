@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Filter } from "mongodb";
 import { z } from "zod";
+import type { ActionContext } from "../../engine/bindings.ts";
 import { defaultTimeZone } from "../../engine/calendar.ts";
 import {
   action,
@@ -13,11 +14,12 @@ import {
 } from "../../engine/concept.ts";
 import { guardedWrite, type Revisioned } from "../../engine/guarded-write.ts";
 import { definedOnly } from "../../engine/defined.ts";
-import { conflictOnDuplicate } from "../../engine/mongo-errors.ts";
+import { conflictOnDuplicate, insertOnce, isDuplicateKeyError } from "../../engine/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../engine/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
 import { StoredConcept } from "../../engine/stored-concept.ts";
+import { deletionReplaySeconds, remember, replayed, type RememberedChange } from "./replay.ts";
 
 const status = z.enum(["active", "paused", "completed", "abandoned", "cancelled"]);
 type SessionStatus = z.infer<typeof status>;
@@ -149,6 +151,18 @@ interface SessionDoc extends Revisioned {
   document: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The idempotency key of the start that created it, so a repeated start answers this session. */
+  createdBy?: string;
+  /** The latest successful changes by key, written with each change (see `replay.ts`). */
+  recentChanges?: RememberedChange[];
+}
+
+/** A delete's answer, kept by its idempotency key: the deleted session cannot hold it. */
+interface DeletionDoc {
+  _id: string;
+  session: string;
+  output: OutputOf<Schemas["delete"]>;
+  at: Date;
 }
 
 type Change<R> = { result: R; next: Omit<SessionDoc, "rev"> } | ErrorOutput;
@@ -166,6 +180,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   static readonly schemas = FocusSessionSchemas;
 
   private readonly sessions = this.collection<SessionDoc>("sessions");
+  private readonly deletions = this.collection<DeletionDoc>("deletions");
 
   protected async prepare(): Promise<void> {
     await this.sessions.createIndexes([
@@ -179,13 +194,15 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
       { key: { user: 1, status: 1, ...newestEndFirst }, name: "by_user_status_newest_end" },
       { key: { user: 1, subject: 1, ...newestEndFirst }, name: "by_user_subject_newest_end" },
       { key: { user: 1, questId: 1, ...newestEndFirst }, name: "by_user_quest_newest_end" },
+      { key: { createdBy: 1 }, name: "one_session_per_start_key", unique: true, partialFilterExpression: { createdBy: { $exists: true } } },
     ]);
+    await this.deletions.createIndex({ at: 1 }, { expireAfterSeconds: deletionReplaySeconds });
   }
 
   /** start (user, targetDurationMs?, startedAt?, timeZone?, subject?, questId?, description?, notes?, document?): (session)
    *  requires the user has no running (active or paused) session; timeZone is an IANA name
    *  effects  creates an active session, started at startedAt (default now), with nothing run yet */
-  async start(input: InputOf<Schemas["start"]>): Promise<SessionOutput | ErrorOutput> {
+  async start(input: InputOf<Schemas["start"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
     const zone = input.timeZone ?? defaultTimeZone;
     if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${zone}` };
     if (input.targetDurationMs != null && !(input.targetDurationMs > 0)) return { error: "targetDurationMs must be positive" };
@@ -193,9 +210,10 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
     const now = this.clock.now();
     const startedAt = input.startedAt ?? now;
     const session = randomUUID();
+    const key = context?.idempotencyKey;
     // The unique partial index, not a read, decides: of concurrent starts exactly one lands.
     return conflictOnDuplicate(async () => {
-      await this.sessions.insertOne({
+      const created = await this.insertSession(key, {
         _id: session,
         rev: 1,
         user: input.user,
@@ -213,16 +231,34 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
         document: input.document ?? null,
         createdAt: now,
         updatedAt: now,
+        ...(key !== undefined && { createdBy: key }),
       });
-      return { session };
+      return { session: created };
     }, "user already has a running session");
+  }
+
+  /**
+   * Inserts a new session and answers its id; when a start with the same key created one
+   * already (the engine repeats an action whose record a crash lost), answers that session's.
+   * The key is looked up only after a duplicate, so a first start costs no extra read.
+   */
+  private async insertSession(key: string | undefined, doc: SessionDoc): Promise<string> {
+    try {
+      await this.sessions.insertOne(doc);
+      return doc._id;
+    } catch (error) {
+      if (key === undefined || !isDuplicateKeyError(error)) throw error;
+      const earlier = await this.sessions.findOne({ createdBy: key }, { projection: { _id: 1 } });
+      if (earlier === null) throw error;
+      return earlier._id;
+    }
   }
 
   /** pause (session, user?, elapsedMs?): (session)
    *  requires the session exists, is user's, and is active
    *  effects  makes it paused, saving elapsedMs (default: the time it has run by the clock) */
-  async pause(input: InputOf<Schemas["pause"]>): Promise<SessionOutput | ErrorOutput> {
-    return this.change(input, (doc, now) => {
+  async pause(input: InputOf<Schemas["pause"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
+    return this.change(input, context, (doc, now) => {
       if (doc.status !== "active") return notInStatus(doc, "active");
       const elapsedMs = input.elapsedMs ?? runTime(doc, now);
       return { result: { session: doc._id }, next: { ...doc, status: "paused", elapsedMs, runningSince: null, updatedAt: now } };
@@ -232,8 +268,8 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   /** resume (session, user?): (session)
    *  requires the session exists, is user's, and is paused
    *  effects  makes it active again, running from now on top of the time saved */
-  async resume(input: InputOf<Schemas["resume"]>): Promise<SessionOutput | ErrorOutput> {
-    return this.change(input, (doc, now) => {
+  async resume(input: InputOf<Schemas["resume"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
+    return this.change(input, context, (doc, now) => {
       if (doc.status !== "paused") return notInStatus(doc, "paused");
       return { result: { session: doc._id }, next: { ...doc, status: "active", runningSince: now, updatedAt: now } };
     });
@@ -245,9 +281,9 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
    *           status is completed, abandoned or cancelled; endedAt is not before startedAt
    *  effects  gives it that final status, endedAt (default now) and elapsedMs (default: the
    *           time it ran by the clock, up to endedAt) */
-  async end(input: InputOf<Schemas["end"]>): Promise<EndOutput | ErrorOutput> {
+  async end(input: InputOf<Schemas["end"]>, context?: ActionContext): Promise<EndOutput | ErrorOutput> {
     if (!finalStatus.safeParse(input.status).success) return { error: "status must be completed, abandoned or cancelled" };
-    return this.change(input, (doc, now) => {
+    return this.change(input, context, (doc, now) => {
       if (!isRunning(doc)) return notInStatus(doc, "active or paused");
       const endedAt = input.endedAt ?? now;
       if (endedAt < doc.startedAt) return { error: "endedAt is before the session started", reason: "invalid" };
@@ -262,8 +298,8 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   /** update (session, user?, subject?, questId?, description?, notes?): (session)
    *  requires the session exists and is user's
    *  effects  sets the given details (null clears one), whatever the session's status */
-  async update(input: InputOf<Schemas["update"]>): Promise<SessionOutput | ErrorOutput> {
-    return this.change(input, (doc, now) => {
+  async update(input: InputOf<Schemas["update"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
+    return this.change(input, context, (doc, now) => {
       const { subject, questId, description, notes } = input;
       const given = definedOnly({ subject, questId, description, notes });
       return { result: { session: doc._id }, next: { ...doc, ...given, updatedAt: now } };
@@ -273,12 +309,22 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   /** delete (session, user?): (session, user, status)
    *  requires the session exists and is user's
    *  effects  removes it (a running one frees the user to start another) */
-  async delete({ session, user }: InputOf<Schemas["delete"]>): Promise<OutputOf<Schemas["delete"]> | ErrorOutput> {
+  async delete({ session, user }: InputOf<Schemas["delete"]>, context?: ActionContext): Promise<OutputOf<Schemas["delete"]> | ErrorOutput> {
+    const key = context?.idempotencyKey;
     const found = await this.find(session, user);
-    if ("error" in found) return found;
+    if ("error" in found) {
+      const earlier = key === undefined || found.reason !== "not_found" ? null : await this.deletions.findOne({ _id: key, session });
+      return earlier?.output ?? found;
+    }
+    const output = { session, user: found.user, status: found.status };
+    // The answer is kept before the session goes, so a repeat after a crash in between (or
+    // after the delete) answers it; a repeat that still finds the session deletes it then.
+    if (key !== undefined) await insertOnce(this.deletions, { _id: key, session, output, at: this.clock.now() });
     const { deletedCount } = await this.sessions.deleteOne({ _id: session });
-    if (deletedCount === 0) return notFound(); // deleted by a concurrent request
-    return { session, user: found.user, status: found.status };
+    if (deletedCount > 0) return output;
+    // Deleted by a concurrent request: this one deleted nothing.
+    if (key !== undefined) await this.deletions.deleteOne({ _id: key });
+    return notFound();
   }
 
   /** _getRunning (user): (session) -- the user's active or paused session, if any */
@@ -318,7 +364,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   /** Sessions as callers see them: an active session's elapsed time runs on with the clock. */
   private views(docs: SessionDoc[]): SessionView[] {
     const now = this.clock.now();
-    return docs.map(({ _id, rev: _rev, runningSince, ...fields }) => ({
+    return docs.map(({ _id, rev: _rev, runningSince, createdBy: _createdBy, recentChanges: _recentChanges, ...fields }) => ({
       session: _id,
       ...fields,
       elapsedMs: runTime({ elapsedMs: fields.elapsedMs, runningSince }, now),
@@ -333,18 +379,28 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
     return refuseUnlessOwner(doc.user, user, "session") ?? doc;
   }
 
-  /** Decides a change on the session's current state and applies it safely under concurrency. */
+  /**
+   * Decides a change on the session's current state and applies it safely under concurrency.
+   * With an idempotency key, the change is remembered with its answer in the same write, and
+   * a repeated key answers that instead of deciding again.
+   */
   private async change<R>(
     { session, user }: { session: string; user?: string | undefined },
+    context: ActionContext | undefined,
     decide: (doc: SessionDoc, now: Date) => Change<R>,
   ): Promise<R | ErrorOutput> {
     await this.ensureIndexes();
+    const key = context?.idempotencyKey;
     return guardedWrite<SessionDoc, R | ErrorOutput>(this.sessions, session, (doc) => {
       if (doc === null) return { result: notFound() };
       const refusal = refuseUnlessOwner(doc.user, user, "session");
       if (refusal) return { result: refusal };
+      const earlier = replayed(doc.recentChanges, key);
+      if (earlier !== undefined) return { result: earlier.output as R };
       const decision = decide(doc, this.clock.now());
-      return "error" in decision ? { result: decision } : decision;
+      if ("error" in decision) return { result: decision };
+      if (key === undefined) return decision;
+      return { result: decision.result, next: { ...decision.next, recentChanges: remember(doc.recentChanges, key, decision.result) } };
     });
   }
 }
