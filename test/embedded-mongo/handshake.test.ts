@@ -51,6 +51,15 @@ describe("handshake and server information", () => {
     expect(databases).toContainEqual({ name: t.db.databaseName });
   });
 
+  it("atlasVersion is unknown, as on any server outside Atlas", async () => {
+    await expect(admin().command({ atlasVersion: 1 })).rejects.toMatchObject({ code: 59 });
+  });
+
+  it("startSession hands out a session id", async () => {
+    const reply = await admin().command({ startSession: 1 });
+    expect(reply).toMatchObject({ ok: 1, timeoutMinutes: 30, id: { id: expect.anything() } });
+  });
+
   it("endSessions is accepted", async () => {
     const session = t.client.startSession();
     await t.db.collection("sessions").insertOne({ x: 1 }, { session });

@@ -1,7 +1,6 @@
 /** The connection handshake and what tools ask about the server (buildInfo, hostInfo...). */
 import os from "node:os";
 import { Long, type Document } from "bson";
-import { MongoServerFailure } from "../errors.ts";
 import type { CommandContext, CommandTable } from "./context.ts";
 
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
@@ -71,12 +70,14 @@ function serverStatus(_command: Document, context: CommandContext): Document {
   };
 }
 
+/** The few parameters tools ask for; `*` asks for all of them. */
 function getParameter(command: Document): Document {
-  const reply: Document = { ok: 1 };
-  if (command.featureCompatibilityVersion !== undefined) reply.featureCompatibilityVersion = { version: "7.0" };
-  if (command.authenticationMechanisms !== undefined) reply.authenticationMechanisms = [];
-  if (command.getParameter === "*") reply.featureCompatibilityVersion = { version: "7.0" };
-  return reply;
+  const all = command.getParameter === "*";
+  return {
+    ...((all || command.featureCompatibilityVersion !== undefined) && { featureCompatibilityVersion: { version: "7.0" } }),
+    ...((all || command.authenticationMechanisms !== undefined) && { authenticationMechanisms: [] }),
+    ok: 1,
+  };
 }
 
 export const handshakeCommands: CommandTable = {
@@ -95,9 +96,6 @@ export const handshakeCommands: CommandTable = {
   connectionstatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   whatsmyuri: (_command, context) => ({ you: context.clientAddress, ok: 1 }),
   getfreemonitoringstatus: () => ({ state: "disabled", ok: 1 }),
-  atlasversion: () => {
-    throw new MongoServerFailure(59, "CommandNotFound", "no such command: 'atlasVersion'");
-  },
   logout: () => ({ ok: 1 }),
   features: () => ({ oidMachine: 0, ok: 1 }),
   listcommands: () => ({ commands: {}, ok: 1 }),
