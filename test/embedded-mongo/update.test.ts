@@ -119,6 +119,13 @@ describe("update", () => {
     await expect(c.updateOne({ _id: 1 }, anyUpdate({ $inc: { s: 1 } }))).rejects.toMatchObject({ code: 14 });
   });
 
+  it("paths that conflict across operators are refused, $setOnInsert included", async () => {
+    const { c } = await given({ _id: 1, a: { b: 1 } });
+    await expect(c.updateOne({ _id: 1 }, { $set: { a: 1 }, $setOnInsert: { a: 2 } })).rejects.toMatchObject({ code: 40 });
+    await expect(c.updateOne({ _id: 1 }, anyUpdate({ $set: { "a.b": 1 }, $inc: { a: 1 } }))).rejects.toMatchObject({ code: 40 });
+    expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, a: { b: 1 } });
+  });
+
   it("an unknown update operator is refused", async () => {
     const { c } = await given({ _id: 1 });
     const error = await c.updateOne({ _id: 1 }, { $frobnicate: { a: 1 } } as never).catch((e: unknown) => e);

@@ -43,6 +43,27 @@ export function validateUpdate(update: unknown): asserts update is UpdateSpec {
     throw new MongoServerFailure(9, "FailedToParse", `Unknown modifier: ${keys.find((k) => !k.startsWith("$"))}`);
   }
   for (const op of operators) if (!(op in OPERATORS) && op !== "$rename") throw unknownModifier(op);
+  checkConflicts(update);
+}
+
+/** mongod refuses an update where one path is another's, or lies inside it (even across operators). */
+function checkConflicts(update: Doc): void {
+  const paths: string[] = [];
+  for (const [operator, fields] of Object.entries(update)) {
+    if (!isPlainDocument(fields)) continue;
+    for (const [path, operand] of Object.entries(fields)) {
+      paths.push(path);
+      if (operator === "$rename" && typeof operand === "string") paths.push(operand);
+    }
+  }
+  for (let i = 0; i < paths.length; i++) {
+    for (let j = 0; j < paths.length; j++) {
+      const [a, b] = [paths[i]!, paths[j]!];
+      if (i !== j && (a === b || b.startsWith(`${a}.`))) {
+        throw new MongoServerFailure(40, "ConflictingUpdateOperators", `Updating the path '${b}' would create a conflict at '${a}'`);
+      }
+    }
+  }
 }
 
 function immutableId(): MongoServerFailure {
