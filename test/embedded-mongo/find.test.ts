@@ -78,6 +78,10 @@ describe("find", () => {
     expect(await ids({ $expr: { $gt: ["$age", 80] } })).toEqual([3]);
   });
 
+  it("an invalid regular expression is refused", async () => {
+    await expect(c().find({ name: { $regex: "(" } }).toArray()).rejects.toMatchObject({ code: 51091 });
+  });
+
   it("an unknown query operator is refused with BadValue", async () => {
     await expect(c().find({ age: { $bogus: 1 } } as never).toArray()).rejects.toMatchObject({ code: 2 });
   });

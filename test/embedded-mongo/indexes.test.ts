@@ -149,6 +149,13 @@ describe("indexes", () => {
     expect((await c.listIndexes().toArray()).map((i) => i.name)).toEqual(["_id_"]);
   });
 
+  it("an index key must be ordered by a non-zero number, and a TTL index has one field", async () => {
+    const c = fresh();
+    await expect(c.createIndex({ a: 0 } as never)).rejects.toMatchObject({ code: 67 });
+    await expect(c.createIndex({ a: "sideways" } as never)).rejects.toMatchObject({ code: 67 });
+    await expect(c.createIndex({ a: 1, b: 1 }, { expireAfterSeconds: 10 })).rejects.toMatchObject({ code: 67 });
+  });
+
   it("listIndexes on a missing collection fails with NamespaceNotFound", async () => {
     await expect(t.db.collection("no-such").listIndexes().toArray()).rejects.toMatchObject({ code: 26 });
   });

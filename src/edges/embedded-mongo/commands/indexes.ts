@@ -2,6 +2,7 @@
 import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 import { compareValues } from "../query/compare.ts";
+import { toNumber } from "../query/numeric.ts";
 import type { Collection } from "../storage/collection.ts";
 import type { JournalRecord } from "../storage/persistence.ts";
 import type { IndexSpec } from "../storage/sorted-index.ts";
@@ -15,15 +16,25 @@ function indexName(key: Document): string {
   return Object.entries(key).map(([field, direction]) => `${field}_${String(direction)}`).join("_");
 }
 
+/** 1/-1 (any non-zero number) orders a field; "hashed" is served as an ordinary index; other kinds are refused. */
+function checkKeyKind(kind: unknown): void {
+  if (typeof kind === "string") {
+    if (UNSUPPORTED_KINDS.has(kind)) throw new MongoServerFailure(67, "CannotCreateIndex", `the embedded server does not support '${kind}' indexes`);
+    if (kind !== "hashed") throw new MongoServerFailure(67, "CannotCreateIndex", `Unknown index plugin '${kind}'`);
+    return;
+  }
+  const n = toNumber(kind);
+  if (Number.isNaN(n) || n === 0) throw new MongoServerFailure(67, "CannotCreateIndex", "Values in the index key pattern must be non-zero numbers or a known index kind");
+}
+
 function readSpec(raw: Document): IndexSpec {
   const key = raw.key as Document | undefined;
   if (!key || typeof key !== "object" || Object.keys(key).length === 0) {
     throw new MongoServerFailure(67, "CannotCreateIndex", "Index keys cannot be empty.");
   }
-  for (const kind of Object.values(key)) {
-    if (typeof kind === "string" && UNSUPPORTED_KINDS.has(kind)) {
-      throw new MongoServerFailure(67, "CannotCreateIndex", `the embedded server does not support '${kind}' indexes`);
-    }
+  for (const kind of Object.values(key)) checkKeyKind(kind);
+  if (raw.expireAfterSeconds !== undefined && Object.keys(key).length !== 1) {
+    throw new MongoServerFailure(67, "CannotCreateIndex", "TTL indexes are single-field indexes, compound indexes do not support TTL");
   }
   const spec: IndexSpec = { v: 2, key, name: typeof raw.name === "string" ? raw.name : indexName(key) };
   for (const option of OPTIONS) if (raw[option] !== undefined) spec[option] = raw[option];

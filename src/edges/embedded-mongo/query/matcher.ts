@@ -140,7 +140,7 @@ function matchOperator(leaves: Leaf[], operator: string, operand: unknown, sibli
     case "$not":
       if (!isRegex(operand) && !isOperatorDocument(operand)) throw badValue("$not needs a regex or a document");
       return !matchCondition(leaves, operand);
-    case "$regex": return anyLeaf(leaves, regexTest(toRegExp(operand, String(siblings.$options ?? ""))));
+    case "$regex": return anyLeaf(leaves, regexTest(regexOf(siblings)));
     case "$options": return true;
     case "$mod": return anyLeaf(leaves, modTest(operand));
     case "$comment": return true;
@@ -156,6 +156,17 @@ function matchAll(leaves: Leaf[], operand: unknown): boolean {
       ? matchOperator(leaves, "$elemMatch", item.$elemMatch, item)
       : matchCondition(leaves, item),
   );
+}
+
+/** `{ $regex, $options }` compiled once per condition object, not once per document. */
+const compiledRegexes = new WeakMap<object, RegExp>();
+function regexOf(condition: Record<string, unknown>): RegExp {
+  let re = compiledRegexes.get(condition);
+  if (!re) {
+    re = toRegExp(condition.$regex, String(condition.$options ?? ""));
+    compiledRegexes.set(condition, re);
+  }
+  return re;
 }
 
 function modTest(operand: unknown): (value: unknown) => boolean {

@@ -1,9 +1,18 @@
 /** Regular expressions from `/re/`, BSONRegExp or `$regex` + `$options`, as JS RegExps. */
 import { BSONRegExp } from "bson";
+import { MongoServerFailure } from "../errors.ts";
 
 const JS_FLAGS = new Set(["i", "m", "s", "u"]);
 
 export function toRegExp(pattern: unknown, options = ""): RegExp {
+  try {
+    return buildRegExp(pattern, options);
+  } catch (error) {
+    throw new MongoServerFailure(51091, "Location51091", `Regular expression is invalid: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function buildRegExp(pattern: unknown, options: string): RegExp {
   if (pattern instanceof RegExp) {
     return options ? new RegExp(pattern.source, keepFlags(pattern.flags + options)) : stripGlobal(pattern);
   }
