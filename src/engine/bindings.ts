@@ -4,7 +4,12 @@ import type { ConceptClass, OperationSchema } from "./concept.ts";
 /** What an action method receives besides its input (concepts may ignore it). */
 export interface ActionContext {
   readonly flow: string;
-  /** For actions run by a sync: stable across retries, for effects that must happen once. */
+  /**
+   * Stable across a crash and a resume: an action whose effect happened but whose record was
+   * lost runs again with the same key, and should answer its original outcome. The engine
+   * gives one to every action it runs (a then-action's derives from its sync and matched
+   * records, an external invocation's is its record id); direct calls may omit it.
+   */
   readonly idempotencyKey?: string;
 }
 

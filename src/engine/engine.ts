@@ -220,13 +220,16 @@ export class SyncEngine {
 
   /**
    * Whether the actions a sync planned must be made durable before they run: when there are
-   * several (a restarted engine finishes the rest as planned, without evaluating the
-   * where-clause on changed state), or when some sync watches the one (its record triggers
-   * more work, which a lost record would lose).
+   * several (a restarted engine finishes the rest as planned), or when some sync watches the
+   * one (a lost record would lose the work it triggers) and a where-clause chose it (on
+   * resume the where-clause would see the state the action changed). A sync without a
+   * where-clause plans the same single action, with the same key, when it fires again on
+   * resume, so its intent would be a write for nothing.
    */
-  private needsWriteAhead(planned: readonly PlannedAction[]): boolean {
+  private needsWriteAhead(sync: CompiledSync, planned: readonly PlannedAction[]): boolean {
     const [first] = planned;
-    return planned.length > 1 || (first !== undefined && this.matcher.watches(operationKey(first.concept, first.action)));
+    if (first === undefined) return false;
+    return planned.length > 1 || (sync.where !== undefined && this.matcher.watches(operationKey(first.concept, first.action)));
   }
 
   /**
@@ -348,7 +351,7 @@ export class SyncEngine {
       return [];
     }
     if (this.log !== undefined && planned.length > 0) {
-      if (this.needsWriteAhead(planned)) this.log.appendIntents(planned.map((action) => intentOf(flow.id, action)));
+      if (this.needsWriteAhead(sync, planned)) this.log.appendIntents(planned.map((action) => intentOf(flow.id, action)));
       await this.log.barrier();
     }
     return planned;

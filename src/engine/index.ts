@@ -21,11 +21,13 @@
  *   `invoke(ref, input, { flow? })` → `{ output, flow, record, failures }` once every sync the
  *   action triggered has run, `query(ref, input)` → rows or `{ error }`,
  *   `patternLiterals(ref, field)`, `provenance(recordOrFlowId)`, `stop()` (flushes the log).
- *   Durable log: `engine.actions` (records), `engine.pending` (flows with work pending), `engine.failures`.
+ *   Durable log: `engine.actions` (records), `engine.intents` (actions made durable before they
+ *   run), `engine.pending` (flows with work pending), `engine.failures`.
  * - Discovery: `discoverConcepts(dir = "src/concepts")`, `discoverSyncs(dir = "src/syncs")`.
  *
  * Action methods receive a second argument, `{ flow, idempotencyKey? }` (`ActionContext`):
- * the key is stable across a crash and a resume, for effects that must happen exactly once.
+ * the key is stable across a crash and a resume (an action whose record was lost runs again
+ * with it), so a concept answers a repeated key with its original outcome.
  */
 export * from "./concept.ts";
 export * from "./refs.ts";

@@ -134,18 +134,22 @@ describe("write-ahead: an action whose effect happened but whose record was lost
     expect(await countActions("planned", "bump")).toBe(1);
   });
 
-  it("writes intents only for actions some sync watches, so actions nothing follows cost no extra write", async () => {
-    const concepts = testConcepts();
-    const engine = engineOn(concepts, "intents", requestFlowSyncs);
-    await engine.start();
-    concepts.sessions.start("s3", "cy");
-    const { flow } = await engine.invoke(Requests.request, { path: "/sessions/end", id: "s3" });
-    await engine.stop();
-    const intents = await database.db.collection("intents.intents").find({ flow }).sort({ seq: 1 }).toArray();
-    // Stats.record and Requests.respond are watched by no sync: they run without an intent.
-    expect(intents.map((intent) => `${intent.concept}.${intent.action}`)).toEqual(["Requests.request", "Sessions.end", "Streak.bump", "Badge.award"]);
-    const records = await database.db.collection("intents.actions").find({ flow }).toArray();
-    const recordIds = new Set(records.map((record) => record._id));
-    expect(intents.every((intent) => recordIds.has(intent._id))).toBe(true);
+  it("writes an intent only where firing again on resume could not redo the work: external invocations and where-chosen then-actions that syncs watch", async () => {
+    const intentsOf = async (prefix: string, syncs: Record<string, Sync>, session: string) => {
+      const concepts = testConcepts();
+      const engine = engineOn(concepts, prefix, syncs);
+      await engine.start();
+      concepts.sessions.start(session, "cy");
+      const { flow } = await engine.invoke(Requests.request, { path: "/sessions/end", id: session });
+      await engine.stop();
+      const intents = await database.db.collection(`${prefix}.intents`).find({ flow }).sort({ seq: 1 }).toArray();
+      const recordIds = new Set((await database.db.collection(`${prefix}.actions`).find({ flow }).toArray()).map((record) => record._id));
+      expect(intents.every((intent) => recordIds.has(intent._id))).toBe(true);
+      return intents.map((intent) => `${intent.concept}.${intent.action}`);
+    };
+    // Syncs without a where-clause plan the same action with the same key when they fire again.
+    expect(await intentsOf("plain", requestFlowSyncs, "s3")).toEqual(["Requests.request"]);
+    const owned = { EndOwnedSessionOnRequest: EndOwnedSessionOnRequest as Sync, ...directFlowSyncs };
+    expect(await intentsOf("chosen", owned, "s4")).toEqual(["Requests.request", "Sessions.end"]);
   });
 });
