@@ -78,6 +78,20 @@ export class Collection {
     log.push({ t: "put", ns: this.ns, doc });
   }
 
+  /**
+   * Puts a document back as a journal recorded it (inserted or replacing its previous
+   * version), skipping the unique checks it passed when it was written.
+   */
+  restore(doc: Document): void {
+    const key = valueKey(doc._id);
+    const previous = this.docs.get(key);
+    for (const index of this.indexes.values()) {
+      if (previous) index.update(previous, doc, key);
+      else index.add(doc, key);
+    }
+    this.docs.set(key, doc);
+  }
+
   /** Replaces a stored document by its new version (same `_id`). */
   replace(previous: Document, next: Document, log: JournalRecord[]): void {
     const key = valueKey(previous._id);

@@ -24,8 +24,24 @@ function fieldValues(doc: Document, path: string): { values: unknown[]; present:
   return { values: values.length ? values : [null], present };
 }
 
+/** The one key of a document whose indexed fields are top-level and hold no arrays (the common case), if so. */
+function flatKey(doc: Document, paths: string[], sparse: boolean): IndexKey[] | undefined | "general" {
+  const key: unknown[] = [];
+  let anyPresent = false;
+  for (const path of paths) {
+    if (path.includes(".")) return "general";
+    const value: unknown = doc[path];
+    if (Array.isArray(value)) return "general";
+    anyPresent ||= value !== undefined;
+    key.push(value === undefined ? null : value);
+  }
+  return sparse && !anyPresent ? undefined : [key];
+}
+
 /** Every key tuple of `doc` for the index fields; `undefined` when a sparse index skips it. */
 export function indexKeys(doc: Document, paths: string[], sparse: boolean): IndexKey[] | undefined {
+  const flat = flatKey(doc, paths, sparse);
+  if (flat !== "general") return flat;
   let tuples: IndexKey[] = [[]];
   let anyPresent = false;
   for (const path of paths) {

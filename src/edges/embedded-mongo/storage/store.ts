@@ -91,10 +91,7 @@ export class Store implements ReplayableStore {
     switch (record.t) {
       case "put": {
         const [db, name] = splitNamespace(record.ns);
-        const collection = this.ensureCollection(db, name, ignored);
-        const previous = collection.byId(record.doc._id);
-        if (previous) collection.replace(previous, record.doc, ignored);
-        else collection.insert(record.doc, ignored);
+        this.ensureCollection(db, name, ignored).restore(record.doc);
         return;
       }
       case "del": {
