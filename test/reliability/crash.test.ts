@@ -1,7 +1,7 @@
 /**
  * Crash: `npm start` on its embedded database (in the same process, as deployed by default)
  * is killed with SIGKILL at random moments under mixed load, and restarted on the same
- * DATA_DIR, CRASH_KILLS times (12 in `npm test`). After recovery every completion the server
+ * DATA_DIR, CRASH_KILLS times (20 in `npm test`). After recovery every completion the server
  * acknowledged is counted, and nothing is counted twice.
  *
  * Recovery: the engine resumes pending sync actions at start, but only those whose lease
@@ -15,8 +15,8 @@ import { dialectReadRoutes, FocusClient, loadApiKey, newTally, serverErrorCount 
 import { startApiServer, startSharedDatabase } from "../support/server-process.ts";
 import { invariantsAt, sleep, startLoad, temporaryDir, withServerDb } from "./harness.ts";
 
-/** Kills in `npm test`; the full run is `CRASH_KILLS=25 npx vitest run test/reliability/crash.test.ts`. */
-const kills = Number(process.env.CRASH_KILLS ?? 12);
+/** Kills in `npm test`; `npm run crash` (CRASH_KILLS=50) is the full run. */
+const kills = Number(process.env.CRASH_KILLS ?? 20);
 const env = { API_KEY: loadApiKey };
 
 let dir: Awaited<ReturnType<typeof temporaryDir>>;

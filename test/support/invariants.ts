@@ -2,8 +2,8 @@
  * The invariants every user's data must satisfy, checked through the database itself (each
  * concept's own collections), so a test can run them after a soak, a crash or a race:
  *
- * - FocusStats counts exactly the user's completed sessions: the same ids, each once, with
- *   total time the sum of their lengths and the session count their number;
+ * - FocusStats counts exactly the user's completed sessions: its records are their ids, each
+ *   counted, with their lengths; the total is the sum of the lengths, the count their number;
  * - the Streak equals one recomputed from the calendar days the completed sessions ended on
  *   (in each session's time zone): the current run ending at the last day, the longest run;
  * - Badge awards are exactly the badges whose criteria the user's figures meet (a streak
@@ -25,6 +25,14 @@ interface StatsDoc {
   user: string;
   totalFocusMs: number;
   sessionCount: number;
+}
+/** FocusStats' own copy of a session it counts. */
+interface RecordDoc {
+  _id: string;
+  user: string;
+  durationMs: number;
+  /** "counted" once the session is in the tallies (anything else: a recording cut short). */
+  tally?: string;
 }
 interface StreakDoc {
   _id: string;
@@ -63,7 +71,7 @@ export async function checkInvariants(db: Db, options: InvariantOptions = {}): P
     db.collection<StreakDoc>("Streak.streaks").find().toArray(),
     db.collection<AwardDoc>("Badge.awards").find().toArray(),
     db.collection<BadgeDoc>("Badge.definitions").find().toArray(),
-    db.collection<{ _id: string; user: string }>("FocusStats.sessions").find({}, { projection: { user: 1 } }).toArray(),
+    db.collection<RecordDoc>("FocusStats.sessions").find({}, { projection: { user: 1, durationMs: 1, tally: 1 } }).toArray(),
   ]);
   const violations: string[] = [];
   const users = new Set([...sessions.map((s) => s.user), ...stats.map((s) => s.user), ...streaks.map((s) => s._id), ...awards.map((a) => a.user)]);
@@ -72,11 +80,12 @@ export async function checkInvariants(db: Db, options: InvariantOptions = {}): P
   const statsByUser = new Map(stats.map((doc) => [doc.user, doc]));
   const streakByUser = new Map(streaks.map((doc) => [doc._id, doc]));
   const awardsByUser = groupBy(awards, (award) => award.user);
-  const recordedByUser = groupBy(recorded, (record) => record.user);
+  const recordsByUser = groupBy(recorded, (record) => record.user);
 
   for (const user of users) {
     const mine = byUser.get(user) ?? [];
-    const figures = checkStats(user, mine, statsByUser.get(user), recordedByUser.get(user) ?? [], violations);
+    const figures = checkStats(user, mine, statsByUser.get(user), violations);
+    checkRecords(user, mine, recordsByUser.get(user) ?? [], violations);
     const longest = checkStreak(user, mine, streakByUser.get(user), violations);
     checkBadges(user, { ...figures, longestStreak: longest }, awardsByUser.get(user) ?? [], badges, violations);
     const running = sessions.filter((session) => session.user === user && (session.status === "active" || session.status === "paused"));
@@ -87,20 +96,14 @@ export async function checkInvariants(db: Db, options: InvariantOptions = {}): P
   for (const record of recorded) {
     if (!completedIds.has(record._id)) violations.push(`${record.user}: FocusStats recorded ${record._id}, which is not a completed session`);
   }
-  const countedIds = new Set(recorded.map((record) => record._id));
+  const countedIds = new Set(recorded.filter((record) => record.tally === undefined || record.tally === "counted").map((record) => record._id));
   for (const session of options.acknowledgedCompletions ?? []) {
     if (!countedIds.has(session)) violations.push(`acknowledged completion ${session} is not counted in any stats`);
   }
   return { users: users.size, completedSessions: completed.length, violations };
 }
 
-function checkStats(
-  user: string,
-  completed: SessionDoc[],
-  stats: StatsDoc | undefined,
-  recorded: { _id: string }[],
-  violations: string[],
-): { count: number; total: number } {
+function checkStats(user: string, completed: SessionDoc[], stats: StatsDoc | undefined, violations: string[]): { count: number; total: number } {
   const total = completed.reduce((sum, session) => sum + session.elapsedMs, 0);
   const count = completed.length;
   if (stats === undefined) {
@@ -109,11 +112,20 @@ function checkStats(
   }
   if (stats.sessionCount !== count) violations.push(`${user}: stats count ${stats.sessionCount}, completed sessions ${count}`);
   if (stats.totalFocusMs !== total) violations.push(`${user}: stats total ${stats.totalFocusMs} ms, completed sessions sum to ${total} ms`);
-  // Records are keyed by session id, so none can be recorded twice; the totals above catch double counting.
-  const counted = new Set(recorded.map((record) => record._id));
-  const missing = completed.filter((session) => !counted.has(session._id)).length;
-  if (missing > 0) violations.push(`${user}: ${missing} completed sessions not counted in stats`);
   return { count, total };
+}
+
+/** FocusStats' records of the user: one per completed session, fully counted, with its length. */
+function checkRecords(user: string, completed: SessionDoc[], records: RecordDoc[], violations: string[]): void {
+  const byId = new Map(records.map((record) => [record._id, record]));
+  for (const session of completed) {
+    const record = byId.get(session._id);
+    if (record === undefined) violations.push(`${user}: completed session ${session._id} has no FocusStats record`);
+    else if (record.durationMs !== session.elapsedMs) violations.push(`${user}: session ${session._id} recorded as ${record.durationMs} ms, ran ${session.elapsedMs} ms`);
+  }
+  for (const record of records) {
+    if (record.tally !== undefined && record.tally !== "counted") violations.push(`${user}: FocusStats record ${record._id} left "${record.tally}"`);
+  }
 }
 
 /** Compares the stored streak with the runs of consecutive days; returns the recomputed longest run. */
