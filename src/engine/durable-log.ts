@@ -4,8 +4,8 @@
  *   time). A then-action's record id is derived from its idempotency key, so the `_id` unique
  *   index refuses to record a resumed action twice.
  * - `<prefix>.intents`: actions made durable before they run (write-ahead), with their
- *   idempotency keys: external invocations and then-actions of operations some sync watches,
- *   and every plan of more than one action. An intent with no record is run again on resume.
+ *   idempotency keys (which actions need one: `SyncEngine`). An intent with no record is run
+ *   again, with its key, when the flow is resumed.
  * - `<prefix>.pending`: one entry per flow with work pending (`state: "pending"`), written
  *   before the flow's first intent or then-action runs and removed when the flow finishes.
  *   Entries left by a stopped engine are how a restarted one finds the work to finish.
