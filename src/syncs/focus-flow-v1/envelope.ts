@@ -1,6 +1,6 @@
 /** Seed 002's `{ success, message, data }` envelope and its session shape. */
 import type { ErrorReason } from "../../engine/index.ts";
-import { statusFor } from "../shared/http-status.ts";
+import { statusForReason } from "../../concepts/Requesting/status.ts";
 import type { SessionView } from "../shared/sessions.ts";
 
 export interface FlowSession {
@@ -36,7 +36,7 @@ export function failed(error: string): { success: false; message: string; error:
 
 /** A concept's failure in this dialect: another user's session is 403, as CONTRACTS.md says. */
 export function flowError(error: string, reason: ErrorReason | undefined): { status: number; body: ReturnType<typeof failed> } {
-  return { status: statusFor(reason), body: failed(error) };
+  return { status: statusForReason(reason), body: failed(error) };
 }
 
 /** Answers with the session in the envelope, under `message`. */

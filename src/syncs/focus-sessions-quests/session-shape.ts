@@ -1,6 +1,6 @@
 /** Seed 001's session object, from a FocusSession view; `{ error }` bodies for failures. */
 import type { ErrorReason } from "../../engine/index.ts";
-import { statusFor } from "../shared/http-status.ts";
+import { statusForReason } from "../../concepts/Requesting/status.ts";
 import type { SessionView } from "../shared/sessions.ts";
 
 export interface QuestSession {
@@ -31,5 +31,5 @@ export function toQuestSession(view: SessionView): QuestSession {
 
 /** Another user's session answers 403, as CONTRACTS.md says; an unknown one 404. */
 export function questError(error: string, reason: ErrorReason | undefined): { status: number; body: { error: string } } {
-  return { status: statusFor(reason), body: { error } };
+  return { status: statusForReason(reason), body: { error } };
 }

@@ -1,6 +1,6 @@
 /** Seed 004's answers: `{ session }` bodies, and concept failures in the seed's own words. */
 import type { ErrorReason } from "../../engine/index.ts";
-import { statusFor } from "../shared/http-status.ts";
+import { statusForReason } from "../../concepts/Requesting/status.ts";
 import type { SessionView } from "../shared/sessions.ts";
 import { toStudySession } from "./session-shape.ts";
 
@@ -11,5 +11,5 @@ export function sessionBody(view: SessionView): { session: ReturnType<typeof toS
 /** Another user's session reads as a missing one ("Session not found"), as everywhere in this dialect. */
 export function studyError(error: string, reason: ErrorReason | undefined): { status: number; body: { error: string } } {
   if (reason === "not_found" || reason === "forbidden") return { status: 404, body: { error: "Session not found" } };
-  return { status: statusFor(reason), body: { error } };
+  return { status: statusForReason(reason), body: { error } };
 }
