@@ -62,6 +62,11 @@ interface PendingFlowDoc {
   state: "pending";
   /** The invoked action that started the flow. */
   root: string;
+  /**
+   * That invocation's intent when it was made durable before it ran (its id is `root`):
+   * kept on the marker written anyway, rather than as a document of its own.
+   */
+  intent?: Pick<IntentDoc, "concept" | "action" | "input" | "key">;
   leaseUntil: Date;
   at: Date;
 }
@@ -136,10 +141,18 @@ export class DurableLog {
     this.scheduleLazy();
   }
 
-  /** Marks a flow as unfinished (written with the next batch, at the latest by the next barrier). */
-  openFlow(flow: string, root: string): void {
+  /**
+   * Marks a flow as unfinished (written with the next batch, at the latest by the next barrier),
+   * with the intent of the invocation that starts it when that is written ahead.
+   */
+  openFlow(flow: string, root: string, intent?: Intent): void {
     const now = new Date();
-    this.queuedOpened.set(flow, { _id: flow, state: "pending", root, leaseUntil: this.leaseFrom(now), at: now });
+    const marker: PendingFlowDoc = { _id: flow, state: "pending", root, leaseUntil: this.leaseFrom(now), at: now };
+    if (intent !== undefined) {
+      const { concept, action, input, key } = intentDoc(intent, 0, now);
+      marker.intent = { concept, action, input, key };
+    }
+    this.queuedOpened.set(flow, marker);
     this.scheduleLazy();
   }
 
@@ -183,9 +196,11 @@ export class DurableLog {
     return (await this.actions.find({ flow }).sort({ seq: 1 }).toArray()).map(fromDoc);
   }
 
-  /** The flow's intents, in the order they were made. */
+  /** The flow's intents, in the order they were made (the starting invocation's first). */
   async flowIntents(flow: string): Promise<Intent[]> {
-    return (await this.intents.find({ flow }).sort({ seq: 1 }).toArray()).map(({ _id, flow: id, concept, action, input, key, cause }) => ({
+    const [docs, marker] = await Promise.all([this.intents.find({ flow }).sort({ seq: 1 }).toArray(), this.pendingFlows.findOne({ _id: flow })]);
+    const starting = marker?.intent === undefined ? [] : [{ ...marker.intent, _id: marker.root, flow }];
+    return [...starting, ...docs].map(({ _id, flow: id, concept, action, input, key, cause }: Omit<IntentDoc, "seq" | "at">) => ({
       id: _id,
       flow: id,
       concept,

@@ -212,9 +212,9 @@ export class SyncEngine {
   }
 
   /** Marks the flow as unfinished in the durable log (once), so that a stopped engine's work is resumed. */
-  private markOpen(flow: FlowState, root: string): void {
+  private markOpen(flow: FlowState, root: string, intent?: Intent): void {
     if (this.log === undefined || flow.open) return;
-    this.log.openFlow(flow.id, root);
+    this.log.openFlow(flow.id, root, intent);
     flow.open = true;
   }
 
@@ -254,8 +254,10 @@ export class SyncEngine {
     } else {
       recordedInput = parsed.data as Record<string, unknown>;
       if (writeAhead && this.log !== undefined) {
-        this.markOpen(flow, id);
-        this.log.appendIntents([{ id, flow: flow.id, concept: binding.concept, action: binding.name, input: recordedInput, idempotencyKey }]);
+        const intent = { id, flow: flow.id, concept: binding.concept, action: binding.name, input: recordedInput, idempotencyKey };
+        // A flow's first intent rides on its pending marker, which is written anyway.
+        if (flow.open) this.log.appendIntents([intent]);
+        else this.markOpen(flow, id, intent);
         await this.log.barrier();
       }
       try {

@@ -134,7 +134,7 @@ describe("write-ahead: an action whose effect happened but whose record was lost
     expect(await countActions("planned", "bump")).toBe(1);
   });
 
-  it("writes an intent only where firing again on resume could not redo the work: external invocations and where-chosen then-actions that syncs watch", async () => {
+  it("writes an intent document only where firing again on resume could not redo the work: a where-chosen then-action that syncs watch", async () => {
     const intentsOf = async (prefix: string, syncs: Record<string, Sync>, session: string) => {
       const concepts = testConcepts();
       const engine = engineOn(concepts, prefix, syncs);
@@ -147,9 +147,10 @@ describe("write-ahead: an action whose effect happened but whose record was lost
       expect(intents.every((intent) => recordIds.has(intent._id))).toBe(true);
       return intents.map((intent) => `${intent.concept}.${intent.action}`);
     };
-    // Syncs without a where-clause plan the same action with the same key when they fire again.
-    expect(await intentsOf("plain", requestFlowSyncs, "s3")).toEqual(["Requests.request"]);
+    // The invocation's intent rides on the flow's pending marker (gone once the flow finished);
+    // syncs without a where-clause plan the same action with the same key when they fire again.
+    expect(await intentsOf("plain", requestFlowSyncs, "s3")).toEqual([]);
     const owned = { EndOwnedSessionOnRequest: EndOwnedSessionOnRequest as Sync, ...directFlowSyncs };
-    expect(await intentsOf("chosen", owned, "s4")).toEqual(["Requests.request", "Sessions.end"]);
+    expect(await intentsOf("chosen", owned, "s4")).toEqual(["Sessions.end"]);
   });
 });
