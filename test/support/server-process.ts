@@ -40,8 +40,16 @@ export interface ApiServerOptions {
   mongodbUrl?: string;
   /** More environment: API_KEY, JWT_SECRET, LOG_LEVEL, BENCH_BARE_ROUTE... */
   env?: Record<string, string>;
-  /** Extra node flags, e.g. `--cpu-prof`. */
+  /** Extra node flags, e.g. `--cpu-prof`, or `heapReporterFlags`. */
   nodeFlags?: string[];
+}
+
+/** Node flags that make the process print its heap after a full GC every second (see `heap-reporter.ts`). */
+export const heapReporterFlags = ["--expose-gc", "--import", fileURLToPath(new URL("./heap-reporter.ts", import.meta.url))];
+
+/** The `heap-after-gc` figures a process started with `heapReporterFlags` printed so far, in bytes. */
+export function reportedHeaps(handle: ChildHandle): number[] {
+  return [...handle.output().matchAll(/^heap-after-gc (\d+)$/gm)].map((match) => Number(match[1]));
 }
 
 /** Starts `src/main.ts` on a free loopback port and resolves once it prints its URL. */
@@ -62,7 +70,8 @@ export async function startSharedDatabase(dataDir: string): Promise<SharedDataba
 }
 
 function spawnTs(entry: string, env: Record<string, string>, nodeFlags: string[]): ChildHandle {
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", entry], {
+  // tsx first, so that flags may preload TypeScript (`--import some.ts`).
+  const child = spawn(process.execPath, ["--import", "tsx", ...nodeFlags, entry], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
