@@ -17,9 +17,18 @@ export type CalendarDay = string;
 /** The time zone assumed when a person has not told us theirs. */
 export const defaultTimeZone = "UTC";
 
+/** One formatter per time zone: building one is costly, and dayjs' `tz()` builds one per call. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day that `at` falls on for someone living in `timeZone` (an IANA name). */
 export function dayIn(at: Date, timeZone: string = defaultTimeZone): CalendarDay {
-  return dayjs(at).tz(timeZone).format("YYYY-MM-DD");
+  let format = dayFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(timeZone, format); // only names Intl accepted get here, so the map stays small
+  }
+  const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
+  return `${String(parts.year).padStart(4, "0")}-${parts.month}-${parts.day}`;
 }
 
 /** Whole days from `from` to `to` (positive when `to` is later), ignoring time zones. */
