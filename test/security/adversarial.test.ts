@@ -139,11 +139,19 @@ describe("values that try to act as queries or reach prototypes are refused with
 });
 
 describe("bodies that are not what a route reads are refused", () => {
-  it("refuses bodies over the size limit with 413 on every route that reads one", async () => {
+  it("refuses bodies over the size limit sent without a declared length with 413 on every route that reads one", async () => {
     const huge = JSON.stringify({ user: "alice", notes: "x".repeat(bodyLimitBytes + 1) });
     for (const route of everyRoute()) {
       if (route.method === "GET") continue;
       await expectRefused({ ...route, headers: credentials.service, body: huge }, [413]);
+    }
+  });
+
+  it("refuses a declared Content-Length over the limit with 413 before reading the body", async () => {
+    const huge = JSON.stringify({ user: "alice", notes: "x".repeat(bodyLimitBytes + 1) });
+    for (const route of everyRoute()) {
+      if (route.method === "GET") continue;
+      await expectRefused({ ...route, headers: { ...credentials.service, "content-length": String(huge.length) }, body: huge }, [413]);
     }
   });
 

@@ -4,13 +4,13 @@
  * A factory with no global state, usable with `app.request()` in tests.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import type { Config } from "../config.ts";
 import { authenticate } from "./auth.ts";
+import { limitBodies } from "./body-limit.ts";
 import { registerConceptRoutes, servedOperations, type ConceptDescription } from "./concept-routes.ts";
 import { registerDocs } from "./docs.ts";
 import type { HttpEngine } from "./engine-port.ts";
@@ -54,13 +54,7 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
       maxAge: 600,
     }),
   );
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: (c) => c.json({ error: `body larger than ${config.bodyLimitBytes} bytes` }, 413),
-    }),
-  );
+  app.use("*", limitBodies(config.bodyLimitBytes));
 
   registerHealth(app, { db, logger });
   app.get("/openapi.json", (c) => c.json(openApi, 200));
