@@ -60,17 +60,22 @@ describe(`crash (${kills} kill -9 restarts under load)`, () => {
       let routes: string[] | undefined;
       for (let kill = 0; kill < kills; kill += 1) {
         const server = await startApiServer({ dataDir: dir.path, env });
-        routes ??= await dialectReadRoutes(server.url);
-        const load = startLoad({ workers: 6, usersPerWorker: 3, userPrefix: "crash", clientFor: () => new FocusClient(server.url, tally), dialectRoutes: routes });
-        await sleep(150 + Math.random() * 700);
-        await server.crash();
-        await load.stop();
+        try {
+          routes ??= await dialectReadRoutes(server.url);
+          const load = startLoad({ workers: 6, usersPerWorker: 3, userPrefix: "crash", clientFor: () => new FocusClient(server.url, tally), dialectRoutes: routes });
+          await sleep(150 + Math.random() * 700);
+          await server.crash();
+          await load.stop();
+        } finally {
+          await server.crash(); // a no-op once it is dead; never leaves a server behind if the test fails
+        }
       }
 
       const pendingAtCrash = await onDataDir((uri) => withServerDb(uri, expireEngineLeases));
       // Recovery is part of start: pending actions are resumed before the server listens.
       const recovered = await startApiServer({ dataDir: dir.path, env });
-      expect(await recovered.stop()).toBe(0);
+      const exitCode = await recovered.stop();
+      expect(exitCode, recovered.output().slice(-2000)).toBe(0);
 
       const report = await onDataDir((uri) => invariantsAt(uri, tally));
       console.log(
