@@ -29,7 +29,7 @@ export class Bindings {
     const operations = new Map<string, Binding>();
     for (const [operation, schema] of Object.entries(conceptClass.schemas)) {
       const method = (instance as Record<string, unknown>)[operation];
-      if (typeof method !== "function") throw new TypeError(`${name}.${operation} is declared in schemas but not implemented`);
+      if (typeof method !== "function") throw new TypeError(`${name}.${operation} is declared in its schemas but the class has no such method`);
       operations.set(operation, { concept: name, name: operation, schema, call: method.bind(instance) });
     }
     this.concepts.set(name, operations);
