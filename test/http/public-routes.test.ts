@@ -112,6 +112,24 @@ describe("CORS", () => {
     expect(response.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
   });
 
+  it("gives an allowed origin's ordinary request the origin, the exposed flow header and Vary", async () => {
+    const { app } = notebookApp(database.db, { corsOrigins: ["https://app.example"] });
+    const response = await app.request("/health", { headers: { origin: "https://app.example" } });
+    expect(response.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    expect(response.headers.get("access-control-expose-headers")).toMatch(/./);
+    expect(response.headers.get("vary")).toBe("Origin");
+    expect(response.headers.get("content-type")).toMatch(/json/);
+  });
+
+  it("allows every origin when configured with *, on answers of routes and of refusals alike", async () => {
+    const { app } = notebookApp(database.db, { corsOrigins: ["*"] });
+    for (const path of ["/health", "/no/such/route"]) {
+      const response = await app.request(path, { headers: { origin: "https://any.example" } });
+      expect(response.headers.get("access-control-allow-origin")).toBe("*");
+      expect(response.headers.get("vary")).toBeNull();
+    }
+  });
+
   it("names no origin it was not configured with", async () => {
     const { app } = notebookApp(database.db, { corsOrigins: ["https://app.example"] });
     const response = await app.request("/health", { headers: { origin: "https://evil.example" } });

@@ -4,12 +4,12 @@
  * A factory with no global state, usable with `app.request()` in tests.
  */
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import type { Config } from "../config.ts";
 import { authenticate } from "./auth.ts";
+import { corsHeaders } from "./cors.ts";
 import { limitBodies } from "./body-limit.ts";
 import { registerConceptRoutes, servedOperations, type ConceptDescription } from "./concept-routes.ts";
 import { registerDocs } from "./docs.ts";
@@ -45,9 +45,9 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
   app.use("*", requestLog(logger));
   app.use(
     "*",
-    cors({
+    corsHeaders({
       // Credentials travel in headers, never cookies, so allowing an origin grants it nothing by itself.
-      origin: config.corsOrigins.includes("*") ? "*" : [...config.corsOrigins],
+      origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
       allowHeaders: ["Content-Type", "Authorization", "x-api-key", "x-user-id"],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       exposeHeaders: [flowHeader],
