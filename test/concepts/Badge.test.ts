@@ -55,6 +55,9 @@ describe("Badge.evaluate", () => {
     const awarded = outputs.flatMap((output) => names(output.newBadges)).sort();
     expect(awarded).toEqual(["First Study", "Ten Hours", "Ten Sessions", "Three-Day Streak"]);
     expect(await badges._getUserBadges({ user: "ada" })).toHaveLength(4);
+    // Whichever evaluation awarded a badge, each answers at least what it awarded on top of what it saw held, at most all 4.
+    for (const output of outputs) expect(output.badgeCount).toBeGreaterThanOrEqual(output.newBadges.length);
+    expect(Math.max(...outputs.map((output) => output.badgeCount))).toBe(4);
   });
 
   it("keeps each user's badges apart", async () => {

@@ -107,7 +107,10 @@ export class BadgeConcept extends StoredConcept implements ConceptImplementation
     // The unique (user, badge) index decides: of concurrent evaluations one awards each badge.
     const awarded = await Promise.all(candidates.map((badge) => this.award(user, badge, earnedAt)));
     const newBadges = candidates.filter((_, index) => awarded[index]).map(toSummary);
-    return { newBadges, badgeCount: await this.awards.countDocuments({ user }) };
+    // The unique (user, badge) index makes held + awarded now the count, with no read for it,
+    // unless a concurrent evaluation awarded one of ours meanwhile: then the database counts.
+    const badgeCount = newBadges.length === candidates.length ? held.length + newBadges.length : await this.awards.countDocuments({ user });
+    return { newBadges, badgeCount };
   }
 
   /** define (name, description, criteria): (badge)
