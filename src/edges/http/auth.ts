@@ -4,7 +4,7 @@
  * JWT_SECRET makes it the user named by `sub`. With neither secret configured the server is
  * open (development, loopback only) and every caller is a service.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { verify } from "hono/jwt";
 import type { Config } from "../config.ts";
@@ -15,14 +15,22 @@ export type AuthConfig = Pick<Config, "apiKey" | "jwtSecret">;
 
 /** Sets the request's principal, or answers 401 when credentials are required and missing or wrong. */
 export function authenticate(config: AuthConfig): MiddlewareHandler<HttpEnv> {
+  // The configured key's digest once, not per request.
+  const keys: Keys = { apiKey: config.apiKey === undefined ? undefined : digest(config.apiKey), jwtSecret: config.jwtSecret };
   return async (c, next) => {
-    c.set("principal", await identify(config, c.req.header("x-api-key"), c.req.header("authorization")));
+    c.set("principal", await identify(keys, c.req.header("x-api-key"), c.req.header("authorization")));
     await next();
   };
 }
 
-async function identify(config: AuthConfig, apiKeyHeader: string | undefined, authorization: string | undefined): Promise<Principal> {
-  const { apiKey, jwtSecret } = config;
+/** The configured secrets, the API key as its digest. */
+interface Keys {
+  apiKey: Buffer | undefined;
+  jwtSecret: string | undefined;
+}
+
+async function identify(keys: Keys, apiKeyHeader: string | undefined, authorization: string | undefined): Promise<Principal> {
+  const { apiKey, jwtSecret } = keys;
   if (apiKey === undefined && jwtSecret === undefined) return { kind: "service" };
 
   if (apiKeyHeader !== undefined) {
@@ -54,10 +62,13 @@ async function verifiedSubject(token: string, secret: string): Promise<string> {
   return sub;
 }
 
-/** Compares in constant time, whatever the lengths, so a key cannot be guessed byte by byte. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash("sha256").update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+/** Compares digests in constant time, whatever the lengths, so a key cannot be guessed byte by byte. */
+function sameSecret(given: string, expectedDigest: Buffer): boolean {
+  return timingSafeEqual(digest(given), expectedDigest);
+}
+
+function digest(value: string): Buffer {
+  return hash("sha256", value, "buffer");
 }
 
 function unauthorized(message: string): HttpError {
