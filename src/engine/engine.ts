@@ -45,6 +45,17 @@ export interface OperationName {
   readonly name: string;
 }
 
+export interface InvokeOptions {
+  /** Join this running flow instead of starting one. */
+  flow?: string;
+  /**
+   * The caller's idempotency key (e.g. an HTTP Idempotency-Key with its caller): an invocation
+   * repeated with the same key gets the same record id and idempotency keys, so the concepts
+   * answer it with the original outcome instead of acting twice.
+   */
+  key?: string;
+}
+
 export interface InvokeResult {
   /** The invoked action's output (an object or `{ error }`). */
   readonly output: unknown;
@@ -131,15 +142,17 @@ export class SyncEngine {
    * triggers, transitively, in that flow; resolves when all of them have run. Rejects only when
    * the invoked action itself throws or the durable log cannot be written.
    */
-  async invoke(ref: OperationName, input: object, options: { flow?: string } = {}): Promise<InvokeResult> {
+  async invoke(ref: OperationName, input: object, options: InvokeOptions = {}): Promise<InvokeResult> {
     const binding = this.bindings.get(ref.concept, ref.name);
     if (binding.schema.kind !== "action") throw new TypeError(`${ref.concept}.${ref.name} is a query: use engine.query`);
     const flow = this.openFlow(options.flow ?? this.ids.next());
     const failuresBefore = flow.failures.length;
     let finished = false;
     try {
-      // The record id doubles as the idempotency key: a resumed intent runs with it again.
-      const id = this.ids.next();
+      // The record id doubles as the idempotency key: a resumed intent runs with it again. A
+      // caller's key gives the same id each time, so a retried request's actions (and the
+      // then-actions keyed by its record) are answered by the concepts as the first time.
+      const id = options.key === undefined ? this.ids.next() : recordIdOf(`invoke|${options.key}`);
       const writeAhead = this.matcher.watches(operationKey(binding.concept, binding.name));
       const record = await this.perform(flow, binding, input, id, undefined, id, writeAhead);
       if (record.thrown !== undefined) throw new Error(`${ref.concept}.${ref.name} threw: ${record.thrown}`);
