@@ -3,6 +3,13 @@
  * and no key anywhere may be a MongoDB operator (`$gt`, `$where`) or reach an object's
  * prototype (`__proto__`, `constructor`, `prototype`). Refusing them here means no later
  * code has to wonder whether a value meant as data could act as a query.
+ *
+ * And what a client sent must be storable as it is, because the engine's durable log stores
+ * it, in a write it may share with other users' requests: a key with a NUL byte cannot be
+ * BSON at all (the whole batched write would fail, for everyone in it), a lone UTF-16
+ * surrogate would be stored as U+FFFD (two different values reading back as one), and a `.`
+ * in a key is refused in updates by the MongoDB servers the driver still supports (before
+ * 5.0) and reads as a path in queries. All of these are a 400 here, before anything is written.
  */
 import type { Context } from "hono";
 import { HttpError } from "./errors.ts";
@@ -12,6 +19,8 @@ export type JsonObject = Record<string, unknown>;
 const prototypeKeys = new Set(["__proto__", "constructor", "prototype"]);
 /** Deeper documents are refused rather than walked, so no body can exhaust the stack. */
 const maxDepth = 32;
+/** A UTF-16 surrogate not part of a pair (a code point, in `u` mode, only when it stands alone). */
+const loneSurrogate = /\p{Cs}/u;
 
 /** The request's JSON object body; `{}` when there is none. 400 for anything else. */
 export async function readJsonBody(c: Context): Promise<JsonObject> {
@@ -35,27 +44,42 @@ export function readQuery(c: Context): Record<string, string> {
   return query;
 }
 
-/** 400 naming the first key that could act as an operator or touch a prototype. */
+/**
+ * 400 naming the first key that could act as an operator or touch a prototype, or the first
+ * key or string that could not be stored as it is.
+ */
 export function refuseUnsafeKeys(value: unknown, where: string): void {
-  const path = findUnsafeKey(value, where, 0);
-  if (path !== undefined) throw new HttpError(400, `${path}: keys starting with "$" and prototype keys are not allowed`);
+  const problem = findProblem(value, where, 0);
+  if (problem !== undefined) throw new HttpError(400, problem);
 }
 
-function findUnsafeKey(value: unknown, path: string, depth: number): string | undefined {
+function findProblem(value: unknown, path: string, depth: number): string | undefined {
   if (depth > maxDepth) throw new HttpError(400, `${path}: nested more than ${maxDepth} levels deep`);
+  if (typeof value === "string") return loneSurrogate.test(value) ? `${path}: text with a lone UTF-16 surrogate cannot be stored` : undefined;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const found = findUnsafeKey(item, `${path}.${index}`, depth + 1);
+      const found = findProblem(item, `${path}.${index}`, depth + 1);
       if (found !== undefined) return found;
     }
     return undefined;
   }
   if (typeof value !== "object" || value === null) return undefined;
   for (const [key, item] of Object.entries(value)) {
-    if (key.startsWith("$") || prototypeKeys.has(key)) return `${path}.${key}`;
-    const found = findUnsafeKey(item, `${path}.${key}`, depth + 1);
+    const problem = keyProblem(key);
+    if (problem !== undefined) return `${path}.${problem}`;
+    const found = findProblem(item, `${path}.${key}`, depth + 1);
     if (found !== undefined) return found;
   }
+  return undefined;
+}
+
+/** What is wrong with a key, starting with the key itself as the message shows it. */
+function keyProblem(key: string): string | undefined {
+  if (key.startsWith("$") || prototypeKeys.has(key)) return `${key}: keys starting with "$" and prototype keys are not allowed`;
+  // The key is shown as a JSON string: it may hold exactly the characters being refused.
+  if (key.includes("\u0000")) return `${JSON.stringify(key)}: keys with a NUL byte cannot be stored`;
+  if (loneSurrogate.test(key)) return `${JSON.stringify(key)}: keys with a lone UTF-16 surrogate cannot be stored`;
+  if (key.includes(".")) return `${JSON.stringify(key)}: keys containing "." are not allowed`;
   return undefined;
 }
 
