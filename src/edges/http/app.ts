@@ -16,6 +16,8 @@ import { registerDocs } from "./docs.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { HttpError } from "./errors.ts";
 import { registerHealth } from "./health.ts";
+import { idempotentRetries, replayedHeader, type RetryOptions } from "./idempotency/retries.ts";
+import { idempotencyHeader } from "./idempotency/key.ts";
 import { createLogger, requestLog } from "./logging.ts";
 import { openApiDocument } from "./openapi.ts";
 import type { HttpEnv } from "./principal.ts";
@@ -24,14 +26,17 @@ import { registerRestBridge } from "./rest-bridge.ts";
 import { restRoutes } from "./rest-routes.ts";
 
 export type AppConfig = Pick<Config, "apiKey" | "jwtSecret" | "corsOrigins" | "bodyLimitBytes" | "routePlaceholders"> &
-  Partial<Pick<Config, "benchBareRoute">>;
+  Partial<Pick<Config, "benchBareRoute">> & {
+    /** Idempotency-Key timings (lease, wait); the defaults suit a server, tests shorten them. */
+    idempotency?: Partial<RetryOptions>;
+  };
 
 export interface AppOptions {
   engine: HttpEngine;
   /** The registered concept classes; those with `exposeOverHttp !== false` get routes. */
   concepts: readonly ConceptDescription[];
   config: AppConfig;
-  /** Pinged by `/health`. */
+  /** Pinged by `/health`; keeps the answers to requests sent with an Idempotency-Key (`http.idempotency`). */
   db: Db;
   logger?: Logger;
 }
@@ -48,9 +53,9 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
     corsHeaders({
       // Credentials travel in headers, never cookies, so allowing an origin grants it nothing by itself.
       origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
-      allowHeaders: ["Content-Type", "Authorization", "x-api-key", "x-user-id"],
+      allowHeaders: ["Content-Type", "Authorization", "x-api-key", "x-user-id", idempotencyHeader],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      exposeHeaders: [flowHeader],
+      exposeHeaders: [flowHeader, replayedHeader],
       maxAge: 600,
     }),
   );
@@ -67,8 +72,10 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
     app.post("/__bench/bare", (c) => c.json([{ ok: true }], 200));
   }
   registerProvenance(app, { engine });
-  registerConceptRoutes(app, { engine, concepts, logger });
-  registerRestBridge(app, { engine, routes, logger });
+  // One for both kinds of route, so a retry waits in this process for the first attempt to end.
+  const retries = idempotentRetries({ db, logger, options: config.idempotency ?? {} });
+  registerConceptRoutes(app, { engine, concepts, retries, logger });
+  registerRestBridge(app, { engine, routes, retries, logger });
 
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

@@ -3,11 +3,12 @@
  * is served over HTTP, built from each concept's schemas: nothing here names a concept.
  * Actions run through the engine, so the syncs they trigger fire; queries answer arrays.
  */
-import type { Hono } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
 import { isErrorOutput, type ConceptClass, type OperationSchema } from "../../engine/concept.ts";
 import { HttpError, statusForReason } from "./errors.ts";
 import type { HttpEngine } from "./engine-port.ts";
+import { invokeOptions } from "./idempotency/retries.ts";
 import { refuseOtherUsers, withTokenUser } from "./identity.ts";
 import { readJsonBody } from "./input.ts";
 import { principalOf, type HttpEnv } from "./principal.ts";
@@ -38,16 +39,22 @@ export function servedOperations(concepts: readonly ConceptDescription[]): Conce
     );
 }
 
+/** Registers every operation's route; actions (not queries) go through `retries`, the Idempotency-Key middleware. */
 export function registerConceptRoutes(
   app: Hono<HttpEnv>,
-  { engine, concepts, logger }: { engine: HttpEngine; concepts: readonly ConceptDescription[]; logger: Logger },
+  {
+    engine,
+    concepts,
+    retries,
+    logger,
+  }: { engine: HttpEngine; concepts: readonly ConceptDescription[]; retries: MiddlewareHandler<HttpEnv>; logger: Logger },
 ): void {
   for (const operation of servedOperations(concepts)) {
     const ref = { concept: operation.concept, name: operation.name };
     const fields = inputFields(operation.schema.input);
     const label = `${operation.concept}.${operation.name}`;
 
-    app.post(operation.path, async (c) => {
+    const handle = async (c: Context<HttpEnv>): Promise<Response> => {
       const principal = principalOf(c);
       const body = await readJsonBody(c);
       if (operation.schema.kind === "action" && operation.schema.syncOnly === true && principal.kind === "user") {
@@ -64,11 +71,13 @@ export function registerConceptRoutes(
         if (isErrorOutput(rows)) return c.json({ error: rows.error }, statusForReason(rows.reason));
         return c.json(rows, 200);
       }
-      const { output, failures, flow } = await engine.invoke(ref, input);
+      const { output, failures, flow } = await engine.invoke(ref, input, invokeOptions(c));
       c.header(flowHeader, flow);
       for (const failure of failures) logger.error({ flow, failure }, `a sync triggered by ${label} failed`);
       if (isErrorOutput(output)) return c.json({ error: output.error }, statusForReason(output.reason));
       return c.json(output as object, 200);
-    });
+    };
+    if (operation.schema.kind === "action") app.post(operation.path, retries, handle);
+    else app.post(operation.path, handle);
   }
 }

@@ -8,7 +8,11 @@ export type Principal = { kind: "service" } | { kind: "user"; user: string };
 
 /** The variables the HTTP edge keeps on each request's context. */
 export interface HttpEnv {
-  Variables: { principal: Principal };
+  Variables: {
+    principal: Principal;
+    /** The engine's idempotency key, on a mutating request sent with an `Idempotency-Key` (see idempotency/). */
+    engineKey?: string;
+  };
 }
 
 export function principalOf(c: Context<HttpEnv>): Principal {

@@ -4,7 +4,7 @@
  * request into `Requesting.request`, lets the engine run every sync it triggers, and answers
  * whatever `Requesting.respond` those syncs produced. Dialects have no handler code of their own.
  */
-import type { Context, Hono } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
@@ -12,6 +12,7 @@ import { isErrorOutput } from "../../engine/concept.ts";
 import { id } from "../../engine/schemas.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { HttpError } from "./errors.ts";
+import { invokeOptions } from "./idempotency/retries.ts";
 import { refuseOtherUsers } from "./identity.ts";
 import { readJsonBody, readQuery } from "./input.ts";
 import { principalOf, type HttpEnv, type Principal } from "./principal.ts";
@@ -20,12 +21,15 @@ import type { RestRoute } from "./rest-routes.ts";
 
 const noBodyStatuses = new Set<number>([204, 205, 304]);
 
+/** Registers every route; all but GET go through `retries`, the Idempotency-Key middleware. */
 export function registerRestBridge(
   app: Hono<HttpEnv>,
-  { engine, routes, logger }: { engine: HttpEngine; routes: readonly RestRoute[]; logger: Logger },
+  { engine, routes, retries, logger }: { engine: HttpEngine; routes: readonly RestRoute[]; retries: MiddlewareHandler<HttpEnv>; logger: Logger },
 ): void {
   for (const route of routes) {
-    app.on(route.method, route.path, (c) => bridge(c, route, engine, logger));
+    const handle = (c: Context<HttpEnv>) => bridge(c, route, engine, logger);
+    if (route.method === "GET") app.on(route.method, route.path, handle);
+    else app.on(route.method, route.path, retries, handle);
   }
 }
 
@@ -45,7 +49,7 @@ async function bridge(c: Context<HttpEnv>, route: RestRoute, engine: HttpEngine,
     principal: principal.kind,
   };
 
-  const { output, flow, failures } = await engine.invoke(Requesting.request, input);
+  const { output, flow, failures } = await engine.invoke(Requesting.request, input, invokeOptions(c));
   c.header(flowHeader, flow);
   for (const failure of failures) logger.error({ flow, route: route.literal, failure }, "a sync triggered by a request failed");
   if (isErrorOutput(output)) throw new Error(`Requesting.request refused ${route.literal}: ${output.error}`);
