@@ -52,10 +52,12 @@ describe("GET /openapi.json", () => {
     expect(input.required).toEqual(["user", "text"]);
     expect(input.properties.text).toEqual({ type: "string", minLength: 1, maxLength: 100 });
     expect(write.responses["200"].content["application/json"].schema.properties.writtenAt).toEqual({ type: "string", format: "date-time" });
-    expect(Object.keys(write.responses)).toEqual(["200", "400", "401", "403", "404", "409", "413"]);
+    expect(Object.keys(write.responses)).toEqual(["200", "400", "401", "403", "404", "409", "413", "422"]);
+    expect(write.parameters).toEqual([expect.objectContaining({ name: "Idempotency-Key", in: "header", required: false })]);
 
     const query = paths["/api/Notebook/_notes"].post.responses["200"].content["application/json"].schema;
     expect(query.type).toBe("array");
+    expect(paths["/api/Notebook/_notes"].post.parameters).toBeUndefined();
     expect(paths["/api/Notebook/stamp"].post.description).toMatch(/Only synchronizations and trusted services/);
   });
 
@@ -66,6 +68,8 @@ describe("GET /openapi.json", () => {
     expect(paths["/echo/special"].get).toBeDefined();
     expect(paths["/api/flow/v1/sessions/{id}"].delete.operationId).toBe("DELETE {FLOW_BASE_PATH}/:id");
     expect(paths["/forgotten"].put).toBeDefined();
+    expect(paths["/notes/{topic}"].post.parameters.map((parameter: { name: string }) => parameter.name)).toContain("Idempotency-Key");
+    expect(paths["/echo/{what}"].get.parameters.map((parameter: { name: string }) => parameter.name)).not.toContain("Idempotency-Key");
   });
 
   it("groups REST routes by the base path they share", async () => {

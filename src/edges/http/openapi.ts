@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { ConceptOperation } from "./concept-routes.ts";
+import { idempotencyHeader } from "./idempotency/key.ts";
 import { openApiPath, pathParameters, type RestRoute } from "./rest-routes.ts";
 
 type JsonSchema = Record<string, unknown>;
@@ -22,6 +23,23 @@ const errorResponses = {
   "404": errorResponse("Unknown route or record"),
   "409": errorResponse("Conflict, such as a second running session"),
   "413": errorResponse("Body over the size limit"),
+};
+
+/** On every mutating route (actions, and REST routes other than GET); see idempotency/retries.ts. */
+const idempotencyParameter = {
+  name: idempotencyHeader,
+  in: "header",
+  required: false,
+  description:
+    "1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers " +
+    "the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a " +
+    "different request answers 422; while the first still runs, a retry waits for it or answers 409.",
+  schema: { type: "string", minLength: 1, maxLength: 255 },
+};
+
+const retryResponses = {
+  "409": errorResponse("Conflict, such as a second running session, or a request with this Idempotency-Key still running"),
+  "422": errorResponse("This Idempotency-Key was used for a different request"),
 };
 
 export interface OpenApiSources {
@@ -66,6 +84,7 @@ function conceptOperation({ concept, name, schema }: ConceptOperation): OpenApiO
     operationId: `${concept}.${name}`,
     summary: schema.description ?? `${schema.kind === "query" ? "Query" : "Action"} ${concept}.${name}`,
     description: `${schema.kind === "query" ? "A query: answers an array of rows." : "An action: runs the syncs it triggers."}${notes}`,
+    ...(schema.kind === "action" ? { parameters: [idempotencyParameter] } : {}),
     requestBody: { required: true, content: { "application/json": { schema: jsonSchema(schema.input, "input") } } },
     responses: {
       "200": {
@@ -73,6 +92,7 @@ function conceptOperation({ concept, name, schema }: ConceptOperation): OpenApiO
         content: { "application/json": { schema: schema.kind === "query" ? { type: "array", items: output } : output } },
       },
       ...errorResponses,
+      ...(schema.kind === "action" ? retryResponses : {}),
     },
   };
 }
@@ -93,11 +113,13 @@ function restOperation(route: RestRoute, tag: string): OpenApiOperation {
         description: "With the service key: the user the request acts for, where the seed takes the user from authentication.",
         schema: { type: "string" },
       },
+      ...(route.method === "GET" ? [] : [idempotencyParameter]),
     ],
     ...(hasBody ? { requestBody: { required: false, content: { "application/json": { schema: { type: "object" } } } } } : {}),
     responses: {
       "200": { description: "Success", content: { "application/json": { schema: {} } } },
       ...errorResponses,
+      ...(route.method === "GET" ? {} : retryResponses),
     },
   };
 }
