@@ -9,11 +9,10 @@
  * here are known dead (SIGKILL), so before the final start the test expires their leases in
  * the database, instead of waiting 30 s: the same as a restart after the lease has run out.
  */
-import type { Db } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialectReadRoutes, FocusClient, loadApiKey, newTally, serverErrorCount } from "../support/focus-load.ts";
 import { startApiServer, startSharedDatabase } from "../support/server-process.ts";
-import { invariantsAt, sleep, startLoad, temporaryDir, withServerDb } from "./harness.ts";
+import { expireEngineLeases, invariantsAt, sleep, startLoad, temporaryDir, withServerDb } from "./harness.ts";
 
 /** Kills in `npm test`; `npm run crash` (CRASH_KILLS=50) is the full run. */
 const kills = Number(process.env.CRASH_KILLS ?? 20);
@@ -35,21 +34,6 @@ async function onDataDir<T>(use: (uri: string) => Promise<T>): Promise<T> {
   } finally {
     await database.stop();
   }
-}
-
-/**
- * Hands the dead servers' unfinished engine work to the next start: every lease in the
- * engine's own collections (`engine.*`, whatever their layout) is set to have run out.
- * Answers how many entries held a lease.
- */
-async function expireEngineLeases(db: Db): Promise<number> {
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => name.startsWith("engine."));
-  let expired = 0;
-  for (const name of names) {
-    const { modifiedCount } = await db.collection(name).updateMany({ leaseUntil: { $gt: new Date(0) } }, { $set: { leaseUntil: new Date(0) } });
-    expired += modifiedCount;
-  }
-  return expired;
 }
 
 describe(`crash (${kills} kill -9 restarts under load)`, () => {

@@ -28,6 +28,28 @@ export async function withServerDb<T>(uri: string, use: (db: Db) => Promise<T>):
   }
 }
 
+/**
+ * Hands unfinished engine work of servers known to be dead (or stopped) to the next start:
+ * every lease in the engine's own collections (`engine.*`, whatever their layout) is set to
+ * have run out, the same as a restart after the lease period. Answers how many entries held one.
+ */
+export async function expireEngineLeases(db: Db): Promise<number> {
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => name.startsWith("engine."));
+  let expired = 0;
+  for (const name of names) {
+    const { modifiedCount } = await db.collection(name).updateMany({ leaseUntil: { $gt: new Date(0) } }, { $set: { leaseUntil: new Date(0) } });
+    expired += modifiedCount;
+  }
+  return expired;
+}
+
+/** How many entries of the engine's own collections still hold a lease: work not finished yet. */
+export async function leasedEngineEntries(db: Db): Promise<number> {
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => name.startsWith("engine."));
+  const counts = await Promise.all(names.map((name) => db.collection(name).countDocuments({ leaseUntil: { $gt: new Date(0) } })));
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
 export function invariantsAt(uri: string, tally?: LoadTally): Promise<InvariantReport> {
   return withServerDb(uri, (db) => checkInvariants(db, { acknowledgedCompletions: tally?.acknowledgedCompletions ?? [] }));
 }

@@ -29,11 +29,25 @@ export function serverErrorCount(tally: LoadTally): number {
   return [...tally.statuses].filter(([status]) => status >= 500).reduce((sum, [, count]) => sum + count, 0);
 }
 
+/** One request as a client saw it, with the moments it was sent and answered (Date.now()). */
+export interface TimedAnswer {
+  method: string;
+  path: string;
+  /** undefined when no answer came (connection refused or reset, or the client's 15 s timeout). */
+  status: number | undefined;
+  sentAt: number;
+  answeredAt: number;
+  /** The start of the answer's body (or the network error), for failure messages. */
+  text: string;
+}
+
 /** A client of one server (its base URL can change, e.g. after a restart on another port). */
 export class FocusClient {
+  /** `observe`, when given, sees every request with its timing (e.g. to judge when 5xx happened). */
   constructor(
     public baseUrl: string,
     private readonly tally: LoadTally,
+    private readonly observe?: (answer: TimedAnswer) => void,
   ) {}
 
   /** POSTs a concept operation; resolves with status and JSON, or undefined when the server is unreachable. */
@@ -47,6 +61,8 @@ export class FocusClient {
 
   private async send(path: string, init: RequestInit): Promise<{ status: number; body: unknown } | undefined> {
     this.tally.requests += 1;
+    const method = init.method ?? "GET";
+    const sentAt = Date.now();
     let response: Response;
     let text: string;
     try {
@@ -56,13 +72,15 @@ export class FocusClient {
         signal: AbortSignal.timeout(15_000),
       });
       text = await response.text();
-    } catch {
+    } catch (error) {
       this.tally.networkErrors += 1;
+      this.observe?.({ method, path, status: undefined, sentAt, answeredAt: Date.now(), text: String(error) });
       return undefined;
     }
+    this.observe?.({ method, path, status: response.status, sentAt, answeredAt: Date.now(), text: text.slice(0, 300) });
     this.tally.statuses.set(response.status, (this.tally.statuses.get(response.status) ?? 0) + 1);
-    if (response.status >= 500 && this.tally.serverErrors.length < 5) this.tally.serverErrors.push(`${init.method} ${path} -> ${response.status} ${text.slice(0, 300)}`);
-    return { status: response.status, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
+    if (response.status >= 500 && this.tally.serverErrors.length < 5) this.tally.serverErrors.push(`${method} ${path} -> ${response.status} ${text.slice(0, 300)}`);
+    return { status: response.status, body: text === "" ? undefined : parseJson(text) };
   }
 
   /** start, pause, resume, end(completed) with a client-reported length; true when all four succeeded. */
@@ -109,6 +127,15 @@ export class FocusClient {
     const [left] = (running?.body ?? []) as { session: string }[];
     if (left !== undefined) await this.concept("FocusSession/end", { session: left.session, status: "abandoned" });
     return undefined;
+  }
+}
+
+/** The JSON of a body, or the text itself when it is not JSON (a proxy's or a crashed handler's plain-text 5xx). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }
 

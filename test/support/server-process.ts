@@ -1,8 +1,9 @@
 /**
  * Real processes for reliability tests and benchmarks: the API server as `npm start` runs it
  * (`src/main.ts`, PORT=0 so it picks a free port) and the shared embedded database as
- * `npm run db` runs it (`src/edges/embedded-mongo/cli.ts`, DB_PORT=0). Each helper waits for
- * the line the process prints with its address, and kills only the process it started.
+ * `npm run db` runs it (`src/edges/embedded-mongo/cli.ts`, DB_PORT=0 unless a restart asks for
+ * the port it had). Each helper waits for the line the process prints with its address, and
+ * kills only the process it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -62,11 +63,26 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   return { ...handle, url: url! };
 }
 
-/** Starts the embedded database alone (`npm run db`) on a free port over `dataDir`. */
-export async function startSharedDatabase(dataDir: string): Promise<SharedDatabase> {
-  const handle = spawnTs("src/edges/embedded-mongo/cli.ts", { DATA_DIR: dataDir, DB_PORT: "0" }, []);
+export interface SharedDatabaseOptions {
+  /**
+   * The port (DB_PORT); default 0, a free one. A restart after a crash passes the port the
+   * first start chose, so that servers already connected find it again at the same URI.
+   */
+  port?: number;
+}
+
+/** Starts the embedded database alone (`npm run db`) over `dataDir`, on a free port unless told which. */
+export async function startSharedDatabase(dataDir: string, { port = 0 }: SharedDatabaseOptions = {}): Promise<SharedDatabase> {
+  const handle = spawnTs("src/edges/embedded-mongo/cli.ts", { DATA_DIR: dataDir, DB_PORT: String(port) }, []);
   const [uri] = await waitForLine(handle, /^(mongodb:\/\/\S+)$/m);
   return { ...handle, uri: uri! };
+}
+
+/** The port a `mongodb://` URI names (a single host, as `npm run db` prints it). */
+export function portOf(uri: string): number {
+  const port = Number(/^mongodb:\/\/(?:[^@/]*@)?[^:/]+:(\d+)/.exec(uri)?.[1]);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`no port in ${uri}`);
+  return port;
 }
 
 function spawnTs(entry: string, env: Record<string, string>, nodeFlags: string[]): ChildHandle {
