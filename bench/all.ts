@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every `bench/*.bench.ts` (db, engine and http first, then any other), one
+ * `npm run bench`: every `bench/*.bench.ts` (db, engine, http and compare first, then any other), one
  * after the other, each in its own process so none inherits another's heap or JIT state.
  * Their output streams through; the last line each prints is its JSON figures. This ends with
  * ONE JSON line holding all of them and the machine they ran on, also written to
@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 const benchDir = fileURLToPath(new URL(".", import.meta.url));
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
-const firstOrder = ["db", "engine", "http"];
+const firstOrder = ["db", "engine", "http", "compare"];
 
 async function benchmarks(): Promise<string[]> {
   const names = (await readdir(benchDir)).filter((file) => file.endsWith(".bench.ts")).map((file) => file.replace(/\.bench\.ts$/, ""));

@@ -27,7 +27,8 @@ declare module "autocannon" {
       non2xx: number;
       errors: number;
       timeouts: number;
-      requests: Histogram;
+      /** Per second; `sent` is every request sent, answered or still in flight when the run stopped. */
+      requests: Histogram & { sent: number };
       latency: Histogram;
     }
   }
