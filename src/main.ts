@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
 
   const database = await connectDatabase({ mongodbUrl: config.mongodbUrl, dbName: config.dbName, dataDir: config.dataDir });
-  const engine = new SyncEngine({ db: database.db, durable: true, logLevel: config.engineLog, logger });
+  const engine = new SyncEngine({ db: database.db, durable: true, logLevel: config.engineLog, leaseSeconds: config.engineLeaseSeconds, logger });
   const concepts = await discoverConcepts(conceptsDir);
   for (const concept of concepts) engine.registerConcept(concept, new concept(database.db));
   const syncs = await discoverSyncs(syncsDir);

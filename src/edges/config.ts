@@ -30,6 +30,11 @@ const environment = z.object({
   LOG_LEVEL: withDefault(logLevel, "info"),
   /** How much the sync engine logs: each action (trace) or each action with its values (verbose). */
   ENGINE_LOG: withDefault(engineLogLevel, "off"),
+  /**
+   * Seconds an unfinished flow belongs to the engine running it; after that (its engine died or
+   * gave up while the database was away) the recovery pass, run as often, finishes it.
+   */
+  ENGINE_LEASE_SECONDS: withDefault(z.coerce.number().int().min(1).max(3600), "30"),
   /** Where seed 002's REST dialect is served; its route literals say `{FLOW_BASE_PATH}`. */
   FLOW_BASE_PATH: withDefault(
     z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be a path such as /api/flow/v1/sessions"),
@@ -58,6 +63,7 @@ export interface Config {
   bodyLimitBytes: number;
   logLevel: LogLevel;
   engineLog: EngineLogLevel;
+  engineLeaseSeconds: number;
   /** Values for the `{NAME}` placeholders REST route literals may use. */
   routePlaceholders: Record<string, string>;
   /** Serve the benchmark's do-nothing route (BENCH_BARE_ROUTE=1). */
@@ -98,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: vars.BODY_LIMIT,
     logLevel: vars.LOG_LEVEL,
     engineLog: vars.ENGINE_LOG,
+    engineLeaseSeconds: vars.ENGINE_LEASE_SECONDS,
     routePlaceholders: { FLOW_BASE_PATH: vars.FLOW_BASE_PATH },
     benchBareRoute: vars.BENCH_BARE_ROUTE === "1",
   };

@@ -22,6 +22,7 @@ export interface Binding {
 
 export class Bindings {
   private readonly concepts = new Map<string, Map<string, Binding>>();
+  private readonly ephemeralConcepts = new Set<string>();
 
   register(conceptClass: ConceptClass, instance: object): void {
     const name = conceptClass.conceptName;
@@ -33,6 +34,12 @@ export class Bindings {
       operations.set(operation, { concept: name, name: operation, schema, call: method.bind(instance) });
     }
     this.concepts.set(name, operations);
+    if (conceptClass.ephemeral === true) this.ephemeralConcepts.add(name);
+  }
+
+  /** Whether the concept keeps its state in memory only (`ConceptClass.ephemeral`). */
+  isEphemeral(concept: string): boolean {
+    return this.ephemeralConcepts.has(concept);
   }
 
   find(concept: string, operation: string): Binding | undefined {

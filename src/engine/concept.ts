@@ -83,6 +83,12 @@ export interface ConceptClass<S extends ConceptSchemas = ConceptSchemas> {
   readonly schemas: S;
   /** Whether `POST /api/<Name>/<op>` serves it (the HTTP request concept says false). */
   readonly exposeOverHttp?: boolean;
+  /**
+   * Its state lives in this process's memory only (the HTTP request concept): lost with the
+   * process, so the durable log neither writes its actions ahead nor keeps a flow that
+   * changed nothing else.
+   */
+  readonly ephemeral?: boolean;
 }
 
 export function isErrorOutput(value: unknown): value is ErrorOutput {

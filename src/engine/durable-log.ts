@@ -1,178 +1,219 @@
 /**
- * The durable action log in MongoDB:
- * - `<prefix>.actions`: every action record (id, flow, concept, action, input, output, cause,
- *   time). A then-action's record id is derived from its idempotency key, so the `_id` unique
- *   index refuses to record a resumed action twice.
- * - `<prefix>.intents`: actions made durable before they run (write-ahead), with their
- *   idempotency keys (which actions need one: `SyncEngine`). An intent with no record is run
- *   again, with its key, when the flow is resumed.
- * - `<prefix>.pending`: one entry per flow with work pending (`state: "pending"`), written
- *   before the flow's first intent or then-action runs and removed when the flow finishes.
- *   Entries left by a stopped engine are how a restarted one finds the work to finish.
- * - `<prefix>.failures`: syncs that could not complete.
+ * The durable action log: one document per flow in `<prefix>.flows`, written at most twice.
  *
- * Writes are group-committed: whatever is queued while a batch is in flight goes out in the
- * next one (one insertMany / deleteMany per collection), so concurrent flows share round
- * trips. `barrier()` waits until everything queued so far is written: the engine calls it
- * before running the actions a sync planned, so the records that caused them are durable first.
+ * - **Marker** (`state: "pending"`): written before the first action of the flow that recovery
+ *   would need runs (which those are: `SyncEngine`), holding the intents (those actions, their
+ *   inputs and idempotency keys) and a lease. A flow gains further intents by a `$push`.
+ *   Markers are the only writes a request waits for.
+ * - **Record** (`state: "done"`): when the flow finishes, its document becomes the flow's
+ *   record: every action (input and output bounded, see `log-values.ts`) with the sync and
+ *   records that caused it, and the syncs that failed; kept `retentionSeconds` for provenance.
+ *   A marker becomes the record by one update; a flow without a marker is inserted once, and
+ *   only if it changed something (reads and refused requests write nothing).
+ *
+ * Writes are group-committed: what is queued while a batch is in flight goes out in the next
+ * one, as one `insert` and one `update` command for all flows, so concurrent flows share round
+ * trips. Finished flows are written lazily (within `lazyFlushMs`, or with the next marker).
+ * A document that cannot be written fails for its own flow only; a transient error is retried
+ * with backoff, and records not written then are kept for the next batch (bounded).
  */
-import type { Collection, Db } from "mongodb";
+import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
 import { definedOnly } from "./defined.ts";
+import { forLog } from "./log-values.ts";
 import type { ActionRecord, Cause, Intent, SyncFailure } from "./records.ts";
+import { isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";
 
 export interface DurableLogOptions {
   readonly prefix: string;
   readonly retentionSeconds: number;
   /** How long an open flow belongs to the engine that opened it before another may resume it. */
   readonly leaseSeconds: number;
-  /** Told about background writes that failed (nobody is waiting for them to throw at). */
+  readonly retryPolicy?: RetryPolicy;
+  /** Told about writes that failed (nobody is waiting for a lazy write to throw at). */
   readonly onWriteError?: (error: unknown) => void;
 }
 
-interface ActionDoc {
-  _id: string;
-  flow: string;
-  concept: string;
-  action: string;
-  input: Record<string, unknown>;
-  output?: unknown;
-  thrown?: string;
-  cause?: Cause;
-  /** Orders a flow's records (time first, so records of a resumed flow sort after earlier ones). */
-  seq: number;
-  at: Date;
-}
-
-/** An action made durable before it runs; its `_id` is the id its record will have. */
-interface IntentDoc {
-  _id: string;
-  flow: string;
+interface IntentEntry {
+  id: string;
   concept: string;
   action: string;
   input: Record<string, unknown>;
   key: string;
   cause?: Cause;
-  seq: number;
+}
+
+interface RecordEntry {
+  id: string;
+  concept: string;
+  action: string;
+  input: unknown;
+  output?: unknown;
+  thrown?: string;
+  cause?: Cause;
   at: Date;
 }
 
-interface PendingFlowDoc {
-  /** The flow's id. */
-  _id: string;
-  state: "pending";
-  /** The invoked action that started the flow. */
-  root: string;
-  /**
-   * That invocation's intent when it was made durable before it ran (its id is `root`):
-   * kept on the marker written anyway, rather than as a document of its own.
-   */
-  intent?: Pick<IntentDoc, "concept" | "action" | "input" | "key">;
-  leaseUntil: Date;
-  at: Date;
-}
-
-interface FailureDoc extends Omit<SyncFailure, "records"> {
+interface FailureEntry {
+  sync: string;
   records: string[];
+  error: string;
+  at: Date;
 }
 
-const duplicateKey = 11000;
+interface FlowDoc {
+  /** The flow's id; further parts of a very long flow's record are `<flow>/<n>`. */
+  _id: string;
+  flow: string;
+  state: "pending" | "done";
+  part?: number;
+  /** Pending only: until when the engine that wrote it owns it. */
+  leaseUntil?: Date;
+  intents?: IntentEntry[];
+  records?: RecordEntry[];
+  failures?: FailureEntry[];
+  at: Date;
+  /** Done only: what the retention (TTL) index counts from. */
+  finishedAt?: Date;
+}
+
+interface Finish {
+  readonly records: readonly ActionRecord[];
+  readonly failures: readonly SyncFailure[];
+  /** Whether the flow's marker was written (or is being written): the record then updates it. */
+  readonly marked: boolean;
+}
+
+/** Records per document of a flow's record: a 16k-action flow is a few documents, not one too large. */
+const recordsPerPart = 1000;
 const lazyFlushMs = 20;
-const eagerBatchSize = 2000;
+const eagerBatchSize = 500;
+/** Finished flows kept for a later batch while the database is away, at most. */
+const maxDeferredFinishes = 20_000;
+const duplicateKey = 11000;
+
+/** What one batch carries. Markers and finishes of one flow never share a batch with each other: they merge. */
+class Batch {
+  readonly markers = new Map<string, FlowDoc>();
+  readonly pushes = new Map<string, IntentEntry[]>();
+  readonly finishes = new Map<string, Finish>();
+  /** A barrier waits for it: write it as soon as the one in flight is done. */
+  urgent = false;
+  private settle: (failed: Map<string, unknown>) => void = () => undefined;
+  /** The flows whose writes failed, with why; resolved once the batch is written. */
+  readonly outcome = new Promise<Map<string, unknown>>((resolve) => (this.settle = resolve));
+
+  get size(): number {
+    return this.markers.size + this.pushes.size + this.finishes.size;
+  }
+
+  carries(flow: string): boolean {
+    return this.markers.has(flow) || this.pushes.has(flow) || this.finishes.has(flow);
+  }
+
+  done(failed: Map<string, unknown>): void {
+    this.settle(failed);
+  }
+}
 
 export class DurableLog {
-  private readonly actions: Collection<ActionDoc>;
-  private readonly intents: Collection<IntentDoc>;
-  private readonly pendingFlows: Collection<PendingFlowDoc>;
-  private readonly failures: Collection<FailureDoc>;
-  private queuedRecords: ActionDoc[] = [];
-  private queuedIntents: IntentDoc[] = [];
-  private queuedOpened = new Map<string, PendingFlowDoc>();
-  private queuedClosed: string[] = [];
-  private queuedFailures: FailureDoc[] = [];
-  /** The batch that will take what is queued now, once the one in flight is done. */
-  private scheduled: Promise<void> | undefined;
-  /** The batch being written. */
-  private writing: Promise<void> | undefined;
-  /** The latest batch, never rejecting: the next one starts after it. */
-  private last: Promise<void> = Promise.resolve();
+  private readonly flows: Collection<FlowDoc>;
+  private next = new Batch();
+  private writing: Batch | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private sequence = 0;
+  /** Flows whose marker is written or in flight: their intents and record update it. */
+  private readonly marked = new Set<string>();
 
   constructor(
     db: Db,
     private readonly options: DurableLogOptions,
   ) {
-    this.actions = db.collection<ActionDoc>(`${options.prefix}.actions`);
-    this.intents = db.collection<IntentDoc>(`${options.prefix}.intents`);
-    this.pendingFlows = db.collection<PendingFlowDoc>(`${options.prefix}.pending`);
-    this.failures = db.collection<FailureDoc>(`${options.prefix}.failures`);
+    this.flows = db.collection<FlowDoc>(`${options.prefix}.flows`);
   }
 
   async prepare(): Promise<void> {
-    const expireAfterSeconds = this.options.retentionSeconds;
-    await Promise.all([
-      this.actions.createIndex({ flow: 1, seq: 1 }),
-      this.actions.createIndex({ at: 1 }, { expireAfterSeconds }),
-      this.intents.createIndex({ flow: 1, seq: 1 }),
-      this.intents.createIndex({ at: 1 }, { expireAfterSeconds }),
-      this.pendingFlows.createIndex({ state: 1, leaseUntil: 1 }),
-      this.failures.createIndex({ flow: 1 }),
-      this.failures.createIndex({ at: 1 }, { expireAfterSeconds }),
-    ]);
-  }
-
-  append(record: ActionRecord): void {
-    this.queuedRecords.push(toDoc(record, this.nextSeq()));
-    this.scheduleLazy();
+    await retryTransient(
+      () =>
+        Promise.all([
+          this.flows.createIndex({ state: 1, leaseUntil: 1 }),
+          this.flows.createIndex({ flow: 1, part: 1 }),
+          this.flows.createIndex({ "records.id": 1 }),
+          this.flows.createIndex({ finishedAt: 1 }, { expireAfterSeconds: this.options.retentionSeconds }),
+        ]),
+      this.options.retryPolicy,
+    );
   }
 
   /**
-   * Queues actions about to run (write-ahead). The caller waits on `barrier()` before running
-   * them, so they are written in the same batch as the records they depend on.
+   * Queues intents: actions about to run that recovery must be able to run again. The first
+   * ones of a flow create its marker. The caller waits on `barrier(flow)` before running them.
    */
-  appendIntents(intents: readonly Intent[]): void {
-    const at = new Date();
-    for (const intent of intents) this.queuedIntents.push(intentDoc(intent, this.nextSeq(), at));
-    this.scheduleLazy();
-  }
-
-  appendFailure(failure: SyncFailure): void {
-    this.queuedFailures.push({ ...failure, records: [...failure.records] });
-    this.scheduleLazy();
-  }
-
-  /**
-   * Marks a flow as unfinished (written with the next batch, at the latest by the next barrier),
-   * with the intent of the invocation that starts it when that is written ahead.
-   */
-  openFlow(flow: string, root: string, intent?: Intent): void {
-    const now = new Date();
-    const marker: PendingFlowDoc = { _id: flow, state: "pending", root, leaseUntil: this.leaseFrom(now), at: now };
-    if (intent !== undefined) {
-      const { concept, action, input, key } = intentDoc(intent, 0, now);
-      marker.intent = { concept, action, input, key };
+  writeAhead(flow: string, intents: readonly Intent[]): void {
+    const entries = intents.map(intentEntry);
+    const marker = this.next.markers.get(flow);
+    if (marker !== undefined) {
+      marker.intents?.push(...entries);
+    } else if (this.marked.has(flow)) {
+      const pushes = this.next.pushes.get(flow);
+      if (pushes === undefined) this.next.pushes.set(flow, entries);
+      else pushes.push(...entries);
+    } else {
+      const at = new Date();
+      this.marked.add(flow);
+      this.next.markers.set(flow, { _id: flow, flow, state: "pending", leaseUntil: this.leaseFrom(at), intents: entries, at });
     }
-    this.queuedOpened.set(flow, marker);
-    this.scheduleLazy();
+    this.schedule();
   }
 
-  /** Marks a flow as finished; a marker not yet written is simply never written. */
-  closeFlow(flow: string): void {
-    if (this.queuedOpened.delete(flow)) return;
-    this.queuedClosed.push(flow);
-    this.scheduleLazy();
+  /** Whether the flow has a marker (written or queued): recovery knows it. */
+  isMarked(flow: string): boolean {
+    return this.marked.has(flow);
   }
 
-  /** Resolves once everything queued so far is written; rejects if that write failed. */
-  barrier(): Promise<void> {
-    if (this.queued() > 0) return this.drain();
-    return this.scheduled ?? this.writing ?? Promise.resolve();
+  /**
+   * Queues the record of a finished flow: it replaces the flow's marker, or is inserted when
+   * the flow had none. Written lazily; a marker not yet written becomes the record directly.
+   */
+  finish(flow: string, records: readonly ActionRecord[], failures: readonly SyncFailure[]): void {
+    const marked = this.marked.delete(flow);
+    const marker = this.next.markers.get(flow);
+    this.next.pushes.delete(flow);
+    if (marker !== undefined) {
+      // Never written: the flow goes straight to its record.
+      this.next.markers.delete(flow);
+      this.next.finishes.set(flow, { records, failures, marked: false });
+    } else {
+      this.next.finishes.set(flow, { records, failures, marked });
+    }
+    this.schedule();
   }
 
-  /** Writes everything queued so far (background write failures are reported, not thrown). */
+  /** Forgets a flow left unfinished (its marker, if any, stays for the recovery pass). */
+  abandon(flow: string): void {
+    this.marked.delete(flow);
+  }
+
+  /** Resolves once this flow's queued writes are written; rejects with why they could not be. */
+  async barrier(flow: string): Promise<void> {
+    let batch: Batch | undefined;
+    if (this.next.carries(flow)) {
+      batch = this.next;
+      batch.urgent = true;
+      this.pump();
+    } else if (this.writing?.carries(flow) === true) {
+      batch = this.writing;
+    }
+    if (batch === undefined) return;
+    const failed = await batch.outcome;
+    if (failed.has(flow)) throw failed.get(flow);
+  }
+
+  /** Writes everything queued so far (failures are reported through `onWriteError`). */
   async flush(): Promise<void> {
-    while (this.queued() > 0 || this.scheduled !== undefined || this.writing !== undefined) {
-      await this.barrier().catch(() => undefined);
+    for (let rounds = 0; (this.next.size > 0 || this.writing !== undefined) && rounds < 100; rounds++) {
+      const batch = this.writing ?? this.next;
+      batch.urgent = true;
+      this.pump();
+      await batch.outcome;
     }
   }
 
@@ -182,27 +223,28 @@ export class DurableLog {
    */
   async claimUnfinished(isRunning: (flow: string) => boolean): Promise<string[]> {
     const now = new Date();
-    const due = await this.pendingFlows.find({ state: "pending", leaseUntil: { $lte: now } }).sort({ at: 1 }).toArray();
+    const due = await this.flows
+      .find({ state: "pending", leaseUntil: { $lte: now } }, { projection: { _id: 1 } })
+      .sort({ at: 1 })
+      .toArray();
     const claimed: string[] = [];
     for (const { _id } of due) {
       if (isRunning(_id)) continue;
-      const { modifiedCount } = await this.pendingFlows.updateOne({ _id, state: "pending", leaseUntil: { $lte: now } }, { $set: { leaseUntil: this.leaseFrom(now) } });
-      if (modifiedCount === 1) claimed.push(_id);
+      const { modifiedCount } = await this.flows.updateOne({ _id, state: "pending", leaseUntil: { $lte: now } }, { $set: { leaseUntil: this.leaseFrom(now) } });
+      if (modifiedCount === 1) {
+        claimed.push(_id);
+        this.marked.add(_id);
+      }
     }
     return claimed;
   }
 
-  async flowRecords(flow: string): Promise<ActionRecord[]> {
-    return (await this.actions.find({ flow }).sort({ seq: 1 }).toArray()).map(fromDoc);
-  }
-
-  /** The flow's intents, in the order they were made (the starting invocation's first). */
+  /** The intents of an unfinished flow, in the order they were written (the starting invocation's first). */
   async flowIntents(flow: string): Promise<Intent[]> {
-    const [docs, marker] = await Promise.all([this.intents.find({ flow }).sort({ seq: 1 }).toArray(), this.pendingFlows.findOne({ _id: flow })]);
-    const starting = marker?.intent === undefined ? [] : [{ ...marker.intent, _id: marker.root, flow }];
-    return [...starting, ...docs].map(({ _id, flow: id, concept, action, input, key, cause }: Omit<IntentDoc, "seq" | "at">) => ({
-      id: _id,
-      flow: id,
+    const marker = await this.flows.findOne({ _id: flow }, { projection: { intents: 1 } });
+    return (marker?.intents ?? []).map(({ id, concept, action, input, key, cause }) => ({
+      id,
+      flow,
       concept,
       action,
       input,
@@ -211,119 +253,206 @@ export class DurableLog {
     }));
   }
 
-  async findRecord(id: string): Promise<ActionRecord | undefined> {
-    const doc = await this.actions.findOne({ _id: id });
-    return doc === null ? undefined : fromDoc(doc);
+  /** A finished flow's records and failures, in the order they happened; undefined when none is kept. */
+  async flowRecord(flow: string): Promise<{ records: ActionRecord[]; failures: SyncFailure[] } | undefined> {
+    const parts = await this.flows.find({ flow, state: "done" }).sort({ part: 1 }).toArray();
+    if (parts.length === 0) return undefined;
+    return {
+      records: parts.flatMap((part) => (part.records ?? []).map((entry) => recordOf(flow, entry))),
+      failures: parts.flatMap((part) => (part.failures ?? []).map((entry) => ({ flow, ...entry }))),
+    };
   }
 
-  async findRecords(ids: readonly string[]): Promise<ActionRecord[]> {
-    if (ids.length === 0) return [];
-    return (await this.actions.find({ _id: { $in: [...ids] } }).toArray()).map(fromDoc);
-  }
-
-  async flowFailures(flow: string): Promise<SyncFailure[]> {
-    return (await this.failures.find({ flow }).toArray()).map(({ flow: id, sync, records, error, at }) => ({ flow: id, sync, records, error, at }));
+  /** The flow a record belongs to, with every record of it; undefined when no kept flow has it. */
+  async flowOfRecord(id: string): Promise<{ record: ActionRecord; records: ActionRecord[] } | undefined> {
+    const part = await this.flows.findOne({ "records.id": id, state: "done" }, { projection: { flow: 1 } });
+    if (part === null) return undefined;
+    const flow = await this.flowRecord(part.flow);
+    const record = flow?.records.find((candidate) => candidate.id === id);
+    return flow === undefined || record === undefined ? undefined : { record, records: flow.records };
   }
 
   private leaseFrom(now: Date): Date {
     return new Date(now.getTime() + this.options.leaseSeconds * 1000);
   }
 
-  private nextSeq(): number {
-    return Date.now() * 1000 + (this.sequence++ % 1000);
-  }
-
-  private queued(): number {
-    return this.queuedRecords.length + this.queuedIntents.length + this.queuedOpened.size + this.queuedClosed.length + this.queuedFailures.length;
-  }
-
-  private scheduleLazy(): void {
-    if (this.queued() >= eagerBatchSize) {
-      this.drain().catch(() => undefined);
+  private schedule(): void {
+    if (this.next.size >= eagerBatchSize) {
+      this.next.urgent = true;
+      this.pump();
       return;
     }
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.drain().catch(() => undefined);
+      this.next.urgent = true;
+      this.pump();
     }, lazyFlushMs);
     this.timer.unref();
   }
 
-  /** Schedules one batch after the one in flight; whatever is queued when it starts goes in it. */
-  private drain(): Promise<void> {
-    if (this.scheduled === undefined) {
-      const batch = this.last.then(() => {
-        this.scheduled = undefined;
-        const writing = this.writeBatch();
-        this.writing = writing;
-        return writing.finally(() => {
-          if (this.writing === writing) this.writing = undefined;
-        });
-      });
-      this.scheduled = batch;
-      this.last = batch.catch(() => undefined);
+  /** Starts writing the next batch when none is in flight and it is due. */
+  private pump(): void {
+    if (this.writing !== undefined || this.next.size === 0 || !this.next.urgent) return;
+    const batch = this.next;
+    this.next = new Batch();
+    this.writing = batch;
+    const everyFlowFailed = (error: unknown) => new Map([...batch.markers.keys(), ...batch.pushes.keys(), ...batch.finishes.keys()].map((flow) => [flow, error]));
+    void this.write(batch).catch(everyFlowFailed).then((failed) => {
+      this.writing = undefined;
+      batch.done(failed);
+      if (this.next.size > 0) {
+        if (this.next.urgent) this.pump();
+        else this.schedule();
+      }
+    });
+  }
+
+  /** Writes a batch; answers the flows that could not be written, with why. Never rejects. */
+  private async write(batch: Batch): Promise<Map<string, unknown>> {
+    const failed = new Map<string, unknown>();
+    const inserts: { flow: string; doc: FlowDoc }[] = [];
+    const updates: { flow: string; op: AnyBulkWriteOperation<FlowDoc> }[] = [];
+    for (const [flow, marker] of batch.markers) inserts.push({ flow, doc: marker });
+    for (const [flow, intents] of batch.pushes) {
+      updates.push({ flow, op: { updateOne: { filter: { _id: flow, state: "pending" }, update: { $push: { intents: { $each: intents } } } } } });
     }
-    return this.scheduled;
+    const finishedAt = new Date();
+    for (const [flow, finish] of batch.finishes) {
+      let parts: FlowDoc[];
+      try {
+        parts = recordParts(flow, finish, finishedAt);
+      } catch (error) {
+        // A value that cannot even be read (a getter that throws): this flow's record alone is lost.
+        failed.set(flow, error);
+        continue;
+      }
+      const [first, ...rest] = parts;
+      if (first === undefined) continue;
+      if (finish.marked) {
+        const { records, failures } = first;
+        updates.push({
+          flow,
+          op: { updateOne: { filter: { _id: flow }, update: { $set: { state: "done", records: records ?? [], failures: failures ?? [], finishedAt }, $unset: { leaseUntil: "", intents: "" } } } },
+        });
+      } else {
+        inserts.push({ flow, doc: first });
+      }
+      for (const doc of rest) inserts.push({ flow, doc });
+    }
+    await Promise.all([this.insertAll(inserts, failed), this.updateAll(updates, failed)]);
+    for (const [flow, error] of failed) {
+      this.options.onWriteError?.(error);
+      const finish = batch.finishes.get(flow);
+      // A flow's record not written for a passing outage is kept for the next batch.
+      if (finish !== undefined && isTransientError(error)) this.defer(flow, finish);
+    }
+    return failed;
   }
 
-  private async writeBatch(): Promise<void> {
-    const records = this.queuedRecords;
-    const intents = this.queuedIntents;
-    const opened = [...this.queuedOpened.values()];
-    const closed = this.queuedClosed;
-    const failures = this.queuedFailures;
-    this.queuedRecords = [];
-    this.queuedIntents = [];
-    this.queuedOpened = new Map();
-    this.queuedClosed = [];
-    this.queuedFailures = [];
-    const outcomes = await Promise.allSettled([
-      records.length > 0 ? this.actions.insertMany(records, { ordered: false }) : undefined,
-      intents.length > 0 ? this.intents.insertMany(intents, { ordered: false }) : undefined,
-      opened.length > 0 ? this.pendingFlows.insertMany(opened, { ordered: false }) : undefined,
-      closed.length > 0 ? this.pendingFlows.deleteMany({ _id: { $in: closed } }) : undefined,
-      failures.length > 0 ? this.failures.insertMany(failures, { ordered: false }) : undefined,
-    ]);
-    // A duplicate is a record or marker already written (by a resumed flow): not a failure.
-    const failed = outcomes.flatMap((outcome) => (outcome.status === "rejected" && !onlyDuplicates(outcome.reason) ? [outcome.reason as unknown] : []));
-    if (failed.length === 0) return;
-    for (const error of failed) this.options.onWriteError?.(error);
-    throw failed[0];
+  private defer(flow: string, finish: Finish): void {
+    if (this.next.finishes.size >= maxDeferredFinishes) {
+      // Provenance is given up first; a marker still becomes a (bare) record so it is not resumed.
+      if (!finish.marked) return;
+      this.next.finishes.set(flow, { records: [], failures: [], marked: true });
+    } else {
+      this.next.finishes.set(flow, finish);
+    }
+    this.schedule();
+  }
+
+  /** One insert for the whole batch; a document that fails fails for its own flow. */
+  private async insertAll(items: readonly { flow: string; doc: FlowDoc }[], failed: Map<string, unknown>): Promise<void> {
+    if (items.length === 0) return;
+    try {
+      await retryTransient(() => this.flows.insertMany(items.map((item) => item.doc), { ordered: false }), this.options.retryPolicy);
+    } catch (error) {
+      const perDocument = writeErrorsOf(error);
+      if (perDocument !== undefined) {
+        // A duplicate is a document already written (a retried batch, a resumed flow): done.
+        for (const { index, code, error: cause } of perDocument) if (code !== duplicateKey) failed.set(items[index]?.flow ?? "", cause);
+        return;
+      }
+      if (isTransientError(error) || items.length === 1) {
+        for (const item of items) failed.set(item.flow, error);
+        return;
+      }
+      // The command as a whole was refused (a document the driver could not encode): one by one.
+      for (const item of items) await this.insertAll([item], failed);
+    }
+  }
+
+  /** One update command for the whole batch; an update that fails fails for its own flow. */
+  private async updateAll(items: readonly { flow: string; op: AnyBulkWriteOperation<FlowDoc> }[], failed: Map<string, unknown>): Promise<void> {
+    if (items.length === 0) return;
+    try {
+      await retryTransient(() => this.flows.bulkWrite(items.map((item) => item.op), { ordered: false }), this.options.retryPolicy);
+    } catch (error) {
+      const perDocument = writeErrorsOf(error);
+      if (perDocument !== undefined) {
+        for (const { index, error: cause } of perDocument) failed.set(items[index]?.flow ?? "", cause);
+        return;
+      }
+      if (isTransientError(error) || items.length === 1) {
+        for (const item of items) failed.set(item.flow, error);
+        return;
+      }
+      for (const item of items) await this.updateAll([item], failed);
+    }
   }
 }
 
-function onlyDuplicates(error: unknown): boolean {
+/** The per-document errors of a bulk write, when the server answered for each document. */
+function writeErrorsOf(error: unknown): { index: number; code: number; error: unknown }[] | undefined {
   const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  if (writeErrors === undefined) return (error as { code?: unknown }).code === duplicateKey;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { code: number }[];
-  return list.every((writeError) => writeError.code === duplicateKey);
+  if (writeErrors === undefined) return undefined;
+  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number; code: number; errmsg?: string }[];
+  return list.map((writeError) => ({ index: writeError.index, code: writeError.code, error: new Error(writeError.errmsg ?? `write error ${writeError.code}`) }));
 }
 
-function toDoc(record: ActionRecord, seq: number): ActionDoc {
-  const doc: ActionDoc = { _id: record.id, flow: record.flow, concept: record.concept, action: record.action, input: record.input as Record<string, unknown>, seq, at: record.at };
-  if (record.thrown === undefined) doc.output = record.output;
-  else doc.thrown = record.thrown;
-  if (record.cause !== undefined) doc.cause = record.cause;
-  return doc;
-}
-
-function intentDoc(intent: Intent, seq: number, at: Date): IntentDoc {
-  const { id, flow, concept, action, input, idempotencyKey, cause } = intent;
+function intentEntry({ id, concept, action, input, idempotencyKey, cause }: Intent): IntentEntry {
   // Undefined fields would be stored as null, which the action's schema may refuse on resume.
-  const doc: IntentDoc = { _id: id, flow, concept, action, input: definedOnly(input), key: idempotencyKey, seq, at };
-  if (cause !== undefined) doc.cause = cause;
-  return doc;
+  const entry: IntentEntry = { id, concept, action, input: definedOnly(input), key: idempotencyKey };
+  if (cause !== undefined) entry.cause = { sync: cause.sync, records: [...cause.records], key: cause.key };
+  return entry;
 }
 
-function fromDoc(doc: ActionDoc): ActionRecord {
-  const { _id, flow, concept, action, input, output, thrown, cause, at } = doc;
+function recordEntry(record: ActionRecord): RecordEntry {
+  const entry: RecordEntry = { id: record.id, concept: record.concept, action: record.action, input: forLog(record.input), at: record.at };
+  if (record.thrown === undefined) entry.output = forLog(record.output);
+  else entry.thrown = record.thrown;
+  if (record.cause !== undefined) entry.cause = { sync: record.cause.sync, records: [...record.cause.records], key: record.cause.key };
+  return entry;
+}
+
+/** A finished flow's record as documents: the first holds the failures and up to `recordsPerPart` records. */
+function recordParts(flow: string, { records, failures }: Finish, finishedAt: Date): FlowDoc[] {
+  const entries = records.map(recordEntry);
+  const failureEntries = failures.map(({ sync, records: matched, error, at }) => ({ sync, records: [...matched], error, at }));
+  const at = records[0]?.at ?? finishedAt;
+  const docs: FlowDoc[] = [];
+  for (let part = 0; part === 0 || part * recordsPerPart < entries.length; part++) {
+    docs.push({
+      _id: part === 0 ? flow : `${flow}/${part}`,
+      flow,
+      state: "done",
+      ...(part === 0 ? {} : { part }),
+      records: entries.slice(part * recordsPerPart, (part + 1) * recordsPerPart),
+      ...(part === 0 ? { failures: failureEntries } : {}),
+      at,
+      finishedAt,
+    });
+  }
+  return docs;
+}
+
+function recordOf(flow: string, { id, concept, action, input, output, thrown, cause, at }: RecordEntry): ActionRecord {
   return {
-    id: _id,
+    id,
     flow,
     concept,
     action,
-    input,
+    input: input as Record<string, unknown>,
     output,
     ...(thrown === undefined ? {} : { thrown }),
     ...(cause === undefined ? {} : { cause }),

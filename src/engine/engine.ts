@@ -9,6 +9,7 @@ import { Bindings, conceptClassOf } from "./bindings.ts";
 import type { Binding } from "./bindings.ts";
 import { isErrorOutput } from "./concept.ts";
 import type { ConceptClass, ErrorOutput } from "./concept.ts";
+import { Consequences } from "./consequences.ts";
 import { DurableLog } from "./durable-log.ts";
 import { FlowState } from "./flow.ts";
 import { framesFor, instantiate } from "./frames.ts";
@@ -23,6 +24,7 @@ import { actionKey, firingKey, frameOf, IdSource, intentOf, plannedOf, recordIdO
 import type { ActionRecord, Cause, Intent, PlannedAction, SyncFailure } from "./records.ts";
 import { compileSync, literalsOf, operationKey } from "./sync.ts";
 import type { CompiledSync, Sync } from "./sync.ts";
+import { defaultRetryPolicy, isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";
 
 export interface EngineOptions {
   /** The database for the durable action log. */
@@ -35,8 +37,10 @@ export interface EngineOptions {
   retentionSeconds?: number;
   /** An unfinished flow younger than this belongs to a live engine and is not resumed; default 30. */
   leaseSeconds?: number;
-  /** Prefix of the log's collections; default "engine" (`engine.actions`, `engine.pending`, `engine.failures`). */
+  /** Prefix of the log's collection; default "engine" (`engine.flows`). */
   collectionPrefix?: string;
+  /** How transient database errors are retried (actions, where-clauses, log writes); default about 6 s. */
+  retryPolicy?: RetryPolicy;
 }
 
 /** An operation as `invoke` and `query` accept it: a reference (`Concept.action`) or its names. */
@@ -76,16 +80,20 @@ export class SyncEngine {
   private readonly runner: QueryRunner = { query: (ref, input) => this.query(ref, input) };
   private readonly EngineFrames: typeof Frames = framesFor(this.runner);
   private readonly leaseMs: number;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly consequences = new Consequences(this.matcher, (concept) => this.bindings.isEphemeral(concept));
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: EngineOptions = {}) {
     this.logger = engineLogger(options.logLevel ?? "off", options.logger);
     this.leaseMs = Math.max(1, options.leaseSeconds ?? 30) * 1000;
+    this.retryPolicy = options.retryPolicy ?? defaultRetryPolicy;
     if (options.db !== undefined && options.durable !== false) {
       this.log = new DurableLog(options.db, {
         prefix: options.collectionPrefix ?? "engine",
         retentionSeconds: options.retentionSeconds ?? 7 * 24 * 3600,
         leaseSeconds: options.leaseSeconds ?? 30,
+        retryPolicy: this.retryPolicy,
         onWriteError: (error) => {
           if (this.logger !== undefined) this.logger.error({ error: messageOf(error) }, "action log write failed");
           else process.emitWarning(`engine action log write failed: ${messageOf(error)}`);
@@ -102,6 +110,7 @@ export class SyncEngine {
 
   registerConcept(conceptClass: ConceptClass, instance: object): void {
     this.bindings.register(conceptClass, instance);
+    this.consequences.reset();
   }
 
   /** Registers concept instances, each by the concept class that made it. */
@@ -114,6 +123,7 @@ export class SyncEngine {
       if (this.matcher.syncs.some((existing) => existing.name === name)) throw new Error(`sync ${name} is already registered`);
       this.matcher.add(compileSync(name, sync));
     }
+    this.consequences.reset();
   }
 
   /**
@@ -139,8 +149,10 @@ export class SyncEngine {
 
   /**
    * Runs an action as the start of a new flow (or inside `options.flow`), then every sync it
-   * triggers, transitively, in that flow; resolves when all of them have run. Rejects only when
-   * the invoked action itself throws or the durable log cannot be written.
+   * triggers, transitively, in that flow; resolves when all of them have run. Rejects when the
+   * invoked action itself throws, when the durable log cannot be written, and with
+   * `DatabaseUnavailableError` when the database stayed away through every retry (the flow's
+   * written-ahead work then stays pending for the recovery pass).
    */
   async invoke(ref: OperationName, input: object, options: InvokeOptions = {}): Promise<InvokeResult> {
     const binding = this.bindings.get(ref.concept, ref.name);
@@ -153,12 +165,12 @@ export class SyncEngine {
       // caller's key gives the same id each time, so a retried request's actions (and the
       // then-actions keyed by its record) are answered by the concepts as the first time.
       const id = options.key === undefined ? this.ids.next() : recordIdOf(`invoke|${options.key}`);
-      const writeAhead = this.matcher.watches(operationKey(binding.concept, binding.name));
+      // Written ahead when a lost record would lose work that follows it (see `needsWriteAhead`).
+      const writeAhead = !this.bindings.isEphemeral(binding.concept) && this.consequences.consequential(binding.concept, binding.name);
       const record = await this.perform(flow, binding, input, id, undefined, id, writeAhead);
       if (record.thrown !== undefined) throw new Error(`${ref.concept}.${ref.name} threw: ${record.thrown}`);
-      const matches = this.matcher.matches(flow, record);
-      if (matches.length > 0) this.markOpen(flow, record.id);
-      await this.drive(flow, [{ kind: "sync", matches, next: 0 }]);
+      if (writeAhead) flow.replayable.add(record.id);
+      await this.drive(flow, [{ kind: "sync", matches: this.matcher.matches(flow, record), next: 0 }]);
       finished = true;
       return { output: record.output, flow: flow.id, record: record.id, failures: flow.failures.slice(failuresBefore) };
     } finally {
@@ -172,7 +184,8 @@ export class SyncEngine {
     if (binding.schema.kind !== "query") throw new TypeError(`${ref.concept}.${ref.name} is an action: use engine.invoke`);
     const parsed = binding.schema.input.safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
-    return (await binding.call(parsed.data, { flow: "" })) as unknown[] | ErrorOutput;
+    // A read is safe to repeat: a transient error is retried, then answered as unavailable.
+    return (await retryTransient(() => binding.call(parsed.data, { flow: "" }), this.retryPolicy)) as unknown[] | ErrorOutput;
   }
 
   /** The literal values when-patterns give to `field` of an action, e.g. every route of a request concept. */
@@ -199,11 +212,10 @@ export class SyncEngine {
     }
     if (this.log === undefined) return undefined;
     await this.log.flush();
-    const record = await this.log.findRecord(recordOrFlowId);
-    if (record !== undefined) return recordProvenance(record, await this.log.findRecords(record.cause?.records ?? []));
-    const records = await this.log.flowRecords(recordOrFlowId);
-    if (records.length === 0) return undefined;
-    return flowTree(recordOrFlowId, records, await this.log.flowFailures(recordOrFlowId));
+    const flow = await this.log.flowRecord(recordOrFlowId);
+    if (flow !== undefined) return flowTree(recordOrFlowId, flow.records, flow.failures);
+    const found = await this.log.flowOfRecord(recordOrFlowId);
+    return found === undefined ? undefined : recordProvenance(found.record, found.records);
   }
 
   private openFlow(id: string): FlowState {
@@ -216,38 +228,50 @@ export class SyncEngine {
     return flow;
   }
 
-  /** Forgets a flow when its last invocation ends; a durable flow that did not finish stays open for resuming. */
+  /**
+   * Forgets a flow when its last invocation ends. A finished flow's record replaces its marker
+   * (or is written alone when it changed durable state); an unfinished one's marker stays for
+   * the recovery pass.
+   */
   private closeFlow(flow: FlowState, finished: boolean): void {
     if (!finished) flow.abandoned = true;
     if (--flow.users > 0) return;
     this.flows.delete(flow.id);
-    if (flow.open && !flow.abandoned) this.log?.closeFlow(flow.id);
+    if (this.log === undefined) return;
+    if (flow.abandoned) this.log.abandon(flow.id);
+    else if (this.log.isMarked(flow.id) || this.changedDurableState(flow)) this.log.finish(flow.id, flow.records, flow.failures);
   }
 
-  /** Marks the flow as unfinished in the durable log (once), so that a stopped engine's work is resumed. */
-  private markOpen(flow: FlowState, root: string, intent?: Intent): void {
-    if (this.log === undefined || flow.open) return;
-    this.log.openFlow(flow.id, root, intent);
-    flow.open = true;
+  /** Whether anything in the flow may have changed a durable concept's state (or failed trying). */
+  private changedDurableState(flow: FlowState): boolean {
+    if (flow.failures.length > 0) return true;
+    return flow.records.some((record) => !this.bindings.isEphemeral(record.concept) && (record.thrown !== undefined || !isErrorOutput(record.output)));
   }
 
   /**
-   * Whether the actions a sync planned must be made durable before they run: when there are
-   * several (a restarted engine finishes the rest as planned), or when some sync watches the
-   * one (a lost record would lose the work it triggers) and a where-clause chose it (on
-   * resume the where-clause would see the state the action changed). A sync without a
-   * where-clause plans the same single action, with the same key, when it fires again on
-   * resume, so its intent would be a write for nothing.
+   * Which of the actions a sync planned must be written ahead (as intents on the flow's marker)
+   * before any runs; none when recovery could not use them. A plan needs it when a crash in
+   * its midst would leave work undone: several actions with durable effects (a restarted
+   * engine finishes the rest as planned), or one whose record some sync with durable effects
+   * waits for (a lost record would lose that work). It is spared when the sync has no
+   * where-clause and every record it matched can itself be replayed: firing again on resume
+   * plans the same actions with the same keys. A where-clause, on resume, would see the state
+   * the actions changed (a session already ended) and plan something else.
    */
-  private needsWriteAhead(sync: CompiledSync, planned: readonly PlannedAction[]): boolean {
-    const [first] = planned;
-    if (first === undefined) return false;
-    return planned.length > 1 || (sync.where !== undefined && this.matcher.watches(operationKey(first.concept, first.action)));
+  private intentsFor(flow: FlowState, sync: CompiledSync, planned: readonly PlannedAction[], matched: readonly string[]): PlannedAction[] {
+    const durable = planned.filter((action) => !this.bindings.isEphemeral(action.concept));
+    if (durable.length === 0) return [];
+    const needed = durable.length > 1 || durable.some((action) => this.consequences.consequential(action.concept, action.action));
+    if (!needed) return [];
+    if (sync.where === undefined && matched.every((id) => flow.replayable.has(id))) return [];
+    return durable;
   }
 
   /**
    * Validates the input, runs the action and records it (an exception becomes `thrown`).
    * With `writeAhead`, the valid input is first made durable as an intent (one barrier).
+   * A transient database error is retried with the same idempotency key; if the database
+   * stays away, `DatabaseUnavailableError` is thrown and nothing is recorded.
    */
   private async perform(
     flow: FlowState,
@@ -267,15 +291,14 @@ export class SyncEngine {
     } else {
       recordedInput = parsed.data as Record<string, unknown>;
       if (writeAhead && this.log !== undefined) {
-        const intent = { id, flow: flow.id, concept: binding.concept, action: binding.name, input: recordedInput, idempotencyKey };
-        // A flow's first intent rides on its pending marker, which is written anyway.
-        if (flow.open) this.log.appendIntents([intent]);
-        else this.markOpen(flow, id, intent);
-        await this.log.barrier();
+        this.log.writeAhead(flow.id, [{ id, flow: flow.id, concept: binding.concept, action: binding.name, input: recordedInput, idempotencyKey }]);
+        await this.log.barrier(flow.id);
       }
+      const context = { flow: flow.id, idempotencyKey };
       try {
-        output = await binding.call(parsed.data, { flow: flow.id, idempotencyKey });
+        output = await retryTransient(() => binding.call(parsed.data, context), this.retryPolicy, (error, attempt) => this.logRetry(binding, error, attempt));
       } catch (error) {
+        if (isTransientError(error)) throw error;
         thrown = messageOf(error);
       }
     }
@@ -291,7 +314,6 @@ export class SyncEngine {
       at: new Date(),
     };
     const operation = this.index(flow, record);
-    this.log?.append(record);
     this.logRecord(operation, record);
     return record;
   }
@@ -311,6 +333,11 @@ export class SyncEngine {
     else this.logger.info(line, operation);
   }
 
+  private logRetry(binding: Binding, error: unknown, attempt: number): void {
+    const message = `${binding.concept}.${binding.name}: transient database error, retrying (attempt ${attempt})`;
+    if (this.logger !== undefined) this.logger.warn({ error: messageOf(error) }, message);
+  }
+
   /**
    * Runs the work of a flow depth-first, as nested calls would (each action's syncs before the
    * next action of the same sync), but from an explicit stack, so a long flow neither deepens
@@ -324,18 +351,19 @@ export class SyncEngine {
         const match = top.matches[top.next++];
         if (top.next >= top.matches.length) stack.pop();
         if (match === undefined) continue;
-        const planned = await this.plan(flow, match);
-        if (planned.length > 0) stack.push({ kind: "run", actions: planned, next: 0, failedFrame: undefined });
+        const { planned, replayable } = await this.plan(flow, match);
+        if (planned.length > 0) stack.push({ kind: "run", actions: planned, next: 0, failedFrame: undefined, replayable });
         continue;
       }
       const action = top.actions[top.next++];
       if (top.next >= top.actions.length) stack.pop();
       if (action === undefined) continue;
       const frame = frameOf(action.key);
-      if (frame === top.failedFrame || flow.loaded?.has(action.id) === true) continue;
+      if (frame === top.failedFrame) continue;
       const binding = this.bindings.get(action.concept, action.action);
       const cause = { sync: action.sync, records: action.records, key: action.key };
       const record = await this.perform(flow, binding, action.input, action.id, cause, action.key);
+      if (top.replayable) flow.replayable.add(record.id);
       if (record.thrown !== undefined) {
         // The sync's later actions for this frame may depend on this one: skip them.
         top.failedFrame = frame;
@@ -349,27 +377,33 @@ export class SyncEngine {
 
   /**
    * The then-actions of one match, once per set of matched records: the where-clause's frames
-   * times the then-patterns. With the durable log, waits until the matched records are written,
-   * and, in the same batch, the planned actions as intents when they need them (`needsWriteAhead`).
+   * times the then-patterns. Those recovery needs (`intentsFor`) are written ahead, as one write
+   * shared with concurrent flows, before any of them runs. `replayable`: whether a resumed flow
+   * reproduces these actions (written ahead, or planned again from replayable records).
    */
-  private async plan(flow: FlowState, match: Match): Promise<PlannedAction[]> {
+  private async plan(flow: FlowState, match: Match): Promise<{ planned: PlannedAction[]; replayable: boolean }> {
     const { sync } = match;
     const ids = match.records.map((matched) => matched.id);
     const firing = firingKey(sync.name, ids);
-    if (flow.fired.has(firing)) return [];
+    if (flow.fired.has(firing)) return { planned: [], replayable: false };
     flow.fired.add(firing);
     let planned: PlannedAction[];
     try {
-      planned = this.thenActions(sync, firing, ids, await this.frames(sync, match.frame));
+      const frames = await retryTransient(() => this.frames(sync, match.frame), this.retryPolicy);
+      planned = this.thenActions(sync, firing, ids, frames);
     } catch (error) {
+      if (isTransientError(error)) throw error;
       this.fail(flow, sync.name, ids, error);
-      return [];
+      return { planned: [], replayable: false };
     }
-    if (this.log !== undefined && planned.length > 0) {
-      if (this.needsWriteAhead(sync, planned)) this.log.appendIntents(planned.map((action) => intentOf(flow.id, action)));
-      await this.log.barrier();
+    if (this.log === undefined || planned.length === 0) return { planned, replayable: false };
+    const intents = this.intentsFor(flow, sync, planned, ids);
+    if (intents.length > 0) {
+      this.log.writeAhead(flow.id, intents.map((action) => intentOf(flow.id, action)));
+      await this.log.barrier(flow.id);
+      return { planned, replayable: true };
     }
-    return planned;
+    return { planned, replayable: sync.where === undefined && ids.every((id) => flow.replayable.has(id)) };
   }
 
   private async frames(sync: CompiledSync, frame: Frame): Promise<readonly Frame[]> {
@@ -396,36 +430,43 @@ export class SyncEngine {
   private fail(flow: FlowState, sync: string, records: readonly string[], error: unknown): void {
     const failure: SyncFailure = { flow: flow.id, sync, records, error: messageOf(error), at: new Date() };
     flow.failures.push(failure);
-    this.log?.appendFailure(failure);
     this.logger?.error(failure, `sync ${sync} failed`);
   }
 
   /**
-   * Finishes the flows an engine left unfinished. Each flow is rebuilt from the log: intents
-   * with no record run again, with the same idempotency key (an external invocation first,
-   * then the then-actions syncs had planned), then every record is synchronized again;
-   * firings already made (they have records or intents) are skipped, so only the syncs that
-   * never fired now fire. An action whose record is written is never run again.
+   * Finishes the flows an engine left unfinished. Their markers hold the intents written ahead:
+   * each runs again, in order, with its idempotency key (a concept answers a key it has seen
+   * with the original outcome, or is idempotent by natural keys), and everything they trigger
+   * is derived again as the first time: syncs without a where-clause plan the same actions with
+   * the same keys, and firings whose actions were written ahead are not planned again.
    */
   private async resumeUnfinished(): Promise<void> {
     const log = this.log;
     if (log === undefined) return;
     for (const flowId of await log.claimUnfinished((flow) => this.flows.has(flow))) {
       const flow = this.openFlow(flowId);
-      flow.open = true;
       let finished = false;
       try {
-        const [records, intents] = await Promise.all([log.flowRecords(flowId), log.flowIntents(flowId)]);
-        const loaded = new Set(records.map((record) => record.id));
-        flow.loaded = loaded;
-        const missing = intents.filter((intent) => !loaded.has(intent.id));
-        for (const { cause } of [...records, ...missing]) if (cause !== undefined) flow.fired.add(firingKey(cause.sync, cause.records));
-        for (const record of records) this.index(flow, record);
-        for (const intent of missing) if (intent.cause === undefined) records.push(await this.rerunExternal(flow, intent));
-        const unfinished = missing.flatMap((intent) => (intent.cause === undefined ? [] : [plannedOf({ ...intent, cause: intent.cause })]));
-        const stack: Work[] = records.map((record) => ({ kind: "sync", matches: this.matcher.matches(flow, record), next: 0 }) as Work).reverse();
-        stack.push({ kind: "run", actions: unfinished, next: 0, failedFrame: undefined });
-        await this.drive(flow, stack);
+        const intents = await retryTransient(() => log.flowIntents(flowId), this.retryPolicy);
+        for (const intent of intents) {
+          flow.replayable.add(intent.id);
+          if (intent.cause !== undefined) flow.fired.add(firingKey(intent.cause.sync, intent.cause.records));
+        }
+        const stack: Work[] = [];
+        for (const intent of intents) {
+          if (intent.cause === undefined) {
+            const record = await this.rerunExternal(flow, intent);
+            stack.push({ kind: "sync", matches: this.matcher.matches(flow, record), next: 0 });
+            continue;
+          }
+          // The actions of one firing stay together, so a failed one still skips the rest of its frame.
+          const action = plannedOf({ ...intent, cause: intent.cause });
+          const last = stack.at(-1);
+          if (last?.kind === "run" && last.actions[0] !== undefined && frameOf(last.actions[0].key) === frameOf(action.key)) last.actions.push(action);
+          else stack.push({ kind: "run", actions: [action], next: 0, failedFrame: undefined, replayable: true });
+        }
+        // The stack runs its top first: the intents in the order they were written.
+        await this.drive(flow, stack.reverse());
         finished = true;
       } finally {
         this.closeFlow(flow, finished);
@@ -444,7 +485,7 @@ export class SyncEngine {
 /** What is left to do in a flow: the syncs one record completes, or the actions one sync planned. */
 type Work =
   | { readonly kind: "sync"; readonly matches: readonly Match[]; next: number }
-  | { readonly kind: "run"; readonly actions: readonly PlannedAction[]; next: number; failedFrame: string | undefined };
+  | { readonly kind: "run"; readonly actions: PlannedAction[]; next: number; failedFrame: string | undefined; readonly replayable: boolean };
 
 function invalidInput(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): ErrorOutput {
   const message = error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");

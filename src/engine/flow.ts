@@ -12,10 +12,11 @@ export class FlowState {
   /** Firing keys (sync + matched records) already made: a sync fires once per set of records. */
   readonly fired = new Set<string>();
   readonly failures: SyncFailure[] = [];
-  /** Ids of records loaded from the log, when the flow is being resumed. */
-  loaded: Set<string> | undefined;
-  /** Whether the durable log holds this flow as open. */
-  open = false;
+  /**
+   * Records a resumed flow would reproduce: written ahead, or planned without a where-clause
+   * from replayable records (firing again plans them with the same keys).
+   */
+  readonly replayable = new Set<string>();
   /** Set when an invocation in the flow failed: the flow stays open in the log, for resuming. */
   abandoned = false;
   /** Invocations under way in this flow. */

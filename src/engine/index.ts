@@ -21,8 +21,8 @@
  *   `invoke(ref, input, { flow? })` → `{ output, flow, record, failures }` once every sync the
  *   action triggered has run, `query(ref, input)` → rows or `{ error }`,
  *   `patternLiterals(ref, field)`, `provenance(recordOrFlowId)`, `stop()` (flushes the log).
- *   Durable log: `engine.actions` (records), `engine.intents` (actions made durable before they
- *   run), `engine.pending` (flows with work pending), `engine.failures`.
+ *   Durable log: `engine.flows`, one document per flow: its marker (intents written ahead,
+ *   a lease) while it runs, its record (actions, causes, failures) once finished.
  * - Discovery: `discoverConcepts(dir = "src/concepts")`, `discoverSyncs(dir = "src/syncs")`.
  *
  * Action methods receive a second argument, `{ flow, idempotencyKey? }` (`ActionContext`):
@@ -45,3 +45,5 @@ export type { ActionRecord, Cause, SyncFailure } from "./records.ts";
 export type { FlowProvenance, Provenance, ProvenanceNode, RecordProvenance } from "./provenance.ts";
 export type { LogLevel } from "./logging.ts";
 export { discoverConcepts, discoverSyncs } from "./discover.ts";
+export { DatabaseUnavailableError, isTransientError, retryTransient } from "./transient.ts";
+export type { RetryPolicy } from "./transient.ts";

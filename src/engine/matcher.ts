@@ -43,6 +43,11 @@ export class Matcher {
     return this.watchers.has(operation);
   }
 
+  /** The syncs with a when-pattern on this operation. */
+  watchersOf(operation: string): CompiledSync[] {
+    return [...new Set((this.watchers.get(operation) ?? []).map((watcher) => watcher.sync))];
+  }
+
   /** Every match that uses `record` (already added to `flow`) together with earlier records of the flow. */
   matches(flow: FlowState, record: ActionRecord): Match[] {
     const watchers = this.watchers.get(operationKey(record.concept, record.action));

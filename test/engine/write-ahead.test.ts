@@ -4,14 +4,16 @@
  * restarted engine runs it again with the same idempotency key, and a concept that answers a
  * repeated key with its original outcome lets every sync that follows fire, once.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MongoClient, type CommandStartedEvent } from "mongodb";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ActionContext } from "../../src/engine/bindings.ts";
 import { SyncEngine } from "../../src/engine/engine.ts";
 import { actions } from "../../src/engine/patterns.ts";
 import type { Sync } from "../../src/engine/sync.ts";
+import { countLogged, pendingFlows } from "../support/action-log.ts";
 import { testDatabase } from "../support/database.ts";
 import type { TestDatabase } from "../support/database.ts";
-import { Requests, Sessions, testConcepts } from "./support/concepts.ts";
+import { Requests, Sessions, Stats, testConcepts } from "./support/concepts.ts";
 import { directFlowSyncs, requestFlowSyncs } from "./support/syncs.ts";
 
 type Concepts = ReturnType<typeof testConcepts>;
@@ -70,7 +72,7 @@ describe("write-ahead: an action whose effect happened but whose record was lost
     engine.registerSyncs(syncs);
     return engine;
   };
-  const countActions = (prefix: string, action: string) => database.db.collection(`${prefix}.actions`).countDocuments({ action });
+  const countActions = (prefix: string, action: string) => countLogged(database.db, prefix, action);
 
   it("an external invocation is run again at restart with the same key, and its syncs fire exactly once", async () => {
     const concepts = testConcepts();
@@ -103,7 +105,7 @@ describe("write-ahead: an action whose effect happened but whose record was lost
     expect(state.keys).toHaveLength(2);
     expect(concepts.stats.totals.get("ada")).toBe(30);
     expect(concepts.streak.current.get("ada")).toBe(1);
-    expect(await database.db.collection("external.pending").countDocuments()).toBe(0);
+    expect(await pendingFlows(database.db, "external")).toBe(0);
   });
 
   it("a sync's single then-action is run again as planned, not re-planned on the changed state, and its syncs fire exactly once", async () => {
@@ -134,23 +136,78 @@ describe("write-ahead: an action whose effect happened but whose record was lost
     expect(await countActions("planned", "bump")).toBe(1);
   });
 
-  it("writes an intent document only where firing again on resume could not redo the work: a where-chosen then-action that syncs watch", async () => {
-    const intentsOf = async (prefix: string, syncs: Record<string, Sync>, session: string) => {
+  it("writes ahead only what recovery needs: the action whose record syncs with durable effects wait for, never what firing again redoes", async () => {
+    const client = await MongoClient.connect(inject("mongoUri"), { monitorCommands: true });
+    try {
+      const db = client.db(database.db.databaseName);
+      const intentsOf = async (prefix: string, syncs: Record<string, Sync>, run: (engine: SyncEngine, concepts: Concepts) => Promise<unknown>) => {
+        const written: string[] = [];
+        const listener = (event: CommandStartedEvent) => {
+          if (event.command[event.commandName] !== `${prefix}.flows`) return;
+          const docs = (event.command["documents"] ?? []) as { state: string; intents?: { concept: string; action: string }[] }[];
+          for (const doc of docs) for (const intent of doc.intents ?? []) written.push(`${intent.concept}.${intent.action}`);
+          const updates = (event.command["updates"] ?? []) as { u: { $push?: { intents: { $each: { concept: string; action: string }[] } } } }[];
+          for (const update of updates) for (const intent of update.u.$push?.intents.$each ?? []) written.push(`${intent.concept}.${intent.action}`);
+        };
+        client.on("commandStarted", listener);
+        const concepts = testConcepts();
+        const engine = new SyncEngine({ db, collectionPrefix: prefix, leaseSeconds: 0 });
+        engine.register(Object.values(concepts));
+        engine.registerSyncs(syncs);
+        await engine.start();
+        await run(engine, concepts);
+        await engine.stop();
+        client.off("commandStarted", listener);
+        expect(await pendingFlows(db, prefix)).toBe(0);
+        return written;
+      };
+      const endOn = (session: string) => async (engine: SyncEngine, concepts: Concepts) => {
+        concepts.sessions.start(session, "cy");
+        await engine.invoke(Requests.request, { path: "/sessions/end", id: session });
+      };
+      // The request is ephemeral (nothing to redo after a crash); the end its sync runs is what
+      // stats, streak and badge wait for. What follows the end is planned again from it.
+      expect(await intentsOf("plain", requestFlowSyncs, endOn("s3"))).toEqual(["Sessions.end"]);
+      const owned = { EndOwnedSessionOnRequest: EndOwnedSessionOnRequest as Sync, ...directFlowSyncs };
+      expect(await intentsOf("chosen", owned, endOn("s4"))).toEqual(["Sessions.end"]);
+      // An external invocation whose record syncs wait for is written ahead, and nothing after it.
+      const direct = async (engine: SyncEngine, concepts: Concepts) => {
+        concepts.sessions.start("s5", "cy");
+        await engine.invoke(Sessions.end, { session: "s5" });
+      };
+      expect(await intentsOf("direct", directFlowSyncs, direct)).toEqual(["Sessions.end"]);
+      // An action nothing durable follows needs no intent: a crash loses nothing a restart could make good.
+      const lone = async (engine: SyncEngine) => engine.invoke(Stats.record, { user: "cy", minutes: 5 });
+      expect(await intentsOf("lone", directFlowSyncs, lone)).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a read, a flow that changes no durable state, writes nothing at all", async () => {
+    const AnswerTotal: Sync<{ user: string; request: string; total: number }> = ({ user, request, total }) => ({
+      when: actions([Requests.request, { path: "/total", user }, { request }]),
+      where: (frames) => frames.query(Stats._total, { user }, { total }),
+      then: actions([Requests.respond, { request, body: { total } }]),
+    });
+    const client = await MongoClient.connect(inject("mongoUri"), { monitorCommands: true });
+    try {
+      const db = client.db(database.db.databaseName);
       const concepts = testConcepts();
-      const engine = engineOn(concepts, prefix, syncs);
+      const engine = new SyncEngine({ db, collectionPrefix: "reads" });
+      engine.register(Object.values(concepts));
+      engine.registerSyncs({ AnswerTotal: AnswerTotal as Sync });
       await engine.start();
-      concepts.sessions.start(session, "cy");
-      const { flow } = await engine.invoke(Requests.request, { path: "/sessions/end", id: session });
+      await concepts.stats.record({ user: "eve", minutes: 12 });
+      const commands: string[] = [];
+      client.on("commandStarted", (event: CommandStartedEvent) => commands.push(event.commandName));
+      const { output } = await engine.invoke(Requests.request, { path: "/total", user: "eve" });
+      await engine.invoke(Requests.request, { path: "/elsewhere" });
       await engine.stop();
-      const intents = await database.db.collection(`${prefix}.intents`).find({ flow }).sort({ seq: 1 }).toArray();
-      const recordIds = new Set((await database.db.collection(`${prefix}.actions`).find({ flow }).toArray()).map((record) => record._id));
-      expect(intents.every((intent) => recordIds.has(intent._id))).toBe(true);
-      return intents.map((intent) => `${intent.concept}.${intent.action}`);
-    };
-    // The invocation's intent rides on the flow's pending marker (gone once the flow finished);
-    // syncs without a where-clause plan the same action with the same key when they fire again.
-    expect(await intentsOf("plain", requestFlowSyncs, "s3")).toEqual([]);
-    const owned = { EndOwnedSessionOnRequest: EndOwnedSessionOnRequest as Sync, ...directFlowSyncs };
-    expect(await intentsOf("chosen", owned, "s4")).toEqual(["Sessions.end"]);
+      expect(concepts.requests.take((output as { request: string }).request)).toEqual({ total: 12 });
+      expect(commands.filter((name) => !["hello", "isMaster", "ismaster", "ping"].includes(name))).toEqual([]);
+    } finally {
+      await client.close();
+    }
   });
 });

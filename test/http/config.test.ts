@@ -16,6 +16,7 @@ describe("configuration from the environment", () => {
       bodyLimitBytes: 1024 * 1024,
       logLevel: "info",
       engineLog: "off",
+      engineLeaseSeconds: 30,
       routePlaceholders: { FLOW_BASE_PATH: "/api/flow/v1/sessions" },
       benchBareRoute: false,
     });

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FocusSessionConcept } from "../../src/concepts/FocusSession/FocusSessionConcept.ts";
 import { asService } from "../http/harness.ts";
 import { focusApp, send, type FocusApp } from "../support/app.ts";
+import { countLogged } from "../support/action-log.ts";
 import { testDatabase, type TestDatabase } from "../support/database.ts";
 
 let database: TestDatabase;
@@ -104,7 +105,7 @@ describe("FocusSession.end done, its record lost in a crash", () => {
       statuses: ["completed"],
     });
     expect(twice).toEqual(once);
-    expect(await db.collection("engine.actions").countDocuments({ concept: "FocusSession", action: "end", "output.session": session })).toBe(1);
+    expect(await countLogged(db, "engine", "FocusSession.end", (record) => (record.output as { session?: string }).session === session)).toBe(1);
   });
 
   it("an end run by a REST dialect's sync (seed 002's PATCH .../end) counts the session once after a restart", async () => {

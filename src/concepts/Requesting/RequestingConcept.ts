@@ -86,13 +86,16 @@ const forgetAfterMs = 5 * 60_000;
  *           which is what the client receives
  *
  * Its state is in memory, by design: a request lives as long as the HTTP exchange of the
- * process that received it, and the durable action log already records every request and
- * response. See Requesting.spec.md.
+ * process that received it. The durable action log records requests and responses with the
+ * flows that changed something, and writes nothing for those that did not (reads, refusals).
+ * See Requesting.spec.md.
  */
 export class RequestingConcept implements ConceptImplementation<Schemas> {
   static readonly conceptName = "Requesting";
   static readonly schemas = RequestingSchemas;
   static readonly exposeOverHttp = false;
+  /** Its requests live as long as this process's HTTP exchanges: nothing to recover after a crash. */
+  static readonly ephemeral = true;
 
   private readonly pending = new Map<string, PendingRequest>();
   private readonly clock: Clock;

@@ -14,6 +14,7 @@ import { limitBodies } from "./body-limit.ts";
 import { registerConceptRoutes, servedOperations, type ConceptDescription } from "./concept-routes.ts";
 import { registerDocs } from "./docs.ts";
 import type { HttpEngine } from "./engine-port.ts";
+import { isTransientError } from "../../engine/transient.ts";
 import { HttpError } from "./errors.ts";
 import { registerHealth } from "./health.ts";
 import { idempotentRetries, replayedHeader, type RetryOptions } from "./idempotency/retries.ts";
@@ -81,6 +82,12 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
   app.onError((error, c) => {
     if (error instanceof HttpError) {
       return c.json({ error: error.message }, error.status, error.status === 401 ? { "WWW-Authenticate": "Bearer" } : {});
+    }
+    if (isTransientError(error)) {
+      // The database stayed away through the engine's retries: nothing was acknowledged, and
+      // work already written ahead is finished by the recovery pass. The client may retry.
+      logger.warn({ err: error, method: c.req.method, path: c.req.path }, "database unavailable");
+      return c.json({ error: "the database is unavailable; retry shortly" }, 503, { "Retry-After": "1" });
     }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, "unexpected error");
     return c.json({ error: "internal error" }, 500);

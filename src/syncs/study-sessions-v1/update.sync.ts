@@ -11,23 +11,44 @@
 import { Badge } from "../../concepts/Badge/BadgeConcept.ts";
 import { FocusSession } from "../../concepts/FocusSession/FocusSessionConcept.ts";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
-import { actions, valueOf, type Frames, type Sync } from "../../engine/index.ts";
+import { actions, valueOf, type Frame, type Frames, type Sync } from "../../engine/index.ts";
 import { answerWithError, answerWithSession } from "../shared/answers.ts";
 import { decided } from "../shared/decisions.ts";
-import { withSessionView } from "../shared/sessions.ts";
+import { withSessionView, type SessionView } from "../shared/sessions.ts";
 import { sessionBody, studyError } from "./answers.ts";
 import { decideUpdate, planUpdate, type UpdateDecision } from "./requests.ts";
 import { studySessionRoutes } from "./routes.ts";
 
 const route = studySessionRoutes.update;
 
+/**
+ * The session as each request found it, read once per request: every sync below decides on
+ * that one reading. Were each to read for itself, a sync deciding after another request (or
+ * this one) changed the session would see a different session, and a request could be
+ * answered twice or not at all. Keyed by the request's `params` object, which every sync of
+ * the request binds by reference; forgotten with the request.
+ */
+const sessionAsRequested = new WeakMap<object, Promise<SessionView | null>>();
+
+/** Binds `view` to the session the request names, as it stood when the request was first decided. */
+async function withRequestedSession<F extends Frames>(frames: F, params: symbol, view: symbol): Promise<F> {
+  const sessionId = Symbol("sessionId");
+  const unread = frames.filter((frame) => !sessionAsRequested.has(frame[params] as object));
+  if (unread.length > 0) {
+    const read = withSessionView(unread.bind(sessionId, (frame) => (frame[params] as Record<string, string>)["sessionId"]), sessionId, view);
+    unread.forEach((frame, index) => sessionAsRequested.set(frame[params] as object, read.then((viewed) => (viewed[index]?.[view] as SessionView | null) ?? null)));
+  }
+  const views = new Map<unknown, SessionView | null>();
+  for (const frame of frames) views.set(frame[params], (await sessionAsRequested.get(frame[params] as object)) ?? null);
+  return frames.bind(view, (frame) => views.get(frame[params]) ?? null);
+}
+
 /** The decision for the request bound to `body`, `params` and `user`, against the session it names. */
 async function decisions<F extends Frames>(frames: F, vars: { body: symbol; params: symbol; user: symbol }, kind: UpdateDecision["kind"] | UpdateDecision["kind"][], fields: Record<string, symbol>): Promise<F> {
-  const sessionId = Symbol("sessionId");
   const view = Symbol("view");
-  const withId = frames.bind(sessionId, (frame) => (frame[vars.params] as Record<string, string>)["sessionId"]);
-  const viewed = await withSessionView(withId, sessionId, view);
-  return decided(viewed, (frame) => decideUpdate(valueOf(frame, vars.body), frame[sessionId], valueOf(frame, vars.user), valueOf(frame, view)), kind, fields);
+  const viewed = await withRequestedSession(frames, vars.params, view);
+  const sessionIdOf = (frame: Frame) => (frame[vars.params] as Record<string, string>)["sessionId"];
+  return decided(viewed, (frame) => decideUpdate(valueOf(frame, vars.body), sessionIdOf(frame), valueOf(frame, vars.user), valueOf(frame, view)), kind, fields);
 }
 
 export const RefuseStudySessionUpdate: Sync = ({ request, body, params, user, status, response }) => ({

@@ -5,8 +5,27 @@
 import type { Db } from "mongodb";
 import { z } from "zod";
 import { action, query } from "../../../src/engine/concept.ts";
+import type { ActionContext } from "../../../src/engine/bindings.ts";
 import type { ConceptImplementation, ErrorOutput } from "../../../src/engine/concept.ts";
 import { conceptRef } from "../../../src/engine/refs.ts";
+
+/**
+ * Answers a repeated idempotency key with the outcome it first had, as the project's concepts
+ * do: a resumed flow runs its actions again with their keys, and must not act twice.
+ */
+const rememberedKeys = 1000;
+
+async function once<T>(outcomes: Map<string, T>, context: ActionContext | undefined, act: () => Promise<T>): Promise<T> {
+  const key = context?.idempotencyKey;
+  const earlier = key === undefined ? undefined : outcomes.get(key);
+  if (earlier !== undefined) return earlier;
+  const outcome = await act();
+  if (key === undefined) return outcome;
+  outcomes.set(key, outcome);
+  // The latest keys are enough for these tests; benchmarks run 100k flows through them.
+  if (outcomes.size > rememberedKeys) outcomes.delete(outcomes.keys().next().value as string);
+  return outcome;
+}
 
 const RequestsSchemas = {
   request: action({ input: z.object({ path: z.string(), user: z.string().optional(), id: z.string().optional() }), output: z.object({ request: z.string() }) }),
@@ -17,6 +36,8 @@ const RequestsSchemas = {
 export class RequestsConcept implements ConceptImplementation<typeof RequestsSchemas> {
   static readonly conceptName = "Requests";
   static readonly schemas = RequestsSchemas;
+  /** Like the HTTP request concept: its requests live in memory, nothing to recover after a crash. */
+  static readonly ephemeral = true;
   private next = 0;
   readonly responses = new Map<string, unknown>();
 
@@ -57,7 +78,13 @@ export class SessionsConcept implements ConceptImplementation<typeof SessionsSch
     this.open.set(session, { user, minutes });
   }
 
-  async end({ session }: { session: string }): Promise<{ session: string; user: string; minutes: number } | ErrorOutput> {
+  private readonly outcomes = new Map<string, { session: string; user: string; minutes: number } | ErrorOutput>();
+
+  async end({ session }: { session: string }, context?: ActionContext): Promise<{ session: string; user: string; minutes: number } | ErrorOutput> {
+    return once(this.outcomes, context, async () => this.endNow(session));
+  }
+
+  private endNow(session: string): { session: string; user: string; minutes: number } | ErrorOutput {
     const found = this.open.get(session);
     if (found === undefined) return { error: `no running session ${session}`, reason: "not_found" };
     this.open.delete(session);
@@ -84,10 +111,14 @@ export class StatsConcept implements ConceptImplementation<typeof StatsSchemas> 
 
   constructor(_db?: Db) {}
 
-  async record({ user, minutes }: { user: string; minutes: number }): Promise<{ total: number }> {
-    const total = (this.totals.get(user) ?? 0) + minutes;
-    this.totals.set(user, total);
-    return { total };
+  private readonly outcomes = new Map<string, { total: number }>();
+
+  async record({ user, minutes }: { user: string; minutes: number }, context?: ActionContext): Promise<{ total: number }> {
+    return once(this.outcomes, context, async () => {
+      const total = (this.totals.get(user) ?? 0) + minutes;
+      this.totals.set(user, total);
+      return { total };
+    });
   }
 
   async _total({ user }: { user: string }): Promise<{ total: number }[]> {
@@ -109,10 +140,14 @@ export class StreakConcept implements ConceptImplementation<typeof StreakSchemas
 
   constructor(_db?: Db) {}
 
-  async bump({ user }: { user: string }): Promise<{ current: number }> {
-    const current = (this.current.get(user) ?? 0) + 1;
-    this.current.set(user, current);
-    return { current };
+  private readonly outcomes = new Map<string, { current: number }>();
+
+  async bump({ user }: { user: string }, context?: ActionContext): Promise<{ current: number }> {
+    return once(this.outcomes, context, async () => {
+      const current = (this.current.get(user) ?? 0) + 1;
+      this.current.set(user, current);
+      return { current };
+    });
   }
 }
 export const Streak = conceptRef(StreakConcept);

@@ -1,0 +1,106 @@
+/**
+ * What the log keeps of an action's input and output: enough to explain a flow, not a copy
+ * of whatever a client sent. A value over the budget is cut (the cut marked, with its size
+ * and the start of its JSON), and keys the database cannot store (a NUL byte, a leading `$`,
+ * a `.`) are spelled out, so one record can never make the log's write fail.
+ */
+
+/** Bytes of JSON (about) one record's input and output may take in the log, each. */
+export const recordValueBudget = 4096;
+/** A value larger than this inside an over-budget one is replaced by its cut marker. */
+const largeValue = 512;
+const previewChars = 160;
+
+export interface CutValue {
+  readonly cut: true;
+  /** The size of the whole value, in bytes of JSON. */
+  readonly bytes: number;
+  /** The start of its JSON. */
+  readonly preview: string;
+}
+
+/** The value as the log keeps it: itself when small and storable, otherwise bounded and escaped. */
+export function forLog(value: unknown, budget = recordValueBudget): unknown {
+  if (!needsCare(value, 0) && jsonSize(value) <= budget) return value;
+  return bounded(value, budget, 0);
+}
+
+/** Deeper than this, a value is cut whatever its size (documents nest at most 100 deep; cycles end here). */
+const maxDepth = 32;
+
+function bounded(value: unknown, budget: number, depth: number): unknown {
+  const size = jsonSize(value);
+  if (size <= largeValue && !needsCare(value, 0)) return value;
+  if (depth >= maxDepth) return cutMarker(value, size);
+  if (Array.isArray(value)) return fitEntries(value.map((item, index) => [String(index), item] as const), budget, size, true, depth);
+  if (isPlainObject(value)) return fitEntries(Object.entries(value), budget, size, false, depth);
+  if (size > budget) return cutMarker(value, size);
+  return value;
+}
+
+/** Keeps entries in order while they fit the budget (each large one cut); the rest are counted. */
+function fitEntries(entries: readonly (readonly [string, unknown])[], budget: number, size: number, asArray: boolean, depth: number): unknown {
+  if (size <= budget || entries.length === 0) {
+    const kept = entries.map(([key, item]) => [storableKey(key), bounded(item, budget, depth + 1)] as const);
+    return asArray ? kept.map(([, item]) => item) : Object.fromEntries(kept);
+  }
+  let left = budget;
+  const kept: (readonly [string, unknown])[] = [];
+  for (const [key, item] of entries) {
+    const itemSize = jsonSize(item);
+    const stored = itemSize > largeValue ? cutMarker(item, itemSize) : bounded(item, largeValue, depth + 1);
+    const storedSize = itemSize > largeValue ? previewChars + 40 : itemSize;
+    if (storedSize > left) break;
+    left -= storedSize + key.length + 4;
+    kept.push([storableKey(key), stored]);
+  }
+  const dropped = entries.length - kept.length;
+  if (asArray) return dropped === 0 ? kept.map(([, item]) => item) : [...kept.map(([, item]) => item), { cut: true, bytes: size, dropped }];
+  return dropped === 0 ? Object.fromEntries(kept) : { ...Object.fromEntries(kept), "(cut)": { cut: true, bytes: size, dropped } };
+}
+
+function cutMarker(value: unknown, bytes: number): CutValue {
+  return { cut: true, bytes, preview: jsonOf(value).slice(0, previewChars) };
+}
+
+/** A key the database stores as it is: NUL, a leading `$` and `.` spelled out as JSON would escape them. */
+function storableKey(key: string): string {
+  if (!badKey(key)) return key;
+  return key.replaceAll("\u0000", "\\u0000").replaceAll(".", "\\u002e").replace(/^\$/, "\\u0024");
+}
+
+function badKey(key: string): boolean {
+  return key.includes("\u0000") || key.includes(".") || key.startsWith("$");
+}
+
+/** Whether a key somewhere in the value cannot be stored as it is (checked to a bounded depth). */
+function needsCare(value: unknown, depth: number): boolean {
+  if (typeof value !== "object" || value === null || value instanceof Date) return false;
+  if (depth > 64) return true;
+  if (Array.isArray(value)) return value.some((item) => needsCare(item, depth + 1));
+  if (!isPlainObject(value)) return false;
+  for (const [key, item] of Object.entries(value)) if (badKey(key) || needsCare(item, depth + 1)) return true;
+  return false;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+function jsonOf(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? "";
+  } catch {
+    return String(value);
+  }
+}
+
+function jsonSize(value: unknown): number {
+  if (value === undefined || value === null || typeof value === "boolean") return 4;
+  if (typeof value === "number") return 8;
+  if (typeof value === "string") return value.length + 2;
+  if (value instanceof Date) return 24;
+  return jsonOf(value).length;
+}

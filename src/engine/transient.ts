@@ -1,0 +1,89 @@
+/**
+ * Transient database errors: the database restarting, a connection reset, no primary for a
+ * moment. The operation may or may not have taken effect, and running it again later may
+ * well succeed; so the engine retries it with the same idempotency key (a concept answers a
+ * repeated key with its original outcome) instead of recording the error as what the action
+ * did. Everything else (a bug, a refused document) is final and recorded as it happened.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** The driver's classes for "the server could not be reached or went away". */
+const transientNames = new Set([
+  "MongoNetworkError",
+  "MongoNetworkTimeoutError",
+  "MongoServerSelectionError",
+  "MongoPoolClearedError",
+  "MongoNotConnectedError",
+  "MongoServerClosedError",
+]);
+
+/** Server codes of a server shutting down, stepping down or not (yet) primary. */
+const transientCodes = new Set([
+  6, // HostUnreachable
+  7, // HostNotFound
+  89, // NetworkTimeout
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  9001, // SocketException
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+const transientLabels = ["RetryableWriteError", "ResetPool", "TransientTransactionError"];
+
+export function isTransientError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  if (error instanceof DatabaseUnavailableError) return true;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  if (typeof name === "string" && transientNames.has(name)) return true;
+  if (typeof code === "number" && transientCodes.has(code)) return true;
+  const hasLabel = (error as { hasErrorLabel?: (label: string) => boolean }).hasErrorLabel;
+  if (typeof hasLabel === "function" && transientLabels.some((label) => hasLabel.call(error, label))) return true;
+  // A bulk write reports the failure of the command as its cause.
+  const cause = (error as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== error && isTransientError(cause);
+}
+
+/**
+ * The database stayed away through every retry: the work is not done, and not failed either.
+ * An edge answers it as "unavailable, try again" (HTTP 503); the engine leaves the flow
+ * pending for its recovery pass.
+ */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = "DatabaseUnavailableError";
+  constructor(readonly lastError: unknown) {
+    super(`the database is unavailable: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  }
+}
+
+export interface RetryPolicy {
+  /** Waits between attempts, in milliseconds; their number bounds the attempts. */
+  readonly delaysMs: readonly number[];
+}
+
+/**
+ * About 6 s of waiting over 8 attempts, on top of the driver's own wait for a server: long
+ * enough for a database restart, short enough for an HTTP client still waiting for its answer.
+ */
+export const defaultRetryPolicy: RetryPolicy = { delaysMs: [50, 100, 200, 400, 800, 1600, 3200] };
+
+/**
+ * Runs `operation`; a transient error runs it again after the next delay; when every attempt
+ * failed transiently, throws `DatabaseUnavailableError`. Any other error is thrown at once.
+ */
+export async function retryTransient<T>(operation: () => Promise<T>, policy: RetryPolicy = defaultRetryPolicy, onRetry?: (error: unknown, attempt: number) => void): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isTransientError(error)) throw error;
+      const delay = policy.delaysMs[attempt];
+      if (delay === undefined) throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(error);
+      onRetry?.(error, attempt + 1);
+      await sleep(delay);
+    }
+  }
+}
