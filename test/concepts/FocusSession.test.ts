@@ -168,8 +168,19 @@ describe("FocusSession.end", () => {
       timeZone: "Europe/Paris",
       subject: null,
       document: "doc-1",
+      view: await view(session),
     });
     expect(await view(session)).toMatchObject({ status: "abandoned", endedAt, elapsedMs: 400_000, updatedAt: clock.now() });
+  });
+
+  it("sets the notes it is given with the end, in the same write, and answers the session as it left it", async () => {
+    const session = await started("ada");
+    clock.advance(25 * minute);
+    const ended = ok(await sessions.end({ session, status: "completed", notes: "chapter 3 done" }));
+    expect(ended.view).toEqual(await view(session));
+    expect(ended.view).toMatchObject({ status: "completed", notes: "chapter 3 done", elapsedMs: 25 * minute });
+    const paused = ok(await sessions.pause({ session: await started("bob"), notes: "break" }));
+    expect(paused.view).toMatchObject({ status: "paused", notes: "break" });
   });
 
   it("computes the elapsed time up to the end time from the clock when the client sends none", async () => {

@@ -57,7 +57,8 @@ const sessionView = z.object({
 });
 export type SessionView = z.infer<typeof sessionView>;
 
-const sessionOnly = z.object({ session: id });
+/** A change's answer: the session's id and the session as the change left it (answers need no read). */
+const sessionOnly = z.object({ session: id, view: sessionView });
 const onSession = { session: id, user: id.optional() };
 /** The listing's order (sessions not ended last), which its indexes follow so that they serve the sort and limit too. */
 const newestEndFirst = { endedAt: -1, startedAt: -1, _id: -1 } as const;
@@ -78,20 +79,20 @@ export const FocusSessionSchemas = {
     description: "Starts an active session for the user; refused (conflict) while the user has a running one.",
   }),
   pause: action({
-    input: z.object({ ...onSession, elapsedMs: milliseconds.optional() }),
+    input: z.object({ ...onSession, elapsedMs: milliseconds.optional(), notes: details.notes }),
     output: sessionOnly,
     description: "Pauses an active session, saving the time run so far (as the client reports it, or by the clock).",
   }),
   resume: action({
-    input: z.object(onSession),
+    input: z.object({ ...onSession, notes: details.notes }),
     output: sessionOnly,
     description: "Resumes a paused session.",
   }),
   end: action({
-    input: z.object({ ...onSession, status: finalStatus, elapsedMs: milliseconds.optional(), endedAt: instant.optional() }),
+    input: z.object({ ...onSession, status: finalStatus, elapsedMs: milliseconds.optional(), endedAt: instant.optional(), notes: details.notes }),
     output: sessionView
       .pick({ session: true, user: true, elapsedMs: true, startedAt: true, timeZone: true, subject: true, document: true })
-      .extend({ status: finalStatus, endedAt: z.date() }),
+      .extend({ status: finalStatus, endedAt: z.date(), view: sessionView }),
     description: "Ends a running session as completed, abandoned or cancelled; a session ends once.",
   }),
   update: action({
@@ -131,7 +132,7 @@ export const FocusSessionSchemas = {
 
 type Schemas = typeof FocusSessionSchemas;
 type EndOutput = OutputOf<Schemas["end"]>;
-type SessionOutput = { session: string };
+type SessionOutput = OutputOf<Schemas["start"]>;
 
 interface SessionDoc extends Revisioned {
   user: string;
@@ -166,6 +167,8 @@ interface DeletionDoc {
 }
 
 type Change<R> = { result: R; next: Omit<SessionDoc, "rev"> } | ErrorOutput;
+/** What a change answers, and the session it left (`view`). */
+type Viewed<R> = R & { view: SessionView };
 
 /**
  * concept FocusSession [User]
@@ -199,7 +202,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
     await this.deletions.createIndex({ at: 1 }, { expireAfterSeconds: deletionReplaySeconds });
   }
 
-  /** start (user, targetDurationMs?, startedAt?, timeZone?, subject?, questId?, description?, notes?, document?): (session)
+  /** start (user, targetDurationMs?, startedAt?, timeZone?, subject?, questId?, description?, notes?, document?): (session, view)
    *  requires the user has no running (active or paused) session; timeZone is an IANA name
    *  effects  creates an active session, started at startedAt (default now), with nothing run yet */
   async start(input: InputOf<Schemas["start"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
@@ -233,7 +236,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
         updatedAt: now,
         ...(key !== undefined && { createdBy: key }),
       });
-      return { session: created };
+      return { session: created._id, view: this.viewOf(created) };
     }, "user already has a running session");
   }
 
@@ -242,45 +245,46 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
    * already (the engine repeats an action whose record a crash lost), answers that session's.
    * The key is looked up only after a duplicate, so a first start costs no extra read.
    */
-  private async insertSession(key: string | undefined, doc: SessionDoc): Promise<string> {
+  private async insertSession(key: string | undefined, doc: SessionDoc): Promise<SessionDoc> {
     try {
       await this.sessions.insertOne(doc);
-      return doc._id;
+      return doc;
     } catch (error) {
       if (key === undefined || !isDuplicateKeyError(error)) throw error;
-      const earlier = await this.sessions.findOne({ createdBy: key }, { projection: { _id: 1 } });
+      const earlier = await this.sessions.findOne({ createdBy: key });
       if (earlier === null) throw error;
-      return earlier._id;
+      return earlier;
     }
   }
 
-  /** pause (session, user?, elapsedMs?): (session)
+  /** pause (session, user?, elapsedMs?, notes?): (session, view)
    *  requires the session exists, is user's, and is active
-   *  effects  makes it paused, saving elapsedMs (default: the time it has run by the clock) */
+   *  effects  makes it paused, saving elapsedMs (default: the time it has run by the clock),
+   *           and notes when given (null clears them) */
   async pause(input: InputOf<Schemas["pause"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
     return this.change(input, context, (doc, now) => {
       if (doc.status !== "active") return notInStatus(doc, "active");
       const elapsedMs = input.elapsedMs ?? runTime(doc, now);
-      return { result: { session: doc._id }, next: { ...doc, status: "paused", elapsedMs, runningSince: null, updatedAt: now } };
+      return { result: { session: doc._id }, next: { ...doc, ...notesOf(input), status: "paused", elapsedMs, runningSince: null, updatedAt: now } };
     });
   }
 
-  /** resume (session, user?): (session)
+  /** resume (session, user?, notes?): (session, view)
    *  requires the session exists, is user's, and is paused
-   *  effects  makes it active again, running from now on top of the time saved */
+   *  effects  makes it active again, running from now on top of the time saved; sets notes when given */
   async resume(input: InputOf<Schemas["resume"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
     return this.change(input, context, (doc, now) => {
       if (doc.status !== "paused") return notInStatus(doc, "paused");
-      return { result: { session: doc._id }, next: { ...doc, status: "active", runningSince: now, updatedAt: now } };
+      return { result: { session: doc._id }, next: { ...doc, ...notesOf(input), status: "active", runningSince: now, updatedAt: now } };
     });
   }
 
-  /** end (session, user?, status, elapsedMs?, endedAt?):
-   *      (session, user, status, elapsedMs, startedAt, endedAt, timeZone, subject, document)
+  /** end (session, user?, status, elapsedMs?, endedAt?, notes?):
+   *      (session, user, status, elapsedMs, startedAt, endedAt, timeZone, subject, document, view)
    *  requires the session exists, is user's, and is running (an ended session answers "conflict");
    *           status is completed, abandoned or cancelled; endedAt is not before startedAt
    *  effects  gives it that final status, endedAt (default now) and elapsedMs (default: the
-   *           time it ran by the clock, up to endedAt) */
+   *           time it ran by the clock, up to endedAt), and notes when given */
   async end(input: InputOf<Schemas["end"]>, context?: ActionContext): Promise<EndOutput | ErrorOutput> {
     if (!finalStatus.safeParse(input.status).success) return { error: "status must be completed, abandoned or cancelled" };
     return this.change(input, context, (doc, now) => {
@@ -288,14 +292,14 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
       const endedAt = input.endedAt ?? now;
       if (endedAt < doc.startedAt) return { error: "endedAt is before the session started", reason: "invalid" };
       const elapsedMs = input.elapsedMs ?? runTime(doc, endedAt);
-      const next = { ...doc, status: input.status, elapsedMs, runningSince: null, endedAt, updatedAt: now };
+      const next = { ...doc, ...notesOf(input), status: input.status, elapsedMs, runningSince: null, endedAt, updatedAt: now };
       const { user, startedAt, subject, document } = next;
       const ended = { session: doc._id, user, status: input.status, elapsedMs, startedAt, endedAt };
       return { result: { ...ended, timeZone: next.timeZone, subject, document }, next };
     });
   }
 
-  /** update (session, user?, subject?, questId?, description?, notes?): (session)
+  /** update (session, user?, subject?, questId?, description?, notes?): (session, view)
    *  requires the session exists and is user's
    *  effects  sets the given details (null clears one), whatever the session's status */
   async update(input: InputOf<Schemas["update"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
@@ -364,11 +368,12 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   /** Sessions as callers see them: an active session's elapsed time runs on with the clock. */
   private views(docs: SessionDoc[]): SessionView[] {
     const now = this.clock.now();
-    return docs.map(({ _id, rev: _rev, runningSince, createdBy: _createdBy, recentChanges: _recentChanges, ...fields }) => ({
-      session: _id,
-      ...fields,
-      elapsedMs: runTime({ elapsedMs: fields.elapsedMs, runningSince }, now),
-    }));
+    return docs.map((doc) => this.viewOf(doc, now));
+  }
+
+  private viewOf(doc: Omit<SessionDoc, "rev"> & { rev?: number }, now = this.clock.now()): SessionView {
+    const { _id, rev: _rev, runningSince, createdBy: _createdBy, recentChanges: _recentChanges, ...fields } = doc;
+    return { session: _id, ...fields, elapsedMs: runTime({ elapsedMs: fields.elapsedMs, runningSince }, now) };
   }
 
   /** The session, once its owner is checked against `user`. */
@@ -388,21 +393,29 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
     { session, user }: { session: string; user?: string | undefined },
     context: ActionContext | undefined,
     decide: (doc: SessionDoc, now: Date) => Change<R>,
-  ): Promise<R | ErrorOutput> {
+  ): Promise<Viewed<R> | ErrorOutput> {
     await this.ensureIndexes();
     const key = context?.idempotencyKey;
-    return guardedWrite<SessionDoc, R | ErrorOutput>(this.sessions, session, (doc) => {
+    return guardedWrite<SessionDoc, Viewed<R> | ErrorOutput>(this.sessions, session, (doc) => {
       if (doc === null) return { result: notFound() };
       const refusal = refuseUnlessOwner(doc.user, user, "session");
       if (refusal) return { result: refusal };
+      // A repeat answers the original outcome, with the session as it stands now.
       const earlier = replayed(doc.recentChanges, key);
-      if (earlier !== undefined) return { result: earlier.output as R };
-      const decision = decide(doc, this.clock.now());
+      if (earlier !== undefined) return { result: { ...(earlier.output as R), view: this.viewOf(doc) } };
+      const now = this.clock.now();
+      const decision = decide(doc, now);
       if ("error" in decision) return { result: decision };
-      if (key === undefined) return decision;
-      return { result: decision.result, next: { ...decision.next, recentChanges: remember(doc.recentChanges, key, decision.result) } };
+      const result = { ...decision.result, view: this.viewOf(decision.next, now) };
+      if (key === undefined) return { result, next: decision.next };
+      return { result, next: { ...decision.next, recentChanges: remember(doc.recentChanges, key, decision.result) } };
     });
   }
+}
+
+/** The notes a change sets with itself, when given (null clears them). */
+function notesOf(input: { notes?: string | null | undefined }): { notes?: string | null } {
+  return input.notes === undefined ? {} : { notes: input.notes };
 }
 
 function isRunning(doc: SessionDoc): boolean {

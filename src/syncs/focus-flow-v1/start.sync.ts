@@ -2,7 +2,7 @@
 import { FocusSession } from "../../concepts/FocusSession/FocusSessionConcept.ts";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { actions, valueOf, type Sync } from "../../engine/index.ts";
-import { answerWithError, answerWithSession } from "../shared/answers.ts";
+import { answerWithError, answerWithView } from "../shared/answers.ts";
 import { decided } from "../shared/decisions.ts";
 import { flowError, sessionAnswer } from "./envelope.ts";
 import { decideStart } from "./requests.ts";
@@ -22,9 +22,9 @@ export const RefuseFlowSessionStart: Sync = ({ request, body, user, status, resp
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
 
-export const AnswerStartedFlowSession: Sync = ({ request, session, response }) => ({
-  when: actions([Requesting.request, { route }, { request }], [FocusSession.start, {}, { session }]),
-  where: (frames) => answerWithSession(frames, session, response, sessionAnswer("focus session started")),
+export const AnswerStartedFlowSession: Sync = ({ request, view, response }) => ({
+  when: actions([Requesting.request, { route }, { request }], [FocusSession.start, {}, { view }]),
+  where: (frames) => answerWithView(frames, view, response, sessionAnswer("focus session started")),
   then: actions([Requesting.respond, { request, status: 201, body: response }]),
 });
 

@@ -6,7 +6,7 @@
 import { FocusSession } from "../../concepts/FocusSession/FocusSessionConcept.ts";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { actions, valueOf, type Sync } from "../../engine/index.ts";
-import { answerWithError, answerWithSession } from "../shared/answers.ts";
+import { answerWithError, answerWithView } from "../shared/answers.ts";
 import { decided } from "../shared/decisions.ts";
 import { flowError, sessionAnswer } from "./envelope.ts";
 import { decideEnd, decidePause, decideResume } from "./requests.ts";
@@ -26,9 +26,9 @@ export const RefuseFlowSessionPause: Sync = ({ request, body, params, user, stat
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
 
-export const AnswerPausedFlowSession: Sync = ({ request, session, response }) => ({
-  when: actions([Requesting.request, { route: flowRoutes.pause }, { request }], [FocusSession.pause, {}, { session }]),
-  where: (frames) => answerWithSession(frames, session, response, sessionAnswer("focus session paused")),
+export const AnswerPausedFlowSession: Sync = ({ request, view, response }) => ({
+  when: actions([Requesting.request, { route: flowRoutes.pause }, { request }], [FocusSession.pause, {}, { view }]),
+  where: (frames) => answerWithView(frames, view, response, sessionAnswer("focus session paused")),
   then: actions([Requesting.respond, { request, body: response }]),
 });
 
@@ -50,9 +50,9 @@ export const RefuseFlowSessionResume: Sync = ({ request, params, user, status, r
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
 
-export const AnswerResumedFlowSession: Sync = ({ request, session, response }) => ({
-  when: actions([Requesting.request, { route: flowRoutes.resume }, { request }], [FocusSession.resume, {}, { session }]),
-  where: (frames) => answerWithSession(frames, session, response, sessionAnswer("focus session resumed")),
+export const AnswerResumedFlowSession: Sync = ({ request, view, response }) => ({
+  when: actions([Requesting.request, { route: flowRoutes.resume }, { request }], [FocusSession.resume, {}, { view }]),
+  where: (frames) => answerWithView(frames, view, response, sessionAnswer("focus session resumed")),
   then: actions([Requesting.respond, { request, body: response }]),
 });
 
@@ -76,9 +76,9 @@ export const RefuseFlowSessionEnd: Sync = ({ request, body, params, user, status
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
 
-export const AnswerEndedFlowSession: Sync = ({ request, session, response }) => ({
-  when: actions([Requesting.request, { route: flowRoutes.end }, { request }], [FocusSession.end, {}, { session }]),
-  where: (frames) => answerWithSession(frames, session, response, sessionAnswer("focus session ended")),
+export const AnswerEndedFlowSession: Sync = ({ request, view, response }) => ({
+  when: actions([Requesting.request, { route: flowRoutes.end }, { request }], [FocusSession.end, {}, { view }]),
+  where: (frames) => answerWithView(frames, view, response, sessionAnswer("focus session ended")),
   then: actions([Requesting.respond, { request, body: response }]),
 });
 

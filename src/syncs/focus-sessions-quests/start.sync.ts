@@ -2,7 +2,7 @@
 import { FocusSession } from "../../concepts/FocusSession/FocusSessionConcept.ts";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { actions, valueOf, type Sync } from "../../engine/index.ts";
-import { answerWithError, answerWithSession } from "../shared/answers.ts";
+import { answerWithError, answerWithView } from "../shared/answers.ts";
 import { decided } from "../shared/decisions.ts";
 import { decideStart } from "./requests.ts";
 import { questSessionRoutes } from "./routes.ts";
@@ -23,9 +23,9 @@ export const RefuseQuestSessionStart: Sync = ({ request, body, user, status, res
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
 
-export const AnswerStartedQuestSession: Sync = ({ request, session, response }) => ({
-  when: actions([Requesting.request, { route }, { request }], [FocusSession.start, {}, { session }]),
-  where: (frames) => answerWithSession(frames, session, response, toQuestSession),
+export const AnswerStartedQuestSession: Sync = ({ request, view, response }) => ({
+  when: actions([Requesting.request, { route }, { request }], [FocusSession.start, {}, { view }]),
+  where: (frames) => answerWithView(frames, view, response, toQuestSession),
   then: actions([Requesting.respond, { request, body: response }]),
 });
 

@@ -6,7 +6,7 @@
 import { FocusSession } from "../../concepts/FocusSession/FocusSessionConcept.ts";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { actions, valueOf, type Sync } from "../../engine/index.ts";
-import { answerWithError, answerWithSession } from "../shared/answers.ts";
+import { answerWithError, answerWithView } from "../shared/answers.ts";
 import { decided } from "../shared/decisions.ts";
 import { decideDelete, decideUpdate } from "./requests.ts";
 import { questSessionRoutes } from "./routes.ts";
@@ -28,9 +28,9 @@ export const RefuseQuestSessionUpdate: Sync = ({ request, body, params, user, st
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
 
-export const AnswerEndedQuestSession: Sync = ({ request, session, response }) => ({
-  when: actions([Requesting.request, { route: update }, { request }], [FocusSession.end, {}, { session }]),
-  where: (frames) => answerWithSession(frames, session, response, toQuestSession),
+export const AnswerEndedQuestSession: Sync = ({ request, view, response }) => ({
+  when: actions([Requesting.request, { route: update }, { request }], [FocusSession.end, {}, { view }]),
+  where: (frames) => answerWithView(frames, view, response, toQuestSession),
   then: actions([Requesting.respond, { request, body: response }]),
 });
 

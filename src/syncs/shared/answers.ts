@@ -1,12 +1,13 @@
 /** Binding a response body from a where-clause: a session in a dialect's shape, or an error. */
 import type { ErrorReason, Frame, Frames } from "../../engine/index.ts";
-import { withSessionView, type SessionView } from "./sessions.ts";
+import type { SessionView } from "./sessions.ts";
 
-/** Binds `body` to `shape(view)` of the session bound to `session`; frames whose session is gone are dropped. */
-export async function answerWithSession<F extends Frames>(frames: F, session: symbol, body: symbol, shape: (view: SessionView) => unknown): Promise<F> {
-  const view = Symbol("view");
-  const found = (await withSessionView(frames, session, view)).filter((frame) => frame[view] !== null);
-  return found.bind(body, (frame) => shape(frame[view] as SessionView));
+/**
+ * Binds `body` to `shape(view)` of the session bound to `view`: every change of FocusSession
+ * answers the session as it left it, so the answer needs no read.
+ */
+export function answerWithView<F extends Frames>(frames: F, view: symbol, body: symbol, shape: (view: SessionView) => unknown): F {
+  return frames.bind(body, (frame) => shape(frame[view] as SessionView));
 }
 
 /** Binds `status` and `body` from the `{ error, reason }` bound to `error` and `reason`, as the dialect words them. */

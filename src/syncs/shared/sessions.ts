@@ -2,13 +2,6 @@
 import { FocusSession, type SessionView } from "../../concepts/FocusSession/FocusSessionConcept.ts";
 import type { Frames } from "../../engine/index.ts";
 
-/** Binds `view` to the session whose id is bound to `session`, or to null when there is none. */
-export async function withSessionView<F extends Frames>(frames: F, session: symbol, view: symbol): Promise<F> {
-  const rows = Symbol("rows");
-  const found = await frames.queryAll(FocusSession._getSession, { session }, rows);
-  return found.bind(view, (frame) => (frame[rows] as SessionView[])[0] ?? null);
-}
-
 /** Binds `views` to every session of the user bound to `user` that matches the filters bound to the other variables. */
 export function withSessionList<F extends Frames>(
   frames: F,

@@ -8,8 +8,15 @@ export function sessionBody(view: SessionView): { session: ReturnType<typeof toS
   return { session: toStudySession(view) };
 }
 
-/** Another user's session reads as a missing one ("Session not found"), as everywhere in this dialect. */
+/**
+ * FocusSession's refusals in the seed's words. Another user's session reads as a missing one
+ * ("Session not found"), as everywhere in this dialect; an ended session is "Session already
+ * ended (<status>)"; an end before the start names the seed's field.
+ */
 export function studyError(error: string, reason: ErrorReason | undefined): { status: number; body: { error: string } } {
   if (reason === "not_found" || reason === "forbidden") return { status: 404, body: { error: "Session not found" } };
+  const ended = /^session has already ended \((\w+)\)$/.exec(error);
+  if (ended !== null) return { status: 409, body: { error: `Session already ended (${ended[1]})` } };
+  if (error === "endedAt is before the session started") return { status: 400, body: { error: "endStudyTimestamp is before the session started" } };
   return { status: statusForReason(reason), body: { error } };
 }

@@ -5,7 +5,6 @@
  * a route.
  */
 import type { Refusal } from "../shared/decisions.ts";
-import { isRunning, type SessionView } from "../shared/sessions.ts";
 import { parseTime, parseUpperBound } from "../shared/times.ts";
 import { isStudyStatus, studyStatuses, type StudyStatus } from "./session-shape.ts";
 
@@ -89,23 +88,19 @@ export function planUpdate(body: Fields): UpdatePlan {
   }
 }
 
-export type UpdateDecision = Exclude<UpdatePlan, Refusal> extends infer P ? Refusal | (P & { session: string; owner: string }) : never;
+export type UpdateDecision = Exclude<UpdatePlan, Refusal> extends infer P ? Refusal | (P & { session: string; owner: string | undefined }) : never;
 
 /**
- * A PATCH against the session as it stands. Another user's session is "Session not found",
- * like a missing one: the seed documents no other answer, and it tells nothing about ids.
- * Ending an ended session, or before it started, is refused here, before anything changes.
+ * A PATCH, decided from the request alone: which action, on which session, for whom (a
+ * token's user; with the service key, whoever owns it). The session's own state (missing,
+ * another user's, already ended, ended before it started) is FocusSession's to check, in the
+ * same write that changes it: its refusals are answered in the seed's words (`studyError`).
  */
-export function decideUpdate(body: Fields, sessionId: unknown, authenticated: string | null, view: SessionView | null): UpdateDecision {
+export function decideUpdate(body: Fields, sessionId: unknown, authenticated: string | null): UpdateDecision {
   if (!isText(sessionId)) return refuse(400, "sessionId is required");
   const plan = planUpdate(body);
   if (plan.kind === "refuse") return plan;
-  if (view === null || (authenticated !== null && view.user !== authenticated)) return refuse(404, "Session not found");
-  if (plan.kind === "complete" || plan.kind === "end") {
-    if (!isRunning(view)) return refuse(409, `Session already ended (${view.status})`);
-    if (plan.endedAt !== undefined && plan.endedAt < view.startedAt) return refuse(400, "endStudyTimestamp is before the session started");
-  }
-  return { ...plan, session: view.session, owner: view.user };
+  return { ...plan, session: sessionId, owner: authenticated ?? undefined };
 }
 
 /**

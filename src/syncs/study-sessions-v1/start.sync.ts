@@ -2,7 +2,7 @@
 import { FocusSession } from "../../concepts/FocusSession/FocusSessionConcept.ts";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { actions, valueOf, type Sync } from "../../engine/index.ts";
-import { answerWithError, answerWithSession } from "../shared/answers.ts";
+import { answerWithError, answerWithView } from "../shared/answers.ts";
 import { decided } from "../shared/decisions.ts";
 import { sessionBody, studyError } from "./answers.ts";
 import { decideStart } from "./requests.ts";
@@ -29,9 +29,9 @@ export const RefuseStudySessionStart: Sync = ({ request, body, user, status, res
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
 
-export const AnswerStartedStudySession: Sync = ({ request, session, response }) => ({
-  when: actions([Requesting.request, { route }, { request }], [FocusSession.start, {}, { session }]),
-  where: (frames) => answerWithSession(frames, session, response, sessionBody),
+export const AnswerStartedStudySession: Sync = ({ request, view, response }) => ({
+  when: actions([Requesting.request, { route }, { request }], [FocusSession.start, {}, { view }]),
+  where: (frames) => answerWithView(frames, view, response, sessionBody),
   then: actions([Requesting.respond, { request, status: 201, body: response }]),
 });
 
