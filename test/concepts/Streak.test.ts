@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { StreakConcept } from "../../src/concepts/Streak/StreakConcept.ts";
 import { useConceptDatabase } from "./concept-database.ts";
+import { commandLog, Killed, killedAfterWrites } from "./database-probes.ts";
 import { FakeClock, ok } from "./fake-clock.ts";
 
 const db = useConceptDatabase();
@@ -115,6 +116,71 @@ describe("Streak.recordActivity", () => {
     expect(output).toHaveProperty("error");
     expect(StreakConcept.schemas.recordActivity.input.safeParse({ user: "ada", at: "2026-02-18", session: "s", timeZone: "Moon/Base" }).success).toBe(false);
     expect(StreakConcept.schemas.recordActivity.syncOnly).toBe(true);
+  });
+});
+
+describe("Streak.recordActivity at the database", () => {
+  const day17 = { at: new Date("2026-02-17T09:00:00Z"), timeZone: "UTC" };
+  const day18 = { at: new Date("2026-02-18T09:00:00Z"), timeZone: "UTC" };
+
+  it("costs two commands, one atomic step each: the session's activity, then the day counted on the streak", async () => {
+    const log = await commandLog(db());
+    try {
+      const counted = new StreakConcept(log.db, { clock });
+      ok(await counted.recordActivity({ user: "ada", session: "s17", ...day17 })); // the first call also creates the index
+      log.take();
+      expect(ok(await counted.recordActivity({ user: "ada", session: "s18", ...day18 }))).toEqual({ current: 2, longest: 2 });
+      expect(log.take()).toEqual(["findAndModify Streak.activities", "findAndModify Streak.streaks"]);
+      expect(ok(await counted.recordActivity({ user: "ada", session: "s18", ...day18 }))).toEqual({ current: 2, longest: 2 });
+      expect(log.take()).toEqual(["findAndModify Streak.activities", "findAndModify Streak.streaks"]);
+      // Naming no time zone costs a read of the user's last one first.
+      ok(await counted.recordActivity({ user: "ada", session: "s18b", at: day18.at }));
+      expect(log.take()).toEqual(["find Streak.streaks", "findAndModify Streak.activities", "findAndModify Streak.streaks"]);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it.each([1, 2])("counts a session once when its process is killed after its write %i and it runs again, with or without its key", async (writes) => {
+    await activity("2026-02-17T09:00:00Z");
+    const input = { user: "ada", session: "killed", ...day18 };
+    const dying = new StreakConcept(killedAfterWrites(db(), writes, ["Streak.activities", "Streak.streaks"]), { clock });
+    await expect(dying.recordActivity(input)).rejects.toThrow(Killed);
+
+    const restarted = new StreakConcept(db(), { clock });
+    expect(ok(await restarted.recordActivity(input))).toEqual({ current: 2, longest: 2 });
+    // Again, and with another time: the session's first recording stands.
+    expect(ok(await restarted.recordActivity({ ...input, at: new Date("2026-02-19T09:00:00Z") }))).toEqual({ current: 2, longest: 2 });
+    expect(await streak()).toEqual({ user: "ada", current: 2, longest: 2, lastActiveDay: "2026-02-18" });
+  });
+
+  it("counts a session once when its duplicates run concurrently in three processes", async () => {
+    await activity("2026-02-17T09:00:00Z");
+    const connections = await Promise.all([0, 1, 2].map(() => commandLog(db())));
+    try {
+      const processes = connections.map((connection) => new StreakConcept(connection.db, { clock }));
+      const input = { user: "ada", session: "duplicated", ...day18 };
+      const outputs = await Promise.all(Array.from({ length: 12 }, (_, index) => processes[index % 3]!.recordActivity(input)));
+      expect(outputs).toEqual(Array.from({ length: 12 }, () => ({ current: 2, longest: 2 })));
+      expect(await streak()).toEqual({ user: "ada", current: 2, longest: 2, lastActiveDay: "2026-02-18" });
+    } finally {
+      await Promise.all(connections.map((connection) => connection.close()));
+    }
+  });
+
+  it("counts each day once when three processes record a user's sessions of consecutive days concurrently, day by day", async () => {
+    const connections = await Promise.all([0, 1, 2].map(() => commandLog(db())));
+    try {
+      const processes = connections.map((connection) => new StreakConcept(connection.db, { clock }));
+      for (const day of ["2026-02-16", "2026-02-17", "2026-02-18"]) {
+        await Promise.all(
+          processes.map((process, index) => process.recordActivity({ user: "ada", session: `${day}-${index}`, at: new Date(`${day}T0${index}:00:00Z`), timeZone: "UTC" })),
+        );
+      }
+      expect(await streak()).toEqual({ user: "ada", current: 3, longest: 3, lastActiveDay: "2026-02-18" });
+    } finally {
+      await Promise.all(connections.map((connection) => connection.close()));
+    }
   });
 });
 

@@ -1,5 +1,6 @@
+import type { Document } from "mongodb";
 import { z } from "zod";
-import { addDays, calendarDay, dayIn, daysBetween, defaultTimeZone, type CalendarDay } from "../../engine/calendar.ts";
+import { addDays, calendarDay, dayIn, defaultTimeZone, type CalendarDay } from "../../engine/calendar.ts";
 import {
   action,
   query,
@@ -9,8 +10,7 @@ import {
   type InputOf,
   type OutputOf,
 } from "../../engine/concept.ts";
-import { guardedWrite, type Revisioned } from "../../engine/guarded-write.ts";
-import { insertOnce } from "../../engine/mongo-errors.ts";
+import { isDuplicateKeyError } from "../../engine/mongo-errors.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
 import { StoredConcept } from "../../engine/stored-concept.ts";
@@ -33,7 +33,7 @@ export const StreakSchemas = {
 
 type Schemas = typeof StreakSchemas;
 
-interface StreakDoc extends Revisioned {
+interface StreakDoc {
   /** The user. */
   _id: string;
   current: number;
@@ -41,6 +41,12 @@ interface StreakDoc extends Revisioned {
   lastActiveDay: CalendarDay;
   /** The time zone of the latest activity: "today" for the user is judged in it. */
   timeZone: string;
+  /**
+   * Bumped on every change. Nothing here reads it any more; it is kept so that a writer that
+   * guards on it (an older version of this concept sharing the database) never overwrites a
+   * change it did not see.
+   */
+  rev: number;
 }
 
 /** Each session counted, so that recording one session twice changes nothing. */
@@ -84,10 +90,7 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
     const activity = await this.countedActivity(input);
     if (activity.user !== input.user) return { error: "session was recorded for another user", reason: "conflict" };
     // Counting a day is idempotent (a day already counted changes nothing), so this is safe to redo.
-    return guardedWrite<StreakDoc, OutputOf<Schemas["recordActivity"]>>(this.streaks, input.user, (streak) => {
-      const next = afterActivity(streak, activity);
-      return { result: { current: next.current, longest: next.longest }, ...(next !== streak && { next }) };
-    });
+    return this.count(activity);
   }
 
   /** _getStreak (user): (user, current, longest, lastActiveDay)
@@ -102,34 +105,74 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
     return [{ user, current, longest: streak.longest, lastActiveDay: streak.lastActiveDay }];
   }
 
-  /** The session's activity as first recorded (a repeat with another time counts the first one). */
+  /**
+   * The session's activity as first recorded (a repeat with another time counts the first
+   * one), in one command: an upsert that inserts it unless it exists and answers what stood.
+   */
   private async countedActivity(input: InputOf<Schemas["recordActivity"]>): Promise<Activity> {
-    const zone = input.timeZone ?? (await this.streaks.findOne({ _id: input.user }, { projection: { timeZone: 1 } }))?.timeZone;
-    const activity: Activity = {
-      _id: input.session,
-      user: input.user,
-      day: dayIn(input.at, zone ?? defaultTimeZone),
-      timeZone: zone ?? defaultTimeZone,
-    };
-    return (await insertOnce(this.activities, activity)).stored ?? activity;
+    const zone = input.timeZone ?? (await this.streaks.findOne({ _id: input.user }, { projection: { timeZone: 1 } }))?.timeZone ?? defaultTimeZone;
+    const { _id, ...fields } = { _id: input.session, user: input.user, day: dayIn(input.at, zone), timeZone: zone } satisfies Activity;
+    const stored = await upserting(() => this.activities.findOneAndUpdate({ _id }, { $setOnInsert: fields }, { upsert: true, returnDocument: "before" }));
+    return stored ?? { _id, ...fields };
+  }
+
+  /**
+   * Counts the activity's day on the user's streak in one command: the server decides (see
+   * `countDay`) on the document as it finds it and writes in the same atomic step, so
+   * concurrent counts for one user, from any number of processes, each build on the last.
+   */
+  private async count({ user, day, timeZone }: Activity): Promise<OutputOf<Schemas["recordActivity"]>> {
+    const streak = await upserting(() =>
+      this.streaks.findOneAndUpdate({ _id: user }, countDay(day, timeZone), {
+        upsert: true,
+        returnDocument: "after",
+        projection: { current: 1, longest: 1 },
+      }),
+    );
+    if (streak === null) throw new Error(`Streak.streaks ${user}: an upsert answered no document`);
+    return { current: streak.current, longest: streak.longest };
   }
 }
 
-/** The streak once `activity`'s day is counted; the same object when nothing changes. */
-function afterActivity(streak: StreakDoc | null, activity: Activity): StreakDoc | Omit<StreakDoc, "rev"> {
-  const start = {
-    _id: activity.user,
-    current: 1,
-    longest: Math.max(1, streak?.longest ?? 0),
-    lastActiveDay: activity.day,
-    timeZone: activity.timeZone,
-  };
-  if (streak === null) return start;
-  const gap = daysBetween(streak.lastActiveDay, activity.day);
-  if (gap <= 0) return streak; // the same day, or an earlier one: already counted
-  if (gap > 1) return start;
-  const current = streak.current + 1;
-  return { ...start, current, longest: Math.max(streak.longest, current) };
+/**
+ * The update that counts `day` (in `timeZone`) on a user's streak, as a pipeline the server
+ * runs on the stored document (on an upsert, on `{ _id }` alone):
+ *   no streak yet, or a day after lastActiveDay + 1: current = 1
+ *   day = lastActiveDay + 1: current + 1
+ *   day <= lastActiveDay (already counted, or an older day arriving late): nothing changes
+ * and longest = max(longest, current). Days are "YYYY-MM-DD", so comparing them as strings
+ * compares the days; "" (no streak yet) comes before every day.
+ */
+function countDay(day: CalendarDay, timeZone: string): Document[] {
+  const last = { $ifNull: ["$lastActiveDay", ""] };
+  const later = { $lt: [last, { $literal: day }] };
+  const whenLater = (then: unknown, otherwise: unknown) => ({ $cond: [later, then, otherwise] });
+  const next = { $cond: [{ $eq: [last, { $literal: addDays(day, -1) }] }, { $add: ["$current", 1] }, 1] };
+  return [
+    {
+      $set: {
+        current: whenLater(next, "$current"),
+        lastActiveDay: whenLater({ $literal: day }, "$lastActiveDay"),
+        timeZone: whenLater({ $literal: timeZone }, "$timeZone"),
+        rev: whenLater({ $add: [{ $ifNull: ["$rev", 0] }, 1] }, "$rev"),
+      },
+    },
+    { $set: { longest: { $max: [{ $ifNull: ["$longest", 0] }, "$current"] } } },
+  ];
+}
+
+/**
+ * Runs an upsert by `_id`, once more if it lost a race to create the document: mongod may
+ * refuse the second of two concurrent upserts with a duplicate key, and then the document
+ * exists for the retry to find.
+ */
+async function upserting<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return upsert();
+  }
 }
 
 export const Streak = conceptRef(StreakConcept);
