@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { BadgeConcept } from "../../src/concepts/Badge/BadgeConcept.ts";
+import { BadgeConcept, definitionsRefreshMs } from "../../src/concepts/Badge/BadgeConcept.ts";
 import { useConceptDatabase } from "./concept-database.ts";
+import { commandLog, Killed, killedAfterWrites } from "./database-probes.ts";
 import { FakeClock, hour, ok } from "./fake-clock.ts";
 
 const db = useConceptDatabase();
@@ -70,6 +71,85 @@ describe("Badge.evaluate", () => {
     const parsed = BadgeConcept.schemas.evaluate.input.safeParse({ user: "ada", completedSessions: -1, totalFocusMs: 0, currentStreak: 0 });
     expect(parsed.error?.issues[0]?.path).toEqual(["completedSessions"]);
     expect(BadgeConcept.schemas.evaluate.syncOnly).toBe(true);
+  });
+});
+
+describe("Badge.evaluate at the database", () => {
+  const firstSession = { user: "ada", completedSessions: 1, totalFocusMs: 25 * 60_000, currentStreak: 1 };
+
+  it("costs one command when nothing is new (the user's awards) and two when it awards; the definitions are read again after definitionsRefreshMs", async () => {
+    const log = await commandLog(db());
+    try {
+      const counted = new BadgeConcept(log.db, { clock });
+      ok(await counted.evaluate({ user: "ada", ...nothingYet })); // the first call creates the indexes, seeds and reads the definitions
+      log.take();
+      expect(ok(await counted.evaluate({ user: "ada", ...nothingYet }))).toEqual({ newBadges: [], badgeCount: 0 });
+      expect(log.take()).toEqual(["find Badge.awards"]);
+      expect(names(ok(await counted.evaluate(firstSession)).newBadges)).toEqual(["First Study"]);
+      expect(log.take()).toEqual(["find Badge.awards", "insert Badge.awards"]);
+      expect(ok(await counted.evaluate(firstSession))).toEqual({ newBadges: [], badgeCount: 1 });
+      expect(log.take()).toEqual(["find Badge.awards"]);
+
+      clock.advance(definitionsRefreshMs);
+      ok(await counted.evaluate(firstSession));
+      expect(log.take().sort()).toEqual(["find Badge.awards", "find Badge.definitions"]);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it("counts the badges held but no longer met in badgeCount", async () => {
+    ok(await badges.evaluate({ user: "ada", completedSessions: 1, totalFocusMs: 0, currentStreak: 3 }));
+    const later = ok(await badges.evaluate({ user: "ada", completedSessions: 10, totalFocusMs: 0, currentStreak: 1 }));
+    expect(later).toEqual({ newBadges: [{ id: "ten-sessions", name: "Ten Sessions", description: "Completed 10 sessions" }], badgeCount: 3 });
+  });
+
+  it("awards a badge defined through another process within definitionsRefreshMs", async () => {
+    ok(await badges.evaluate({ user: "ada", ...nothingYet }));
+    const elsewhere = new BadgeConcept(db(), { clock });
+    const { badge } = ok(await elsewhere.define({ name: "Two Sessions", description: "Completed 2 sessions", criteria: { completedSessions: 2 } }));
+    const figures = { user: "ada", completedSessions: 2, totalFocusMs: 0, currentStreak: 0 };
+    expect(names(ok(await badges.evaluate(figures)).newBadges)).toEqual(["First Study"]);
+    clock.advance(definitionsRefreshMs);
+    expect(ok(await badges.evaluate(figures))).toEqual({ newBadges: [{ id: badge, name: "Two Sessions", description: "Completed 2 sessions" }], badgeCount: 2 });
+    expect(names(await badges._getUserBadges({ user: "ada" }))).toEqual(["First Study", "Two Sessions"]);
+  });
+
+  it("awards once and answers the same when its process is killed after the award and it runs again with its key", async () => {
+    const figures = { user: "ada", completedSessions: 1, totalFocusMs: 10 * hour, currentStreak: 0 };
+    const context = { flow: "flow-1", idempotencyKey: "evaluate-1" };
+    const dying = new BadgeConcept(killedAfterWrites(db(), 1, ["Badge.awards"]), { clock });
+    await expect(dying.evaluate(figures, context)).rejects.toThrow(Killed);
+
+    const restarted = new BadgeConcept(db(), { clock });
+    const repeated = ok(await restarted.evaluate(figures, context));
+    expect(repeated).toMatchObject({ badgeCount: 2 });
+    expect(names(repeated.newBadges)).toEqual(["First Study", "Ten Hours"]);
+    // Without the key (another evaluation), nothing is new.
+    expect(ok(await restarted.evaluate(figures))).toEqual({ newBadges: [], badgeCount: 2 });
+    expect(await restarted._getUserBadges({ user: "ada" })).toHaveLength(2);
+  });
+
+  it("awards each badge once when duplicates run concurrently in three processes, and those of one key all answer the same", async () => {
+    const connections = await Promise.all([0, 1, 2].map(() => commandLog(db())));
+    try {
+      const processes = connections.map((connection) => new BadgeConcept(connection.db, { clock }));
+      const figures = { user: "ada", completedSessions: 10, totalFocusMs: 10 * hour, currentStreak: 3 };
+      const awarded = ["First Study", "Ten Hours", "Ten Sessions", "Three-Day Streak"];
+      const sameKey = await Promise.all(
+        Array.from({ length: 12 }, (_, index) => processes[index % 3]!.evaluate(figures, { flow: "flow-1", idempotencyKey: "evaluate-1" })),
+      );
+      for (const output of sameKey.map(ok)) expect({ names: names(output.newBadges), badgeCount: output.badgeCount }).toEqual({ names: awarded, badgeCount: 4 });
+
+      const grace = { ...figures, user: "grace" };
+      const keyEach = (await Promise.all(Array.from({ length: 12 }, (_, index) => processes[index % 3]!.evaluate(grace, { flow: `flow-${index}`, idempotencyKey: `k${index}` })))).map(ok);
+      expect(keyEach.flatMap((output) => names(output.newBadges)).sort()).toEqual(awarded);
+      expect(keyEach.every((output) => output.badgeCount === 4)).toBe(true);
+      expect(await badges._getUserBadges({ user: "ada" })).toHaveLength(4);
+      expect(await badges._getUserBadges({ user: "grace" })).toHaveLength(4);
+    } finally {
+      await Promise.all(connections.map((connection) => connection.close()));
+    }
   });
 });
 

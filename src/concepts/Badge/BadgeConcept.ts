@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { MongoBulkWriteError } from "mongodb";
 import { z } from "zod";
+import type { ActionContext } from "../../engine/bindings.ts";
 import {
   action,
   query,
@@ -66,7 +68,17 @@ interface Award {
   user: string;
   badge: string;
   earnedAt: Date;
+  /** The idempotency key of the evaluation that awarded it, so that a repeat answers it as new again. */
+  key?: string;
 }
+
+/**
+ * How long a process trusts its copy of the badge definitions. Definitions never change once
+ * made (define only adds), and this process's own define refreshes the copy at once, so the
+ * copy can only lack a badge another process defined: such a badge is awarded here at most
+ * this long after it was defined.
+ */
+export const definitionsRefreshMs = 10_000;
 
 /**
  * concept Badge [User]
@@ -81,6 +93,8 @@ export class BadgeConcept extends StoredConcept implements ConceptImplementation
 
   private readonly definitions = this.collection<BadgeDefinition>("definitions");
   private readonly awards = this.collection<Award>("awards");
+  /** This process's copy of the definitions (by name) and when it was read; see `definitionsRefreshMs`. */
+  private copy: { definitions: Promise<BadgeDefinition[]>; readAt: number } | undefined;
 
   /** Creates the indexes, then seeds the default badges. */
   protected async prepare(): Promise<void> {
@@ -94,23 +108,25 @@ export class BadgeConcept extends StoredConcept implements ConceptImplementation
 
   /** evaluate (user, completedSessions, totalFocusMs, currentStreak): (newBadges, badgeCount)
    *  effects  awards the user every badge whose criteria (all of those it sets) the figures
-   *           meet and that they do not hold yet; newBadges are those awarded now,
-   *           badgeCount how many the user holds in all */
-  async evaluate({ user, ...figures }: InputOf<Schemas["evaluate"]>): Promise<OutputOf<Schemas["evaluate"]> | ErrorOutput> {
+   *           meet and that they do not hold yet; newBadges are those awarded now (on a repeat
+   *           of the same idempotency key, those its first run awarded), badgeCount how many
+   *           the user holds in all */
+  async evaluate({ user, ...figures }: InputOf<Schemas["evaluate"]>, context?: ActionContext): Promise<OutputOf<Schemas["evaluate"]> | ErrorOutput> {
     await this.ensureIndexes();
+    const key = context?.idempotencyKey;
+    // Steady state, one command: the user's awards (the definitions come from this process's copy).
     const [definitions, held] = await Promise.all([
-      this.definitions.find().sort({ name: 1 }).toArray(),
-      this.awards.distinct("badge", { user }),
+      this.knownDefinitions(),
+      this.awards.find({ user }, { projection: { badge: 1, key: 1 } }).toArray(),
     ]);
-    const candidates = definitions.filter((badge) => !held.includes(badge._id) && meets(figures, badge.criteria));
-    const earnedAt = this.clock.now();
-    // The unique (user, badge) index decides: of concurrent evaluations one awards each badge.
-    const awarded = await Promise.all(candidates.map((badge) => this.award(user, badge, earnedAt)));
-    const newBadges = candidates.filter((_, index) => awarded[index]).map(toSummary);
-    // The unique (user, badge) index makes held + awarded now the count, with no read for it,
-    // unless a concurrent evaluation awarded one of ours meanwhile: then the database counts.
-    const badgeCount = newBadges.length === candidates.length ? held.length + newBadges.length : await this.awards.countDocuments({ user });
-    return { newBadges, badgeCount };
+    const holds = new Set(held.map((award) => award.badge));
+    const candidates = definitions.filter((badge) => !holds.has(badge._id) && meets(figures, badge.criteria));
+    const awarded = await this.award(user, candidates, key);
+    const awardedBefore = key === undefined ? [] : held.filter((award) => award.key === key).map((award) => award.badge);
+    const newBadges = await this.summaries([...awardedBefore, ...candidates.filter((badge) => awarded.has(badge._id)).map((badge) => badge._id)]);
+    // Once award() returns every candidate is held (by this call, or by a concurrent one the
+    // unique index preferred), and awards are never taken back: the count needs no read.
+    return { newBadges, badgeCount: holds.size + candidates.length };
   }
 
   /** define (name, description, criteria): (badge)
@@ -122,6 +138,7 @@ export class BadgeConcept extends StoredConcept implements ConceptImplementation
     const badge = randomUUID();
     return conflictOnDuplicate(async () => {
       await this.definitions.insertOne({ _id: badge, name, description, criteria: definedOnly(thresholds) });
+      this.copy = undefined; // this process's evaluations award it from now on
       return { badge };
     }, `a badge named ${name} already exists`);
   }
@@ -130,11 +147,10 @@ export class BadgeConcept extends StoredConcept implements ConceptImplementation
   async _getUserBadges({ user }: InputOf<Schemas["_getUserBadges"]>): Promise<OutputOf<Schemas["_getUserBadges"]>[]> {
     await this.ensureIndexes();
     const awards = await this.awards.find({ user }).sort({ earnedAt: 1, _id: 1 }).toArray();
-    const definitions = await this.definitions.find({ _id: { $in: awards.map((award) => award.badge) } }).toArray();
-    const byId = new Map(definitions.map((badge) => [badge._id, badge]));
+    const byId = new Map((await this.summaries(awards.map((award) => award.badge))).map((badge) => [badge.id, badge]));
     return awards.flatMap(({ badge, earnedAt }) => {
-      const definition = byId.get(badge);
-      return definition ? [{ ...toSummary(definition), earnedAt }] : [];
+      const summary = byId.get(badge);
+      return summary ? [{ ...summary, earnedAt }] : [];
     });
   }
 
@@ -145,15 +161,56 @@ export class BadgeConcept extends StoredConcept implements ConceptImplementation
     return definitions.map((badge) => ({ ...toSummary(badge), criteria: badge.criteria }));
   }
 
-  /** Whether this call awarded the badge (false: the user already held it). */
-  private async award(user: string, badge: BadgeDefinition, earnedAt: Date): Promise<boolean> {
+  /**
+   * Awards the badges in one command; answers the ids this call (or, under its idempotency
+   * key, a concurrent run of it) awarded. The unique (user, badge) index refuses a badge the
+   * user already holds, and the unordered insert goes on with the others.
+   */
+  private async award(user: string, badges: readonly BadgeDefinition[], key: string | undefined): Promise<Set<string>> {
+    if (badges.length === 0) return new Set();
+    const earnedAt = this.clock.now();
+    const awards = badges.map((badge): Award => ({ _id: randomUUID(), user, badge: badge._id, earnedAt, ...(key !== undefined && { key }) }));
     try {
-      await this.awards.insertOne({ _id: randomUUID(), user, badge: badge._id, earnedAt });
-      return true;
+      await this.awards.insertMany(awards, { ordered: false });
+      return new Set(badges.map((badge) => badge._id));
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
+      const refused = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+      if (refused.length === 0 || !refused.every(isDuplicateKeyError)) throw error;
+      const indexes = new Set(refused.map((writeError) => writeError.index));
+      const taken = badges.filter((_, index) => indexes.has(index)).map((badge) => badge._id);
+      const awarded = new Set(badges.filter((_, index) => !indexes.has(index)).map((badge) => badge._id));
+      // Taken by a run with the same key (a resumed action racing the live one): ours too.
+      if (key !== undefined) for (const award of await this.awards.find({ user, key, badge: { $in: taken } }).toArray()) awarded.add(award.badge);
+      return awarded;
     }
+  }
+
+  /**
+   * The definitions as this process last read them, read again once older than
+   * `definitionsRefreshMs` (concurrent callers share one read; a failed read is not kept).
+   */
+  private knownDefinitions(): Promise<BadgeDefinition[]> {
+    const now = this.clock.now().getTime();
+    const copy = this.copy;
+    if (copy !== undefined && now >= copy.readAt && now - copy.readAt < definitionsRefreshMs) return copy.definitions;
+    const reading = { definitions: this.definitions.find().sort({ name: 1 }).toArray(), readAt: now };
+    this.copy = reading;
+    reading.definitions.catch(() => {
+      if (this.copy === reading) this.copy = undefined;
+    });
+    return reading.definitions;
+  }
+
+  /** The summaries of these badges, by name; one read for those the copy lacks (defined since, elsewhere). */
+  private async summaries(ids: readonly string[]): Promise<BadgeSummary[]> {
+    if (ids.length === 0) return [];
+    const known = new Map((await this.knownDefinitions()).map((badge) => [badge._id, badge]));
+    const missing = ids.filter((badge) => !known.has(badge));
+    if (missing.length > 0) for (const badge of await this.definitions.find({ _id: { $in: missing } }).toArray()) known.set(badge._id, badge);
+    return ids
+      .flatMap((badge) => known.get(badge) ?? [])
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map(toSummary);
   }
 
   /** Adds a default badge unless it (or a badge of its name) exists. */
