@@ -150,16 +150,20 @@ async function seedSessions(db: Db, user: string, count: number): Promise<number
   const records = Array.from({ length: count }, (_, index) => {
     const endTime = new Date(first + index * 15 * 60_000);
     const startTime = new Date(endTime.getTime() - sessionMs);
-    return { _id: `${user}-s${index}`, user, document: null, startTime, endTime, durationMs: sessionMs, timeZone: "UTC", day: dayIn(endTime), tally: "counted" };
+    return { _id: `${user}-s${index}`, user, document: null, startTime, endTime, durationMs: sessionMs, timeZone: "UTC", day: dayIn(endTime), tally: "adding" };
   });
   for (let from = 0; from < count; from += 5000) await db.collection<SeededDoc>("FocusStats.sessions").insertMany(records.slice(from, from + 5000));
-  // Tallies as `recordSession` leaves them: running sums, and a short list of the latest changes' markers.
-  const tally = () => ({ _id: randomUUID(), recent: [] });
-  await db.collection<SeededDoc>("FocusStats.stats").insertOne({ ...tally(), user, totalFocusMs: count * sessionMs, sessionCount: count });
-  const perDay = new Map<string, number>();
-  for (const record of records) perDay.set(record.day, (perDay.get(record.day) ?? 0) + 1);
+  // Tallies as `recordSession` leaves them: running sums and the changes' markers (the totals
+  // keep the latest few, each day every one, which is what shows a record counted in full).
+  await db.collection<SeededDoc>("FocusStats.stats").insertOne({ _id: randomUUID(), recent: records.slice(-200).map((record) => record._id), user, totalFocusMs: count * sessionMs, sessionCount: count });
+  const perDay = new Map<string, string[]>();
+  for (const record of records) {
+    const ids = perDay.get(record.day) ?? [];
+    ids.push(record._id);
+    perDay.set(record.day, ids);
+  }
   await db.collection<SeededDoc>("FocusStats.dailyProgress").insertMany(
-    [...perDay].map(([day, sessions]) => ({ ...tally(), user, day, focusMs: sessions * sessionMs, sessions })),
+    [...perDay].map(([day, ids]) => ({ _id: randomUUID(), recent: ids, user, day, focusMs: ids.length * sessionMs, sessions: ids.length })),
   );
   const endTime = new Date(first + count * 15 * 60_000);
   const last = await new FocusStatsConcept(db).recordSession({ focusSession: `${user}-s${count}`, user, startTime: new Date(endTime.getTime() - sessionMs), endTime, durationMs: sessionMs });

@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FocusStatsConcept } from "../../src/concepts/FocusStats/FocusStatsConcept.ts";
 import { useConceptDatabase } from "./concept-database.ts";
+import { commandLog, Killed, killedAfterWrites, type CommandLog } from "./database-probes.ts";
 import { minute, ok } from "./fake-clock.ts";
 
 const db = useConceptDatabase();
@@ -26,10 +27,14 @@ function session(focusSession: string, endTime: string, minutes: number, extra: 
 
 describe("FocusStats principle", () => {
   it("counts each recorded session once in stats, totals, daily progress and summaries, until it is removed", async () => {
-    expect(ok(await stats.recordSession(session("s1", "2026-02-18T10:25:00Z", 25, { document: "book-1" })))).toEqual({ recorded: true });
+    expect(ok(await stats.recordSession(session("s1", "2026-02-18T10:25:00Z", 25, { document: "book-1" })))).toEqual({
+      recorded: true,
+      sessionCount: 1,
+      totalFocusMs: 25 * minute,
+    });
     ok(await stats.recordSession(session("s2", "2026-02-18T15:00:00Z", 45)));
     ok(await stats.recordSession(session("s3", "2026-02-19T09:00:00Z", 60)));
-    expect(await stats.recordSession(session("s1", "2026-02-18T10:25:00Z", 25))).toEqual({ recorded: false });
+    expect(await stats.recordSession(session("s1", "2026-02-18T10:25:00Z", 25))).toEqual({ recorded: false, sessionCount: 3, totalFocusMs: 130 * minute });
 
     const [view] = ok(await stats._viewStats({ user: "ada" }));
     expect(view?.focusStats).toMatchObject({ user: "ada", focusSessionIds: ["s1", "s2", "s3"] });
@@ -74,7 +79,7 @@ describe("FocusStats.recordSession", () => {
 
   it("changes nothing when the same session is recorded again, even with other figures", async () => {
     ok(await stats.recordSession(session("s1", "2026-02-18T10:25:00Z", 25)));
-    expect(await stats.recordSession(session("s1", "2026-02-20T10:00:00Z", 90))).toEqual({ recorded: false });
+    expect(await stats.recordSession(session("s1", "2026-02-20T10:00:00Z", 90))).toEqual({ recorded: false, sessionCount: 1, totalFocusMs: 25 * minute });
     expect(await stats._getTotals({ user: "ada" })).toEqual([{ user: "ada", totalFocusMs: 25 * minute, sessionCount: 1 }]);
     expect(await stats._getDailyProgress({ user: "ada" })).toEqual([{ day: "2026-02-18", focusMs: 25 * minute, sessions: 1 }]);
   });
@@ -95,9 +100,9 @@ describe("FocusStats.recordSession", () => {
     expect(await stats._getDailyProgress({ user: "ada" })).toEqual([{ day: "2026-02-18", focusMs: 100 * minute, sessions: 20 }]);
   });
 
-  it("finishes counting a session whose recording was interrupted, when it is recorded again", async () => {
+  it("finishes counting a session whose recording an earlier version left interrupted, when it is recorded again", async () => {
     const interrupted = session("s1", "2026-02-18T10:25:00Z", 25);
-    // The copy was kept, then the process died before the totals were updated.
+    // An earlier version kept the copy (tally "counting"), then its process died before the totals were updated.
     await db().collection("FocusStats.sessions").insertOne({
       _id: "s1" as never,
       user: "ada",
@@ -109,8 +114,10 @@ describe("FocusStats.recordSession", () => {
       day: "2026-02-18",
       tally: "counting",
     });
-    expect(await stats.recordSession(interrupted)).toEqual({ recorded: false });
+    expect(await stats.recordSession(interrupted)).toEqual({ recorded: false, sessionCount: 1, totalFocusMs: 25 * minute });
     expect(await stats._getTotals({ user: "ada" })).toEqual([{ user: "ada", totalFocusMs: 25 * minute, sessionCount: 1 }]);
+    expect(await stats._getDailyProgress({ user: "ada" })).toEqual([{ day: "2026-02-18", focusMs: 25 * minute, sessions: 1 }]);
+    expect(await db().collection("FocusStats.sessions").findOne({ _id: "s1" as never })).toMatchObject({ tally: "counted" });
   });
 
   it("requires the end not to be before the start, and a known time zone", async () => {
@@ -192,5 +199,131 @@ describe("FocusStats at scale", () => {
     expect(tally?.sessionCount).toBe(300);
     expect((tally?.recent as string[]).length).toBeLessThanOrEqual(200);
     expect(ok(await stats._viewStats({ user: "ada" }))[0]?.focusStats.focusSessionIds).toHaveLength(300);
+  });
+});
+
+describe("FocusStats in database commands", () => {
+  let log: CommandLog;
+  let watched: FocusStatsConcept;
+  const sent = () => log.take();
+
+  beforeAll(async () => {
+    log = await commandLog(db());
+  });
+  afterAll(async () => {
+    await log.close();
+  });
+  beforeEach(async () => {
+    watched = new FocusStatsConcept(log.db);
+    await watched.ensureIndexes();
+    sent();
+  });
+
+  it("records a session in three: its copy, the totals (which answer the new figures), its day", async () => {
+    const recording = ["insert FocusStats.sessions", "findAndModify FocusStats.stats", "findAndModify FocusStats.dailyProgress"];
+    expect(await watched.recordSession(session("s1", "2026-02-18T10:25:00Z", 25))).toEqual({ recorded: true, sessionCount: 1, totalFocusMs: 25 * minute });
+    expect(sent()).toEqual(recording);
+    expect(await watched.recordSession(session("s2", "2026-02-19T10:25:00Z", 5))).toEqual({ recorded: true, sessionCount: 2, totalFocusMs: 30 * minute });
+    expect(sent()).toEqual(recording);
+  });
+
+  it("writes nothing but its refused copy when the session is recorded again", async () => {
+    ok(await watched.recordSession(session("s1", "2026-02-18T10:25:00Z", 25)));
+    sent();
+    expect(await watched.recordSession(session("s1", "2026-02-18T10:25:00Z", 25))).toEqual({ recorded: false, sessionCount: 1, totalFocusMs: 25 * minute });
+    expect(sent().filter((command) => /^(insert|update|delete|findAndModify) /.test(command))).toEqual(["insert FocusStats.sessions"]);
+  });
+
+  it("answers _viewStats in one find, with no getMore, for a history longer than a default first batch", async () => {
+    for (let index = 0; index < 150; index++) ok(await watched.recordSession(session(`s${String(index).padStart(3, "0")}`, "2026-02-18T10:25:00Z", 1)));
+    sent();
+    const [view] = ok(await watched._viewStats({ user: "ada" }));
+    expect(sent()).toEqual(["find FocusStats.sessions"]);
+    expect(view?.focusStats).toEqual({ id: "ada", user: "ada", focusSessionIds: Array.from({ length: 150 }, (_, index) => `s${String(index).padStart(3, "0")}`) });
+  });
+
+  it("answers _viewStats for a user whose every session was removed with no ids, and refuses one never recorded", async () => {
+    ok(await watched.recordSession(session("s1", "2026-02-18T10:25:00Z", 25)));
+    ok(await watched.removeSession({ focusSession: "s1" }));
+    expect(await watched._viewStats({ user: "ada" })).toEqual([{ focusStats: { id: "ada", user: "ada", focusSessionIds: [] } }]);
+    expect(await watched._viewStats({ user: "nobody" })).toMatchObject({ reason: "not_found" });
+  });
+});
+
+describe("FocusStats exactly once, across crashes", () => {
+  const s1 = session("s1", "2026-02-18T10:25:00Z", 25);
+
+  /** FocusStats in a process killed right after its `writes`-th write (1: the copy, 2: the totals, 3: the day) reached the server. */
+  function dyingAfter(writes: number): FocusStatsConcept {
+    return new FocusStatsConcept(killedAfterWrites(db(), writes, ["FocusStats.sessions", "FocusStats.stats", "FocusStats.dailyProgress"]));
+  }
+
+  async function expectCountedOnce(): Promise<void> {
+    expect(await stats._getTotals({ user: "ada" })).toEqual([{ user: "ada", totalFocusMs: 35 * minute, sessionCount: 2 }]);
+    expect(await stats._getDailyProgress({ user: "ada" })).toEqual([
+      { day: "2026-02-17", focusMs: 10 * minute, sessions: 1 },
+      { day: "2026-02-18", focusMs: 25 * minute, sessions: 1 },
+    ]);
+    expect(ok(await stats._viewStats({ user: "ada" }))[0]?.focusStats.focusSessionIds).toEqual(["s0", "s1"]);
+  }
+
+  beforeEach(async () => {
+    ok(await stats.recordSession(session("s0", "2026-02-17T10:00:00Z", 10)));
+  });
+
+  // The three writes of a recording: the copy, the totals, the day.
+  it.each([1, 2, 3])("counts a session once when the process died after write %i of its recording and it is recorded again", async (writes) => {
+    const dying = dyingAfter(writes);
+    await dying.ensureIndexes();
+    await expect(dying.recordSession(s1)).rejects.toThrow(Killed);
+
+    expect(await stats.recordSession(s1)).toEqual({ recorded: false, sessionCount: 2, totalFocusMs: 35 * minute });
+    await expectCountedOnce();
+    expect(await stats.recordSession(s1)).toEqual({ recorded: false, sessionCount: 2, totalFocusMs: 35 * minute });
+    await expectCountedOnce();
+  });
+
+  it.each([1, 2])("counts it once when several processes record it at once after a death after write %i", async (writes) => {
+    const dying = dyingAfter(writes);
+    await dying.ensureIndexes();
+    await expect(dying.recordSession(s1)).rejects.toThrow(Killed);
+
+    const connections = await Promise.all([0, 1, 2].map(() => commandLog(db())));
+    try {
+      const processes = connections.map((connection) => new FocusStatsConcept(connection.db));
+      const outputs = await Promise.all(Array.from({ length: 12 }, (_, index) => processes[index % 3]!.recordSession(s1)));
+      expect(outputs.every((output) => !("error" in output) && !output.recorded)).toBe(true);
+    } finally {
+      await Promise.all(connections.map((connection) => connection.close()));
+    }
+    await expectCountedOnce();
+  });
+
+  it("counts it once when recorded again long after, when the totals no longer hold its marker", async () => {
+    ok(await stats.recordSession(s1));
+    for (let index = 0; index < 210; index++) ok(await stats.recordSession(session(`later-${index}`, "2026-02-19T10:00:00Z", 0)));
+    expect(await stats.recordSession(s1)).toEqual({ recorded: false, sessionCount: 212, totalFocusMs: 35 * minute });
+  });
+
+  it("counts it once when recorded again long after a death after its copy, however many sessions came between", async () => {
+    const dying = dyingAfter(1);
+    await dying.ensureIndexes();
+    await expect(dying.recordSession(s1)).rejects.toThrow(Killed);
+    for (let index = 0; index < 210; index++) ok(await stats.recordSession(session(`later-${index}`, "2026-02-19T10:00:00Z", 0)));
+    expect(await stats.recordSession(s1)).toEqual({ recorded: false, sessionCount: 212, totalFocusMs: 35 * minute });
+    expect(await stats._getDailyProgress({ user: "ada", to: "2026-02-18" })).toEqual([
+      { day: "2026-02-17", focusMs: 10 * minute, sessions: 1 },
+      { day: "2026-02-18", focusMs: 25 * minute, sessions: 1 },
+    ]);
+  });
+
+  it.each([1, 2])("takes out exactly what was added when a session whose recording died after write %i is removed", async (writes) => {
+    const dying = dyingAfter(writes);
+    await dying.ensureIndexes();
+    await expect(dying.recordSession(s1)).rejects.toThrow(Killed);
+
+    expect(await stats.removeSession({ focusSession: "s1" })).toEqual({});
+    expect(await stats._getTotals({ user: "ada" })).toEqual([{ user: "ada", totalFocusMs: 10 * minute, sessionCount: 1 }]);
+    expect(await stats._getDailyProgress({ user: "ada" })).toEqual([{ day: "2026-02-17", focusMs: 10 * minute, sessions: 1 }]);
   });
 });

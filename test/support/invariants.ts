@@ -31,8 +31,18 @@ interface RecordDoc {
   _id: string;
   user: string;
   durationMs: number;
-  /** "counted" once the session is in the tallies (anything else: a recording cut short). */
+  day: string;
+  /**
+   * "adding": in the tallies once its day's markers hold its id (the day is written last);
+   * "counted" (earlier versions): in the tallies; anything else: being removed.
+   */
   tally?: string;
+}
+/** A user's day in FocusStats: the markers of the changes it counts. */
+interface DayDoc {
+  user: string;
+  day: string;
+  recent: string[];
 }
 interface StreakDoc {
   _id: string;
@@ -65,14 +75,19 @@ export interface InvariantOptions {
 
 /** Checks every user found in any concept's collections. */
 export async function checkInvariants(db: Db, options: InvariantOptions = {}): Promise<InvariantReport> {
-  const [sessions, stats, streaks, awards, badges, recorded] = await Promise.all([
+  const [sessions, stats, streaks, awards, badges, recorded, days] = await Promise.all([
     db.collection<SessionDoc>("FocusSession.sessions").find().toArray(),
     db.collection<StatsDoc>("FocusStats.stats").find().toArray(),
     db.collection<StreakDoc>("Streak.streaks").find().toArray(),
     db.collection<AwardDoc>("Badge.awards").find().toArray(),
     db.collection<BadgeDoc>("Badge.definitions").find().toArray(),
-    db.collection<RecordDoc>("FocusStats.sessions").find({}, { projection: { user: 1, durationMs: 1, tally: 1 } }).toArray(),
+    db.collection<RecordDoc>("FocusStats.sessions").find({}, { projection: { user: 1, durationMs: 1, day: 1, tally: 1 } }).toArray(),
+    db.collection<DayDoc>("FocusStats.dailyProgress").find({}, { projection: { user: 1, day: 1, recent: 1 } }).toArray(),
   ]);
+  const dayKey = ({ user, day }: { user: string; day: string }) => JSON.stringify([user, day]);
+  const dayMarkers = new Map(days.map((doc) => [dayKey(doc), new Set(doc.recent)]));
+  const counted = (record: RecordDoc): boolean =>
+    record.tally === undefined || record.tally === "counted" || (record.tally === "adding" && (dayMarkers.get(dayKey(record))?.has(record._id) ?? false));
   const violations: string[] = [];
   const users = new Set([...sessions.map((s) => s.user), ...stats.map((s) => s.user), ...streaks.map((s) => s._id), ...awards.map((a) => a.user)]);
   const completed = sessions.filter((session) => session.status === "completed");
@@ -85,7 +100,7 @@ export async function checkInvariants(db: Db, options: InvariantOptions = {}): P
   for (const user of users) {
     const mine = byUser.get(user) ?? [];
     const figures = checkStats(user, mine, statsByUser.get(user), violations);
-    checkRecords(user, mine, recordsByUser.get(user) ?? [], violations);
+    checkRecords(user, mine, recordsByUser.get(user) ?? [], counted, violations);
     const longest = checkStreak(user, mine, streakByUser.get(user), violations);
     checkBadges(user, { ...figures, longestStreak: longest }, awardsByUser.get(user) ?? [], badges, violations);
     const running = sessions.filter((session) => session.user === user && (session.status === "active" || session.status === "paused"));
@@ -96,7 +111,7 @@ export async function checkInvariants(db: Db, options: InvariantOptions = {}): P
   for (const record of recorded) {
     if (!completedIds.has(record._id)) violations.push(`${record.user}: FocusStats recorded ${record._id}, which is not a completed session`);
   }
-  const countedIds = new Set(recorded.filter((record) => record.tally === undefined || record.tally === "counted").map((record) => record._id));
+  const countedIds = new Set(recorded.filter(counted).map((record) => record._id));
   for (const session of options.acknowledgedCompletions ?? []) {
     if (!countedIds.has(session)) violations.push(`acknowledged completion ${session} is not counted in any stats`);
   }
@@ -116,7 +131,7 @@ function checkStats(user: string, completed: SessionDoc[], stats: StatsDoc | und
 }
 
 /** FocusStats' records of the user: one per completed session, fully counted, with its length. */
-function checkRecords(user: string, completed: SessionDoc[], records: RecordDoc[], violations: string[]): void {
+function checkRecords(user: string, completed: SessionDoc[], records: RecordDoc[], counted: (record: RecordDoc) => boolean, violations: string[]): void {
   const byId = new Map(records.map((record) => [record._id, record]));
   for (const session of completed) {
     const record = byId.get(session._id);
@@ -124,7 +139,7 @@ function checkRecords(user: string, completed: SessionDoc[], records: RecordDoc[
     else if (record.durationMs !== session.elapsedMs) violations.push(`${user}: session ${session._id} recorded as ${record.durationMs} ms, ran ${session.elapsedMs} ms`);
   }
   for (const record of records) {
-    if (record.tally !== undefined && record.tally !== "counted") violations.push(`${user}: FocusStats record ${record._id} left "${record.tally}"`);
+    if (!counted(record)) violations.push(`${user}: FocusStats record ${record._id} left "${record.tally}", not counted in full`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Filter } from "mongodb";
+import type { Document, Filter } from "mongodb";
 import { z } from "zod";
 import { calendarDay, dayIn, defaultTimeZone, type CalendarDay } from "../../engine/calendar.ts";
 import {
@@ -30,9 +30,14 @@ export const FocusStatsSchemas = {
       timeZone: timeZone.optional(),
       document: id.nullable().optional(),
     }),
-    output: z.object({ recorded: z.boolean() }),
+    output: z.object({
+      recorded: z.boolean(),
+      sessionCount: z.number().int().nonnegative(),
+      totalFocusMs: z.number(),
+    }),
     syncOnly: true,
-    description: "Counts a completed focus session in the user's statistics, once: recording it again changes nothing.",
+    description:
+      "Counts a completed focus session in the user's statistics, once: recording it again changes nothing. Answers the user's totals as they stand once it is counted.",
   }),
   removeSession: action({
     input: z.object({ focusSession: id, user: id.optional() }),
@@ -89,8 +94,15 @@ interface SessionRecord {
   timeZone: string;
   /** The calendar day endTime falls on in timeZone: where the session counts in daily progress. */
   day: CalendarDay;
-  /** Where the session stands in the tallies: being added, added, or being taken out. */
-  tally: "counting" | "counted" | "uncounting";
+  /**
+   * Where the session stands in the tallies:
+   * - "adding": added to the totals, then to its day; fully added once its day holds its
+   *   marker (a day keeps all its markers, so that marker is the durable proof);
+   * - "counting", "counted": left by earlier versions, which added to both tallies at once
+   *   and then marked the record counted (a "counting" record is finished their way);
+   * - "uncounting": being taken out of the tallies, before the record is deleted.
+   */
+  tally: "adding" | "counting" | "counted" | "uncounting";
 }
 
 interface UserStats extends Tally {
@@ -129,18 +141,20 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     ]);
   }
 
-  /** recordSession (focusSession, user, startTime, endTime, durationMs, timeZone?, document?): (recorded)
+  /** recordSession (focusSession, user, startTime, endTime, durationMs, timeZone?, document?): (recorded, sessionCount, totalFocusMs)
    *  requires endTime is not before startTime; durationMs >= 0; timeZone is an IANA name
    *  effects  if focusSession is not recorded yet: keeps a copy of it and adds it to the user's
-   *           stats, totals and the daily progress of the day it ended; recorded tells whether
-   *           this call recorded it (false: it already was, and nothing changed) */
+   *           totals and the daily progress of the day it ended; recorded tells whether this
+   *           call recorded it (false: it already was, and nothing changed, except that a
+   *           recording cut short by a crash is finished); sessionCount and totalFocusMs are
+   *           the user's totals once it is counted */
   async recordSession(input: InputOf<Schemas["recordSession"]>): Promise<Row<"recordSession"> | ErrorOutput> {
     const zone = input.timeZone ?? defaultTimeZone;
     if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${zone}` };
     if (input.endTime < input.startTime) return { error: "endTime is before startTime" };
     if (!(input.durationMs >= 0)) return { error: "durationMs must not be negative" };
     await this.ensureIndexes();
-    const { inserted, stored } = await insertOnce<SessionRecord>(this.sessions, {
+    const record: SessionRecord = {
       _id: input.focusSession,
       user: input.user,
       document: input.document ?? null,
@@ -149,12 +163,16 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
       durationMs: input.durationMs,
       timeZone: zone,
       day: dayIn(input.endTime, zone),
-      tally: "counting",
-    });
-    // Counting is idempotent per session, so finishing a recording interrupted by a crash is
-    // safe; a copy recorded earlier counts with its own figures. (Null: removed meanwhile.)
-    if (stored?.tally === "counting") await this.count(stored);
-    return { recorded: inserted };
+      tally: "adding",
+    };
+    const { inserted, stored } = await insertOnce(this.sessions, record);
+    // A repeat finishes what an interrupted recording left undone, with the figures recorded
+    // first, or finds it done. (Null: removed meanwhile.)
+    const totals = inserted ? await this.add(record) : stored && (await this.finishAdding(stored));
+    // The totals come from the write that counted the session; only a repeat that counted
+    // nothing (or a session recorded for another user) reads them.
+    const { sessionCount, totalFocusMs } = totals?.user === input.user ? totals : await this.totalsOf(input.user);
+    return { recorded: inserted, sessionCount, totalFocusMs };
   }
 
   /** removeSession (focusSession, user?): ()
@@ -168,44 +186,36 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     const refusal = refuseUnlessOwner(record.user, user, "focus session");
     if (refusal) return refusal;
     // Finish a recording cut short first, so that exactly what was added is taken out.
-    if (record.tally === "counting") await this.count(record);
+    await this.finishAdding(record);
     await this.sessions.updateOne({ _id: focusSession }, { $set: { tally: "uncounting" } });
     // Uncount before deleting: a retry after a crash in between still finds the record.
-    await this.uncount(record);
+    await this.takeOut(record);
     const { deletedCount } = await this.sessions.deleteOne({ _id: focusSession });
     if (deletedCount === 0) return { error: "focus session not found", reason: "not_found" };
     return {};
   }
 
   /** _viewStats (user): (focusStats)
-   *  requires the user has stats (a session was recorded for them) */
+   *  requires the user has stats (a session was recorded for them)
+   *  -- the id of a user's stats is the user's own id: there is one per user */
   async _viewStats({ user }: InputOf<Schemas["_viewStats"]>): Promise<Row<"_viewStats">[] | ErrorOutput> {
-    await this.ensureIndexes();
-    const [stats, records] = await Promise.all([
-      this.stats.findOne({ user }, { projection: { _id: 1 } }),
-      this.sessions.find({ user }, { projection: { _id: 1 } }).sort({ endTime: 1, _id: 1 }).toArray(),
-    ]);
-    if (stats === null) return noStats(user);
-    return [{ focusStats: { id: stats._id, user, focusSessionIds: records.map((record) => record._id) } }];
+    const records = await this.recordsOf(user, { _id: 1 });
+    if (records === null) return noStats(user);
+    return [{ focusStats: { id: user, user, focusSessionIds: records.map((record) => record._id) } }];
   }
 
   /** _getSessions (user): (focusSession)
    *  requires the user has stats */
   async _getSessions({ user }: InputOf<Schemas["_getSessions"]>): Promise<Row<"_getSessions">[] | ErrorOutput> {
-    await this.ensureIndexes();
-    const [stats, records] = await Promise.all([
-      this.stats.findOne({ user }, { projection: { _id: 1 } }),
-      this.sessions.find({ user }).sort({ endTime: 1, _id: 1 }).toArray(),
-    ]);
-    if (stats === null) return noStats(user);
+    const records = await this.recordsOf(user, {});
+    if (records === null) return noStats(user);
     return records.map(({ _id, document, startTime, endTime }) => ({ focusSession: { _id, user, document, startTime, endTime } }));
   }
 
   /** _getTotals (user): (user, totalFocusMs, sessionCount) -- zeros for a user with nothing recorded */
   async _getTotals({ user }: InputOf<Schemas["_getTotals"]>): Promise<Row<"_getTotals">[]> {
     await this.ensureIndexes();
-    const stats = await this.stats.findOne({ user }, { projection: { totalFocusMs: 1, sessionCount: 1 } });
-    return [{ user, totalFocusMs: stats?.totalFocusMs ?? 0, sessionCount: stats?.sessionCount ?? 0 }];
+    return [{ user, ...(await this.totalsOf(user)) }];
   }
 
   /** _getDailyProgress (user, from?, to?): (day, focusMs, sessions) -- days with sessions, earliest first */
@@ -221,11 +231,8 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
    *  -- over the sessions that ended between from and to inclusive, summed by the database;
    *  without from and to, the user's running totals (one read, however many sessions) */
   async _summary({ user, from, to }: InputOf<Schemas["_summary"]>): Promise<Row<"_summary">[]> {
-    if (from === undefined && to === undefined) {
-      const [{ totalFocusMs, sessionCount }] = (await this._getTotals({ user })) as [Row<"_getTotals">];
-      return [{ totalFocusMs, sessionCount }];
-    }
     await this.ensureIndexes();
+    if (from === undefined && to === undefined) return [await this.totalsOf(user)];
     const match: Filter<SessionRecord> = { user };
     if (from !== undefined || to !== undefined) match.endTime = { ...(from && { $gte: from }), ...(to && { $lte: to }) };
     const [sum] = await this.sessions
@@ -238,24 +245,68 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     return [sum ?? { totalFocusMs: 0, sessionCount: 0 }];
   }
 
-  /** Adds the session to its tallies, then marks it counted so no retry adds it again. */
-  private async count(record: SessionRecord): Promise<void> {
-    await Promise.all([
-      applyOnce(this.stats, { user: record.user }, record._id, { totalFocusMs: record.durationMs, sessionCount: 1 }),
-      applyOnce(this.daily, { user: record.user, day: record.day }, record._id, { focusMs: record.durationMs, sessions: 1 }),
-    ]);
-    await this.sessions.updateOne({ _id: record._id, tally: "counting" }, { $set: { tally: "counted" } });
+  /**
+   * Adds the session to the totals, then to its day, one conditional write each (see
+   * tallies.ts). The order matters: the day keeps every marker, so its marker, written last,
+   * is the durable proof that the session was added in full. Answers the totals after the
+   * change, or null when they had it already.
+   */
+  private async add(record: SessionRecord): Promise<UserStats | null> {
+    const totals = await applyOnce(this.stats, { user: record.user }, record._id, { totalFocusMs: record.durationMs, sessionCount: 1 }, "latest");
+    await applyOnce(this.daily, { user: record.user, day: record.day }, record._id, { focusMs: record.durationMs, sessions: 1 }, "every");
+    return totals;
+  }
+
+  /** Finishes adding a session whose recording may have been cut short; null when nothing was left to add. */
+  private async finishAdding(record: SessionRecord): Promise<UserStats | null> {
+    if (record.tally === "adding") {
+      // Its day holds its marker once the totals have it: added in full, however long ago
+      // (by now the totals may have forgotten their marker). Otherwise the totals' marker,
+      // if there, keeps the repeat from counting them twice.
+      const day = await this.daily.findOne({ user: record.user, day: record.day, recent: record._id }, { projection: { _id: 1 } });
+      return day === null ? this.add(record) : null;
+    }
+    if (record.tally === "counting") {
+      // Cut short by an earlier version, which added to both tallies at once and then marked
+      // the record: both markers guard the repeat, and the mark ends it, as it would have.
+      const totals = await this.add(record);
+      await this.sessions.updateOne({ _id: record._id, tally: "counting" }, { $set: { tally: "counted" } });
+      return totals;
+    }
+    return null;
   }
 
   /** Takes the session back out of its tallies; the caller then deletes it. */
-  private async uncount(record: SessionRecord): Promise<void> {
+  private async takeOut(record: SessionRecord): Promise<void> {
     const marker = removalMarker(record._id);
     await Promise.all([
-      applyOnce(this.stats, { user: record.user }, marker, negated({ totalFocusMs: record.durationMs, sessionCount: 1 })),
-      applyOnce(this.daily, { user: record.user, day: record.day }, marker, negated({ focusMs: record.durationMs, sessions: 1 })),
+      applyOnce(this.stats, { user: record.user }, marker, negated({ totalFocusMs: record.durationMs, sessionCount: 1 }), "latest"),
+      applyOnce(this.daily, { user: record.user, day: record.day }, marker, negated({ focusMs: record.durationMs, sessions: 1 }), "every"),
     ]);
   }
+
+  /** The user's totals, zeros when nothing was ever recorded for them. */
+  private async totalsOf(user: string): Promise<{ totalFocusMs: number; sessionCount: number }> {
+    const stats = await this.stats.findOne({ user }, { projection: { totalFocusMs: 1, sessionCount: 1 } });
+    return { totalFocusMs: stats?.totalFocusMs ?? 0, sessionCount: stats?.sessionCount ?? 0 };
+  }
+
+  /**
+   * The user's records, earliest end first, in one reply (no getMore for any real history);
+   * null when the user has no stats. A user with records has stats, so only a user without
+   * any (never recorded, or every session removed) costs a second read.
+   */
+  private async recordsOf(user: string, projection: Document): Promise<SessionRecord[] | null> {
+    await this.ensureIndexes();
+    const records = await this.sessions.find({ user }, { projection, batchSize: oneReply }).sort({ endTime: 1, _id: 1 }).toArray();
+    if (records.length > 0) return records;
+    const stats = await this.stats.findOne({ user }, { projection: { _id: 1 } });
+    return stats === null ? null : records;
+  }
 }
+
+/** A batch size no user's history reaches, so a find answers in its first reply (the 16 MB reply limit still applies). */
+const oneReply = 100_000;
 
 /** The marker of a session's removal, distinct from the marker of its recording. */
 function removalMarker(session: string): string {
