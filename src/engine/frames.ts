@@ -92,7 +92,8 @@ export class Frames extends Array<Frame> {
     return runner;
   }
 
-  private derive(frames: Frame[]): this {
+  /** Frames of this class (so they keep reaching the engine) holding `frames`. One allocation: where-clauses run per request. */
+  private derive(frames: readonly Frame[]): this {
     const derived = new (this.constructor as new () => this)();
     for (const frame of frames) derived.push(frame);
     return derived;
@@ -166,7 +167,25 @@ export class Frames extends Array<Frame> {
 
   /** Adds a variable computed from each frame. */
   bind<T>(variable: Var<T>, compute: (frame: Frame) => T): this {
-    return this.derive(this.map((frame) => ({ ...frame, [variable]: compute(frame) })));
+    const bound: Frame[] = new Array<Frame>(this.length);
+    for (let index = 0; index < this.length; index++) {
+      const frame = this[index] as Frame;
+      bound[index] = { ...frame, [variable]: compute(frame) };
+    }
+    return this.derive(bound);
+  }
+
+  /**
+   * Adds the variables `compute` gives each frame (`{ [variable]: value }`); a frame for which
+   * it gives undefined is dropped. Several bindings and a filter in one pass.
+   */
+  extend(compute: (frame: Frame) => Readonly<Record<symbol, unknown>> | undefined): this {
+    const extended: Frame[] = [];
+    for (const frame of this) {
+      const values = compute(frame);
+      if (values !== undefined) extended.push({ ...frame, ...values });
+    }
+    return this.derive(extended);
   }
 
   /**

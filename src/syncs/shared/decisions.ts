@@ -29,12 +29,14 @@ export function decided<F extends Frames, D extends Decision>(
   fields: Readonly<Record<string, symbol>>,
 ): F {
   const kinds: readonly string[] = Array.isArray(kind) ? kind : [kind];
-  const decision = Symbol("decision");
-  let kept = frames.bind(decision, decide).filter((frame) => kinds.includes((frame[decision] as D).kind));
-  for (const [field, variable] of Object.entries(fields)) {
-    kept = kept.bind(variable, (frame) => (frame[decision] as Record<string, unknown>)[field]);
-  }
-  return kept;
+  const bindings = Object.entries(fields);
+  return frames.extend((frame) => {
+    const decision = decide(frame) as D & Record<string, unknown>;
+    if (!kinds.includes(decision.kind)) return undefined;
+    const values: Record<symbol, unknown> = {};
+    for (const [field, variable] of bindings) values[variable] = decision[field];
+    return values;
+  });
 }
 
 /** Keeps the frames for which `test` holds of the value bound to `variable`. */
