@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { FocusSessionConcept } from "../../src/concepts/FocusSession/FocusSessionConcept.ts";
 import { useConceptDatabase } from "./concept-database.ts";
+import { commandLog } from "./database-probes.ts";
 import { FakeClock, minute, ok } from "./fake-clock.ts";
 
 const db = useConceptDatabase();
@@ -327,5 +328,41 @@ describe("FocusSession queries", () => {
   it("_listSessions refuses a limit that is not a positive integer", () => {
     expect(FocusSessionConcept.schemas._listSessions.input.safeParse({ user: "ada", limit: 0 }).success).toBe(false);
     expect(FocusSessionConcept.schemas._listSessions.input.safeParse({ user: "ada", limit: 2.5 }).success).toBe(false);
+  });
+});
+
+describe("FocusSession and the sessions this process last wrote", () => {
+  it("ends a session it started in one write, without reading it first", async () => {
+    const log = await commandLog(db());
+    try {
+      const mine = new FocusSessionConcept(log.db, { clock });
+      const { session } = ok(await mine.start({ user: "una" }));
+      log.take();
+      clock.advance(25 * minute);
+      ok(await mine.end({ session, status: "completed" }));
+      expect(log.take()).toEqual(["update FocusSession.sessions"]);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it("decides on the stored session when another process changed it since (two instances, one database)", async () => {
+    const here = new FocusSessionConcept(db(), { clock });
+    const there = new FocusSessionConcept(db(), { clock });
+    const { session } = ok(await here.start({ user: "vic" }));
+    clock.advance(10 * minute);
+    ok(await there.pause({ session }));
+    // Here still remembers it active: the pause it asks for must be refused on the stored state...
+    expect(await here.pause({ session })).toMatchObject({ reason: "invalid", error: "session is paused, not active" });
+    clock.advance(5 * minute);
+    ok(await there.resume({ session }));
+    clock.advance(15 * minute);
+    // ...and its end lands on the session as the other left it (10 + 15 minutes run, not 30).
+    const ended = ok(await here.end({ session, status: "completed" }));
+    expect(ended.elapsedMs).toBe(25 * minute);
+    expect(await there.end({ session, status: "completed" })).toMatchObject({ reason: "conflict" });
+    const deleted = ok(await there.delete({ session }));
+    expect(deleted.status).toBe("completed");
+    expect(await here.update({ session, notes: "gone" })).toMatchObject({ reason: "not_found" });
   });
 });

@@ -12,7 +12,7 @@ import {
   type InputOf,
   type OutputOf,
 } from "../../engine/concept.ts";
-import { guardedWrite, type Revisioned } from "../../engine/guarded-write.ts";
+import { guardedWrite, RecentDocuments, type Revisioned } from "../../engine/guarded-write.ts";
 import { definedOnly } from "../../engine/defined.ts";
 import { conflictOnDuplicate, insertOnce, isDuplicateKeyError } from "../../engine/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../engine/ownership.ts";
@@ -184,6 +184,8 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
 
   private readonly sessions = this.collection<SessionDoc>("sessions");
   private readonly deletions = this.collection<DeletionDoc>("deletions");
+  /** The sessions this process last wrote: a change decides on them without a read (revision-checked). */
+  private readonly recent = new RecentDocuments<SessionDoc>();
 
   protected async prepare(): Promise<void> {
     await this.sessions.createIndexes([
@@ -248,6 +250,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   private async insertSession(key: string | undefined, doc: SessionDoc): Promise<SessionDoc> {
     try {
       await this.sessions.insertOne(doc);
+      this.recent.set(doc);
       return doc;
     } catch (error) {
       if (key === undefined || !isDuplicateKeyError(error)) throw error;
@@ -324,6 +327,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
     // The answer is kept before the session goes, so a repeat after a crash in between (or
     // after the delete) answers it; a repeat that still finds the session deletes it then.
     if (key !== undefined) await insertOnce(this.deletions, { _id: key, session, output, at: this.clock.now() });
+    this.recent.forget(session);
     const { deletedCount } = await this.sessions.deleteOne({ _id: session });
     if (deletedCount > 0) return output;
     // Deleted by a concurrent request: this one deleted nothing.
@@ -409,7 +413,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
       const result = { ...decision.result, view: this.viewOf(decision.next, now) };
       if (key === undefined) return { result, next: decision.next };
       return { result, next: { ...decision.next, recentChanges: remember(doc.recentChanges, key, decision.result) } };
-    });
+    }, { recent: this.recent });
   }
 }
 
