@@ -62,6 +62,8 @@ const sessionOnly = z.object({ session: id, view: sessionView });
 const onSession = { session: id, user: id.optional() };
 /** The listing's order (sessions not ended last), which its indexes follow so that they serve the sort and limit too. */
 const newestEndFirst = { endedAt: -1, startedAt: -1, _id: -1 } as const;
+/** What listings leave out: the change-replay bookkeeping, which no view shows (and which outweighs the session). */
+const bookkeeping = { recentChanges: 0, createdBy: 0 } as const;
 /** The most sessions one listing returns. */
 export const maxListLimit = 1000;
 
@@ -338,7 +340,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   /** _getRunning (user): (session) -- the user's active or paused session, if any */
   async _getRunning({ user }: InputOf<Schemas["_getRunning"]>): Promise<SessionView[]> {
     await this.ensureIndexes();
-    const running = await this.sessions.find({ user, status: { $in: [...runningStatuses] } }).toArray();
+    const running = await this.sessions.find({ user, status: { $in: [...runningStatuses] } }, { projection: bookkeeping }).toArray();
     return this.views(running);
   }
 
@@ -365,7 +367,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
       };
     }
     const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? maxListLimit)), maxListLimit);
-    const found = await this.sessions.find(filter).sort(newestEndFirst).limit(limit).toArray();
+    const found = await this.sessions.find(filter, { projection: bookkeeping }).sort(newestEndFirst).limit(limit).toArray();
     return this.views(found);
   }
 
