@@ -362,43 +362,42 @@ export class DurableLog {
   }
 
   /** One insert for the whole batch; a document that fails fails for its own flow. */
-  private async insertAll(items: readonly { flow: string; doc: FlowDoc }[], failed: Map<string, unknown>): Promise<void> {
-    if (items.length === 0) return;
-    try {
-      await retryTransient(() => this.flows.insertMany(items.map((item) => item.doc), { ordered: false }), this.options.retryPolicy);
-    } catch (error) {
-      const perDocument = writeErrorsOf(error);
-      if (perDocument !== undefined) {
-        // A duplicate is a document already written (a retried batch, a resumed flow): done.
-        for (const { index, code, error: cause } of perDocument) if (code !== duplicateKey) failed.set(items[index]?.flow ?? "", cause);
-        return;
-      }
-      if (isTransientError(error) || items.length === 1) {
-        for (const item of items) failed.set(item.flow, error);
-        return;
-      }
-      // The command as a whole was refused (a document the driver could not encode): one by one.
-      for (const item of items) await this.insertAll([item], failed);
-    }
+  private insertAll(items: readonly { flow: string; doc: FlowDoc }[], failed: Map<string, unknown>): Promise<void> {
+    return writeAll(items, failed, (batch) => this.flows.insertMany(batch.map((item) => item.doc), { ordered: false }), this.options.retryPolicy);
   }
 
   /** One update command for the whole batch; an update that fails fails for its own flow. */
-  private async updateAll(items: readonly { flow: string; op: AnyBulkWriteOperation<FlowDoc> }[], failed: Map<string, unknown>): Promise<void> {
-    if (items.length === 0) return;
-    try {
-      await retryTransient(() => this.flows.bulkWrite(items.map((item) => item.op), { ordered: false }), this.options.retryPolicy);
-    } catch (error) {
-      const perDocument = writeErrorsOf(error);
-      if (perDocument !== undefined) {
-        for (const { index, error: cause } of perDocument) failed.set(items[index]?.flow ?? "", cause);
-        return;
-      }
-      if (isTransientError(error) || items.length === 1) {
-        for (const item of items) failed.set(item.flow, error);
-        return;
-      }
-      for (const item of items) await this.updateAll([item], failed);
+  private updateAll(items: readonly { flow: string; op: AnyBulkWriteOperation<FlowDoc> }[], failed: Map<string, unknown>): Promise<void> {
+    return writeAll(items, failed, (batch) => this.flows.bulkWrite(batch.map((item) => item.op), { ordered: false }), this.options.retryPolicy);
+  }
+}
+
+/**
+ * Writes `items` in one command (retried while the error is transient), and records in
+ * `failed` the flows whose own document failed. A duplicate is a document already written (a
+ * retried batch, a resumed flow): done. A command refused as a whole (a document the driver
+ * could not encode) is written again one item at a time, so only that item's flow fails.
+ */
+async function writeAll<T extends { flow: string }>(
+  items: readonly T[],
+  failed: Map<string, unknown>,
+  write: (batch: readonly T[]) => Promise<unknown>,
+  retryPolicy: RetryPolicy | undefined,
+): Promise<void> {
+  if (items.length === 0) return;
+  try {
+    await retryTransient(() => write(items), retryPolicy);
+  } catch (error) {
+    const perDocument = writeErrorsOf(error);
+    if (perDocument !== undefined) {
+      for (const { index, code, error: cause } of perDocument) if (code !== duplicateKey) failed.set(items[index]?.flow ?? "", cause);
+      return;
     }
+    if (isTransientError(error) || items.length === 1) {
+      for (const item of items) failed.set(item.flow, error);
+      return;
+    }
+    for (const item of items) await writeAll([item], failed, write, retryPolicy);
   }
 }
 
