@@ -3,6 +3,9 @@
  * every concept and sync found on disk, then HTTP. SIGTERM or SIGINT shut it down in order:
  * stop accepting, finish the requests in flight, flush the action log, close the database.
  */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { ConfigError, loadConfig, type Config } from "./edges/config.ts";
@@ -18,6 +21,7 @@ const syncsDir = fileURLToPath(new URL("./syncs", import.meta.url));
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
+  await preflightOrExit(config);
 
   const database = await connectDatabase({ mongodbUrl: config.mongodbUrl, dbName: config.dbName, dataDir: config.dataDir });
   const engine = new SyncEngine({ db: database.db, durable: true, logLevel: config.engineLog, leaseSeconds: config.engineLeaseSeconds, logger });
@@ -52,14 +56,66 @@ async function main(): Promise<void> {
     process.exitCode = await runInOrder(steps, logger);
     logger.info("stopped");
   });
+  // One Ctrl-C reaches us more than once: the terminal signals the whole process group, and
+  // npm (and tsx, when it runs us) relays the same signal again a few ms later. Copies within
+  // `repeatWindowMs` of the first are that one request; a signal after it means "exit now".
+  let firstSignalAt: number | undefined;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
-      if (shutdown.started) {
+      const now = Date.now();
+      if (firstSignalAt !== undefined) {
+        if (now - firstSignalAt < repeatWindowMs) {
+          logger.debug({ signal }, "repeated signal ignored: already finishing requests in flight");
+          return;
+        }
         logger.warn({ signal }, "second signal: exiting at once");
         process.exit(1);
       }
+      firstSignalAt = now;
       void shutdown.run(signal);
     });
+  }
+}
+
+/** Signals this soon after the first are copies of it (relayed by npm, tsx or the terminal). */
+const repeatWindowMs = 1_000;
+
+/**
+ * What a person can fix, found before the database is opened, and said in one line: the port
+ * taken by another process, or a data directory that cannot be written.
+ */
+async function preflightOrExit(config: Config): Promise<void> {
+  const problem = (await portProblem(config.host, config.port)) ?? (config.mongodbUrl === undefined ? await dataDirProblem(config.dataDir) : undefined);
+  if (problem === undefined) return;
+  process.stderr.write(`focus-backend: ${problem}\n`);
+  process.exit(2);
+}
+
+async function portProblem(host: string, port: number): Promise<string | undefined> {
+  if (port === 0) return undefined;
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") resolve(`port ${port} on ${host} is already in use: stop the other server or set PORT to a free port (PORT=0 picks one)`);
+      else if (error.code === "EACCES") resolve(`no permission to listen on port ${port}: set PORT to 1024 or above`);
+      else if (error.code === "EADDRNOTAVAIL") resolve(`cannot listen on ${host}: set HOST to an address of this machine (e.g. 127.0.0.1)`);
+      else resolve(`cannot listen on ${host}:${port} (${error.code ?? error.message}): set HOST and PORT`);
+    });
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(undefined)));
+  });
+}
+
+async function dataDirProblem(dataDir: string): Promise<string | undefined> {
+  try {
+    await mkdir(dataDir, { recursive: true });
+    // Writing is the test that counts (root passes every permission check, not a read-only mount).
+    const probe = join(dataDir, `.write-probe-${process.pid}`);
+    await writeFile(probe, "");
+    await rm(probe, { force: true });
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    return `data directory ${dataDir} is not writable (${code}): set DATA_DIR to a directory you can write, or fix its permissions`;
   }
 }
 

@@ -8,9 +8,10 @@ import type { Document } from "bson";
 import { runCommand } from "./commands/dispatch.ts";
 import type { ServerState } from "./commands/context.ts";
 import { FrameReader } from "./wire/frame-reader.ts";
-import { OP_MSG, OP_QUERY, readHeader } from "./wire/header.ts";
-import { encodeOpMsg, MORE_TO_COME, parseOpMsg } from "./wire/op-msg.ts";
-import { encodeOpReply, parseOpQuery } from "./wire/op-query.ts";
+import { OP_MSG } from "./wire/header.ts";
+import { parseMessage, type WireRequest } from "./wire/message.ts";
+import { encodeOpMsg, MORE_TO_COME } from "./wire/op-msg.ts";
+import { encodeOpReply } from "./wire/op-query.ts";
 
 export class Connection {
   private readonly reader = new FrameReader();
@@ -28,7 +29,13 @@ export class Connection {
     socket.on("error", () => socket.destroy());
   }
 
+  /**
+   * Frames are parsed as they arrive, not when their turn comes: the first one that does not
+   * parse closes the connection at once (the ones before it still run, as mongod would have run
+   * them; their replies go nowhere).
+   */
   private receive(chunk: Buffer): void {
+    if (this.socket.destroyed) return;
     let frames: Buffer[];
     try {
       frames = this.reader.push(chunk);
@@ -37,29 +44,29 @@ export class Connection {
       return;
     }
     for (const frame of frames) {
-      this.queue = this.queue.then(() => this.answer(frame)).catch(() => {
+      let request: WireRequest;
+      try {
+        request = parseMessage(frame);
+      } catch {
+        this.socket.destroy();
+        return;
+      }
+      this.queue = this.queue.then(() => this.answer(request)).catch(() => {
         this.socket.destroy();
       });
     }
   }
 
-  private async answer(frame: Buffer): Promise<void> {
-    const header = readHeader(frame);
-    if (header.opCode === OP_MSG) {
-      const { flags, command } = parseOpMsg(frame);
+  private async answer(request: WireRequest): Promise<void> {
+    if (request.opCode === OP_MSG) {
+      const { flags, command } = request;
       const reply = await this.run(command, typeof command.$db === "string" ? command.$db : "admin");
-      if (!(flags & MORE_TO_COME)) this.send(encodeOpMsg(header.requestId, reply));
+      if (!(flags & MORE_TO_COME)) this.send(encodeOpMsg(request.requestId, reply));
       return;
     }
-    if (header.opCode === OP_QUERY) {
-      const { fullCollectionName, query } = parseOpQuery(frame);
-      const command = (query.$query ?? query) as Document;
-      const reply = await this.run(command, fullCollectionName.split(".")[0] ?? "admin");
-      this.send(encodeOpReply(header.requestId, reply));
-      return;
-    }
-    // Compression is never advertised and legacy CRUD opcodes are gone since MongoDB 6.
-    this.socket.destroy();
+    const command = (request.query.$query ?? request.query) as Document;
+    const reply = await this.run(command, request.fullCollectionName.split(".")[0] ?? "admin");
+    this.send(encodeOpReply(request.requestId, reply));
   }
 
   private run(command: Document, db: string): Promise<Document> {

@@ -3,22 +3,34 @@
  * `isMaster` on `admin.$cmd` and expect an OP_REPLY; nothing else uses it any more.
  */
 import type { Document } from "bson";
-import { decodeDocument, encodeDocument } from "./bson-codec.ts";
+import { encodeDocument } from "./bson-codec.ts";
 import { HEADER_SIZE, OP_REPLY, newRequestId, writeHeader } from "./header.ts";
+import { malformed, MIN_DOCUMENT_SIZE, readCString, readDocument } from "./malformed.ts";
 
 export interface OpQueryRequest {
   fullCollectionName: string;
   query: Document;
 }
 
+/** Flags, a one-character name and its NUL, numberToSkip and numberToReturn, the smallest query. */
+const MIN_OP_QUERY = HEADER_SIZE + 4 + 2 + 8 + MIN_DOCUMENT_SIZE;
+
+/**
+ * Parses a whole OP_QUERY frame: flags, the collection's full name, skip and limit, the query
+ * and an optional field selector, which must fill the frame exactly. Anything else throws
+ * MalformedMessageError.
+ */
 export function parseOpQuery(frame: Buffer): OpQueryRequest {
-  let offset = HEADER_SIZE + 4; // flags
-  const nameEnd = frame.indexOf(0, offset);
-  const fullCollectionName = frame.toString("utf8", offset, nameEnd);
-  offset = nameEnd + 1 + 8; // numberToSkip, numberToReturn
-  const size = frame.readInt32LE(offset);
-  const query = decodeDocument(frame.subarray(offset, offset + size));
-  return { fullCollectionName, query };
+  malformed(frame.length >= MIN_OP_QUERY, `OP_QUERY of ${frame.length} bytes is too short`);
+  const name = readCString(frame, HEADER_SIZE + 4, frame.length);
+  malformed(name.value.length > 0, "OP_QUERY without a collection name");
+  let offset = name.next + 8; // numberToSkip, numberToReturn
+  malformed(offset <= frame.length, "OP_QUERY ends inside its skip and limit");
+  const { document: query, size } = readDocument(frame, offset, frame.length);
+  offset += size;
+  if (offset < frame.length) offset += readDocument(frame, offset, frame.length).size; // returnFieldsSelector
+  malformed(offset === frame.length, `${frame.length - offset} bytes after the OP_QUERY's documents`);
+  return { fullCollectionName: name.value, query };
 }
 
 const REPLY_PREFIX = 4 + 8 + 4 + 4; // responseFlags, cursorID, startingFrom, numberReturned
