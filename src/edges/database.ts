@@ -2,6 +2,7 @@
  * The one place that chooses the database: a real MongoDB deployment when `mongodbUrl` is
  * given (MONGODB_URL), otherwise the embedded server on `dataDir` (or in memory).
  */
+import { randomBytes } from "node:crypto";
 import { MongoClient, type Db } from "mongodb";
 import { startEmbeddedMongo, type EmbeddedMongo } from "./embedded-mongo/index.ts";
 
@@ -29,7 +30,9 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
     const client = await MongoClient.connect(options.mongodbUrl);
     return { client, db: client.db(options.dbName), close: () => client.close() };
   }
-  const embedded = await startEmbeddedMongo({ dataDir: options.dataDir, inMemory: options.inMemory === true });
+  // Its own database, reachable by no other process: loopback, and a login made up for this run.
+  const credentials = { user: "focus-backend", password: randomBytes(24).toString("base64url") };
+  const embedded = await startEmbeddedMongo({ dataDir: options.dataDir, inMemory: options.inMemory === true, credentials });
   try {
     const client = await MongoClient.connect(embedded.uri);
     return {

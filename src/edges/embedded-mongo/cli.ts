@@ -1,20 +1,23 @@
 /**
  * `npm run db`: the embedded database alone, in the foreground, so several processes (API
- * servers, mongosh, Compass) can share one DATA_DIR through it. Prints its URI on a line of its
- * own; SIGINT/SIGTERM stop it cleanly (the journal is flushed and synced).
+ * servers, mongosh, Compass) can share one DATA_DIR through it. It requires a login
+ * (SCRAM-SHA-256, as mongod with authorization enabled) and prints its URI, credentials
+ * included, on a line of its own; SIGINT/SIGTERM stop it cleanly (the journal is flushed and synced).
  *
  * Environment: DATA_DIR (default ./data), DB_PORT (default 27017, 0 picks a free port),
- * HOST (default 127.0.0.1).
+ * HOST (default 127.0.0.1), DB_USER (default focus) and DB_PASSWORD (default: generated on the
+ * first start into DATA_DIR/credentials.json, mode 0600, and reused).
  */
 import { z } from "zod";
+import { credentialsFor } from "./credentials.ts";
 import { startEmbeddedMongo } from "./index.ts";
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 const environment = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   DB_PORT: z.coerce.number().int().min(0).max(65535).default(27017),
   HOST: z.string().min(1).default("127.0.0.1"),
+  DB_USER: z.string().min(1).max(100).optional(),
+  DB_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
 });
 
 const parsed = environment.safeParse(
@@ -24,12 +27,10 @@ if (!parsed.success) {
   process.stderr.write(`invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}\n`);
   process.exit(2);
 }
-const { DATA_DIR: dataDir, DB_PORT: port, HOST: host } = parsed.data;
-if (!LOOPBACK.test(host)) {
-  process.stderr.write(`warning: the embedded database has no authentication and listens on ${host}\n`);
-}
+const { DATA_DIR: dataDir, DB_PORT: port, HOST: host, DB_USER: user, DB_PASSWORD: password } = parsed.data;
 
-const server = await startEmbeddedMongo({ dataDir, host, port });
+const credentials = await credentialsFor(dataDir, { user, password });
+const server = await startEmbeddedMongo({ dataDir, host, port, credentials });
 process.stdout.write(`embedded MongoDB-compatible server on ${dataDir}\n${server.uri}\n`);
 
 let stopping = false;

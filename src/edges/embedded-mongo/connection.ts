@@ -5,6 +5,7 @@
  */
 import type { Socket } from "node:net";
 import type { Document } from "bson";
+import type { ConnectionAuth } from "./commands/auth.ts";
 import { runCommand } from "./commands/dispatch.ts";
 import type { ServerState } from "./commands/context.ts";
 import { FrameReader } from "./wire/frame-reader.ts";
@@ -17,6 +18,7 @@ export class Connection {
   private readonly reader = new FrameReader();
   private queue: Promise<void> = Promise.resolve();
   private readonly clientAddress: string;
+  private readonly auth: ConnectionAuth = {};
 
   constructor(
     private readonly socket: Socket,
@@ -70,7 +72,7 @@ export class Connection {
   }
 
   private run(command: Document, db: string): Promise<Document> {
-    return runCommand(command, { server: this.server, connectionId: this.connectionId, db, clientAddress: this.clientAddress });
+    return runCommand(command, { server: this.server, connectionId: this.connectionId, db, clientAddress: this.clientAddress, auth: this.auth });
   }
 
   private send(frame: Buffer): void {

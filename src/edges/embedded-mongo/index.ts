@@ -17,6 +17,7 @@ import { openJournal, type JournalOptions } from "./journal/index.ts";
 import { noPersistence, type JournalRecord, type Persistence } from "./storage/persistence.ts";
 import { Store } from "./storage/store.ts";
 import { sweepExpired } from "./storage/ttl.ts";
+import { scramCredential } from "./commands/auth.ts";
 import { decodeDocument, encodeDocument } from "./wire/bson-codec.ts";
 
 export interface EmbeddedMongoOptions {
@@ -34,10 +35,15 @@ export interface EmbeddedMongoOptions {
   worker?: boolean;
   /** How often TTL indexes are swept (mongod: 60 s), default 1 s. */
   ttlSweepIntervalMs?: number;
+  /**
+   * Require this login (SCRAM-SHA-256, as mongod with authorization enabled): a connection
+   * that has not logged in runs only the handshake. The URI then carries the credentials.
+   */
+  credentials?: { user: string; password: string };
 }
 
 export interface EmbeddedMongo {
-  /** `mongodb://host:port/` to give the driver (directConnection included). */
+  /** `mongodb://[user:password@]host:port/` to give the driver (directConnection included). */
   uri: string;
   port: number;
   stop(): Promise<void>;
@@ -75,6 +81,10 @@ function startSweeper(state: ServerState, intervalMs: number): NodeJS.Timeout {
   return timer;
 }
 
+function loginOf(credentials: EmbeddedMongoOptions["credentials"]): string {
+  return credentials === undefined ? "" : `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@`;
+}
+
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   if (options.worker) {
     const { startInWorker } = await import("./worker-host.ts");
@@ -92,6 +102,9 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     port: 0,
     inMemory: persistence === noPersistence,
     connections: 0,
+    ...(options.credentials === undefined
+      ? {}
+      : { users: new Map([[options.credentials.user, scramCredential(options.credentials.user, options.credentials.password)]]) }),
   };
   const sockets = new Set<Socket>();
   let connectionIds = 0;
@@ -110,7 +123,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const uriHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   let stopped: Promise<void> | undefined;
   return {
-    uri: `mongodb://${uriHost}:${state.port}/?directConnection=true`,
+    uri: `mongodb://${loginOf(options.credentials)}${uriHost}:${state.port}/?directConnection=true${options.credentials === undefined ? "" : "&authSource=admin"}`,
     port: state.port,
     stop: () =>
       (stopped ??= (async () => {

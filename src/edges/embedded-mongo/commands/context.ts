@@ -1,6 +1,7 @@
 /** What a command handler gets: the server's state and the connection it runs for. */
 import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
+import type { ConnectionAuth, ScramCredential } from "./auth.ts";
 import type { CursorRegistry } from "../cursors.ts";
 import type { JournalRecord, Persistence } from "../storage/persistence.ts";
 import type { Store } from "../storage/store.ts";
@@ -15,6 +16,8 @@ export interface ServerState {
   readonly inMemory: boolean;
   /** Open client connections. */
   connections: number;
+  /** The users who may log in, by name; when set, every connection must log in (SCRAM-SHA-256). */
+  readonly users?: ReadonlyMap<string, ScramCredential>;
 }
 
 export interface CommandContext {
@@ -23,6 +26,8 @@ export interface CommandContext {
   /** Database named by `$db`. */
   readonly db: string;
   readonly clientAddress: string;
+  /** This connection's login. */
+  readonly auth: ConnectionAuth;
 }
 
 export type CommandHandler = (command: Document, context: CommandContext) => Document | Promise<Document>;

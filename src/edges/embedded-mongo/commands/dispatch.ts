@@ -2,6 +2,7 @@
 import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 import { aggregateCommands } from "./aggregate.ts";
+import { authCommands, requireLogin } from "./auth.ts";
 import { collectionCommands } from "./collections.ts";
 import type { CommandContext, CommandHandler } from "./context.ts";
 import { crudReadCommands } from "./crud-read.ts";
@@ -13,6 +14,7 @@ import { refuseTransactions, sessionCommands } from "./sessions.ts";
 const HANDLERS = new Map<string, CommandHandler>(
   Object.entries({
     ...handshakeCommands,
+    ...authCommands,
     ...sessionCommands,
     ...crudWriteCommands,
     ...crudReadCommands,
@@ -34,6 +36,7 @@ export async function runCommand(command: Document, context: CommandContext): Pr
   const name = Object.keys(command)[0] ?? "";
   const handler = HANDLERS.get(name.toLowerCase());
   try {
+    requireLogin(name, context);
     if (!handler) throw new MongoServerFailure(59, "CommandNotFound", `no such command: '${name}'`);
     refuseTransactions(command);
     return await handler(command, context);

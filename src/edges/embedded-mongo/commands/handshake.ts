@@ -1,6 +1,7 @@
 /** The connection handshake and what tools ask about the server (buildInfo, hostInfo...). */
 import os from "node:os";
 import { Long, type Document } from "bson";
+import { supportedMechanisms } from "./auth.ts";
 import type { CommandContext, CommandTable } from "./context.ts";
 
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
@@ -23,6 +24,7 @@ function hello(command: Document, context: CommandContext): Document {
     minWireVersion: 0,
     maxWireVersion: 21,
     readOnly: false,
+    ...supportedMechanisms(command, context),
     ok: 1,
   };
 }
