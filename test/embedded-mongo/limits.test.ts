@@ -29,4 +29,23 @@ describe("size limits", () => {
     await t.db.command({ killCursors: "bulky", cursors: [first.cursor.id] });
     expect(await c.find({}, { batchSize: 1000 }).toArray()).toHaveLength(20);
   });
+
+  it("a document nested deeper than 100 levels is refused with mongod's Overflow (15), by insert and by update", async () => {
+    const nested = (levels: number): Record<string, unknown> => {
+      let value: Record<string, unknown> = { leaf: true };
+      for (let level = 1; level < levels; level++) value = { a: value };
+      return value;
+    };
+    const c = t.db.collection("deep");
+    await c.insertOne({ _id: 1, doc: nested(99) } as never);
+    const refused = await t.db.command({ insert: "deep", documents: [{ _id: 2, doc: nested(101) }] });
+    expect(refused.writeErrors).toEqual([expect.objectContaining({ index: 0, code: 15 })]);
+    // 10,000 levels: refused (or its connection closed, as mongod closes one whose message nests past
+    // its 200-level limit), never stored, and the server goes on serving.
+    const far = await t.db.command({ insert: "deep", documents: [{ _id: 3, doc: nested(10_000) }] }).catch((error: unknown) => ({ closed: error }));
+    if (!("closed" in far)) expect(far.writeErrors).toEqual([expect.objectContaining({ index: 0, code: 15 })]);
+    await expect(c.updateOne({ _id: 1 }, { $set: { "doc.a": nested(101) } })).rejects.toMatchObject({ code: 15 });
+    expect(await c.countDocuments()).toBe(1);
+    expect(await t.db.command({ ping: 1 })).toMatchObject({ ok: 1 });
+  });
 });
