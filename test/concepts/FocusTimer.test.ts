@@ -158,6 +158,17 @@ describe("FocusTimer queries", () => {
     expect(await timers._getTimer({ timerId, user: "ada" })).toHaveLength(1);
   });
 
+  it("treats a timer started with no user as the service's: unknown to every user, changed by none", async () => {
+    const { timerId } = ok(await timers.start({ durationMs: minute, phase: "reading" }));
+    expect(await timers._getTimer({ timerId, user: "mallory" })).toEqual([]);
+    for (const change of [timers.pause, timers.resume, timers.expire]) {
+      expect(await change.call(timers, { timerId, user: "mallory" })).toMatchObject({ error: "timer not found", reason: "not_found" });
+    }
+    expect((await timer(timerId)).isActive).toBe(true);
+    ok(await timers.pause({ timerId }));
+    expect((await timer(timerId)).isActive).toBe(false);
+  });
+
   it("_getActiveTimers lists only running timers, in the seed's row shape", async () => {
     const running = ok(await timers.start({ durationMs: minute, phase: "reading", user: "ada" }));
     const paused = ok(await timers.start({ durationMs: minute, phase: "reading" }));

@@ -123,7 +123,8 @@ export class FocusTimerConcept extends StoredConcept implements ConceptImplement
   }
 
   /** pause (timerId, user?): ()
-   *  requires the timer exists, is user's, and isActive
+   *  requires the timer exists, is user's (a timer started without a user is the service's:
+   *           unknown to every user), and isActive
    *  effects  sets isActive=false, keeping the time run so far */
   async pause(input: InputOf<Schemas["pause"]>): Promise<Record<string, never> | ErrorOutput> {
     return this.transition(input, (timer, nowMs) => {
@@ -155,11 +156,11 @@ export class FocusTimerConcept extends StoredConcept implements ConceptImplement
     });
   }
 
-  /** _getTimer (timerId, user?): (timer) -- none when unknown; forbidden when user is not the owner */
+  /** _getTimer (timerId, user?): (timer) -- none when unknown (or the service's, asked for a user); forbidden when user is not the owner */
   async _getTimer({ timerId, user }: InputOf<Schemas["_getTimer"]>): Promise<TimerRow[] | ErrorOutput> {
     await this.ensureIndexes();
     const timer = await this.timers.findOne({ _id: timerId });
-    if (timer === null) return [];
+    if (timer === null || isServiceTimerAskedByUser(timer, user)) return [];
     return refuseUnlessOwner(timer.user, user, "timer") ?? [toRow(timer)];
   }
 
@@ -186,7 +187,7 @@ export class FocusTimerConcept extends StoredConcept implements ConceptImplement
   ): Promise<Record<string, never> | ErrorOutput> {
     await this.ensureIndexes();
     return guardedWrite<TimerDoc, Record<string, never> | ErrorOutput>(this.timers, timerId, (timer) => {
-      if (timer === null) return { result: { error: "timer not found", reason: "not_found" } };
+      if (timer === null || isServiceTimerAskedByUser(timer, user)) return { result: { error: "timer not found", reason: "not_found" } };
       const refusal = refuseUnlessOwner(timer.user, user, "timer");
       if (refusal) return { result: refusal };
       const next = change(timer, this.nowMs());
@@ -197,6 +198,14 @@ export class FocusTimerConcept extends StoredConcept implements ConceptImplement
   private nowMs(): number {
     return this.clock.now().getTime();
   }
+}
+
+/**
+ * A timer started with no user belongs to the service that started it: to a user (an
+ * operation naming one, as the HTTP edge does for every token) it does not exist.
+ */
+function isServiceTimerAskedByUser(timer: TimerDoc, user: string | undefined): boolean {
+  return timer.user === null && user !== undefined;
 }
 
 /** Total time the timer has run: banked stretches plus the current one, if running. */
