@@ -4,8 +4,19 @@
  */
 import { z } from "zod";
 
+/** The one length limit of ids, for every concept and every route (issue 10). */
+export const idMaxLength = 200;
+
 /** An opaque identifier (the template's `ID`): a non-empty string of reasonable length. */
-export const id = z.string().min(1).max(200);
+export const id = z.string().min(1).max(idMaxLength);
+
+/** Whether a value a client sent can be an id: what `id` accepts. */
+export function isId(value: unknown): value is string {
+  return typeof value === "string" && value.length >= 1 && value.length <= idMaxLength;
+}
+
+/** How a refused id is described to a client. */
+export const idHint = `must be 1 to ${idMaxLength} characters`;
 
 /**
  * A point in time as clients send it: an ISO 8601 string, epoch milliseconds, or a Date
@@ -22,6 +33,31 @@ export const instant = z
   ])
   .transform((value) => (value instanceof Date ? value : new Date(value)))
   .refine((date) => !Number.isNaN(date.getTime()), "must be a valid time");
+
+/**
+ * Times a client supplies must be plausible (CONTRACTS.md, HTTP): from 2000-01-01T00:00:00Z
+ * to a day after the server's clock. A far-future end (8.64e15, year 275760) would otherwise
+ * become a user's last active day for good, and freeze their streak.
+ */
+export const earliestPlausibleMs = Date.UTC(2000, 0, 1);
+export const plausibleFutureMs = 24 * 60 * 60 * 1000;
+export const plausibleTimeHint = "must be from 2000-01-01T00:00:00Z to a day after the server's clock";
+
+let plausibilityClock: () => number = Date.now;
+
+/** Replaces the clock plausibility is judged by (tests); no argument restores the real one. */
+export function setPlausibilityClock(now?: () => number): void {
+  plausibilityClock = now ?? Date.now;
+}
+
+/** Whether a time a client supplied is plausible now (or at `nowMs`). */
+export function isPlausibleTime(time: Date, nowMs: number = plausibilityClock()): boolean {
+  const ms = time.getTime();
+  return ms >= earliestPlausibleMs && ms <= nowMs + plausibleFutureMs;
+}
+
+/** `instant`, refused unless plausible: for inputs that only a client supplies. */
+export const plausibleInstant = instant.refine((date) => isPlausibleTime(date), plausibleTimeHint);
 
 /** An IANA time zone name such as "Europe/Paris"; calendar days are counted in it. */
 export const timeZone = z.string().refine(isKnownTimeZone, "must be an IANA time zone name such as Europe/Paris");

@@ -54,10 +54,10 @@ describe("concept actions over HTTP", () => {
 describe("concept queries over HTTP", () => {
   it("answers a JSON array of rows", async () => {
     const { app } = notebookApp(database.db);
-    await post(app, "/api/Notebook/write", { user: "ada", text: "one", at: 0 });
+    await post(app, "/api/Notebook/write", { user: "ada", text: "one", at: "2025-01-01T00:00:00.000Z" });
     const response = await post(app, "/api/Notebook/_notes", { user: "ada" });
     expect(response.status).toBe(200);
-    expect(await json(response)).toEqual([{ note: expect.any(String), user: "ada", text: "one", writtenAt: "1970-01-01T00:00:00.000Z" }]);
+    expect(await json(response)).toEqual([{ note: expect.any(String), user: "ada", text: "one", writtenAt: "2025-01-01T00:00:00.000Z" }]);
     expect(await json(await post(app, "/api/Notebook/_notes", { user: "nobody" }))).toEqual([]);
   });
 });

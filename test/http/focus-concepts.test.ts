@@ -2,9 +2,10 @@
  * The five focus concepts as `npm start` serves them: every operation is routed, succeeds
  * with a proper body, refuses each missing required field, and keeps users apart.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/edges/http/app.ts";
 import { discoverConcepts, SyncEngine, type ConceptClass } from "../../src/engine/index.ts";
+import { setPlausibilityClock } from "../../src/engine/schemas.ts";
 import { asService, asUser, json, post, securedConfig, silentLogger } from "./harness.ts";
 import { useTestDatabase } from "../support/database.ts";
 
@@ -132,5 +133,74 @@ describe("users of the focus concepts", () => {
 
   it("with the service key, any user can be named", async () => {
     expect((await post(app, "/api/Streak/_getStreak", { user: "anyone" }, asService)).status).toBe(200);
+  });
+});
+
+describe("what the service creates with no user (issue 10)", () => {
+  it("is the service's: a user token cannot read or drive a timer started with the API key and no user", async () => {
+    const { timerId } = await json(await post(app, "/api/FocusTimer/start", { durationMs: 60_000, phase: "reading" }, asService));
+    const mallory = await asUser("mallory");
+    const read = await post(app, "/api/FocusTimer/_getTimer", { timerId }, mallory);
+    expect({ status: read.status, rows: await json(read) }).toEqual({ status: 200, rows: [] });
+    for (const action of ["pause", "resume", "expire"]) {
+      const response = await post(app, `/api/FocusTimer/${action}`, { timerId }, mallory);
+      expect({ action, status: response.status, body: await json(response) }).toEqual({ action, status: 404, body: { error: "timer not found" } });
+    }
+    expect(await json(await post(app, "/api/FocusTimer/_getActiveTimers", {}, mallory))).toEqual([]);
+    const [timer] = await json(await post(app, "/api/FocusTimer/_getTimer", { timerId }, asService));
+    expect(timer).toMatchObject({ _id: timerId, isActive: true });
+    expect((await post(app, "/api/FocusTimer/pause", { timerId }, asService)).status).toBe(200);
+  });
+});
+
+describe("times a client supplies to a concept (CONTRACTS.md: plausible)", () => {
+  const far = [8.64e15, "8640000000000000", "9999-12-31T00:00:00Z", 0, "0000-01-01T00:00:00Z", "1999-12-31T23:59:59.999Z", Date.now() + 25 * 60 * 60 * 1000];
+  const operations: [string, (time: unknown) => Record<string, unknown>][] = [
+    ["FocusSession/start", (time) => ({ user: "tess", startedAt: time })],
+    ["FocusSession/end", (time) => ({ session: "no-such-session", status: "completed", endedAt: time })],
+    ["FocusSession/_listSessions", (time) => ({ user: "tess", endedAfter: time })],
+    ["FocusSession/_listSessions", (time) => ({ user: "tess", endedBefore: time })],
+    ["FocusStats/recordSession", (time) => ({ focusSession: "fs-far", user: "tess", startTime: "2026-02-18T08:00:00Z", endTime: time, durationMs: 1 })],
+    ["FocusStats/recordSession", (time) => ({ focusSession: "fs-far", user: "tess", startTime: time, endTime: "2026-02-18T08:00:00Z", durationMs: 1 })],
+    ["FocusStats/_summary", (time) => ({ user: "tess", from: time })],
+    ["FocusStats/_summary", (time) => ({ user: "tess", to: time })],
+    ["Streak/recordActivity", (time) => ({ user: "tess", at: time, session: "s-far" })],
+  ];
+
+  it("answers 400 naming the field, before 2000-01-01 or more than a day ahead, and changes nothing", async () => {
+    const streakBefore = await json(await post(app, "/api/Streak/_getStreak", { user: "tess" }));
+    for (const [operation, body] of operations) {
+      for (const time of far) {
+        const response = await post(app, `/api/${operation}`, body(time));
+        const answer = await json(response);
+        expect({ operation, time, status: response.status }).toEqual({ operation, time, status: 400 });
+        expect(answer.error).toMatch(/^\w+: must be from 2000-01-01T00:00:00Z to a day after the server's clock$/);
+      }
+    }
+    expect(await json(await post(app, "/api/Streak/_getStreak", { user: "tess" }))).toEqual(streakBefore);
+    expect(await json(await post(app, "/api/FocusSession/_listSessions", { user: "tess" }))).toEqual([]);
+  });
+
+  it("accepts the edges of the range: 2000-01-01 itself and a day ahead of now", async () => {
+    const first = await post(app, "/api/FocusSession/start", { user: "tess", startedAt: "2000-01-01T00:00:00Z" });
+    expect(first.status).toBe(200);
+    const { session } = await json(first);
+    const ended = await post(app, "/api/FocusSession/end", { session, status: "abandoned", endedAt: Date.now() + 23 * 60 * 60 * 1000 });
+    expect(ended.status).toBe(200);
+  });
+});
+
+describe("the clock plausibility is judged by", () => {
+  afterEach(() => setPlausibilityClock());
+
+  it("can be set, so that a day ahead of it is the limit", async () => {
+    const now = Date.parse("2010-06-01T12:00:00Z");
+    setPlausibilityClock(() => now);
+    const ahead = await post(app, "/api/FocusSession/_listSessions", { user: "clocked", endedAfter: now + 24 * 60 * 60 * 1000 });
+    expect(ahead.status).toBe(200);
+    const beyond = await post(app, "/api/FocusSession/_listSessions", { user: "clocked", endedAfter: now + 24 * 60 * 60 * 1000 + 1 });
+    expect(beyond.status).toBe(400);
+    setPlausibilityClock();
+    expect((await post(app, "/api/FocusSession/_listSessions", { user: "clocked", endedAfter: now + 24 * 60 * 60 * 1000 + 1 })).status).toBe(200);
   });
 });

@@ -106,3 +106,14 @@ describe("the base path", () => {
     await moved.engine.stop();
   });
 });
+
+describe("ids over the one limit (issue 10)", () => {
+  it("answers 400 in the seed's envelope for a session id over 200 characters, and 400 { error } for such an x-user-id", async () => {
+    const long = "a".repeat(201);
+    const refused = { success: false, message: "id must be 1 to 200 characters", error: "id must be 1 to 200 characters", data: null };
+    expect(await call("PATCH", `/${long}/pause`, as("flow-long"), {})).toEqual({ status: 400, body: refused });
+    expect(await call("PATCH", `/${long}/resume`, as("flow-long"), {})).toEqual({ status: 400, body: refused });
+    expect(await call("PATCH", `/${long}/end`, as("flow-long"), { status: "completed" })).toEqual({ status: 400, body: refused });
+    expect(await call("GET", "", as(long))).toEqual({ status: 400, body: { error: "x-user-id: must be 1 to 200 characters" } });
+  });
+});

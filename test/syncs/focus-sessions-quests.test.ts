@@ -109,3 +109,16 @@ describe("deleting (DELETE /focus-sessions/:id)", () => {
     expect((await call("DELETE", `/${body.id}`, as("q-thief"))).status).toBe(403);
   });
 });
+
+describe("ids over the one limit (issue 10)", () => {
+  it("answers 400 { error } for a quest id or a session id over 200 characters, and accepts 200", async () => {
+    const long = "a".repeat(201);
+    const error = "must be 1 to 200 characters";
+    expect(await call("GET", `?quest_id=${long}`, as("q-long"))).toEqual({ status: 400, body: { error: `quest_id ${error}` } });
+    expect(await call("POST", "", as("q-long"), { duration_minutes: 25, quest_id: long })).toEqual({ status: 400, body: { error: `quest_id ${error}` } });
+    expect(await call("PATCH", `/${long}`, as("q-long"), { status: "completed" })).toEqual({ status: 400, body: { error: `id ${error}` } });
+    expect(await call("DELETE", `/${long}`, as("q-long"))).toEqual({ status: 400, body: { error: `id ${error}` } });
+    expect((await call("POST", "", as("q-long"), { duration_minutes: 25, quest_id: "q".repeat(200) })).status).toBe(200);
+    expect((await call("GET", `?quest_id=${"q".repeat(200)}`, as("q-long"))).body).toHaveLength(1);
+  });
+});

@@ -194,7 +194,7 @@ describe("listing sessions (GET /)", () => {
     const running = await get("?userId=lister&status=in_progress");
     expect(running.body.sessions).toEqual([expect.objectContaining({ status: "in_progress", endStudyTimestamp: null, sessionLength: null })]);
     expect((await get("?userId=lister&status=in_progress&subject=History")).body.sessions).toEqual([]);
-    expect((await get("?userId=lister&status=in_progress&endedAfter=0")).body.sessions).toEqual([]);
+    expect((await get("?userId=lister&status=in_progress&endedAfter=946684800000")).body.sessions).toEqual([]);
     expect((await get("/summary?userId=lister&status=in_progress")).body).toEqual({ totalTimeStudied: 0, timesStudied: 1 });
   });
 
@@ -224,7 +224,7 @@ describe("summarizing sessions (GET /summary)", () => {
 
   it("takes epoch milliseconds as bounds, inclusive", async () => {
     const to = Date.parse("2025-10-20T15:30:00.000Z");
-    expect((await get(`/summary?userId=summer&from=0&to=${to}`)).body).toEqual({ totalTimeStudied: 5400000, timesStudied: 1 });
+    expect((await get(`/summary?userId=summer&from=946684800000&to=${to}`)).body).toEqual({ totalTimeStudied: 5400000, timesStudied: 1 });
     expect((await get(`/summary?userId=summer&to=${to - 1}`)).body).toEqual({ totalTimeStudied: 0, timesStudied: 0 });
   });
 
@@ -235,5 +235,45 @@ describe("summarizing sessions (GET /summary)", () => {
 
   it("refuses a missing userId with the seed's message", async () => {
     expect(await get("/summary?from=2025-10-01")).toEqual({ status: 400, body: { error: "userId query parameter is required" } });
+  });
+});
+
+describe("times and ids a client supplies (issue 10)", () => {
+  const dayMs = 24 * 60 * 60 * 1000;
+  const implausible = [8.64e15, "8640000000000000", "9999-12-31T00:00:00Z", 0, "0000-01-01T00:00:00Z", "1999-12-31T23:59:59.999Z", Date.now() + dayMs + 60_000];
+  const message = "must be from 2000-01-01T00:00:00Z to a day after the server's clock";
+
+  it("refuses a start or an end far in the past or future with 400, so no streak is frozen", async () => {
+    for (const time of implausible) {
+      expect(await start({ userId: "u-far", subject: "x", startTimestamp: time })).toEqual({ status: 400, body: { error: `startTimestamp ${message}` } });
+    }
+    const { body } = await start({ userId: "u-far", subject: "x" });
+    for (const time of implausible) {
+      expect(await patch(body.session.id, { endStudyTimestamp: time })).toEqual({ status: 400, body: { error: `endStudyTimestamp ${message}` } });
+    }
+    const completed = await patch(body.session.id, { endStudyTimestamp: Date.now() });
+    expect(completed.status).toBe(200);
+    const streak = await send(focus.app, "POST", "/api/Streak/_getStreak", { body: { user: "u-far" }, headers: asService });
+    expect(streak.body).toEqual([expect.objectContaining({ user: "u-far", current: 1 })]);
+  });
+
+  it("refuses implausible query bounds with 400 naming the bound", async () => {
+    for (const name of ["endedAfter", "endedBefore"]) {
+      expect(await get(`?userId=u-far&${name}=8640000000000000`)).toEqual({ status: 400, body: { error: `${name} ${message}` } });
+    }
+    for (const name of ["from", "to"]) {
+      expect(await get(`/summary?userId=u-far&${name}=1999-12-31`)).toEqual({ status: 400, body: { error: `${name} ${message}` } });
+    }
+    expect((await get("/summary?userId=u-far&from=2000-01-01&to=" + new Date().toISOString().slice(0, 10))).status).toBe(200);
+  });
+
+  it("refuses an id over 200 characters with 400 and the seed's body, in every route", async () => {
+    const long = "a".repeat(201);
+    const error = "must be 1 to 200 characters";
+    expect(await get(`/summary?userId=${long}`)).toEqual({ status: 400, body: { error: `userId ${error}` } });
+    expect(await get(`?userId=${long}`)).toEqual({ status: 400, body: { error: `userId ${error}` } });
+    expect(await start({ userId: long, subject: "x" })).toEqual({ status: 400, body: { error: `userId ${error}` } });
+    expect(await patch(long, { endStudyTimestamp: Date.now() })).toEqual({ status: 400, body: { error: `sessionId ${error}` } });
+    expect((await get(`/summary?userId=${"a".repeat(200)}`)).status).toBe(200);
   });
 });

@@ -13,7 +13,7 @@ import { refuseOtherUsers, withTokenUser } from "./identity.ts";
 import { readJsonBody } from "./input.ts";
 import { principalOf, type HttpEnv } from "./principal.ts";
 import { flowHeader } from "./provenance-route.ts";
-import { checkInput, inputFields } from "./validation.ts";
+import { checkInput, checkTimes, inputFields, timeFields } from "./validation.ts";
 
 export interface ConceptOperation {
   readonly concept: string;
@@ -52,6 +52,7 @@ export function registerConceptRoutes(
   for (const operation of servedOperations(concepts)) {
     const ref = { concept: operation.concept, name: operation.name };
     const fields = inputFields(operation.schema.input);
+    const times = timeFields(operation.schema.input);
     const label = `${operation.concept}.${operation.name}`;
 
     const handle = async (c: Context<HttpEnv>): Promise<Response> => {
@@ -65,6 +66,9 @@ export function registerConceptRoutes(
       // Checked here, before the engine sees it, so a client's mistake never starts a flow.
       // The engine parses the same raw input itself: parsing twice would re-apply transforms.
       checkInput(operation.schema.input, input);
+      // Every time a client supplies must be plausible (CONTRACTS.md): judged here, at the
+      // edge, so that concepts and syncs keep accepting any time their own clocks produce.
+      checkTimes(times, input);
 
       if (operation.schema.kind === "query") {
         const rows = await engine.query(ref, input);

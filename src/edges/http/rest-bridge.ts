@@ -9,7 +9,7 @@ import type { StatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { isErrorOutput } from "../../engine/concept.ts";
-import { id } from "../../engine/schemas.ts";
+import { idHint, isId } from "../../engine/schemas.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { HttpError } from "./errors.ts";
 import { invokeOptions } from "./idempotency/retries.ts";
@@ -83,6 +83,6 @@ function authenticatedUser(principal: Principal, header: string | undefined): st
     return principal.user;
   }
   if (header === undefined) return null;
-  if (!id.safeParse(header).success) throw new HttpError(400, "x-user-id: must be 1 to 200 characters");
+  if (!isId(header)) throw new HttpError(400, `x-user-id: ${idHint}`);
   return header;
 }

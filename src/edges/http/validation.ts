@@ -3,6 +3,7 @@
  * words a client can act on: `"durationMs: must be > 0"`, `"phase: is required"`.
  */
 import { z } from "zod";
+import { instant, isPlausibleTime, plausibleTimeHint } from "../../engine/schemas.ts";
 import { HttpError } from "./errors.ts";
 
 type Issue = z.core.$ZodRawIssue;
@@ -22,6 +23,35 @@ export function inputFields(schema: z.ZodType): ReadonlySet<string> {
   let current: z.ZodType = schema;
   while (current instanceof z.ZodPipe) current = current.in as z.ZodType;
   return new Set(current instanceof z.ZodObject ? Object.keys(current.shape) : []);
+}
+
+/**
+ * The top-level fields of an input schema that hold a time (the shared `instant`, optional or
+ * nullable): a client supplies them, so they must be plausible (see `checkTimes`).
+ */
+export function timeFields(schema: z.ZodType): readonly string[] {
+  let current: z.ZodType = schema;
+  while (current instanceof z.ZodPipe) current = current.in as z.ZodType;
+  if (!(current instanceof z.ZodObject)) return [];
+  return Object.entries(current.shape as Record<string, z.ZodType>)
+    .filter(([, field]) => unwrapped(field) === instant)
+    .map(([name]) => name);
+}
+
+/** A 400 naming the first of `fields` whose time is before 2000-01-01 or more than a day after the server's clock. */
+export function checkTimes(fields: readonly string[], input: Readonly<Record<string, unknown>>): void {
+  for (const field of fields) {
+    const value = input[field];
+    if (value === undefined || value === null) continue;
+    const parsed = instant.safeParse(value);
+    if (parsed.success && !isPlausibleTime(parsed.data)) throw new HttpError(400, `${field}: ${plausibleTimeHint}`);
+  }
+}
+
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) current = current.unwrap() as z.ZodType;
+  return current;
 }
 
 /** A message for the common issues; others keep zod's own wording. */

@@ -2,6 +2,7 @@
  * How seed 002's requests read. The user comes from authentication: a bearer token's `sub`,
  * or the `x-user-id` header sent with the API key.
  */
+import { idHint, isId } from "../../engine/schemas.ts";
 import type { Refusal } from "../shared/decisions.ts";
 import { failed } from "./envelope.ts";
 
@@ -35,6 +36,12 @@ function elapsedOf(body: Fields): number | undefined | Refusal {
   return seconds * 1000;
 }
 
+/** The path's session id, or the refusal when it is longer than an id may be. */
+function sessionOf(params: Fields): string | Refusal {
+  const session = String(params["id"]);
+  return isId(session) ? session : refuse(400, `id ${idHint}`);
+}
+
 export type TransitionDecision =
   | Refusal
   | { kind: "pause"; user: string; session: string; elapsedMs?: number }
@@ -46,12 +53,16 @@ export function decidePause(body: Fields, params: Fields, user: string | null): 
   if (body["status"] !== undefined && body["status"] !== "paused") return refuse(400, 'status must be "paused" (or left out)');
   const elapsedMs = elapsedOf(body);
   if (typeof elapsedMs === "object") return elapsedMs;
-  return { kind: "pause", user, session: String(params["id"]), elapsedMs };
+  const session = sessionOf(params);
+  if (typeof session === "object") return session;
+  return { kind: "pause", user, session, elapsedMs };
 }
 
 export function decideResume(params: Fields, user: string | null): TransitionDecision {
   if (user === null) return refuse(400, needsUser);
-  return { kind: "resume", user, session: String(params["id"]) };
+  const session = sessionOf(params);
+  if (typeof session === "object") return session;
+  return { kind: "resume", user, session };
 }
 
 export function decideEnd(body: Fields, params: Fields, user: string | null): TransitionDecision {
@@ -60,7 +71,9 @@ export function decideEnd(body: Fields, params: Fields, user: string | null): Tr
   if (status !== "completed" && status !== "abandoned") return refuse(400, 'status must be "completed" or "abandoned"');
   const elapsedMs = elapsedOf(body);
   if (typeof elapsedMs === "object") return elapsedMs;
-  return { kind: "end", user, session: String(params["id"]), status, elapsedMs };
+  const session = sessionOf(params);
+  if (typeof session === "object") return session;
+  return { kind: "end", user, session, status, elapsedMs };
 }
 
 export type ReadDecision = Refusal | { kind: "read"; user: string; status?: string; limit?: number };

@@ -1,5 +1,5 @@
 /** Times as the seeds accept them: ISO 8601 strings or epoch milliseconds (numbers or digits). */
-import { instant } from "../../engine/schemas.ts";
+import { instant, isPlausibleTime, plausibleTimeHint } from "../../engine/schemas.ts";
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 const dayMs = 24 * 60 * 60 * 1000;
@@ -18,6 +18,17 @@ export function parseUpperBound(value: unknown): Date | undefined {
   const time = parseTime(value);
   if (time === undefined || typeof value !== "string" || !dateOnly.test(value)) return time;
   return new Date(time.getTime() + dayMs - 1);
+}
+
+/**
+ * What is wrong with a time a client supplied, in words that follow its name; undefined when
+ * nothing is. Not a time at all: `hint`; a time before 2000-01-01 or more than a day after the
+ * server's clock (CONTRACTS.md): the plausible range. A bare date is judged by its start.
+ */
+export function timeProblem(value: unknown, hint: string): string | undefined {
+  const time = parseTime(value);
+  if (time === undefined) return hint;
+  return isPlausibleTime(time) ? undefined : plausibleTimeHint;
 }
 
 export function epochMs(date: Date | null): number | null {

@@ -5,7 +5,8 @@
  * a route.
  */
 import type { Refusal } from "../shared/decisions.ts";
-import { parseTime, parseUpperBound } from "../shared/times.ts";
+import { idHint, isId } from "../../engine/schemas.ts";
+import { parseTime, parseUpperBound, timeProblem } from "../shared/times.ts";
 import { isStudyStatus, studyStatuses, type StudyStatus } from "./session-shape.ts";
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -23,6 +24,25 @@ function userOf(fields: Fields, authenticated: string | null): string | undefine
   return named === undefined || named === null ? (authenticated ?? undefined) : undefined;
 }
 
+/** The user, or the seed's refusal: missing (`required`), or longer than an id may be. */
+function userOrRefusal(fields: Fields, authenticated: string | null, required: string): string | Refusal {
+  const user = userOf(fields, authenticated);
+  if (user === undefined) return refuse(400, required);
+  return isId(user) ? user : refuse(400, `userId ${idHint}`);
+}
+
+/** A client's time under `name`, or the refusal saying what is wrong with it. */
+function timeOrRefusal(fields: Fields, name: string, read: (value: unknown) => Date | undefined = parseTime): Date | undefined | Refusal {
+  const value = fields[name];
+  if (value === undefined) return undefined;
+  const problem = timeProblem(value, timeHint);
+  return problem === undefined ? read(value) : refuse(400, `${name} ${problem}`);
+}
+
+function isRefusal(value: unknown): value is Refusal {
+  return typeof value === "object" && value !== null && !(value instanceof Date) && (value as { kind?: unknown }).kind === "refuse";
+}
+
 function isText(value: unknown): value is string {
   return typeof value === "string" && value.trim() !== "";
 }
@@ -32,12 +52,12 @@ export type StartDecision =
   | { kind: "start"; user: string; subject: string; startedAt?: Date; targetDurationMs?: number | null; notes?: string | null };
 
 export function decideStart(body: Fields, authenticated: string | null): StartDecision {
-  const user = userOf(body, authenticated);
-  if (user === undefined) return refuse(400, "userId is required");
+  const user = userOrRefusal(body, authenticated, "userId is required");
+  if (isRefusal(user)) return user;
   if (!isText(body["subject"])) return refuse(400, "subject is required");
-  const { startTimestamp, targetDurationMillis, notes } = body;
-  const startedAt = startTimestamp === undefined ? undefined : parseTime(startTimestamp);
-  if (startTimestamp !== undefined && startedAt === undefined) return refuse(400, `startTimestamp ${timeHint}`);
+  const { targetDurationMillis, notes } = body;
+  const startedAt = timeOrRefusal(body, "startTimestamp");
+  if (isRefusal(startedAt)) return startedAt;
   if (targetDurationMillis != null && !(typeof targetDurationMillis === "number" && targetDurationMillis > 0 && Number.isFinite(targetDurationMillis))) {
     return refuse(400, "targetDurationMillis must be a positive number");
   }
@@ -57,13 +77,13 @@ const updateStatuses = [...studyStatuses, "paused"] as const;
 type UpdateStatus = (typeof updateStatuses)[number];
 
 export function planUpdate(body: Fields): UpdatePlan {
-  const { endStudyTimestamp, sessionLengthMillis, notes } = body;
+  const { sessionLengthMillis, notes } = body;
   const status = body["status"] as UpdateStatus | undefined;
   if (status !== undefined && !(updateStatuses as readonly unknown[]).includes(status)) {
     return refuse(400, `status must be one of ${updateStatuses.join(", ")}`);
   }
-  const endedAt = endStudyTimestamp === undefined ? undefined : parseTime(endStudyTimestamp);
-  if (endStudyTimestamp !== undefined && endedAt === undefined) return refuse(400, `endStudyTimestamp ${timeHint}`);
+  const endedAt = timeOrRefusal(body, "endStudyTimestamp");
+  if (isRefusal(endedAt)) return endedAt;
   if (sessionLengthMillis != null && !(typeof sessionLengthMillis === "number" && sessionLengthMillis >= 0 && Number.isFinite(sessionLengthMillis))) {
     return refuse(400, "sessionLengthMillis must be a non-negative number");
   }
@@ -98,6 +118,7 @@ export type UpdateDecision = Exclude<UpdatePlan, Refusal> extends infer P ? Refu
  */
 export function decideUpdate(body: Fields, sessionId: unknown, authenticated: string | null): UpdateDecision {
   if (!isText(sessionId)) return refuse(400, "sessionId is required");
+  if (!isId(sessionId)) return refuse(400, `sessionId ${idHint}`);
   const plan = planUpdate(body);
   if (plan.kind === "refuse") return plan;
   return { ...plan, session: sessionId, owner: authenticated ?? undefined };
@@ -116,8 +137,8 @@ export type ListDecision =
 const listCap = 1000;
 
 export function decideList(query: Fields, authenticated: string | null): ListDecision {
-  const user = userOf(query, authenticated);
-  if (user === undefined) return refuse(400, "userId query parameter is required");
+  const user = userOrRefusal(query, authenticated, "userId query parameter is required");
+  if (isRefusal(user)) return user;
   const { limit, status, subject, endedAfter, endedBefore } = query;
   let count: number | undefined;
   if (limit !== undefined) {
@@ -125,10 +146,10 @@ export function decideList(query: Fields, authenticated: string | null): ListDec
     if (!(count >= 1)) return refuse(400, "limit must be a positive integer");
   }
   if (status !== undefined && !isStudyStatus(status)) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
-  const after = endedAfter === undefined ? undefined : parseTime(endedAfter);
-  if (endedAfter !== undefined && after === undefined) return refuse(400, `endedAfter ${timeHint}`);
-  const before = endedBefore === undefined ? undefined : parseUpperBound(endedBefore);
-  if (endedBefore !== undefined && before === undefined) return refuse(400, `endedBefore ${timeHint}`);
+  const after = timeOrRefusal(query, "endedAfter");
+  if (isRefusal(after)) return after;
+  const before = timeOrRefusal(query, "endedBefore", parseUpperBound);
+  if (isRefusal(before)) return before;
   const about = isText(subject) ? subject : undefined;
   if (status === "in_progress") return { kind: "running", user, subject: about, ended: endedAfter !== undefined || endedBefore !== undefined };
   return {
@@ -152,14 +173,14 @@ export type SummaryDecision =
  * from the session list; `in_progress` counts the running session, whose length is not known yet.
  */
 export function decideSummary(query: Fields, authenticated: string | null): SummaryDecision {
-  const user = userOf(query, authenticated);
-  if (user === undefined) return refuse(400, "userId query parameter is required");
+  const user = userOrRefusal(query, authenticated, "userId query parameter is required");
+  if (isRefusal(user)) return user;
   const { from, to, status = "completed" } = query;
   if (!isStudyStatus(status)) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
-  const lower = from === undefined ? undefined : parseTime(from);
-  if (from !== undefined && lower === undefined) return refuse(400, `from ${timeHint}`);
-  const upper = to === undefined ? undefined : parseUpperBound(to);
-  if (to !== undefined && upper === undefined) return refuse(400, `to ${timeHint}`);
+  const lower = timeOrRefusal(query, "from");
+  if (isRefusal(lower)) return lower;
+  const upper = timeOrRefusal(query, "to", parseUpperBound);
+  if (isRefusal(upper)) return upper;
   if (status === "in_progress") return { kind: "running", user, ended: from !== undefined || to !== undefined };
   return { kind: status === "completed" ? "completed" : "other", user, status, from: lower, to: upper };
 }
