@@ -36,8 +36,8 @@ describe("size limits", () => {
       for (let level = 1; level < levels; level++) value = { a: value };
       return value;
     };
-    const c = t.db.collection("deep");
-    await c.insertOne({ _id: 1, doc: nested(99) } as never);
+    const c = t.db.collection<{ _id: number; doc: Record<string, unknown> }>("deep");
+    await c.insertOne({ _id: 1, doc: nested(99) });
     const refused = await t.db.command({ insert: "deep", documents: [{ _id: 2, doc: nested(101) }] });
     expect(refused.writeErrors).toEqual([expect.objectContaining({ index: 0, code: 15 })]);
     // 10,000 levels: refused (or its connection closed, as mongod closes one whose message nests past
