@@ -14,9 +14,20 @@ import { parseMessage, type WireRequest } from "./wire/message.ts";
 import { encodeOpMsg, MORE_TO_COME } from "./wire/op-msg.ts";
 import { encodeOpReply } from "./wire/op-query.ts";
 
+/**
+ * Backpressure: while more than this many reply bytes wait to be sent (the client does not
+ * read them), the connection stops reading and stops running requests, until they drain.
+ * mongod answers one message at a time, so it never holds more than one reply either.
+ */
+export const MAX_UNSENT_REPLY_BYTES = 16 * 1024 * 1024;
+/** Requests received and not yet answered beyond this, and the connection stops reading. */
+export const MAX_QUEUED_REQUEST_BYTES = 16 * 1024 * 1024;
+
 export class Connection {
   private readonly reader = new FrameReader();
   private queue: Promise<void> = Promise.resolve();
+  private queuedBytes = 0;
+  private readingPaused = false;
   private readonly clientAddress: string;
   private readonly auth: ConnectionAuth = {};
 
@@ -28,6 +39,7 @@ export class Connection {
     this.clientAddress = `${socket.remoteAddress ?? "127.0.0.1"}:${socket.remotePort ?? 0}`;
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.receive(chunk));
+    socket.on("drain", () => this.updateReading());
     socket.on("error", () => socket.destroy());
   }
 
@@ -53,10 +65,49 @@ export class Connection {
         this.socket.destroy();
         return;
       }
-      this.queue = this.queue.then(() => this.answer(request)).catch(() => {
-        this.socket.destroy();
-      });
+      this.queuedBytes += frame.length;
+      this.queue = this.queue
+        .then(async () => {
+          await this.repliesDrained();
+          await this.answer(request);
+        })
+        .catch(() => {
+          this.socket.destroy();
+        })
+        .finally(() => {
+          this.queuedBytes -= frame.length;
+          this.updateReading();
+        });
     }
+    this.updateReading();
+  }
+
+  /** Pauses reading while replies or requests pile up beyond their bounds, resumes once they do not. */
+  private updateReading(): void {
+    if (this.socket.destroyed) return;
+    const full = this.socket.writableLength > MAX_UNSENT_REPLY_BYTES || this.queuedBytes > MAX_QUEUED_REQUEST_BYTES;
+    if (full && !this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+    } else if (!full && this.readingPaused) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** Resolves once the unsent replies are within their bound (at once when they are, or the socket is gone). */
+  private repliesDrained(): Promise<void> {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableLength <= MAX_UNSENT_REPLY_BYTES) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        socket.off("drain", done);
+        socket.off("close", done);
+        resolve();
+      };
+      socket.on("drain", done);
+      socket.on("close", done);
+    });
   }
 
   private async answer(request: WireRequest): Promise<void> {
@@ -76,6 +127,8 @@ export class Connection {
   }
 
   private send(frame: Buffer): void {
-    if (!this.socket.destroyed) this.socket.write(frame);
+    if (this.socket.destroyed) return;
+    this.socket.write(frame);
+    this.updateReading();
   }
 }
