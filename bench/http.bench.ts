@@ -8,7 +8,11 @@
  * 2. whole lifecycles (start, pause, resume, end completed, with every completion sync firing)
  *    for many users;
  * 3. the seed 004 summary for a user with 1k and one with 100k completed sessions, seeded in
- *    this process into FocusStats' collections on the server's database (see `seedSessions`).
+ *    this process into FocusStats' collections on the server's database (see `seedSessions`);
+ * 4. reads bounded by what they return (issue 10, item 5): `GET /api/v1/sessions?limit=1` for
+ *    a user with 10 and one with 100k sessions in FocusSession (see `seedListedSessions`),
+ *    `FocusStats._getSessions` of the 100k user whole and a page of it, and `/health` while 8
+ *    whole `_getSessions` of the 100k user run at once.
  *
  * BENCH_SECONDS (default 10) sets each run's length; BENCH_CPU_PROF=<dir> writes the server's
  * CPU profile there; BENCH_PARTS picks parts. The last line is one JSON object with every figure.
@@ -19,6 +23,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { randomUUID } from "node:crypto";
 import { MongoClient, type Db } from "mongodb";
+import { FocusSessionConcept } from "../src/concepts/FocusSession/FocusSessionConcept.ts";
 import { FocusStatsConcept } from "../src/concepts/FocusStats/FocusStatsConcept.ts";
 import { dayIn } from "../src/engine/calendar.ts";
 import { startApiServer, startSharedDatabase, type ApiServer } from "../test/support/server-process.ts";
@@ -32,8 +37,8 @@ const headers = { "content-type": "application/json", "x-api-key": apiKey };
 const lifecycleUsers = 1000;
 const seedSizes = { small: 1_000, large: 100_000 } as const;
 const summaryPath = "/api/v1/sessions/summary";
-/** BENCH_PARTS=lifecycle (comma-separated: query, lifecycle, summary) runs only those, e.g. to profile one. */
-const parts = new Set((process.env.BENCH_PARTS ?? "query,lifecycle,summary").split(",").map((part) => part.trim()));
+/** BENCH_PARTS=lifecycle (comma-separated: query, lifecycle, summary, reads) runs only those, e.g. to profile one. */
+const parts = new Set((process.env.BENCH_PARTS ?? "query,lifecycle,summary,reads").split(",").map((part) => part.trim()));
 
 interface Figures {
   requestsPerSec: number;
@@ -203,6 +208,106 @@ async function summaries(server: ApiServer, databaseUri: string): Promise<Summar
   return { route: served ? `GET ${summaryPath}` : "POST /api/FocusStats/_summary (seed 004 route not served)", small, large, smallAlone, largeAlone, seedSeconds };
 }
 
+/**
+ * Writes `count` completed sessions for `user` straight into FocusSession's collection, in the
+ * shape `start` and `end` leave them (one every 15 minutes), then reads one back through the
+ * concept to prove the shape.
+ */
+async function seedListedSessions(db: Db, user: string, count: number): Promise<void> {
+  const sessionMs = 1_500_000;
+  const first = Date.UTC(2024, 0, 1);
+  const docs = Array.from({ length: count }, (_, index) => {
+    const endedAt = new Date(first + index * 15 * 60_000);
+    const startedAt = new Date(endedAt.getTime() - sessionMs);
+    return {
+      _id: `${user}-fs${index}`, rev: 3, user, status: "completed", targetDurationMs: sessionMs, elapsedMs: sessionMs, runningSince: null,
+      startedAt, endedAt, timeZone: "UTC", subject: "Calculus", questId: null, description: null, notes: null, document: null, createdAt: startedAt, updatedAt: endedAt,
+    };
+  });
+  for (let from = 0; from < count; from += 5000) await db.collection<SeededDoc>("FocusSession.sessions").insertMany(docs.slice(from, from + 5000));
+  const [newest] = await new FocusSessionConcept(db)._listSessions({ user, limit: 1 });
+  if (newest?.session !== `${user}-fs${count - 1}`) throw new Error(`seeded sessions list as ${JSON.stringify(newest)}`);
+}
+
+/** Wall time of one request in ms; it must answer 200 unless `anyStatus`. */
+async function timed(server: ApiServer, path: string, body?: object, anyStatus = false): Promise<{ ms: number; bytes: number; status: number }> {
+  const began = performance.now();
+  const response = await fetch(`${server.url}${path}`, body === undefined ? { headers } : { method: "POST", headers, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok && !anyStatus) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  return { ms: performance.now() - began, bytes: text.length, status: response.status };
+}
+
+/** The median of `runs` sequential requests. */
+async function medianOf(runs: number, measure: () => Promise<{ ms: number; bytes: number }>): Promise<{ ms: number; bytes: number }> {
+  const results: { ms: number; bytes: number }[] = [];
+  for (let i = 0; i < runs; i++) results.push(await measure());
+  results.sort((a, b) => a.ms - b.ms);
+  return results[Math.floor(results.length / 2)]!;
+}
+
+interface ReadFigures {
+  /** `GET /api/v1/sessions?userId=...&limit=1`, median ms, alone. */
+  listLimit1SmallMs: number;
+  listLimit1LargeMs: number;
+  /** `FocusStats._getSessions`, median ms and bytes, alone. */
+  getSessionsWholeMs: number;
+  getSessionsWholeBytes: number;
+  getSessionsPage100Ms: number;
+  /** `/health` while 8 whole `_getSessions` of the 100k user run at once: its worst and the 8's slowest, ms. */
+  healthWorstUnderLoadMs: number;
+  /** `/health` answers other than 200 meanwhile (503: it timed out waiting for the database). */
+  healthFailuresUnderLoad: number;
+  healthAloneMs: number;
+  getSessionsParallel8SlowestMs: number;
+}
+
+async function reads(server: ApiServer, databaseUri: string, statsSeeded: boolean): Promise<ReadFigures> {
+  const client = await MongoClient.connect(databaseUri, { maxPoolSize: 64 });
+  try {
+    await seedListedSessions(client.db("focus"), "bench-list-small", 10);
+    await seedListedSessions(client.db("focus"), "bench-list-large", seedSizes.large);
+    if (!statsSeeded) await seedSessions(client.db("focus"), "bench-summary-large", seedSizes.large);
+  } finally {
+    await client.close();
+  }
+  const list = (user: string) => () => timed(server, `/api/v1/sessions?userId=${user}&limit=1`);
+  await medianOf(3, list("bench-list-large"));
+  const listLimit1SmallMs = (await medianOf(9, list("bench-list-small"))).ms;
+  const listLimit1LargeMs = (await medianOf(9, list("bench-list-large"))).ms;
+  const whole = () => timed(server, "/api/FocusStats/_getSessions", { user: "bench-summary-large" });
+  const wholeRun = await medianOf(3, whole);
+  const page = await medianOf(9, () => timed(server, "/api/FocusStats/_getSessions", { user: "bench-summary-large", limit: 100 }));
+  const healthAloneMs = (await medianOf(9, () => timed(server, "/health"))).ms;
+  let parallelDone = false;
+  const parallel = Promise.all(Array.from({ length: 8 }, whole)).finally(() => (parallelDone = true));
+  let healthWorstUnderLoadMs = 0;
+  let healthFailuresUnderLoad = 0;
+  while (!parallelDone) {
+    const health = await timed(server, "/health", undefined, true);
+    healthWorstUnderLoadMs = Math.max(healthWorstUnderLoadMs, health.ms);
+    if (health.status !== 200) healthFailuresUnderLoad += 1;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const getSessionsParallel8SlowestMs = Math.max(...(await parallel).map((result) => result.ms));
+  return {
+    listLimit1SmallMs,
+    listLimit1LargeMs,
+    getSessionsWholeMs: wholeRun.ms,
+    getSessionsWholeBytes: wholeRun.bytes,
+    getSessionsPage100Ms: page.ms,
+    healthWorstUnderLoadMs,
+    healthFailuresUnderLoad,
+    healthAloneMs,
+    getSessionsParallel8SlowestMs,
+  };
+}
+
+const readsSkipped: ReadFigures = {
+  listLimit1SmallMs: Number.NaN, listLimit1LargeMs: Number.NaN, getSessionsWholeMs: Number.NaN, getSessionsWholeBytes: Number.NaN,
+  getSessionsPage100Ms: Number.NaN, healthWorstUnderLoadMs: Number.NaN, healthFailuresUnderLoad: 0, healthAloneMs: Number.NaN, getSessionsParallel8SlowestMs: Number.NaN,
+};
+
 async function run(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), "bench-http-"));
   const database = await startSharedDatabase(join(root, "data"));
@@ -216,7 +321,8 @@ async function run(): Promise<void> {
     const ceiling = parts.has("query") ? await queryVersusBare(server) : { bare: skipped, query: skipped };
     const lifecycle = parts.has("lifecycle") ? await lifecycles(server) : { ...skipped, lifecycles: 0, lifecyclesPerSec: Number.NaN };
     const summary = parts.has("summary") ? await summaries(server, database.uri) : { route: "skipped", small: skipped, large: skipped, smallAlone: skipped, largeAlone: skipped, seedSeconds: {} };
-    report({ ...ceiling, lifecycle, summary });
+    const read = parts.has("reads") ? await reads(server, database.uri, parts.has("summary")) : readsSkipped;
+    report({ ...ceiling, lifecycle, summary, read });
   } catch (error) {
     process.stderr.write(`server output:\n${server.output().slice(-5000)}\ndatabase output:\n${database.output().slice(-5000)}\n`);
     throw error;
@@ -232,11 +338,13 @@ function report({
   query,
   lifecycle,
   summary,
+  read,
 }: {
   bare: Figures;
   query: Figures;
   lifecycle: Figures & { lifecyclesPerSec: number; lifecycles: number };
   summary: SummaryFigures;
+  read: ReadFigures;
 }): void {
   const queryToBare = query.requestsPerSec / bare.requestsPerSec;
   const largeToSmallP99 = summary.largeAlone.p99Ms / summary.smallAlone.p99Ms;
@@ -248,6 +356,9 @@ function report({
     summary100kP99Under10msAlone: summary.largeAlone.p99Ms < 10,
     summary100kP99Within1_5xOf1kAlone: largeToSmallP99 <= 1.5,
     noErrorsOrNon2xx: clean,
+    list100kLimit1Within2xOf10: read.listLimit1LargeMs <= 2 * Math.max(read.listLimit1SmallMs, 5),
+    getSessions100kUnder500ms: read.getSessionsWholeMs < 500,
+    healthUnder100msWhile8GetSessions100k: read.healthWorstUnderLoadMs < 100 && read.healthFailuresUnderLoad === 0,
   };
   const row = (name: string, f: Figures): (string | number)[] => [name, f.requestsPerSec, f.p50Ms, f.p99Ms, f.non2xx + f.errors];
   console.log(`HTTP server process over npm run db, autocannon at ${connections} connections, ${seconds} s per run`);
@@ -270,11 +381,20 @@ function report({
       ["completed lifecycles/s", lifecycle.lifecyclesPerSec],
       ["summary p99 100k / 1k (1 connection)", largeToSmallP99],
       ["seeding 100k sessions (s)", summary.seedSeconds.large ?? Number.NaN],
+      ["GET /api/v1/sessions limit=1, 10 sessions (ms, median)", read.listLimit1SmallMs],
+      ["GET /api/v1/sessions limit=1, 100k sessions (ms, median)", read.listLimit1LargeMs],
+      ["_getSessions, 100k sessions whole (ms, median)", read.getSessionsWholeMs],
+      ["_getSessions, 100k sessions whole (MB)", read.getSessionsWholeBytes / 1e6],
+      ["_getSessions, limit 100 of 100k (ms, median)", read.getSessionsPage100Ms],
+      ["/health alone (ms, median)", read.healthAloneMs],
+      ["/health worst while 8 whole _getSessions of 100k (ms)", read.healthWorstUnderLoadMs],
+      ["/health not 200 meanwhile", read.healthFailuresUnderLoad],
+      ["slowest of those 8 _getSessions (ms)", read.getSessionsParallel8SlowestMs],
     ]),
   );
   console.log();
   console.log(formatTable(["target", "met"], Object.entries(targets).map(([name, met]) => [name, met ? "yes" : "NO"])));
-  printJsonSummary({ benchmark: "http", connections, seconds, loadAverage: os.loadavg(), bare, query, queryToBare, lifecycle, summary, largeToSmallP99, targets });
+  printJsonSummary({ benchmark: "http", connections, seconds, loadAverage: os.loadavg(), bare, query, queryToBare, lifecycle, summary, read, largeToSmallP99, targets });
 }
 
 await run();

@@ -159,6 +159,64 @@ describe("FocusStats queries", () => {
     expect(await stats._getSessions({ user: "nobody" })).toMatchObject({ error: expect.any(String) });
   });
 
+  it("_getSessions pages back through a history: limit answers the latest, before those that ended earlier, each page earliest first", async () => {
+    for (const [id, end] of [["a", "2026-02-17T12:00:00Z"], ["b", "2026-02-18T12:00:00Z"], ["c", "2026-02-19T12:00:00Z"], ["d", "2026-02-20T12:00:00Z"], ["e", "2026-02-21T12:00:00Z"]] as const) {
+      ok(await stats.recordSession(session(id, end, 10)));
+    }
+    ok(await stats.recordSession(session("other", "2026-02-19T13:00:00Z", 10, { user: "grace" })));
+    const ids = (rows: Awaited<ReturnType<typeof stats._getSessions>>) => ok(rows).map((row) => row.focusSession._id);
+    const pages: string[][] = [];
+    let before: Date | undefined;
+    for (;;) {
+      const page = ok(await stats._getSessions({ user: "ada", limit: 2, ...(before && { before }) }));
+      if (page.length === 0) break;
+      pages.push(page.map((row) => row.focusSession._id));
+      before = page[0]!.focusSession.endTime!;
+    }
+    expect(pages).toEqual([["d", "e"], ["b", "c"], ["a"]]);
+    expect(ids(await stats._getSessions({ user: "ada", before: new Date("2026-02-19T12:00:00Z") }))).toEqual(["a", "b"]);
+    expect(ids(await stats._getSessions({ user: "ada" }))).toEqual(["a", "b", "c", "d", "e"]);
+    // The seed's shape, whatever the paging.
+    expect(ok(await stats._getSessions({ user: "ada", limit: 1 }))).toEqual([
+      { focusSession: { _id: "e", user: "ada", document: null, startTime: new Date("2026-02-21T11:50:00Z"), endTime: new Date("2026-02-21T12:00:00Z") } },
+    ]);
+    // A user with stats but nothing before the bound answers none; one without stats, the error.
+    expect(await stats._getSessions({ user: "ada", before: new Date("2026-01-01T00:00:00Z") })).toEqual([]);
+    expect(await stats._getSessions({ user: "nobody", limit: 1 })).toMatchObject({ reason: "not_found" });
+  });
+
+  it("_getSessions reads a long history in batches (so other requests run between them), and a page in one read", async () => {
+    const count = 12_000;
+    const first = Date.UTC(2025, 0, 1);
+    const records = Array.from({ length: count }, (_, index) => {
+      const endTime = new Date(first + index * 60_000);
+      return { _id: `bulk-${String(index).padStart(5, "0")}`, user: "ada", document: null, startTime: new Date(endTime.getTime() - 30_000), endTime, durationMs: 30_000, timeZone: "UTC", day: "2025-01-01", tally: "adding", padding: "x".repeat(200) };
+    });
+    ok(await stats.recordSession(session("latest", "2026-02-18T10:25:00Z", 1)));
+    await db().collection<{ _id: string }>("FocusStats.sessions").insertMany(records);
+    const log = await commandLog(db());
+    try {
+      const logged = new FocusStatsConcept(log.db);
+      const whole = ok(await logged._getSessions({ user: "ada" }));
+      expect(whole).toHaveLength(count + 1);
+      expect(whole.map((row) => row.focusSession._id)).toEqual([...records.map((record) => record._id), "latest"]);
+      expect(Object.keys(whole[0]!.focusSession).sort()).toEqual(["_id", "document", "endTime", "startTime", "user"]);
+      const commands = log.take().filter((command) => !command.startsWith("createIndexes"));
+      expect(commands[0]).toBe("find FocusStats.sessions");
+      expect(commands.filter((command) => command.startsWith("getMore")).length).toBeGreaterThanOrEqual(2);
+
+      const page = ok(await logged._getSessions({ user: "ada", limit: 3 }));
+      expect(page.map((row) => row.focusSession._id)).toEqual(["bulk-11998", "bulk-11999", "latest"]);
+      expect(log.take()).toEqual(["find FocusStats.sessions"]);
+
+      // Whole histories asked for at once are read one after another, each answered in full.
+      const together = await Promise.all([1, 2, 3].map(() => logged._getSessions({ user: "ada" })));
+      expect(together.map((rows) => ok(rows).length)).toEqual([count + 1, count + 1, count + 1]);
+    } finally {
+      await log.close();
+    }
+  });
+
   it("_getTotals answers zeros for a user with nothing recorded", async () => {
     expect(await stats._getTotals({ user: "nobody" })).toEqual([{ user: "nobody", totalFocusMs: 0, sessionCount: 0 }]);
   });

@@ -18,6 +18,9 @@ import { StoredConcept } from "../../engine/stored-concept.ts";
 import { applyOnce, negated, type Tally } from "./tallies.ts";
 
 const byUser = z.object({ user: id });
+/** The most sessions one page of `_getSessions` answers. */
+export const maxSessionsPage = 100_000;
+
 
 export const FocusStatsSchemas = {
   recordSession: action({
@@ -50,7 +53,11 @@ export const FocusStatsSchemas = {
     description: "A high-level overview of the user's reading statistics.",
   }),
   _getSessions: query({
-    input: byUser,
+    input: z.object({
+      user: id,
+      limit: z.number().int().positive().max(maxSessionsPage).optional(),
+      before: instant.optional(),
+    }),
     output: z.object({
       focusSession: z.object({
         _id: id,
@@ -60,7 +67,8 @@ export const FocusStatsSchemas = {
         endTime: z.date().nullable(),
       }),
     }),
-    description: "Every reading session recorded for the user, earliest end first.",
+    description:
+      "The reading sessions recorded for the user, earliest end first: every one, or those that ended before `before` (exclusive); with `limit`, only the latest `limit` of them (still earliest first). To page back through a long history, pass the first answered endTime as the next `before`.",
   }),
   _getTotals: query({
     input: byUser,
@@ -132,6 +140,8 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
   private readonly sessions = this.collection<SessionRecord>("sessions");
   private readonly stats = this.collection<UserStats>("stats");
   private readonly daily = this.collection<DayProgress>("dailyProgress");
+  /** Whole-history reads of `_getSessions`, one at a time (see there). */
+  private readonly wholeHistories = new OneAtATime();
 
   protected async prepare(): Promise<void> {
     await Promise.all([
@@ -204,12 +214,34 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     return [{ focusStats: { id: user, user, focusSessionIds: records.map((record) => record._id) } }];
   }
 
-  /** _getSessions (user): (focusSession)
-   *  requires the user has stats */
-  async _getSessions({ user }: InputOf<Schemas["_getSessions"]>): Promise<Row<"_getSessions">[] | ErrorOutput> {
-    const records = await this.recordsOf(user, {});
-    if (records === null) return noStats(user);
-    return records.map(({ _id, document, startTime, endTime }) => ({ focusSession: { _id, user, document, startTime, endTime } }));
+  /** _getSessions (user, limit?, before?): (focusSession)
+   *  requires the user has stats
+   *  -- earliest end first; with before, only those that ended before it; with limit, the
+   *  latest limit of those. Reads only the four fields it answers, in batches, so a long
+   *  history neither doubles its bytes nor parses in one piece that holds other requests */
+  async _getSessions({ user, limit, before }: InputOf<Schemas["_getSessions"]>): Promise<Row<"_getSessions">[] | ErrorOutput> {
+    await this.ensureIndexes();
+    const filter: Filter<SessionRecord> = { user };
+    if (before !== undefined) filter.endTime = { $lt: before };
+    const rows: Row<"_getSessions">[] = [];
+    const answer = ({ _id, document, startTime, endTime }: Pick<SessionRecord, "_id" | "document" | "startTime" | "endTime">): void => {
+      rows.push({ focusSession: { _id, user, document, startTime, endTime } });
+    };
+    if (limit === undefined) {
+      // One whole history at a time from this process: the database works through a long read
+      // on one thread, so eight at once would hold every other request (a /health ping waited
+      // 3.3 s behind eight 100k-record reads); queued here, others wait for one read at most.
+      await this.wholeHistories.run(async () => {
+        const cursor = this.sessions.find(filter, { projection: sessionFields, batchSize: sessionsBatch }).sort({ endTime: 1, _id: 1 });
+        for await (const record of cursor) answer(record);
+      });
+    } else {
+      // The latest `limit`, read newest first through the (user, endTime, _id) index, then turned.
+      const latest = await this.sessions.find(filter, { projection: sessionFields, batchSize: Math.min(limit, sessionsBatch) }).sort({ endTime: -1, _id: -1 }).limit(limit).toArray();
+      for (let i = latest.length - 1; i >= 0; i--) answer(latest[i]!);
+    }
+    if (rows.length === 0 && (await this.stats.findOne({ user }, { projection: { _id: 1 } })) === null) return noStats(user);
+    return rows;
   }
 
   /** _getTotals (user): (user, totalFocusMs, sessionCount) -- zeros for a user with nothing recorded */
@@ -305,8 +337,28 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
   }
 }
 
+/** What `_getSessions` reads of a record: what it answers (user is the one asked for). */
+const sessionFields = { _id: 1, document: 1, startTime: 1, endTime: 1 } as const;
+/**
+ * `_getSessions` reads a long history in replies of this many records: the driver parses each
+ * (~0.5 MB) on its own, so other requests are served between them instead of waiting for one
+ * 14 MB reply of 100k records to be parsed.
+ */
+const sessionsBatch = 5_000;
+
 /** A batch size no user's history reaches, so a find answers in its first reply (the 16 MB reply limit still applies). */
 const oneReply = 100_000;
+
+/** Runs tasks one after another, in the order they came. */
+class OneAtATime {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task, task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
 
 /** The marker of a session's removal, distinct from the marker of its recording. */
 function removalMarker(session: string): string {
