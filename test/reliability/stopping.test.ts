@@ -92,6 +92,7 @@ describe("stopping npm start", () => {
     // connections) and whose bodies end only after the signals.
     const inFlight = 100;
     const requests: ClientRequest[] = [];
+    const connected: Promise<unknown>[] = [];
     const answers = Array.from({ length: inFlight }, (_, index) =>
       new Promise<{ status: number; body: string }>((resolve) => {
         const request = httpRequest(
@@ -106,10 +107,13 @@ describe("stopping npm start", () => {
         request.on("error", (error) => resolve({ status: -1, body: String(error) }));
         request.write(`{"durationMs": 60000, "phase": "reading", `);
         requests.push(request);
+        connected.push(new Promise((resolve) => request.once("socket", (socket) => (socket.connecting ? socket.once("connect", resolve) : resolve(undefined)))));
         void index;
       }),
     );
-    await sleep(500);
+    // Every connection made, then time for the server (idle otherwise) to read their headers.
+    await Promise.all(connected);
+    await sleep(300);
 
     // The terminal's Ctrl-C reaches the whole group (npm relays it once more), twice in 20 ms.
     killGroup(pid, "SIGINT");
