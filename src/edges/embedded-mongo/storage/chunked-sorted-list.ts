@@ -70,6 +70,15 @@ export class ChunkedSortedList<T> {
   }
 
   /** Every item, last first. */
+  /** The items before `position`, nearest first (backwards). */
+  *before(position: Position): IterableIterator<T> {
+    for (let c = Math.min(position.chunk, this.chunks.length - 1); c >= 0; c--) {
+      const chunk = this.chunks[c]!;
+      const start = c === position.chunk ? Math.min(position.offset, chunk.length) - 1 : chunk.length - 1;
+      for (let o = start; o >= 0; o--) yield chunk[o]!;
+    }
+  }
+
   *reversed(): IterableIterator<T> {
     for (let c = this.chunks.length - 1; c >= 0; c--) {
       const chunk = this.chunks[c]!;

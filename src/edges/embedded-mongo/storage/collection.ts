@@ -7,7 +7,7 @@ import { MongoServerFailure } from "../errors.ts";
 import { compareValues } from "../query/compare.ts";
 import { duplicateKey } from "./duplicate-key.ts";
 import type { JournalRecord } from "./persistence.ts";
-import { planQuery, sortingIndex } from "./planner.ts";
+import { planQuery, prefixSortingIndex, sortingIndex } from "./planner.ts";
 import { SortedIndex, type IndexSpec } from "./sorted-index.ts";
 import { valueKey } from "./value-key.ts";
 
@@ -53,6 +53,8 @@ export class Collection {
    * no index of its own to narrow the search; undefined when no such plan applies.
    */
   inSortOrder(filter: Document | undefined, sort: Document | undefined): Iterable<Document> | undefined {
+    const prefixed = prefixSortingIndex(filter, sort, this.indexes.values());
+    if (prefixed) return this.documentsAt(prefixed.index.prefixOrdered(prefixed.prefix, prefixed.direction));
     if (planQuery(filter, this.indexes.values()).kind !== "scan") return undefined;
     const sorting = sortingIndex(sort, this.indexes.values());
     return sorting && this.documentsAt(sorting.index.ordered(sorting.direction));

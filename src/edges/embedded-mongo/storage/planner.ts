@@ -68,6 +68,39 @@ export function sortingIndex(sort: Document | undefined, indexes: Iterable<Sorte
   return undefined;
 }
 
+/**
+ * An index whose leading fields the filter pins to single values and whose next fields are the
+ * sort's, all in one direction: the matching documents come out of it already sorted, so a
+ * limit stops the walk (a user's latest session among 100k costs what it does among 10).
+ */
+export function prefixSortingIndex(
+  filter: Document | undefined,
+  sort: Document | undefined,
+  indexes: Iterable<SortedIndex>,
+): { index: SortedIndex; prefix: unknown[]; direction: 1 | -1 } | undefined {
+  if (!filter || !sort) return undefined;
+  const fields = Object.entries(sort);
+  const direction = fields[0]?.[1];
+  if ((direction !== 1 && direction !== -1) || fields.some(([, d]) => d !== direction)) return undefined;
+  const pinned = new Map<string, unknown>();
+  for (const [path, condition] of conditions(filter)) {
+    const values = equalities(condition);
+    if (values?.length === 1 && values[0] !== null) pinned.set(path, values[0]);
+  }
+  let best: { index: SortedIndex; prefix: unknown[]; direction: 1 | -1 } | undefined;
+  for (const index of indexes) {
+    if (index.sparse || index.partial) continue;
+    let leading = 0;
+    while (leading < index.paths.length && pinned.has(index.paths[leading]!)) leading++;
+    if (leading === 0 || index.paths.length < leading + fields.length) continue;
+    if (!fields.every(([path], i) => index.paths[leading + i] === path)) continue;
+    if (best === undefined || leading > best.prefix.length) {
+      best = { index, prefix: index.paths.slice(0, leading).map((path) => pinned.get(path)), direction };
+    }
+  }
+  return best;
+}
+
 export function planQuery(filter: Document | undefined, indexes: Iterable<SortedIndex>): Plan {
   if (!filter) return { kind: "scan" };
   const pairs = conditions(filter);

@@ -1,6 +1,7 @@
 /**
  * A secondary index: entries (key tuple, document key) kept sorted in a chunked list, found by
- * binary search. Answers equality and range scans on the first field and unique-key checks.
+ * binary search. Answers equality and range scans on the first field, ordered walks under an
+ * equality prefix, and unique-key checks.
  */
 import type { Document } from "bson";
 import { bsonTypeOf, typeRank } from "../query/bson-types.ts";
@@ -129,6 +130,29 @@ export class SortedIndex {
       ids.push(entry.id);
     }
     return ids;
+  }
+
+  /**
+   * Document keys whose leading fields equal `prefix`, in index order on the fields after it
+   * (or its reverse): an equality on the leading fields plus a sort on the next ones, served
+   * without looking at the rest of the prefix's entries once the caller has enough.
+   */
+  *prefixOrdered(prefix: readonly unknown[], direction: 1 | -1): IterableIterator<string> {
+    const versus = (key: IndexKey): number => {
+      for (let i = 0; i < prefix.length; i++) {
+        const order = compareValues(key[i], prefix[i]);
+        if (order) return order;
+      }
+      return 0;
+    };
+    const entries =
+      direction === 1
+        ? this.entries.from(this.entries.lowerBound((e) => versus(e.key) >= 0))
+        : this.entries.before(this.entries.lowerBound((e) => versus(e.key) > 0));
+    for (const entry of entries) {
+      if (versus(entry.key) !== 0) return;
+      yield entry.id;
+    }
   }
 
   /** Every document key in index order (ascending on all fields) or its reverse; multikey documents repeat. */
