@@ -79,6 +79,8 @@ export class Pinger {
   private nextId = 1;
 
   private constructor(private readonly socket: net.Socket) {
+    // A reset shows as a ping without a reply, not as an uncaught error.
+    socket.on("error", () => undefined);
     socket.on("data", (chunk: Buffer) => {
       this.buffered = Buffer.concat([this.buffered, chunk]);
       if (this.buffered.length >= 4) {
