@@ -49,3 +49,22 @@ describe("size limits", () => {
     expect(await t.db.command({ ping: 1 })).toMatchObject({ ok: 1 });
   });
 });
+
+describe("regular expressions", () => {
+  const t = useTestDatabase();
+
+  it("match in linear time: a pattern that backtracks exponentially does not hold the server", async () => {
+    const c = t.db.collection<{ _id: number; s: string }>("regex_attack");
+    await c.insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: i, s: `${"a".repeat(29)}!` })));
+    await c.insertOne({ _id: 1000, s: "aaaa" });
+    const started = performance.now();
+    const found = await c.find({ s: { $regex: "^(a+)+$" } }).toArray();
+    // A backtracking engine takes ~30 s per document here (issue 10 measured 33 s for one).
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(found.map((doc) => doc._id)).toEqual([1000]);
+    expect(await c.countDocuments({ s: { $in: [/^(a|aa)+$/, /^b/] } })).toBe(1);
+    expect(await c.countDocuments({ s: /^A{4}$/i })).toBe(1);
+    // What RE2 cannot express still works, on the JavaScript engine.
+    expect(await c.countDocuments({ s: { $regex: "^(a)\\1{3}$" } })).toBe(1);
+  });
+});

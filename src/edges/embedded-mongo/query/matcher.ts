@@ -10,7 +10,7 @@ import { compareValues } from "./compare.ts";
 import { mingoView } from "./mingo-view.ts";
 import { toNumber } from "./numeric.ts";
 import { MISSING, resolvePath, type Leaf } from "./path.ts";
-import { isRegex, toRegExp } from "./regex.ts";
+import { isRegex, toRegexTester, type RegexTester } from "./regex.ts";
 
 export type Filter = Record<string, unknown>;
 export type Predicate = (doc: Record<string, unknown>) => boolean;
@@ -64,7 +64,7 @@ export function matchCondition(leaves: Leaf[], condition: unknown): boolean {
     }
     return true;
   }
-  if (isRegex(condition)) return anyLeaf(leaves, regexTest(toRegExp(condition)));
+  if (isRegex(condition)) return anyLeaf(leaves, regexTest(toRegexTester(condition)));
   return anyLeaf(leaves, (v) => equalsOperand(v, condition));
 }
 
@@ -83,11 +83,11 @@ export function equalsOperand(value: unknown, operand: unknown): boolean {
   return compareValues(value, operand) === 0;
 }
 
-const regexTest = (re: RegExp) => (value: unknown): boolean => typeof value === "string" && re.test(value);
+const regexTest = (re: RegexTester) => (value: unknown): boolean => typeof value === "string" && re.test(value);
 
 function inList(operand: unknown): (value: unknown) => boolean {
   if (!Array.isArray(operand)) throw badValue("$in needs an array");
-  const regexes = operand.filter(isRegex).map((re) => regexTest(toRegExp(re)));
+  const regexes = operand.filter(isRegex).map((re) => regexTest(toRegexTester(re)));
   const values = operand.filter((o) => !isRegex(o));
   return (value) => values.some((o) => equalsOperand(value, o)) || regexes.some((test) => test(value));
 }
@@ -159,11 +159,11 @@ function matchAll(leaves: Leaf[], operand: unknown): boolean {
 }
 
 /** `{ $regex, $options }` compiled once per condition object, not once per document. */
-const compiledRegexes = new WeakMap<object, RegExp>();
-function regexOf(condition: Record<string, unknown>): RegExp {
+const compiledRegexes = new WeakMap<object, RegexTester>();
+function regexOf(condition: Record<string, unknown>): RegexTester {
   let re = compiledRegexes.get(condition);
   if (!re) {
-    re = toRegExp(condition.$regex, String(condition.$options ?? ""));
+    re = toRegexTester(condition.$regex, String(condition.$options ?? ""));
     compiledRegexes.set(condition, re);
   }
   return re;

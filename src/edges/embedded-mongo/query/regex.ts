@@ -1,5 +1,11 @@
-/** Regular expressions from `/re/`, BSONRegExp or `$regex` + `$options`, as JS RegExps. */
+/**
+ * Regular expressions from `/re/`, BSONRegExp or `$regex` + `$options`. Queries match them
+ * with RE2 (re2js), whose time is linear in the subject: a pattern such as `^(a+)+$`, which
+ * backtracking engines take exponential time on, cannot hold the server. Patterns RE2 cannot
+ * express (lookaround, backreferences) fall back to the JavaScript engine.
+ */
 import { BSONRegExp } from "bson";
+import { RE2JS } from "re2js";
 import { MongoServerFailure } from "../errors.ts";
 
 const JS_FLAGS = new Set(["i", "m", "s", "u"]);
@@ -30,4 +36,24 @@ function stripGlobal(re: RegExp): RegExp {
 
 export function isRegex(value: unknown): value is RegExp | BSONRegExp {
   return value instanceof RegExp || value instanceof BSONRegExp;
+}
+
+/** What a query needs of a regular expression. */
+export interface RegexTester {
+  test(subject: string): boolean;
+}
+
+const RE2_FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL };
+
+/** A tester for the pattern: RE2 (linear time) when it can express it, else the JavaScript engine. */
+export function toRegexTester(pattern: unknown, options = ""): RegexTester {
+  const js = toRegExp(pattern, options);
+  let flags = 0;
+  for (const flag of js.flags) flags |= RE2_FLAGS[flag] ?? 0;
+  try {
+    const re2 = RE2JS.compile(js.source, flags);
+    return { test: (subject) => re2.matcher(subject).find() };
+  } catch {
+    return js;
+  }
 }
