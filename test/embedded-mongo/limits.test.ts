@@ -68,3 +68,37 @@ describe("regular expressions", () => {
     expect(await c.countDocuments({ s: { $regex: "^(a)\\1{3}$" } })).toBe(1);
   });
 });
+
+describe("time limits", () => {
+  const t = useTestDatabase();
+
+  it("a command past its maxTimeMS, or past the server's default limit, answers 50 MaxTimeMSExpired", async () => {
+    const c = t.db.collection<{ _id: number; n: number; s: string }>("slow_scan");
+    for (let i = 0; i < 100_000; i += 20_000) {
+      await c.insertMany(Array.from({ length: 20_000 }, (_, j) => ({ _id: i + j, n: i + j, s: `k${i + j}` })));
+    }
+    // An unindexed scan of 100k documents takes tens of milliseconds: 1 ms is not enough.
+    await expect(c.find({ s: { $regex: "^(k)\\1" } }).maxTimeMS(1).toArray()).rejects.toMatchObject({ code: 50, codeName: "MaxTimeMSExpired" });
+    await expect(c.countDocuments({ s: { $regex: "^(k)\\1" } }, { maxTimeMS: 1 })).rejects.toMatchObject({ code: 50 });
+    await expect(c.updateMany({ s: { $regex: "^(k)\\1" } }, { $set: { touched: true } }, { maxTimeMS: 1 } as never)).rejects.toMatchObject({ code: 50 });
+    expect(await c.countDocuments({ touched: true })).toBe(0);
+    expect(await c.find({ s: { $regex: "^(k)\\1" } }).toArray()).toEqual([]);
+    await expect(t.db.command({ find: "slow_scan", maxTimeMS: -1 })).rejects.toMatchObject({ code: 2 });
+  }, 60_000);
+
+  it("the server's default limit applies to commands that set none", async () => {
+    const { startEmbeddedMongo } = await import("../../src/edges/embedded-mongo/index.ts");
+    const { MongoClient } = await import("mongodb");
+    const server = await startEmbeddedMongo({ inMemory: true, defaultMaxTimeMS: 1 });
+    const client = await MongoClient.connect(server.uri);
+    try {
+      const c = client.db("x").collection<{ _id: number; s: string }>("scan");
+      await c.insertMany(Array.from({ length: 50_000 }, (_, i) => ({ _id: i, s: `v${i}` })));
+      await expect(c.find({ s: { $regex: "^(v)\\1" } }).toArray()).rejects.toMatchObject({ code: 50 });
+      expect(await c.findOne({ _id: 7 })).toMatchObject({ s: "v7" });
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  }, 60_000);
+});

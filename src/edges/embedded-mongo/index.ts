@@ -40,6 +40,8 @@ export interface EmbeddedMongoOptions {
    * that has not logged in runs only the handshake. The URI then carries the credentials.
    */
   credentials?: { user: string; password: string };
+  /** The time limit of a command that sets no `maxTimeMS`, in ms; default 60,000 (0: none). */
+  defaultMaxTimeMS?: number;
 }
 
 export interface EmbeddedMongo {
@@ -102,6 +104,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     port: 0,
     inMemory: persistence === noPersistence,
     connections: 0,
+    defaultMaxTimeMS: options.defaultMaxTimeMS ?? 60_000,
     ...(options.credentials === undefined
       ? {}
       : { users: new Map([[options.credentials.user, scramCredential(options.credentials.user, options.credentials.password)]]) }),

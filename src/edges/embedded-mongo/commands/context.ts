@@ -16,6 +16,8 @@ export interface ServerState {
   readonly inMemory: boolean;
   /** Open client connections. */
   connections: number;
+  /** The time limit of a command that gives no `maxTimeMS` (0 or absent: none). */
+  readonly defaultMaxTimeMS?: number;
   /** The users who may log in, by name; when set, every connection must log in (SCRAM-SHA-256). */
   readonly users?: ReadonlyMap<string, ScramCredential>;
 }

@@ -10,6 +10,7 @@ import { crudWriteCommands } from "./crud-write.ts";
 import { handshakeCommands } from "./handshake.ts";
 import { indexCommands } from "./indexes.ts";
 import { refuseTransactions, sessionCommands } from "./sessions.ts";
+import { withTimeLimit } from "./time-limit.ts";
 
 const HANDLERS = new Map<string, CommandHandler>(
   Object.entries({
@@ -39,7 +40,7 @@ export async function runCommand(command: Document, context: CommandContext): Pr
     requireLogin(name, context);
     if (!handler) throw new MongoServerFailure(59, "CommandNotFound", `no such command: '${name}'`);
     refuseTransactions(command);
-    return await handler(command, context);
+    return await withTimeLimit(command, context.server.defaultMaxTimeMS, () => handler(command, context));
   } catch (error) {
     return errorReply(error);
   }

@@ -4,6 +4,7 @@ import { compileFilter, type Filter } from "../query/matcher.ts";
 import { compileProjection } from "../query/projection.ts";
 import { compileSort, type SortSpec } from "../query/sort.ts";
 import type { Collection } from "../storage/collection.ts";
+import { checkTimeLimit } from "./time-limit.ts";
 
 export interface Selection {
   filter?: Filter;
@@ -25,7 +26,9 @@ export function matchingDocuments(collection: Collection | undefined, selection:
   const needsSort = compare && !ordered;
   const matched: Document[] = [];
   const enough = needsSort ? Number.POSITIVE_INFINITY : skip + limit;
+  let seen = 0;
   for (const doc of ordered || collection.candidates(selection.filter)) {
+    if ((++seen & 255) === 0) checkTimeLimit();
     if (predicate(doc)) matched.push(doc);
     if (matched.length >= enough) break;
   }
