@@ -10,11 +10,10 @@
  */
 import fc from "fast-check";
 import { Worker } from "node:worker_threads";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/edges/embedded-mongo/index.ts";
+import { describe, expect, it } from "vitest";
 import { HEADER_SIZE, MAX_MESSAGE_SIZE } from "../../src/edges/embedded-mongo/wire/header.ts";
 import { parseMessage } from "../../src/edges/embedded-mongo/wire/message.ts";
-import { closedWithin, connect, Pinger } from "./support/raw-wire.ts";
+import { closedWithin, connect, useWorkerServerWithPinger } from "./support/raw-wire.ts";
 import { anyFrame } from "./support/wire-fuzz-frames.ts";
 import type { FuzzWorkerInput, FuzzWorkerResult } from "./support/wire-fuzz-worker.ts";
 
@@ -83,20 +82,7 @@ describe("wire fuzz", () => {
   }, 120_000);
 
   describe("over sockets", () => {
-    let server: EmbeddedMongo;
-    let pinger: Pinger;
-
-    beforeAll(async () => {
-      // In a worker thread, so that a parser that loops cannot hang the test with it.
-      server = await startEmbeddedMongo({ inMemory: true, worker: true });
-      pinger = await Pinger.open(server.port);
-      await pinger.ping(10_000);
-    });
-
-    afterAll(async () => {
-      pinger.close();
-      await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-    });
+    const running = useWorkerServerWithPinger();
 
     /** Frames the parser refuses and a stream cannot mistake for a frame still arriving. */
     function refusedFrames(count: number): Buffer[] {
@@ -126,7 +112,7 @@ describe("wire fuzz", () => {
       const parallel = 10;
       for (let i = 0; i < frames.length; i += parallel) {
         // Each batch of bad frames goes out while a ping from another connection is in flight.
-        const ping = pinger.ping(1_000).then(
+        const ping = running.pinger.ping(1_000).then(
           (ms) => void pingTimes.push(ms),
           (error: unknown) => void pingFailures.push(`batch ${i / parallel}: ${String(error)}`),
         );
@@ -134,7 +120,7 @@ describe("wire fuzz", () => {
           ping,
           ...frames.slice(i, i + parallel).map(async (frame) => {
             try {
-              const socket = await connect(server.port);
+              const socket = await connect(running.server.port);
               socket.write(frame);
               if (!(await closedWithin(socket, 2_000))) notClosed.push(`still open: ${frame.toString("hex")}`);
               socket.destroy();

@@ -3,15 +3,14 @@
  * makes the server loop, allocate beyond the frame, or stop answering other connections.
  * The server runs in a worker thread here, so that a parser that loops cannot hang the test.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/edges/embedded-mongo/index.ts";
+import { describe, expect, it } from "vitest";
 import { FrameReader, FrameTooLargeError } from "../../src/edges/embedded-mongo/wire/frame-reader.ts";
 import { OP_MSG, OP_QUERY } from "../../src/edges/embedded-mongo/wire/header.ts";
 import { MalformedMessageError } from "../../src/edges/embedded-mongo/wire/malformed.ts";
 import { parseMessage } from "../../src/edges/embedded-mongo/wire/message.ts";
 import { CHECKSUM_PRESENT, EXHAUST_ALLOWED, MORE_TO_COME } from "../../src/edges/embedded-mongo/wire/op-msg.ts";
 import { body, doc, i32, malformedFrames, ping, query } from "./support/malformed-frames.ts";
-import { closedWithin, connect, hangFrame, opMsg, Pinger, u32, withHeader } from "./support/raw-wire.ts";
+import { closedWithin, connect, hangFrame, opMsg, Pinger, u32, useWorkerServerWithPinger, withHeader } from "./support/raw-wire.ts";
 
 describe("frames that do not parse", () => {
   it.each(malformedFrames)("%s: refused", (_name, frame) => {
@@ -44,38 +43,25 @@ describe("frames that do not parse", () => {
 });
 
 describe("malformed frames over a socket", () => {
-  let server: EmbeddedMongo;
-  let pinger: Pinger;
-
-  beforeAll(async () => {
-    server = await startEmbeddedMongo({ inMemory: true, worker: true });
-    pinger = await Pinger.open(server.port);
-    await pinger.ping(10_000);
-  });
-
-  afterAll(async () => {
-    pinger.close();
-    // A server stuck in a loop never answers stop: do not wait for it forever.
-    await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-  });
+  const running = useWorkerServerWithPinger();
 
   it.each([29, 33] as const)("the %i-byte frame of issue 10 closes its connection and others keep answering", async (size) => {
     const frame = hangFrame(size === 29 ? 4 : 8);
     expect(frame.length).toBe(size);
-    const attacker = await connect(server.port);
+    const attacker = await connect(running.server.port);
     attacker.write(frame);
     expect(await closedWithin(attacker, 1_000)).toBe(true);
-    expect(await pinger.ping()).toBeLessThan(2_000);
+    expect(await running.pinger.ping()).toBeLessThan(2_000);
   });
 
   it("every kind of malformed frame closes its connection, after answering what came before it on that connection", async () => {
     // On a stream, a messageLength beyond the bytes sent only waits for the rest of them.
     for (const [name, frame] of malformedFrames.filter(([name]) => !name.startsWith("messageLength disagreeing"))) {
-      const attacker = await Pinger.open(server.port);
+      const attacker = await Pinger.open(running.server.port);
       await attacker.ping();
       attacker.write(frame);
       expect(await attacker.closedWithin(1_000), name).toBe(true);
-      await pinger.ping();
+      await running.pinger.ping();
     }
   });
 });

@@ -5,30 +5,12 @@ import { FrameReader } from "../../src/edges/embedded-mongo/wire/frame-reader.ts
 import { OP_MSG, readHeader } from "../../src/edges/embedded-mongo/wire/header.ts";
 import { encodeOpMsg, MORE_TO_COME, parseOpMsg } from "../../src/edges/embedded-mongo/wire/op-msg.ts";
 import { useTestDatabase } from "../support/database.ts";
-
-/** An OP_MSG as a driver sends it: a body section and optional document sequences. */
-function opMsg(flags: number, body: object, sequences: Array<[string, object[]]> = []): Buffer {
-  const parts: Buffer[] = [Buffer.from([0]), Buffer.from(BSON.serialize(body))];
-  for (const [identifier, docs] of sequences) {
-    const payload = Buffer.concat([Buffer.from(`${identifier}\0`), ...docs.map((d) => Buffer.from(BSON.serialize(d)))]);
-    const size = Buffer.alloc(4);
-    size.writeInt32LE(payload.length + 4);
-    parts.push(Buffer.from([1]), size, payload);
-  }
-  const header = Buffer.alloc(20);
-  const frame = Buffer.concat([header, ...parts]);
-  frame.writeInt32LE(frame.length, 0);
-  frame.writeInt32LE(7, 4);
-  frame.writeInt32LE(0, 8);
-  frame.writeInt32LE(OP_MSG, 12);
-  frame.writeUInt32LE(flags, 16);
-  return frame;
-}
+import { opMsg } from "./support/raw-wire.ts";
 
 describe("wire framing", () => {
   it("reassembles messages split across chunks and splits chunks holding several", () => {
-    const a = opMsg(0, { ping: 1, $db: "admin" });
-    const b = opMsg(0, { hello: 1, $db: "admin" });
+    const a = opMsg({ ping: 1, $db: "admin" });
+    const b = opMsg({ hello: 1, $db: "admin" });
     const reader = new FrameReader();
     const stream = Buffer.concat([a, b]);
     const frames = [stream.subarray(0, 3), stream.subarray(3, a.length + 5), stream.subarray(a.length + 5)].flatMap((chunk) => reader.push(chunk));
@@ -36,7 +18,7 @@ describe("wire framing", () => {
   });
 
   it("folds document sequences into the command under their identifier", () => {
-    const frame = opMsg(MORE_TO_COME, { insert: "c", $db: "d" }, [["documents", [{ _id: 1 }, { _id: 2 }]]]);
+    const frame = opMsg({ insert: "c", $db: "d" }, [["documents", [{ _id: 1 }, { _id: 2 }]]], MORE_TO_COME);
     const { flags, command } = parseOpMsg(frame);
     expect(flags & MORE_TO_COME).toBeTruthy();
     expect(command).toEqual({ insert: "c", $db: "d", documents: [{ _id: 1 }, { _id: 2 }] });

@@ -4,6 +4,8 @@
  * still answers.
  */
 import net from "node:net";
+import { afterAll, beforeAll } from "vitest";
+import { startEmbeddedMongo, type EmbeddedMongo } from "../../../src/edges/embedded-mongo/index.ts";
 import { BSON } from "bson";
 import { OP_MSG } from "../../../src/edges/embedded-mongo/wire/header.ts";
 
@@ -131,4 +133,33 @@ export class Pinger {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/**
+ * For the enclosing `describe`: a server in a worker thread (so a parser that loops cannot
+ * hang the test with it) and a connection pinging it; read `.server` and `.pinger` in tests.
+ */
+export function useWorkerServerWithPinger(): { readonly server: EmbeddedMongo; readonly pinger: Pinger } {
+  let server: EmbeddedMongo | undefined;
+  let pinger: Pinger | undefined;
+  beforeAll(async () => {
+    server = await startEmbeddedMongo({ inMemory: true, worker: true });
+    pinger = await Pinger.open(server.port);
+    await pinger.ping(10_000);
+  });
+  afterAll(async () => {
+    pinger?.close();
+    // A server stuck in a loop never answers stop: do not wait for it forever.
+    if (server !== undefined) await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  });
+  return {
+    get server() {
+      if (server === undefined) throw new Error("the server is only available inside tests");
+      return server;
+    },
+    get pinger() {
+      if (pinger === undefined) throw new Error("the pinger is only available inside tests");
+      return pinger;
+    },
+  };
 }
