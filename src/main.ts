@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   );
   // The URL on a line of its own, for people and for scripts that started us with PORT=0.
   process.stdout.write(`focus-backend listening on ${server.url}\n`);
+  process.stdout.write(`read and try every route at ${new URL("/docs", server.url).href}\n`);
 
   const shutdown = onceOnly(async (signal: string) => {
     logger.info({ signal }, "shutting down: finishing requests in flight");

@@ -79,6 +79,15 @@ describe("GET /openapi.json", () => {
   });
 });
 
+describe("GET /", () => {
+  it("is public and leads to the documentation, credentials or not", async () => {
+    const { app } = notebookApp(database.db);
+    const landing = await app.request("/");
+    expect(landing.status).toBe(302);
+    expect(landing.headers.get("location")).toBe("/docs");
+  });
+});
+
 describe("GET /docs", () => {
   it("renders Swagger UI over /openapi.json with assets served by this server, not a CDN", async () => {
     const { app } = notebookApp(database.db);

@@ -65,6 +65,8 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
   registerHealth(app, { db, logger });
   app.get("/openapi.json", (c) => c.json(openApi, 200));
   registerDocs(app);
+  // The landing page is the documentation: a person who opens the server's URL can read and call every route.
+  app.get("/", (c) => c.redirect("/docs", 302));
 
   // Everything registered below needs credentials whenever API_KEY or JWT_SECRET is set.
   app.use("*", authenticate(config));
