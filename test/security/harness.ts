@@ -69,7 +69,12 @@ export async function securityApp(): Promise<SecurityApp> {
 
   const concepts = await discoverConcepts(fileURLToPath(new URL("../../src/concepts", import.meta.url)));
   const engine = new SyncEngine();
-  for (const concept of concepts) engine.registerConcept(concept, new concept(db));
+  const instances = concepts.map((concept) => new concept(db));
+  concepts.forEach((concept, index) => engine.registerConcept(concept, instances[index]!));
+  // Concepts create their indexes on first use: do it now, so that the first request to a
+  // concept, refused or not, is not the one seen creating them.
+  await Promise.all(instances.map((instance) => (instance as { ensureIndexes?: () => Promise<void> }).ensureIndexes?.()));
+  writes = [];
   engine.registerSyncs(await discoverSyncs(fileURLToPath(new URL("../../src/syncs", import.meta.url))));
   const app = createApp({ engine, concepts, config, db, logger: pino({ level: "silent" }) });
 
