@@ -33,7 +33,7 @@ const READ_ONLY_STAGES = new Set(["$match", "$group", "$count", "$sort", "$skip"
 
 function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[]): Document[] {
   const { selection, rest } = splitPipeline(pipeline);
-  const source = collection === undefined ? [] : matchingDocuments(context.server.store.collection(context.db, collection), selection);
+  const source = collection === undefined ? [] : matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, deadline: context.deadline });
   if (rest.length === 0) return source;
   const aggregator = new Aggregator(rest.map((stage) => mingoView(stage) as Document), {
     collectionResolver: (name: string) => [...(context.server.store.collection(context.db, name)?.all() ?? [])].map((d) => mingoView(d) as Document),
@@ -88,14 +88,14 @@ function count(command: Document, context: CommandContext): Document {
   if (!collection) return { n: 0, ok: 1 };
   const n = Object.keys(query).length === 0 && !skip && !limit
     ? collection.size
-    : matchingDocuments(collection, { filter: query, skip, limit }).length;
+    : matchingDocuments(collection, { filter: query, skip, limit, deadline: context.deadline }).length;
   return { n, ok: 1 };
 }
 
 function distinct(command: Document, context: CommandContext): Document {
   const key = command.key;
   if (typeof key !== "string") throw new MongoServerFailure(14, "TypeMismatch", "BSON field 'distinct.key' is missing or is not a string");
-  const docs = matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter });
+  const docs = matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter, deadline: context.deadline });
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
     for (const leaf of resolvePath(doc, key)) {

@@ -30,6 +30,8 @@ export interface CommandContext {
   readonly clientAddress: string;
   /** This connection's login. */
   readonly auth: ConnectionAuth;
+  /** When the command must be done by (epoch ms; `maxTimeMS` or the server's default), if ever. */
+  readonly deadline?: number;
 }
 
 export type CommandHandler = (command: Document, context: CommandContext) => Document | Promise<Document>;

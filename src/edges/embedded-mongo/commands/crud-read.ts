@@ -24,6 +24,7 @@ function find(command: Document, context: CommandContext): Document {
     skip,
     limit,
     projection: command.projection as Document,
+    deadline: context.deadline,
   });
   return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true);
 }

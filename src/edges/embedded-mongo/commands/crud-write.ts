@@ -41,7 +41,7 @@ async function update(command: Document, context: CommandContext): Promise<Docum
   const errors = runStatements(statements(command, "updates"), command.ordered !== false, (statement, index) => {
     const multi = statement.multi === true;
     const request = { filter: (statement.q ?? {}) as Filter, update: readUpdateSpec(statement.u, multi), arrayFilters: statement.arrayFilters as Document[] | undefined };
-    const targets = matchingDocuments(collection, { filter: request.filter, limit: multi ? 0 : 1 });
+    const targets = matchingDocuments(collection, { filter: request.filter, limit: multi ? 0 : 1, deadline: context.deadline });
     if (targets.length === 0 && statement.upsert === true) {
       const doc = upsertDocument(collection, request, log);
       upserted.push({ index, _id: doc._id });
@@ -63,7 +63,7 @@ async function remove(command: Document, context: CommandContext): Promise<Docum
   let n = 0;
   const errors = runStatements(statements(command, "deletes"), command.ordered !== false, (statement) => {
     const limit = optionalNumber(statement, "limit") ?? 0;
-    for (const doc of matchingDocuments(collection, { filter: statement.q as Filter, limit })) {
+    for (const doc of matchingDocuments(collection, { filter: statement.q as Filter, limit, deadline: context.deadline })) {
       collection!.remove(doc, log);
       n += 1;
     }
@@ -80,7 +80,7 @@ async function findAndModify(command: Document, context: CommandContext): Promis
   const shape = (doc: Document | undefined): Document | null => (doc ? (project ? project(doc) : doc) : null);
   if (command.remove === true) {
     const collection = context.server.store.collection(context.db, name);
-    const [doc] = matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1 });
+    const [doc] = matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1, deadline: context.deadline });
     if (doc) collection!.remove(doc, log);
     await commit(context, log, command);
     return { lastErrorObject: { n: doc ? 1 : 0 }, value: shape(doc), ok: 1 };
@@ -88,7 +88,7 @@ async function findAndModify(command: Document, context: CommandContext): Promis
   if (command.update === undefined) throw new MongoServerFailure(9, "FailedToParse", "Either an update or remove=true must be specified");
   const collection = context.server.store.ensureCollection(context.db, name, log);
   const request = { filter, update: readUpdateSpec(command.update, false), arrayFilters: command.arrayFilters as Document[] | undefined };
-  const [doc] = matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1 });
+  const [doc] = matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1, deadline: context.deadline });
   let reply: Document;
   if (doc) {
     const updated = updateDocument(collection, doc, request, log) ?? doc;

@@ -10,7 +10,7 @@ import { crudWriteCommands } from "./crud-write.ts";
 import { handshakeCommands } from "./handshake.ts";
 import { indexCommands } from "./indexes.ts";
 import { refuseTransactions, sessionCommands } from "./sessions.ts";
-import { withTimeLimit } from "./time-limit.ts";
+import { deadlineOf } from "./time-limit.ts";
 
 const HANDLERS = new Map<string, CommandHandler>(
   Object.entries({
@@ -40,7 +40,8 @@ export async function runCommand(command: Document, context: CommandContext): Pr
     requireLogin(name, context);
     if (!handler) throw new MongoServerFailure(59, "CommandNotFound", `no such command: '${name}'`);
     refuseTransactions(command);
-    return await withTimeLimit(command, context.server.defaultMaxTimeMS, () => handler(command, context));
+    const deadline = deadlineOf(command, context.server.defaultMaxTimeMS);
+    return await handler(command, deadline === undefined ? context : { ...context, deadline });
   } catch (error) {
     return errorReply(error);
   }

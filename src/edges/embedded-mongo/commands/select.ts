@@ -4,7 +4,7 @@ import { compileFilter, type Filter } from "../query/matcher.ts";
 import { compileProjection } from "../query/projection.ts";
 import { compileSort, type SortSpec } from "../query/sort.ts";
 import type { Collection } from "../storage/collection.ts";
-import { checkTimeLimit } from "./time-limit.ts";
+import { checkDeadline } from "./time-limit.ts";
 
 export interface Selection {
   filter?: Filter;
@@ -13,6 +13,8 @@ export interface Selection {
   /** 0 or absent: no limit. */
   limit?: number;
   projection?: Document;
+  /** The command's deadline (epoch ms): scanning past it answers 50 MaxTimeMSExpired. */
+  deadline?: number | undefined;
 }
 
 /** Matching documents in result order, before projection. */
@@ -28,7 +30,7 @@ export function matchingDocuments(collection: Collection | undefined, selection:
   const enough = needsSort ? Number.POSITIVE_INFINITY : skip + limit;
   let seen = 0;
   for (const doc of ordered || collection.candidates(selection.filter)) {
-    if ((++seen & 255) === 0) checkTimeLimit();
+    if ((++seen & 255) === 0) checkDeadline(selection.deadline);
     if (predicate(doc)) matched.push(doc);
     if (matched.length >= enough) break;
   }

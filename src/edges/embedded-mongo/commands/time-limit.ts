@@ -3,22 +3,21 @@
  * limit) that runs past it answers 50 MaxTimeMSExpired. Scans check the clock as they go, so
  * a command that would read forever (a huge collection, a costly filter) is cut off.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 
-const deadlines = new AsyncLocalStorage<number>();
-
-/** Runs `command`'s handler under its time limit: its own `maxTimeMS`, else `defaultMs` (0 or absent: none). */
-export function withTimeLimit<T>(command: Document, defaultMs: number | undefined, run: () => T): T {
+/**
+ * When `command` must be done by (epoch ms): its own `maxTimeMS`, else `defaultMs`; undefined
+ * when neither sets a limit (0 means none, as in mongod). It travels on the command's context
+ * to the scans, which check it (no async context tracking on every promise of the server).
+ */
+export function deadlineOf(command: Document, defaultMs: number | undefined): number | undefined {
   const limit = limitOf(command.maxTimeMS) ?? defaultMs ?? 0;
-  if (limit <= 0) return run();
-  return deadlines.run(Date.now() + limit, run);
+  return limit > 0 ? Date.now() + limit : undefined;
 }
 
-/** Throws 50 MaxTimeMSExpired when the running command is past its limit. */
-export function checkTimeLimit(): void {
-  const deadline = deadlines.getStore();
+/** Throws 50 MaxTimeMSExpired when `deadline` has passed. */
+export function checkDeadline(deadline: number | undefined): void {
   if (deadline !== undefined && Date.now() > deadline) throw new MongoServerFailure(50, "MaxTimeMSExpired", "operation exceeded time limit");
 }
 
