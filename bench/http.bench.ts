@@ -25,7 +25,7 @@ import { randomUUID } from "node:crypto";
 import { MongoClient, type Db } from "mongodb";
 import { FocusSessionConcept } from "../src/concepts/FocusSession/FocusSessionConcept.ts";
 import { FocusStatsConcept } from "../src/concepts/FocusStats/FocusStatsConcept.ts";
-import { dayIn } from "../src/engine/calendar.ts";
+import { dayIn } from "../src/utils/calendar.ts";
 import { startApiServer, startSharedDatabase, type ApiServer } from "../test/support/server-process.ts";
 import { formatTable, printJsonSummary } from "./support/report.ts";
 

@@ -18,7 +18,7 @@
  * with backoff, and records not written then are kept for the next batch (bounded).
  */
 import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
-import { definedOnly } from "./defined.ts";
+import { definedOnly } from "../utils/defined.ts";
 import { forLog } from "./log-values.ts";
 import type { ActionRecord, Cause, Intent, SyncFailure } from "./records.ts";
 import { isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";

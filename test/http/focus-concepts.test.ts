@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/edges/http/app.ts";
 import { discoverConcepts, SyncEngine, type ConceptClass } from "../../src/engine/index.ts";
-import { setPlausibilityClock } from "../../src/engine/schemas.ts";
+import { setPlausibilityClock } from "../../src/utils/schemas.ts";
 import { asService, asUser, json, post, securedConfig, silentLogger } from "./harness.ts";
 import { useTestDatabase } from "../support/database.ts";
 

@@ -7,7 +7,7 @@ import type { Db } from "mongodb";
 import { z } from "zod";
 import { Requesting } from "../../src/concepts/Requesting/RequestingConcept.ts";
 import { action, actions, conceptRef, query, type ConceptImplementation, type ErrorOutput, type InputOf, type Sync } from "../../src/engine/index.ts";
-import { empty, id, instant } from "../../src/engine/schemas.ts";
+import { empty, id, instant } from "../../src/utils/schemas.ts";
 
 const noteRow = z.object({ note: id, user: id, text: z.string(), writtenAt: z.date() });
 

@@ -1,6 +1,6 @@
 /**
  * Issue 10 item 4, position by position. An id over the one length limit (`id` in
- * src/engine/schemas.ts, 200 characters), wherever a route takes one (body, query, path
+ * src/utils/schemas.ts, 200 characters), wherever a route takes one (body, query, path
  * parameter, x-user-id), answers 400 with the dialect's error body, never a 5xx. A time
  * before 2000-01-01 or more than a day after the server's clock answers 400 wherever a client
  * supplies one (see also test/http/focus-concepts.test.ts and test/syncs). Nothing is written.

@@ -11,7 +11,7 @@
  * - at most one running (active or paused) session per user.
  */
 import type { Db } from "mongodb";
-import { daysBetween, dayIn } from "../../src/engine/calendar.ts";
+import { daysBetween, dayIn } from "../../src/utils/calendar.ts";
 
 interface SessionDoc {
   _id: string;

@@ -11,11 +11,11 @@ import {
   type InputOf,
   type OutputOf,
 } from "../../engine/concept.ts";
-import { definedOnly } from "../../engine/defined.ts";
-import { conflictOnDuplicate, isDuplicateKeyError } from "../../engine/mongo-errors.ts";
+import { definedOnly } from "../../utils/defined.ts";
+import { conflictOnDuplicate, isDuplicateKeyError } from "../../utils/mongo-errors.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { empty, id } from "../../engine/schemas.ts";
-import { StoredConcept } from "../../engine/stored-concept.ts";
+import { empty, id } from "../../utils/schemas.ts";
+import { StoredConcept } from "../../utils/stored-concept.ts";
 import { defaultBadges, type BadgeDefinition, type Criteria } from "./defaults.ts";
 
 const criteria = z.object({

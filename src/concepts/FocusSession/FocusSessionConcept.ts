@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Filter } from "mongodb";
 import { z } from "zod";
 import type { ActionContext } from "../../engine/bindings.ts";
-import { defaultTimeZone } from "../../engine/calendar.ts";
+import { defaultTimeZone } from "../../utils/calendar.ts";
 import {
   action,
   query,
@@ -12,13 +12,13 @@ import {
   type InputOf,
   type OutputOf,
 } from "../../engine/concept.ts";
-import { guardedWrite, RecentDocuments, type Revisioned } from "../../engine/guarded-write.ts";
-import { definedOnly } from "../../engine/defined.ts";
-import { conflictOnDuplicate, insertOnce, isDuplicateKeyError } from "../../engine/mongo-errors.ts";
-import { refuseUnlessOwner } from "../../engine/ownership.ts";
+import { guardedWrite, RecentDocuments, type Revisioned } from "../../utils/guarded-write.ts";
+import { definedOnly } from "../../utils/defined.ts";
+import { conflictOnDuplicate, insertOnce, isDuplicateKeyError } from "../../utils/mongo-errors.ts";
+import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
-import { StoredConcept } from "../../engine/stored-concept.ts";
+import { id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
+import { StoredConcept } from "../../utils/stored-concept.ts";
 import { deletionReplaySeconds, remember, replayed, type RememberedChange } from "./replay.ts";
 
 const status = z.enum(["active", "paused", "completed", "abandoned", "cancelled"]);

@@ -1,6 +1,6 @@
 import type { Document, Filter } from "mongodb";
 import { z } from "zod";
-import { calendarDay, dayIn, defaultTimeZone, type CalendarDay } from "../../engine/calendar.ts";
+import { calendarDay, dayIn, defaultTimeZone, type CalendarDay } from "../../utils/calendar.ts";
 import {
   action,
   query,
@@ -10,11 +10,11 @@ import {
   type InputOf,
   type OutputOf,
 } from "../../engine/concept.ts";
-import { insertOnce } from "../../engine/mongo-errors.ts";
-import { refuseUnlessOwner } from "../../engine/ownership.ts";
+import { insertOnce } from "../../utils/mongo-errors.ts";
+import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { empty, id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
-import { StoredConcept } from "../../engine/stored-concept.ts";
+import { empty, id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
+import { StoredConcept } from "../../utils/stored-concept.ts";
 import { applyOnce, negated, type Tally } from "./tallies.ts";
 
 const byUser = z.object({ user: id });

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Collection, Filter, UpdateFilter, WithId } from "mongodb";
-import { isDuplicateKeyError } from "../../engine/mongo-errors.ts";
+import { isDuplicateKeyError } from "../../utils/mongo-errors.ts";
 
 export interface Tally {
   _id: string;

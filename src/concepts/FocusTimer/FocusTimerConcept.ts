@@ -10,11 +10,11 @@ import {
   type InputOf,
   type OutputOf,
 } from "../../engine/concept.ts";
-import { guardedWrite, type Revisioned } from "../../engine/guarded-write.ts";
-import { refuseUnlessOwner } from "../../engine/ownership.ts";
+import { guardedWrite, type Revisioned } from "../../utils/guarded-write.ts";
+import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { empty, id } from "../../engine/schemas.ts";
-import { StoredConcept } from "../../engine/stored-concept.ts";
+import { empty, id } from "../../utils/schemas.ts";
+import { StoredConcept } from "../../utils/stored-concept.ts";
 
 const phase = z.enum(["reading", "break"]);
 type Phase = z.infer<typeof phase>;

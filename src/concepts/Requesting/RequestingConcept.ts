@@ -14,7 +14,7 @@ import {
   type OutputOf,
 } from "../../engine/concept.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { id } from "../../engine/schemas.ts";
+import { id } from "../../utils/schemas.ts";
 
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof httpMethods)[number];

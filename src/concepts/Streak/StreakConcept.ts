@@ -1,6 +1,6 @@
 import type { Document } from "mongodb";
 import { z } from "zod";
-import { addDays, calendarDay, dayIn, defaultTimeZone, type CalendarDay } from "../../engine/calendar.ts";
+import { addDays, calendarDay, dayIn, defaultTimeZone, type CalendarDay } from "../../utils/calendar.ts";
 import {
   action,
   query,
@@ -10,10 +10,10 @@ import {
   type InputOf,
   type OutputOf,
 } from "../../engine/concept.ts";
-import { isDuplicateKeyError } from "../../engine/mongo-errors.ts";
+import { isDuplicateKeyError } from "../../utils/mongo-errors.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { id, instant, isKnownTimeZone, timeZone } from "../../engine/schemas.ts";
-import { StoredConcept } from "../../engine/stored-concept.ts";
+import { id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
+import { StoredConcept } from "../../utils/stored-concept.ts";
 
 const counts = z.object({ current: z.number().int().nonnegative(), longest: z.number().int().nonnegative() });
 

@@ -9,7 +9,7 @@ import type { StatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { isErrorOutput } from "../../engine/concept.ts";
-import { idHint, isId } from "../../engine/schemas.ts";
+import { idHint, isId } from "../../utils/schemas.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { HttpError } from "./errors.ts";
 import { invokeOptions } from "./idempotency/retries.ts";

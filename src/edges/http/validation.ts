@@ -3,7 +3,7 @@
  * words a client can act on: `"durationMs: must be > 0"`, `"phase: is required"`.
  */
 import { z } from "zod";
-import { instant, isPlausibleTime, plausibleTimeHint } from "../../engine/schemas.ts";
+import { instant, isPlausibleTime, plausibleTimeHint } from "../../utils/schemas.ts";
 import { HttpError } from "./errors.ts";
 
 type Issue = z.core.$ZodRawIssue;

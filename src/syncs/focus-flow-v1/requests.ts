@@ -2,7 +2,7 @@
  * How seed 002's requests read. The user comes from authentication: a bearer token's `sub`,
  * or the `x-user-id` header sent with the API key.
  */
-import { idHint, isId } from "../../engine/schemas.ts";
+import { idHint, isId } from "../../utils/schemas.ts";
 import type { Refusal } from "../shared/decisions.ts";
 import { failed } from "./envelope.ts";
 

@@ -1,5 +1,5 @@
 /** Times as the seeds accept them: ISO 8601 strings or epoch milliseconds (numbers or digits). */
-import { instant, isPlausibleTime, plausibleTimeHint } from "../../engine/schemas.ts";
+import { instant, isPlausibleTime, plausibleTimeHint } from "../../utils/schemas.ts";
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 const dayMs = 24 * 60 * 60 * 1000;

@@ -5,7 +5,7 @@
  * a route.
  */
 import type { Refusal } from "../shared/decisions.ts";
-import { idHint, isId } from "../../engine/schemas.ts";
+import { idHint, isId } from "../../utils/schemas.ts";
 import { parseTime, parseUpperBound, timeProblem } from "../shared/times.ts";
 import { isStudyStatus, studyStatuses, type StudyStatus } from "./session-shape.ts";
 

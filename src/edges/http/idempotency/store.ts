@@ -9,7 +9,7 @@
  * died, or the request failed with a 5xx and released it) a retry takes the entry over.
  */
 import type { Collection, Db } from "mongodb";
-import { insertOnce } from "../../../engine/mongo-errors.ts";
+import { insertOnce } from "../../../utils/mongo-errors.ts";
 
 export const idempotencyCollection = "http.idempotency";
 const retentionSeconds = 25 * 3600;

@@ -3,7 +3,7 @@
  * (the HTTP edge binds it from the caller's token), so naming someone other than the
  * owner is refused. Operations naming nobody are a trusted service's, and pass.
  */
-import type { ErrorOutput } from "./concept.ts";
+import type { ErrorOutput } from "../engine/concept.ts";
 
 /** `{ error, reason: "forbidden" }` when `claimed` names someone other than `owner`, else null. */
 export function refuseUnlessOwner(

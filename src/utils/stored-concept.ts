@@ -5,8 +5,8 @@
  * (at startup, say) to surface an unreachable database early.
  */
 import type { Collection, Db, Document } from "mongodb";
-import { systemClock, type Clock, type ConceptOptions } from "./concept.ts";
-import { once } from "./once.ts";
+import { systemClock, type Clock, type ConceptOptions } from "../engine/concept.ts";
+import { once } from "../engine/once.ts";
 
 export abstract class StoredConcept {
   protected readonly clock: Clock;

@@ -3,7 +3,7 @@
  * document is how a concept learns, atomically, that something already exists.
  */
 import type { Collection, Filter, OptionalUnlessRequiredId } from "mongodb";
-import type { ErrorOutput } from "./concept.ts";
+import type { ErrorOutput } from "../engine/concept.ts";
 
 const duplicateKeyCode = 11000;
 
