@@ -70,6 +70,16 @@ export interface InvokeResult {
   readonly failures: readonly SyncFailure[];
 }
 
+/** A flow as it ends: every record and failure (`finished` is false when an invocation in it failed). */
+export interface EndedFlow {
+  readonly flow: string;
+  readonly finished: boolean;
+  readonly records: readonly ActionRecord[];
+  readonly failures: readonly SyncFailure[];
+}
+
+export type FlowObserver = (flow: EndedFlow) => void;
+
 export class SyncEngine {
   private readonly bindings = new Bindings();
   private readonly matcher = new Matcher();
@@ -83,6 +93,8 @@ export class SyncEngine {
   private readonly retryPolicy: RetryPolicy;
   private readonly consequences = new Consequences(this.matcher, (concept) => this.bindings.isEphemeral(concept));
   private sweeper: NodeJS.Timeout | undefined;
+  /** Told of each flow as it ends (the dev console's live trace); empty, and one length test, while nobody watches. */
+  private readonly flowObservers: FlowObserver[] = [];
 
   constructor(options: EngineOptions = {}) {
     this.logger = engineLogger(options.logLevel ?? "off", options.logger);
@@ -198,6 +210,24 @@ export class SyncEngine {
     return this.matcher.syncs.map((sync) => sync.name);
   }
 
+  /** The registered syncs as the matcher holds them (when, where, then), in registration order. */
+  syncDeclarations(): readonly CompiledSync[] {
+    return this.matcher.syncs;
+  }
+
+  /**
+   * Tells `observer` of every flow that ends in this engine from now on, with its records and
+   * failures; answers the function that stops it. Meant for tools that watch (the dev console);
+   * with none, a flow's end costs one length test.
+   */
+  observeFlows(observer: FlowObserver): () => void {
+    this.flowObservers.push(observer);
+    return () => {
+      const at = this.flowObservers.indexOf(observer);
+      if (at >= 0) this.flowObservers.splice(at, 1);
+    };
+  }
+
   /**
    * For a record id: the record, the sync that ran it and the records that sync matched.
    * For a flow id: the flow's records as a tree of causes. From memory while the flow runs,
@@ -237,9 +267,22 @@ export class SyncEngine {
     if (!finished) flow.abandoned = true;
     if (--flow.users > 0) return;
     this.flows.delete(flow.id);
+    if (this.flowObservers.length > 0) this.tellObservers(flow);
     if (this.log === undefined) return;
     if (flow.abandoned) this.log.abandon(flow.id);
     else if (this.log.isMarked(flow.id) || this.changedDurableState(flow)) this.log.finish(flow.id, flow.records, flow.failures);
+  }
+
+  private tellObservers(flow: FlowState): void {
+    const ended: EndedFlow = { flow: flow.id, finished: !flow.abandoned, records: flow.records, failures: flow.failures };
+    for (const observer of [...this.flowObservers]) {
+      try {
+        observer(ended);
+      } catch (error) {
+        // A watcher's bug must not fail the flow it watches.
+        this.logger?.error({ error: messageOf(error) }, "a flow observer threw");
+      }
+    }
   }
 
   /** Whether anything in the flow may have changed a durable concept's state (or failed trying). */

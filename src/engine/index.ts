@@ -39,7 +39,7 @@ export { variable } from "./vars.ts";
 export type { TypedVars, UntypedVars, Var, Vars } from "./vars.ts";
 export type { Sync, SyncDeclaration } from "./sync.ts";
 export { SyncEngine } from "./engine.ts";
-export type { EngineOptions, InvokeOptions, InvokeResult, OperationName } from "./engine.ts";
+export type { EndedFlow, EngineOptions, FlowObserver, InvokeOptions, InvokeResult, OperationName } from "./engine.ts";
 export type { ActionContext } from "./bindings.ts";
 export type { ActionRecord, Cause, SyncFailure } from "./records.ts";
 export type { FlowProvenance, Provenance, ProvenanceNode, RecordProvenance } from "./provenance.ts";
