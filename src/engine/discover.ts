@@ -26,8 +26,20 @@ export async function discoverConcepts(dir = "src/concepts"): Promise<ConceptCla
 
 /** Every exported sync of every `*.sync.ts` below `dir`, by export name (names must be unique). */
 export async function discoverSyncs(dir = "src/syncs"): Promise<Record<string, Sync>> {
+  return Object.fromEntries((await discoverSyncSources(dir)).map(({ name, sync }) => [name, sync]));
+}
+
+/** A discovered sync with the file (relative to the syncs folder) that exports it. */
+export interface SyncSource {
+  readonly name: string;
+  readonly sync: Sync;
+  readonly file: string;
+}
+
+/** Every exported sync below `dir` with its file, in file order (for tools that show where a sync lives). */
+export async function discoverSyncSources(dir = "src/syncs"): Promise<SyncSource[]> {
   const root = resolve(dir);
-  const syncs: Record<string, Sync> = {};
+  const sources: SyncSource[] = [];
   const origins = new Map<string, string>();
   for (const file of await syncFiles(root)) {
     const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -37,10 +49,10 @@ export async function discoverSyncs(dir = "src/syncs"): Promise<Record<string, S
       const earlier = origins.get(name);
       if (earlier !== undefined) throw new Error(`sync ${name} is exported by both ${earlier} and ${origin}; sync names must be unique`);
       origins.set(name, origin);
-      syncs[name] = value;
+      sources.push({ name, sync: value, file: origin });
     }
   }
-  return syncs;
+  return sources;
 }
 
 async function syncFiles(dir: string): Promise<string[]> {

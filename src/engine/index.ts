@@ -44,6 +44,7 @@ export type { ActionContext } from "./bindings.ts";
 export type { ActionRecord, Cause, SyncFailure } from "./records.ts";
 export type { FlowProvenance, Provenance, ProvenanceNode, RecordProvenance } from "./provenance.ts";
 export type { LogLevel } from "./logging.ts";
-export { discoverConcepts, discoverSyncs } from "./discover.ts";
+export { discoverConcepts, discoverSyncSources, discoverSyncs } from "./discover.ts";
+export type { SyncSource } from "./discover.ts";
 export { DatabaseUnavailableError, isTransientError, retryTransient } from "./transient.ts";
 export type { RetryPolicy } from "./transient.ts";
