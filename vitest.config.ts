@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     environment: "node",
     globalSetup: ["test/support/global-setup.ts"],
-    include: ["test/**/*.test.ts"],
+    // The workspace packages' suites run here too, on the same server.
+    include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     // The CI machine has two cores shared by the API server and the database: be patient.
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: every `bench/*.bench.ts` (db, engine, http and compare first, then any other), one
+ * `npm run bench`: every benchmark file of `bench/` and of `packages/<name>/bench/` (db, engine, http and
+ * compare first, then any other), one
  * after the other, each in its own process so none inherits another's heap or JIT state.
  * Their output streams through; the last line each prints is its JSON figures. This ends with
  * ONE JSON line holding all of them and the machine they ran on, also written to
@@ -10,21 +11,32 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 
-const benchDir = fileURLToPath(new URL(".", import.meta.url));
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const firstOrder = ["db", "engine", "http", "compare"];
 
-async function benchmarks(): Promise<string[]> {
-  const names = (await readdir(benchDir)).filter((file) => file.endsWith(".bench.ts")).map((file) => file.replace(/\.bench\.ts$/, ""));
-  const rank = (name: string): number => (firstOrder.includes(name) ? firstOrder.indexOf(name) : firstOrder.length);
-  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+interface Benchmark {
+  name: string;
+  /** Relative to the project root. */
+  file: string;
+}
+
+async function benchFiles(dir: string): Promise<Benchmark[]> {
+  const files = await readdir(`${projectRoot}${dir}`).catch(() => []);
+  return files.filter((file) => file.endsWith(".bench.ts")).map((file) => ({ name: file.replace(/\.bench\.ts$/, ""), file: `${dir}/${file}` }));
+}
+
+async function benchmarks(): Promise<Benchmark[]> {
+  const packages = await readdir(`${projectRoot}packages`).catch(() => []);
+  const all = (await Promise.all([benchFiles("bench"), ...packages.map((name) => benchFiles(`packages/${name}/bench`))])).flat();
+  const rank = ({ name }: Benchmark): number => (firstOrder.includes(name) ? firstOrder.indexOf(name) : firstOrder.length);
+  return all.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
 /** Runs one benchmark, passing its output through; resolves with its last line parsed as JSON. */
-function runBenchmark(name: string): Promise<{ figures?: unknown; error?: string; seconds: number }> {
+function runBenchmark({ file }: Benchmark): Promise<{ figures?: unknown; error?: string; seconds: number }> {
   const began = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", `bench/${name}.bench.ts`], { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", file], { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
     let lastLine = "";
     let pending = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -65,9 +77,10 @@ async function main(): Promise<void> {
   const host = machine();
   const results: Record<string, unknown> = {};
   const failures: string[] = [];
-  for (const name of await benchmarks()) {
+  for (const benchmark of await benchmarks()) {
+    const { name } = benchmark;
     process.stdout.write(`\n=== ${name} ===\n`);
-    const { figures, error, seconds } = await runBenchmark(name);
+    const { figures, error, seconds } = await runBenchmark(benchmark);
     if (error !== undefined) failures.push(`${name}: ${error}`);
     results[name] = figures ?? { error };
     process.stdout.write(`=== ${name}: ${error ?? "done"} in ${seconds.toFixed(1)} s ===\n`);

@@ -7,7 +7,7 @@
  *   npm run bench:engine            (FLOWS=20000 DURABLE_FLOWS=4000 to change the sizes)
  */
 import { MongoClient } from "mongodb";
-import { startEmbeddedMongo } from "../src/edges/embedded-mongo/index.ts";
+import { startEmbeddedMongo } from "@focus/embedded-mongo";
 import { SyncEngine } from "../src/engine/engine.ts";
 import type { EngineOptions } from "../src/engine/engine.ts";
 import type { Sync } from "../src/engine/sync.ts";

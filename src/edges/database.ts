@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { MongoClient, type Db } from "mongodb";
-import { startEmbeddedMongo, type EmbeddedMongo } from "./embedded-mongo/index.ts";
+import { startEmbeddedMongo, type EmbeddedMongo } from "@focus/embedded-mongo";
 
 export interface DatabaseOptions {
   /** A real deployment's connection string; unset means the embedded server. */

@@ -1,7 +1,7 @@
 /**
  * Real processes for reliability tests and benchmarks: the API server as `npm start` runs it
  * (`src/main.ts`, PORT=0 so it picks a free port) and the shared embedded database as
- * `npm run db` runs it (`src/edges/embedded-mongo/cli.ts`, DB_PORT=0 unless a restart asks for
+ * `npm run db` runs it (`packages/embedded-mongo/src/cli.ts`, DB_PORT=0 unless a restart asks for
  * the port it had). Each helper waits for the line the process prints with its address, and
  * kills only the process it started.
  */
@@ -73,7 +73,7 @@ export interface SharedDatabaseOptions {
 
 /** Starts the embedded database alone (`npm run db`) over `dataDir`, on a free port unless told which. */
 export async function startSharedDatabase(dataDir: string, { port = 0 }: SharedDatabaseOptions = {}): Promise<SharedDatabase> {
-  const handle = spawnTs("src/edges/embedded-mongo/cli.ts", { DATA_DIR: dataDir, DB_PORT: String(port) }, []);
+  const handle = spawnTs("packages/embedded-mongo/src/cli.ts", { DATA_DIR: dataDir, DB_PORT: String(port) }, []);
   const [uri] = await waitForLine(handle, /^(mongodb:\/\/\S+)$/m);
   return { ...handle, uri: uri! };
 }

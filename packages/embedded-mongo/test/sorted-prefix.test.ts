@@ -1,0 +1,72 @@
+/**
+ * A filter that pins an index's leading fields and a sort on its next fields are served by
+ * walking the index in order: a limit stops the walk, so a user's latest document among
+ * 50,000 costs what it does among 10, and the answers equal a sort of every match.
+ */
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "./support/database.ts";
+
+interface Row {
+  _id: number;
+  user: string;
+  status: string;
+  endedAt: Date | null;
+  startedAt: Date;
+}
+
+const newestFirst = { endedAt: -1, startedAt: -1, _id: -1 } as const;
+
+function bySort(a: Row, b: Row): number {
+  const time = (value: Date | null) => (value === null ? -Infinity : value.getTime());
+  return time(b.endedAt) - time(a.endedAt) || b.startedAt.getTime() - a.startedAt.getTime() || b._id - a._id;
+}
+
+describe("sorted prefix scans", () => {
+  const t = useTestDatabase();
+
+  it("answer what sorting every match would, for equality prefixes in both directions, with skip, limit and other conditions", async () => {
+    const rows = t.db.collection<Row>("prefix_rows");
+    await rows.createIndex({ user: 1, endedAt: -1, startedAt: -1, _id: -1 });
+    await rows.createIndex({ user: 1, status: 1, endedAt: -1, startedAt: -1, _id: -1 });
+    const all: Row[] = [];
+    for (let i = 0; i < 600; i++) {
+      const ended = i % 7 === 0 ? null : new Date(Date.UTC(2026, 0, 1) + (i % 50) * 3_600_000);
+      all.push({ _id: i, user: `u${i % 3}`, status: ["completed", "abandoned", "active"][i % 4 === 0 ? 2 : i % 2]!, endedAt: ended, startedAt: new Date(Date.UTC(2025, 11, 1) + (i % 13) * 60_000) });
+    }
+    await rows.insertMany(all);
+    for (const filter of [{ user: "u1" }, { user: "u2", status: "completed" }, { user: "u0", status: { $ne: "active" } }, { user: "nobody" }]) {
+      const matching = all.filter((row) => row.user === filter.user && ("status" in filter ? (typeof filter.status === "string" ? row.status === filter.status : row.status !== "active") : true));
+      for (const [skip, limit] of [[0, 0], [0, 1], [3, 5], [190, 20]] as const) {
+        const expected = [...matching].sort(bySort).slice(skip, limit === 0 ? undefined : skip + limit).map((row) => row._id);
+        const found = await rows.find(filter).sort(newestFirst).skip(skip).limit(limit).toArray();
+        expect(found.map((row) => row._id)).toEqual(expected);
+        const ascending = await rows.find(filter).sort({ endedAt: 1, startedAt: 1, _id: 1 }).skip(skip).limit(limit).toArray();
+        expect(ascending.map((row) => row._id)).toEqual([...matching].sort((a, b) => bySort(b, a)).slice(skip, limit === 0 ? undefined : skip + limit).map((row) => row._id));
+      }
+    }
+  });
+
+  it("takes a user's latest of 50,000 about as long as of 10 (the walk stops at the limit)", async () => {
+    const rows = t.db.collection<Row>("prefix_big");
+    await rows.createIndex({ user: 1, endedAt: -1, startedAt: -1, _id: -1 });
+    const docs: Row[] = [];
+    for (let i = 0; i < 50_010; i++) {
+      docs.push({ _id: i, user: i < 50_000 ? "heavy" : "light", status: "completed", endedAt: new Date(1_700_000_000_000 + i * 1000), startedAt: new Date(1_700_000_000_000 + i * 1000 - 60_000) });
+    }
+    for (let i = 0; i < docs.length; i += 10_000) await rows.insertMany(docs.slice(i, i + 10_000));
+    const timeOf = async (user: string) => {
+      let best = Infinity;
+      for (let round = 0; round < 5; round++) {
+        const started = performance.now();
+        const [latest] = await rows.find({ user }).sort(newestFirst).limit(1).toArray();
+        best = Math.min(best, performance.now() - started);
+        expect(latest?._id).toBe(user === "heavy" ? 49_999 : 50_009);
+      }
+      return best;
+    };
+    const light = await timeOf("light");
+    const heavy = await timeOf("heavy");
+    // Sorting all 50,000 took ~100x the light user's time; walking the index stops after one.
+    expect(heavy).toBeLessThan(Math.max(20, light * 5));
+  }, 60_000);
+});
