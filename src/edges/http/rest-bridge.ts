@@ -18,6 +18,7 @@ import { readJsonBody, readQuery } from "./input.ts";
 import { principalOf, type HttpEnv, type Principal } from "./principal.ts";
 import { flowHeader } from "./provenance-route.ts";
 import type { RestRoute } from "./rest-routes.ts";
+import { routeDeclaration, type DeclaredRoute, type PartSchema } from "./route-declarations.ts";
 
 const noBodyStatuses = new Set<number>([204, 205, 304]);
 
@@ -27,27 +28,20 @@ export function registerRestBridge(
   { engine, routes, retries, logger }: { engine: HttpEngine; routes: readonly RestRoute[]; retries: MiddlewareHandler<HttpEnv>; logger: Logger },
 ): void {
   for (const route of routes) {
-    const handle = (c: Context<HttpEnv>) => bridge(c, route, engine, logger);
+    const declaration = routeDeclaration(route.literal);
+    const handle = (c: Context<HttpEnv>) => bridge(c, route, declaration, engine, logger);
     if (route.method === "GET") app.on(route.method, route.path, handle);
     else app.on(route.method, route.path, retries, handle);
   }
 }
 
-async function bridge(c: Context<HttpEnv>, route: RestRoute, engine: HttpEngine, logger: Logger): Promise<Response> {
-  const principal = principalOf(c);
-  const body = await readJsonBody(c);
-  const query = readQuery(c);
-  refuseOtherUsers(principal, body, query);
-  const input = {
-    method: route.method,
-    route: route.literal,
-    path: c.req.path,
-    params: c.req.param() as Record<string, string>,
-    query,
-    body,
-    user: authenticatedUser(principal, c.req.header("x-user-id")),
-    principal: principal.kind,
-  };
+async function bridge(c: Context<HttpEnv>, route: RestRoute, declaration: DeclaredRoute | undefined, engine: HttpEngine, logger: Logger): Promise<Response> {
+  const input = await requestInput(c, route);
+  if (declaration !== undefined) {
+    const problem = declaredProblem(declaration, input);
+    // The dialect's own refusal body (seed 002 keeps its envelope).
+    if (problem !== undefined) return c.json(declaration.dialect.refuse(problem) as object, 400);
+  }
 
   const { output, flow, failures } = await engine.invoke(Requesting.request, input, invokeOptions(c));
   c.header(flowHeader, flow);
@@ -62,6 +56,51 @@ async function bridge(c: Context<HttpEnv>, route: RestRoute, engine: HttpEngine,
   const status = response.status as StatusCode;
   if (response.body === undefined || noBodyStatuses.has(status)) return c.body(null, status);
   return c.json(response.body as object, status as Exclude<StatusCode, 204 | 205 | 304 | 101>);
+}
+
+/** `Requesting.request`'s input: the request as sent, its user, and the route it came by. */
+async function requestInput(c: Context<HttpEnv>, route: RestRoute) {
+  const principal = principalOf(c);
+  const body = await readJsonBody(c);
+  const query = readQuery(c);
+  const params = c.req.param() as Record<string, string>;
+  refuseOtherUsers(principal, body, query);
+  return {
+    method: route.method,
+    route: route.literal,
+    path: c.req.path,
+    params,
+    query,
+    body,
+    user: authenticatedUser(principal, c.req.header("x-user-id")),
+    principal: principal.kind,
+  };
+}
+
+/**
+ * The first problem the declaration finds in the path, query or body, parsed once per
+ * request. The syncs get the request as sent: the schemas only judge it (their coercions
+ * are for the documented types).
+ */
+function declaredProblem(declaration: DeclaredRoute, { params, query, body, method }: { params: object; query: object; body: object; method: string }): string | undefined {
+  const parts: [PartSchema | undefined, object][] = [
+    [declaration.params, params],
+    [declaration.query, query],
+    [method === "GET" ? undefined : declaration.body, body],
+  ];
+  for (const [schema, value] of parts) {
+    if (schema === undefined) continue;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) return describeIssue(parsed.error.issues[0]);
+  }
+  return undefined;
+}
+
+/** The declaration's own message when it has one (the seed's words), else the field and zod's message. */
+function describeIssue(issue: { path: PropertyKey[]; message: string } | undefined): string {
+  if (issue === undefined) return "invalid request";
+  const field = issue.path.map(String).join(".");
+  return field === "" || issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
 }
 
 /** The response the syncs gave the request, if any; the request is forgotten either way. */

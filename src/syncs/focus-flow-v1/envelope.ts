@@ -1,17 +1,28 @@
 /** Seed 002's `{ success, message, data }` envelope and its session shape. */
+import { z } from "zod";
 import type { ErrorReason } from "../../engine/index.ts";
 import { statusForReason } from "../../concepts/Requesting/status.ts";
 import type { SessionView } from "../shared/sessions.ts";
 
-export interface FlowSession {
-  id: string;
-  user_id: string;
-  duration_seconds: number | null;
-  elapsed_seconds: number;
-  status: string;
-  started_at: string;
-  ended_at: string | null;
+/** Seed 002's session, the one declaration of it: docs and types derive from it. */
+export const flowSession = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  duration_seconds: z.number().nullable().describe("the planned duration"),
+  elapsed_seconds: z.number().describe("as the client last reported it (or the server measured)"),
+  status: z.string().describe('"active", "paused", "completed" or "abandoned"'),
+  started_at: z.string().describe("ISO 8601"),
+  ended_at: z.string().nullable().describe("ISO 8601; null while running"),
+});
+export type FlowSession = z.infer<typeof flowSession>;
+
+/** `{ success: true, message, data }` around `data`. */
+export function succeededBody<T extends z.ZodType>(data: T) {
+  return z.object({ success: z.literal(true), message: z.string(), data });
 }
+
+/** The failure envelope: `{ success: false, message, error, data: null }`. */
+export const failedBody = z.object({ success: z.literal(false), message: z.string(), error: z.string(), data: z.null() });
 
 export function toFlowSession(view: SessionView): FlowSession {
   return {

@@ -1,17 +1,20 @@
 /** Seed 001's session object, from a FocusSession view; `{ error }` bodies for failures. */
+import { z } from "zod";
 import type { ErrorReason } from "../../engine/index.ts";
 import { statusForReason } from "../../concepts/Requesting/status.ts";
 import type { SessionView } from "../shared/sessions.ts";
 
-export interface QuestSession {
-  id: string;
-  quest_id: string | null;
-  description: string | null;
-  duration_minutes: number | null;
-  status: string;
-  started_at: string;
-  completed_at: string | null;
-}
+/** Seed 001's session object, the one declaration of it: docs and types derive from it. */
+export const questSession = z.object({
+  id: z.string(),
+  quest_id: z.string().nullable().describe("the quest the session counts toward, if any"),
+  description: z.string().nullable(),
+  duration_minutes: z.number().nullable().describe("target duration"),
+  status: z.string().describe('"active", "completed" or "cancelled" (also "paused", "abandoned" for sessions other dialects changed)'),
+  started_at: z.string().describe("ISO 8601"),
+  completed_at: z.string().nullable().describe("ISO 8601; null unless completed"),
+});
+export type QuestSession = z.infer<typeof questSession>;
 
 const minuteMs = 60_000;
 

@@ -2,22 +2,25 @@
  * Seed 004's Session, from a FocusSession view. Statuses: a running session (active or
  * paused) is `in_progress`, the seed's word; ended ones keep their name.
  */
+import { z } from "zod";
 import type { SessionView } from "../shared/sessions.ts";
 import { epochMs } from "../shared/times.ts";
 
-export interface StudySession {
-  id: string;
-  userId: string;
-  subject: string;
-  status: string;
-  startTimestamp: number;
-  endStudyTimestamp: number | null;
-  targetDurationMillis: number | null;
-  sessionLength: number | null;
-  notes: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** Seed 004's Session (response shape), the one declaration of it: docs and types derive from it. */
+export const studySession = z.object({
+  id: z.string(),
+  userId: z.string(),
+  subject: z.string(),
+  status: z.string().describe('"in_progress" while running (active or paused), else "completed", "abandoned" or "cancelled"'),
+  startTimestamp: z.number().describe("epoch ms"),
+  endStudyTimestamp: z.number().nullable().describe("epoch ms; null while running"),
+  targetDurationMillis: z.number().nullable(),
+  sessionLength: z.number().nullable().describe("actual duration in ms; null while running"),
+  notes: z.string().nullable(),
+  createdAt: z.string().describe("ISO 8601"),
+  updatedAt: z.string().describe("ISO 8601"),
+});
+export type StudySession = z.infer<typeof studySession>;
 
 /** The seed's status names for FocusSession's. */
 const toStudyStatus: Readonly<Record<SessionView["status"], StudyStatus>> = {
