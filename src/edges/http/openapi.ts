@@ -2,19 +2,13 @@
  * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests
  * (concept routes) and from the route literals syncs declare (REST dialect routes).
  */
-import { z } from "zod";
 import type { ConceptOperation } from "./concept-routes.ts";
 import { idempotencyHeader } from "./idempotency/key.ts";
-import { openApiPath, pathParameters, type RestRoute } from "./rest-routes.ts";
+import { errorBodySchema as errorBody, exampleOf, jsonSchema } from "./json-schema.ts";
+import { restOperations } from "./openapi-rest.ts";
+import type { RestRoute } from "./rest-routes.ts";
 
-type JsonSchema = Record<string, unknown>;
 type OpenApiOperation = Record<string, unknown>;
-
-const errorBody: JsonSchema = {
-  type: "object",
-  properties: { error: { type: "string" } },
-  required: ["error"],
-};
 
 const errorResponses = {
   "400": errorResponse("Bad input or a violated precondition"),
@@ -50,11 +44,8 @@ export interface OpenApiSources {
 export function openApiDocument({ operations, restRoutes }: OpenApiSources): Record<string, unknown> {
   const paths: Record<string, Record<string, OpenApiOperation>> = {};
   for (const operation of operations) paths[operation.path] = { post: conceptOperation(operation) };
-  const tags = restTags(restRoutes);
-  for (const route of restRoutes) {
-    const path = openApiPath(route.path);
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: restOperation(route, tags.get(route) ?? route.path) };
-  }
+  const rest = restOperations(restRoutes, idempotencyParameter);
+  for (const [path, operations] of Object.entries(rest.paths)) paths[path] = { ...paths[path], ...operations };
   return {
     openapi: "3.1.0",
     info: {
@@ -72,11 +63,13 @@ export function openApiDocument({ operations, restRoutes }: OpenApiSources): Rec
       },
     },
     security: [{ apiKey: [] }, { bearer: [] }],
+    tags: rest.tags,
     paths,
   };
 }
 
 function conceptOperation({ concept, name, schema }: ConceptOperation): OpenApiOperation {
+  const input = jsonSchema(schema.input, "input");
   const output = jsonSchema(schema.output, "output");
   const notes = schema.kind === "action" && schema.syncOnly === true ? " Only synchronizations and trusted services may run it." : "";
   return {
@@ -85,7 +78,7 @@ function conceptOperation({ concept, name, schema }: ConceptOperation): OpenApiO
     summary: schema.description ?? `${schema.kind === "query" ? "Query" : "Action"} ${concept}.${name}`,
     description: `${schema.kind === "query" ? "A query: answers an array of rows." : "An action: runs the syncs it triggers."}${notes}`,
     ...(schema.kind === "action" ? { parameters: [idempotencyParameter] } : {}),
-    requestBody: { required: true, content: { "application/json": { schema: jsonSchema(schema.input, "input") } } },
+    requestBody: { required: true, content: { "application/json": { schema: input, example: exampleOf(input) } } },
     responses: {
       "200": {
         description: schema.kind === "query" ? "The matching rows" : "The action's result",
@@ -95,66 +88,6 @@ function conceptOperation({ concept, name, schema }: ConceptOperation): OpenApiO
       ...(schema.kind === "action" ? retryResponses : {}),
     },
   };
-}
-
-function restOperation(route: RestRoute, tag: string): OpenApiOperation {
-  const hasBody = route.method !== "GET" && route.method !== "DELETE";
-  return {
-    tags: [tag],
-    operationId: route.literal,
-    summary: route.literal,
-    description: "Served by synchronizations on Requesting.request; see the README for this dialect.",
-    parameters: [
-      ...pathParameters(route.path).map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
-      {
-        name: "x-user-id",
-        in: "header",
-        required: false,
-        description: "With the service key: the user the request acts for, where the seed takes the user from authentication.",
-        schema: { type: "string" },
-      },
-      ...(route.method === "GET" ? [] : [idempotencyParameter]),
-    ],
-    ...(hasBody ? { requestBody: { required: false, content: { "application/json": { schema: { type: "object" } } } } } : {}),
-    responses: {
-      "200": { description: "Success", content: { "application/json": { schema: {} } } },
-      ...errorResponses,
-      ...(route.method === "GET" ? {} : retryResponses),
-    },
-  };
-}
-
-/**
- * Groups REST routes under the shortest literal prefix they share with other routes
- * (`/api/v1/sessions` for `/api/v1/sessions/summary` and `/api/v1/sessions/:id`), so each
- * dialect gets its own section without this code knowing the dialects.
- */
-function restTags(routes: readonly RestRoute[]): Map<RestRoute, string> {
-  const prefixes = routes.map((route) => literalPrefix(route.path));
-  const tags = new Map<RestRoute, string>();
-  routes.forEach((route, index) => {
-    const own = prefixes[index]!;
-    const shortest = prefixes.filter((prefix) => own === prefix || own.startsWith(`${prefix}/`)).sort((a, b) => a.length - b.length)[0];
-    tags.set(route, shortest ?? own);
-  });
-  return tags;
-}
-
-function literalPrefix(path: string): string {
-  const index = path.indexOf("/:");
-  return index === -1 ? path : path.slice(0, index) || "/";
-}
-
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: "any",
-    override: (context) => {
-      // JSON has no dates: they travel as ISO 8601 strings, both ways.
-      if (context.zodSchema._zod.def.type === "date") Object.assign(context.jsonSchema, { type: "string", format: "date-time" });
-    },
-  });
-  return rest;
 }
 
 function errorResponse(description: string) {
