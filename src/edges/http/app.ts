@@ -12,6 +12,7 @@ import { authenticate } from "./auth.ts";
 import { corsHeaders } from "./cors.ts";
 import { limitBodies } from "./body-limit.ts";
 import { registerConceptRoutes, servedOperations, type ConceptDescription } from "./concept-routes.ts";
+import { registerDevConsole } from "../dev-console/routes.ts";
 import { registerDocs } from "./docs.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { isTransientError } from "../../engine/transient.ts";
@@ -75,6 +76,8 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
     app.post("/__bench/bare", (c) => c.json([{ ok: true }], 200));
   }
   registerProvenance(app, { engine });
+  // Before the API routes, so the live trace can time their requests (one boolean test while nobody watches).
+  registerDevConsole(app, { engine, concepts, db });
   // One for both kinds of route, so a retry waits in this process for the first attempt to end.
   const retries = idempotentRetries({ db, logger, options: config.idempotency ?? {} });
   registerConceptRoutes(app, { engine, concepts, retries, logger });

@@ -1,4 +1,5 @@
 /** What the HTTP edge needs of the synchronization engine, and nothing more. */
 import type { SyncEngine } from "../../engine/engine.ts";
 
-export type HttpEngine = Pick<SyncEngine, "invoke" | "query" | "patternLiterals" | "provenance">;
+/** `observeFlows` and `syncDeclarations` serve the dev console (src/edges/dev-console/). */
+export type HttpEngine = Pick<SyncEngine, "invoke" | "query" | "patternLiterals" | "provenance" | "observeFlows" | "syncDeclarations">;
