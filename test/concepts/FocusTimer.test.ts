@@ -22,17 +22,30 @@ describe("FocusTimer principle", () => {
   it("keeps the time run across a pause, expires after the full duration, and flips to a break", async () => {
     const { timerId } = ok(await timers.start({ durationMs: 25 * minute, phase: "reading", user: "ada" }));
     const startedAtMs = clock.now().getTime();
-    expect(await timer(timerId)).toEqual({ _id: timerId, phase: "reading", startedAtMs, durationMs: 25 * minute, isActive: true });
+    expect(await timer(timerId)).toEqual({
+      _id: timerId,
+      phase: "reading",
+      startedAtMs,
+      durationMs: 25 * minute,
+      isActive: true,
+      elapsedMs: 0,
+      remainingMs: 25 * minute,
+    });
 
     clock.advance(10 * minute);
     expect(await timers.pause({ timerId, user: "ada" })).toEqual({});
     clock.advance(60 * minute); // a long pause does not count as running time
+    expect(await timer(timerId)).toMatchObject({ isActive: false, elapsedMs: 10 * minute, remainingMs: 15 * minute });
     expect(await timers.resume({ timerId, user: "ada" })).toEqual({});
     expect((await timer(timerId)).startedAtMs).toBe(clock.now().getTime());
+    clock.advance(4 * minute);
+    // After the pause the seed's startedAtMs is the resume; elapsedMs and remainingMs tell the truth.
+    expect(await timer(timerId)).toMatchObject({ elapsedMs: 14 * minute, remainingMs: 11 * minute });
+    clock.advance(10 * minute);
 
-    clock.advance(14 * minute);
     expect(await timers.expire({ timerId })).toEqual({ error: expect.stringContaining("left to run") });
     clock.advance(1 * minute);
+    expect(await timer(timerId)).toMatchObject({ elapsedMs: 25 * minute, remainingMs: 0 });
     expect(await timers.expire({ timerId, user: "ada" })).toEqual({});
 
     const flipped = await timer(timerId);
@@ -169,13 +182,13 @@ describe("FocusTimer queries", () => {
     expect((await timer(timerId)).isActive).toBe(false);
   });
 
-  it("_getActiveTimers lists only running timers, in the seed's row shape", async () => {
+  it("_getActiveTimers lists only running timers, in the seed's row shape with the time run and left", async () => {
     const running = ok(await timers.start({ durationMs: minute, phase: "reading", user: "ada" }));
     const paused = ok(await timers.start({ durationMs: minute, phase: "reading" }));
     ok(await timers.pause({ timerId: paused.timerId }));
     const rows = await timers._getActiveTimers({});
     expect(rows.map((row) => row._id)).toEqual([running.timerId]);
-    expect(Object.keys(rows[0]!).sort()).toEqual(["_id", "durationMs", "isActive", "phase", "startedAtMs"]);
+    expect(Object.keys(rows[0]!).sort()).toEqual(["_id", "durationMs", "elapsedMs", "isActive", "phase", "remainingMs", "startedAtMs"]);
   });
 
   it("_getActiveTimers and _getTimersByPhase list only the user's timers when a user is given", async () => {

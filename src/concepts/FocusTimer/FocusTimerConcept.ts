@@ -19,13 +19,19 @@ import { StoredConcept } from "../../utils/stored-concept.ts";
 const phase = z.enum(["reading", "break"]);
 type Phase = z.infer<typeof phase>;
 
-/** A timer as the seed's queries show it. */
+/**
+ * A timer as the seed's queries show it, and the time it has run and has left (paused
+ * stretches excluded), so a client can show the true remaining time after a pause: the
+ * seed's startedAtMs alone cannot tell it.
+ */
 const timerRow = z.object({
   _id: id,
   phase,
   startedAtMs: z.number(),
   durationMs: z.number(),
   isActive: z.boolean(),
+  elapsedMs: z.number().describe("time run in this phase so far, pauses excluded"),
+  remainingMs: z.number().describe("durationMs less elapsedMs, never below 0"),
 });
 
 const timerAction = z.object({ timerId: id, user: id.optional() });
@@ -156,12 +162,12 @@ export class FocusTimerConcept extends StoredConcept implements ConceptImplement
     });
   }
 
-  /** _getTimer (timerId, user?): (timer) -- none when unknown (or the service's, asked for a user); forbidden when user is not the owner */
+  /** _getTimer (timerId, user?): (timer) -- with elapsedMs and remainingMs; none when unknown (or the service's, asked for a user); forbidden when user is not the owner */
   async _getTimer({ timerId, user }: InputOf<Schemas["_getTimer"]>): Promise<TimerRow[] | ErrorOutput> {
     await this.ensureIndexes();
     const timer = await this.timers.findOne({ _id: timerId });
     if (timer === null || isServiceTimerAskedByUser(timer, user)) return [];
-    return refuseUnlessOwner(timer.user, user, "timer") ?? [toRow(timer)];
+    return refuseUnlessOwner(timer.user, user, "timer") ?? [toRow(timer, this.nowMs())];
   }
 
   /** _getActiveTimers (user?): (timer) -- every timer with isActive=true; only user's when given */
@@ -177,7 +183,8 @@ export class FocusTimerConcept extends StoredConcept implements ConceptImplement
   private async list(filter: Filter<TimerDoc>, user: string | undefined): Promise<TimerRow[]> {
     await this.ensureIndexes();
     const timers = await this.timers.find(user === undefined ? filter : { ...filter, user }).sort({ _id: 1 }).toArray();
-    return timers.map(toRow);
+    const nowMs = this.nowMs();
+    return timers.map((timer) => toRow(timer, nowMs));
   }
 
   /** Applies `change` to the timer (refusing unknown timers and other users' timers), safely under concurrency. */
@@ -213,8 +220,10 @@ function runningTime(timer: TimerDoc, nowMs: number): number {
   return timer.ranBeforeMs + (timer.isActive ? Math.max(0, nowMs - timer.startedAtMs) : 0);
 }
 
-function toRow({ _id, phase: timerPhase, startedAtMs, durationMs, isActive }: TimerDoc): TimerRow {
-  return { _id, phase: timerPhase, startedAtMs, durationMs, isActive };
+function toRow(timer: TimerDoc, nowMs: number): TimerRow {
+  const { _id, phase: timerPhase, startedAtMs, durationMs, isActive } = timer;
+  const elapsedMs = runningTime(timer, nowMs);
+  return { _id, phase: timerPhase, startedAtMs, durationMs, isActive, elapsedMs, remainingMs: Math.max(0, durationMs - elapsedMs) };
 }
 
 export const FocusTimer = conceptRef(FocusTimerConcept);
