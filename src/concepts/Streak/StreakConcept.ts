@@ -41,6 +41,8 @@ interface StreakDoc {
   lastActiveDay: CalendarDay;
   /** The time zone of the latest activity: "today" for the user is judged in it. */
   timeZone: string;
+  /** The latest sessions counted (at most `recentSessions`), so that a repeat of one changes nothing. */
+  sessions: string[];
   /**
    * Bumped on every change. Nothing here reads it any more; it is kept so that a writer that
    * guards on it (an older version of this concept sharing the database) never overwrites a
@@ -49,14 +51,8 @@ interface StreakDoc {
   rev: number;
 }
 
-/** Each session counted, so that recording one session twice changes nothing. */
-interface Activity {
-  /** The session. */
-  _id: string;
-  user: string;
-  day: CalendarDay;
-  timeZone: string;
-}
+/** How many of the latest sessions a streak remembers (see `sessions`). */
+export const recentSessions = 100;
 
 /**
  * concept Streak [User, Session]
@@ -71,81 +67,61 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
   static readonly schemas = StreakSchemas;
 
   private readonly streaks = this.collection<StreakDoc>("streaks");
-  private readonly activities = this.collection<Activity>("activities");
 
-  protected async prepare(): Promise<void> {
-    await this.activities.createIndex({ user: 1, day: 1 }, { name: "by_user_day" });
-  }
+  /** Nothing to prepare: streaks are found by `_id` (the user) alone. */
+  protected async prepare(): Promise<void> {}
 
   /** recordActivity (user, at, timeZone?, session): (current, longest)
-   *  requires timeZone (default: the user's last one, else UTC) is an IANA name; session was
-   *           not recorded for another user (conflict)
-   *  effects  unless session was counted before: on the same calendar day as the last active
-   *           day nothing changes; on the next day current grows by 1; after a longer gap
-   *           current is back to 1; a day before the last active day changes nothing;
-   *           longest is the largest current ever */
+   *  requires timeZone (default: the user's last one, else UTC) is an IANA name
+   *  effects  unless session is among the user's latest sessions counted: on the same
+   *           calendar day as the last active day nothing changes; on the next day current
+   *           grows by 1; after a longer gap current is back to 1; a day before the last
+   *           active day changes nothing; longest is the largest current ever */
   async recordActivity(input: InputOf<Schemas["recordActivity"]>): Promise<OutputOf<Schemas["recordActivity"]> | ErrorOutput> {
     if (input.timeZone !== undefined && !isKnownTimeZone(input.timeZone)) return { error: `unknown time zone ${input.timeZone}` };
-    await this.ensureIndexes();
-    const activity = await this.countedActivity(input);
-    if (activity.user !== input.user) return { error: "session was recorded for another user", reason: "conflict" };
-    // Counting a day is idempotent (a day already counted changes nothing), so this is safe to redo.
-    return this.count(activity);
+    const zone = input.timeZone ?? (await this.streaks.findOne({ _id: input.user }, { projection: { timeZone: 1 } }))?.timeZone ?? defaultTimeZone;
+    // One command: the server decides (see `countDay`) on the document as it finds it and
+    // writes in the same atomic step, so concurrent counts for one user, from any number of
+    // processes, each build on the last, and a repeat (same session) changes nothing.
+    const streak = await upserting(() =>
+      this.streaks.findOneAndUpdate({ _id: input.user }, countDay(dayIn(input.at, zone), zone, input.session), {
+        upsert: true,
+        returnDocument: "after",
+        projection: { current: 1, longest: 1 },
+      }),
+    );
+    if (streak === null) throw new Error(`Streak.streaks ${input.user}: an upsert answered no document`);
+    return { current: streak.current, longest: streak.longest };
   }
 
   /** _getStreak (user): (user, current, longest, lastActiveDay)
    *  -- current reads 0 once the last active day is before yesterday (in the user's time
    *  zone, by the clock); a user with no activity has 0, 0 and lastActiveDay null */
   async _getStreak({ user }: InputOf<Schemas["_getStreak"]>): Promise<OutputOf<Schemas["_getStreak"]>[]> {
-    await this.ensureIndexes();
     const streak = await this.streaks.findOne({ _id: user });
     if (streak === null) return [{ user, current: 0, longest: 0, lastActiveDay: null }];
     const yesterday = addDays(dayIn(this.clock.now(), streak.timeZone), -1);
     const current = streak.lastActiveDay < yesterday ? 0 : streak.current;
     return [{ user, current, longest: streak.longest, lastActiveDay: streak.lastActiveDay }];
   }
-
-  /**
-   * The session's activity as first recorded (a repeat with another time counts the first
-   * one), in one command: an upsert that inserts it unless it exists and answers what stood.
-   */
-  private async countedActivity(input: InputOf<Schemas["recordActivity"]>): Promise<Activity> {
-    const zone = input.timeZone ?? (await this.streaks.findOne({ _id: input.user }, { projection: { timeZone: 1 } }))?.timeZone ?? defaultTimeZone;
-    const { _id, ...fields } = { _id: input.session, user: input.user, day: dayIn(input.at, zone), timeZone: zone } satisfies Activity;
-    const stored = await upserting(() => this.activities.findOneAndUpdate({ _id }, { $setOnInsert: fields }, { upsert: true, returnDocument: "before" }));
-    return stored ?? { _id, ...fields };
-  }
-
-  /**
-   * Counts the activity's day on the user's streak in one command: the server decides (see
-   * `countDay`) on the document as it finds it and writes in the same atomic step, so
-   * concurrent counts for one user, from any number of processes, each build on the last.
-   */
-  private async count({ user, day, timeZone }: Activity): Promise<OutputOf<Schemas["recordActivity"]>> {
-    const streak = await upserting(() =>
-      this.streaks.findOneAndUpdate({ _id: user }, countDay(day, timeZone), {
-        upsert: true,
-        returnDocument: "after",
-        projection: { current: 1, longest: 1 },
-      }),
-    );
-    if (streak === null) throw new Error(`Streak.streaks ${user}: an upsert answered no document`);
-    return { current: streak.current, longest: streak.longest };
-  }
 }
 
 /**
- * The update that counts `day` (in `timeZone`) on a user's streak, as a pipeline the server
- * runs on the stored document (on an upsert, on `{ _id }` alone):
+ * The update that counts `day` (in `timeZone`) for `session` on a user's streak, as a pipeline
+ * the server runs on the stored document (on an upsert, on `{ _id }` alone):
+ *   session among the latest counted: nothing changes
  *   no streak yet, or a day after lastActiveDay + 1: current = 1
  *   day = lastActiveDay + 1: current + 1
- *   day <= lastActiveDay (already counted, or an older day arriving late): nothing changes
- * and longest = max(longest, current). Days are "YYYY-MM-DD", so comparing them as strings
- * compares the days; "" (no streak yet) comes before every day.
+ *   day <= lastActiveDay (already counted, or an older day arriving late): current unchanged
+ * and longest = max(longest, current); the session joins the latest counted. Days are
+ * "YYYY-MM-DD", so comparing them as strings compares the days; "" (no streak yet) comes
+ * before every day.
  */
-function countDay(day: CalendarDay, timeZone: string): Document[] {
+function countDay(day: CalendarDay, timeZone: string, session: string): Document[] {
+  const counted = { $ifNull: ["$sessions", []] };
+  const fresh = { $not: [{ $in: [{ $literal: session }, counted] }] };
   const last = { $ifNull: ["$lastActiveDay", ""] };
-  const later = { $lt: [last, { $literal: day }] };
+  const later = { $and: [fresh, { $lt: [last, { $literal: day }] }] };
   const whenLater = (then: unknown, otherwise: unknown) => ({ $cond: [later, then, otherwise] });
   const next = { $cond: [{ $eq: [last, { $literal: addDays(day, -1) }] }, { $add: ["$current", 1] }, 1] };
   return [
@@ -155,6 +131,7 @@ function countDay(day: CalendarDay, timeZone: string): Document[] {
         lastActiveDay: whenLater({ $literal: day }, "$lastActiveDay"),
         timeZone: whenLater({ $literal: timeZone }, "$timeZone"),
         rev: whenLater({ $add: [{ $ifNull: ["$rev", 0] }, 1] }, "$rev"),
+        sessions: { $cond: [fresh, { $slice: [{ $concatArrays: [counted, [{ $literal: session }]] }, -recentSessions] }, "$sessions"] },
       },
     },
     { $set: { longest: { $max: [{ $ifNull: ["$longest", 0] }, "$current"] } } },
