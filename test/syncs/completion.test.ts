@@ -7,7 +7,7 @@ import type { Db } from "mongodb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FocusStatsConcept } from "../../src/concepts/FocusStats/FocusStatsConcept.ts";
 import { testDatabase, type TestDatabase } from "../support/database.ts";
-import { asService } from "../http/harness.ts";
+import { asService, asUser } from "../http/harness.ts";
 import { focusApp, send, type Answer, type FocusApp } from "../support/app.ts";
 
 let database: TestDatabase;
@@ -87,6 +87,40 @@ describe("a completed session", () => {
     const after = await figures(focus.app, "cy");
     expect({ totalFocusMs: after.totalFocusMs, sessionCount: after.sessionCount, daily: after.daily }).toEqual({ totalFocusMs: 0, sessionCount: 0, daily: [] });
     expect({ longest: after.longest, badges: after.badges }).toEqual({ longest: 1, badges: ["First Study"] });
+  });
+});
+
+describe("removing a session from the statistics (seed 000's removeSession)", () => {
+  it("deletes the session itself, so no dialect lists what the seed 004 summary no longer counts", async () => {
+    const session = await startSession(focus.app, "eve");
+    await endSession(focus.app, session, "completed");
+    const listed = async () => {
+      const byUser = { ...asService, "x-user-id": "eve" };
+      const [study, flow, quests, summary] = await Promise.all([
+        send(focus.app, "GET", "/api/v1/sessions?userId=eve", { headers: asService }),
+        send(focus.app, "GET", "/api/flow/v1/sessions", { headers: byUser }),
+        send(focus.app, "GET", "/focus-sessions", { headers: byUser }),
+        send(focus.app, "GET", "/api/v1/sessions/summary?userId=eve", { headers: asService }),
+      ]);
+      return { study: study.body.sessions.length, flow: flow.body.data.length, quests: quests.body.length, timesStudied: summary.body.timesStudied };
+    };
+    expect(await listed()).toEqual({ study: 1, flow: 1, quests: 1, timesStudied: 1 });
+
+    expect((await call(focus.app, "FocusStats/removeSession", { focusSession: session })).status).toBe(200);
+    expect(await listed()).toEqual({ study: 0, flow: 0, quests: 0, timesStudied: 0 });
+    expect((await call(focus.app, "FocusSession/_getSession", { session })).body).toEqual([]);
+    // The streak and the badge stay, as when the session is deleted from its own side.
+    const after = await figures(focus.app, "eve");
+    expect({ sessionCount: after.sessionCount, longest: after.longest, badges: after.badges }).toEqual({ sessionCount: 0, longest: 1, badges: ["First Study"] });
+  });
+
+  it("refuses another user's token and deletes nothing", async () => {
+    const session = await startSession(focus.app, "fay");
+    await endSession(focus.app, session, "completed");
+    const mallory = await asUser("mallory");
+    const refused = await send(focus.app, "POST", "/api/FocusStats/removeSession", { body: { focusSession: session }, headers: mallory });
+    expect(refused.status).toBe(403);
+    expect((await call(focus.app, "FocusSession/_getSession", { session })).body).toHaveLength(1);
   });
 });
 
