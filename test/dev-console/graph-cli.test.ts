@@ -1,0 +1,42 @@
+/** `npm run graph`: the sync graph as Mermaid, for READMEs, with every sync the server registers. */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { discoverSyncs } from "../../src/engine/index.ts";
+
+const run = promisify(execFile);
+
+describe("npm run graph", () => {
+  it("writes a Mermaid flowchart with a node for every sync and arrows to and from its actions", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sync-graph-"));
+    try {
+      const target = join(dir, "graph.mmd");
+      const { stdout } = await run(process.execPath, ["--import", "tsx", "src/edges/dev-console/graph-cli.ts", target], { timeout: 60_000 });
+      const names = Object.keys(await discoverSyncs("src/syncs"));
+      expect(stdout).toContain(`${names.length} syncs`);
+      const mermaid = await readFile(target, "utf8");
+      expect(mermaid.startsWith("flowchart LR\n")).toBe(true);
+      for (const name of names) expect(mermaid, name).toContain(`(["${name}"])`);
+      const evaluates = names.indexOf("CompletedSessionEvaluatesBadges");
+      expect(mermaid).toContain(`n_Streak_recordActivity --> sync${evaluates}`);
+      expect(mermaid).toContain(`sync${evaluates} --> n_Badge_evaluate`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it("wraps the chart in a fenced block GitHub renders when the file is Markdown", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sync-graph-"));
+    try {
+      const target = join(dir, "graph.md");
+      await run(process.execPath, ["--import", "tsx", "src/edges/dev-console/graph-cli.ts", target], { timeout: 60_000 });
+      const markdown = await readFile(target, "utf8");
+      expect(markdown).toMatch(/```mermaid\nflowchart LR\n[\s\S]*```\n$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
