@@ -122,8 +122,20 @@ export class Connection {
     this.send(encodeOpReply(request.requestId, reply));
   }
 
+  /** A fail point may drop the connection (made once: commands are hot). */
+  private readonly closeSocket = (): void => {
+    this.socket.destroy();
+  };
+
   private run(command: Document, db: string): Promise<Document> {
-    return runCommand(command, { server: this.server, connectionId: this.connectionId, db, clientAddress: this.clientAddress, auth: this.auth });
+    return runCommand(command, {
+      server: this.server,
+      connectionId: this.connectionId,
+      db,
+      clientAddress: this.clientAddress,
+      auth: this.auth,
+      closeConnection: this.closeSocket,
+    });
   }
 
   private send(frame: Buffer): void {

@@ -18,6 +18,7 @@ import { noPersistence, type JournalRecord, type Persistence } from "./storage/p
 import { Store } from "./storage/store.ts";
 import { sweepExpired } from "./storage/ttl.ts";
 import { scramCredential } from "./commands/auth.ts";
+import { FailPoints } from "./commands/fail-points.ts";
 import { decodeDocument, encodeDocument } from "./wire/bson-codec.ts";
 
 export interface EmbeddedMongoOptions {
@@ -42,6 +43,11 @@ export interface EmbeddedMongoOptions {
   credentials?: { user: string; password: string };
   /** The time limit of a command that sets no `maxTimeMS`, in ms; default 60,000 (0: none). */
   defaultMaxTimeMS?: number;
+  /**
+   * Serve the test commands, as mongod with `enableTestCommands`: `configureFailPoint`
+   * (`failCommand`). Off by default: never in production.
+   */
+  enableTestCommands?: boolean;
 }
 
 export interface EmbeddedMongo {
@@ -105,6 +111,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     inMemory: persistence === noPersistence,
     connections: 0,
     defaultMaxTimeMS: options.defaultMaxTimeMS ?? 60_000,
+    ...(options.enableTestCommands ? { failPoints: new FailPoints() } : {}),
     ...(options.credentials === undefined
       ? {}
       : { users: new Map([[options.credentials.user, scramCredential(options.credentials.user, options.credentials.password)]]) }),

@@ -3,6 +3,7 @@ import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 import type { ConnectionAuth, ScramCredential } from "./auth.ts";
 import type { CursorRegistry } from "../cursors.ts";
+import type { FailPoints } from "./fail-points.ts";
 import type { JournalRecord, Persistence } from "../storage/persistence.ts";
 import type { Store } from "../storage/store.ts";
 
@@ -20,6 +21,8 @@ export interface ServerState {
   readonly defaultMaxTimeMS?: number;
   /** The users who may log in, by name; when set, every connection must log in (SCRAM-SHA-256). */
   readonly users?: ReadonlyMap<string, ScramCredential>;
+  /** Present only when test commands are enabled (`configureFailPoint`). */
+  readonly failPoints?: FailPoints;
 }
 
 export interface CommandContext {
@@ -32,6 +35,8 @@ export interface CommandContext {
   readonly auth: ConnectionAuth;
   /** When the command must be done by (epoch ms; `maxTimeMS` or the server's default), if ever. */
   readonly deadline?: number;
+  /** Drops this connection at once (a fail point's `closeConnection`). */
+  readonly closeConnection?: () => void;
 }
 
 export type CommandHandler = (command: Document, context: CommandContext) => Document | Promise<Document>;

@@ -7,6 +7,7 @@ import { collectionCommands } from "./collections.ts";
 import type { CommandContext, CommandHandler } from "./context.ts";
 import { crudReadCommands } from "./crud-read.ts";
 import { crudWriteCommands } from "./crud-write.ts";
+import { failPointCommands, withFailPoints } from "./fail-points.ts";
 import { handshakeCommands } from "./handshake.ts";
 import { indexCommands } from "./indexes.ts";
 import { refuseTransactions, sessionCommands } from "./sessions.ts";
@@ -22,6 +23,7 @@ const HANDLERS = new Map<string, CommandHandler>(
     ...aggregateCommands,
     ...indexCommands,
     ...collectionCommands,
+    ...failPointCommands,
   }),
 );
 
@@ -41,7 +43,8 @@ export async function runCommand(command: Document, context: CommandContext): Pr
     if (!handler) throw new MongoServerFailure(59, "CommandNotFound", `no such command: '${name}'`);
     refuseTransactions(command);
     const deadline = deadlineOf(command, context.server.defaultMaxTimeMS);
-    return await handler(command, deadline === undefined ? context : { ...context, deadline });
+    const bounded = deadline === undefined ? context : { ...context, deadline };
+    return await withFailPoints(name, context, async () => handler(command, bounded));
   } catch (error) {
     return errorReply(error);
   }

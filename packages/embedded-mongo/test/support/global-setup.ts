@@ -23,14 +23,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   if (process.env.MONGOMS_SYSTEM_BINARY) {
     const { MongoMemoryServer } = await import("mongodb-memory-server-core");
-    const mongod = await MongoMemoryServer.create();
+    // Test commands (configureFailPoint) on, as the embedded server below.
+    const mongod = await MongoMemoryServer.create({ instance: { args: ["--setParameter", "enableTestCommands=1"] } });
     project.provide("mongoUri", mongod.getUri());
     project.provide("mongoKind", "mongod");
     return async () => {
       await mongod.stop();
     };
   }
-  const embedded = await startEmbeddedMongo({ inMemory: true });
+  const embedded = await startEmbeddedMongo({ inMemory: true, enableTestCommands: true });
   project.provide("mongoUri", embedded.uri);
   project.provide("mongoKind", "embedded");
   return () => embedded.stop();
