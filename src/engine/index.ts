@@ -20,7 +20,9 @@
  *   stopped engine left unfinished, then re-checks every lease period),
  *   `invoke(ref, input, { flow? })` → `{ output, flow, record, failures }` once every sync the
  *   action triggered has run, `query(ref, input)` → rows or `{ error }`,
- *   `patternLiterals(ref, field)`, `provenance(recordOrFlowId)`, `stop()` (flushes the log).
+ *   `patternLiterals(ref, field)`, `provenance(recordOrFlowId)`, `stop()` (flushes the log),
+ *   `syncDeclarations()`, `observeFlows(observer)` → stop function (told of each flow as it
+ *   ends; for tools such as the dev console).
  *   Durable log: `engine.flows`, one document per flow: its marker (intents written ahead,
  *   a lease) while it runs, its record (actions, causes, failures) once finished.
  * - Discovery: `discoverConcepts(dir = "src/concepts")`, `discoverSyncs(dir = "src/syncs")`.
