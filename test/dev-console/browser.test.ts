@@ -35,20 +35,29 @@ afterAll(async () => {
   await server?.close();
 }, patience);
 
-/** A page whose every request carries `headers` (the service key, a user's token, or nothing). */
-async function openPage(headers: Record<string, string>): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ extraHTTPHeaders: headers, viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(patience);
-  return { context, page };
+/** Runs `use` on a fresh page whose every request carries `headers` (the service key, a user's token, or nothing). */
+async function withPage(headers: Record<string, string>, use: (page: Page) => Promise<void>): Promise<void> {
+  const context: BrowserContext = await browser.newContext({ extraHTTPHeaders: headers, viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(patience);
+    await use(page);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Opens the console on `view` and waits until its live trace is connected. */
+async function openLive(page: Page, view: "trace" | "playground"): Promise<void> {
+  await page.goto(`${server.url}/dev#${view}`);
+  await expect.poll(() => page.locator("#connection").getAttribute("data-state"), { timeout: patience }).toBe("live");
 }
 
 describe("the dev console in a browser", () => {
   it(
     "draws every registered sync in the graph, and shows a sync's file and clauses on click",
     async () => {
-      const { context, page } = await openPage(asService);
-      try {
+      await withPage(asService, async (page) => {
         await page.goto(`${server.url}/dev#graph`);
         await expect.poll(() => page.locator("#sync-graph g.sync").count(), { timeout: patience }).toBeGreaterThan(0);
         const drawn = await page.locator("#sync-graph g.sync").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-sync")));
@@ -64,9 +73,7 @@ describe("the dev console in a browser", () => {
         await expect.poll(() => details.textContent()).toContain("src/syncs/completion/evaluate-badges.sync.ts");
         expect(await details.textContent()).toContain("Badge.evaluate { user: ?user");
         await page.screenshot({ path: `${screenshots}graph.png` });
-      } finally {
-        await context.close();
-      }
+      });
     },
     patience * 2,
   );
@@ -74,10 +81,8 @@ describe("the dev console in a browser", () => {
   it(
     "shows a playground session's completion syncs (stats, streak, badges) in the live trace within a second",
     async () => {
-      const { context, page } = await openPage(asService);
-      try {
-        await page.goto(`${server.url}/dev#playground`);
-        await expect.poll(() => page.locator("#connection").getAttribute("data-state"), { timeout: patience }).toBe("live");
+      await withPage(asService, async (page) => {
+        await openLive(page, "playground");
         await page.fill("#pg-user", "browser-ada");
         await page.dispatchEvent("#pg-user", "change");
 
@@ -105,9 +110,7 @@ describe("the dev console in a browser", () => {
         await expect.poll(() => page.locator("#pg-sessions").textContent(), { timeout: patience }).toBe("1");
         await expect.poll(() => page.locator("#pg-badges li").count(), { timeout: patience }).toBeGreaterThan(0);
         await page.screenshot({ path: `${screenshots}playground.png` });
-      } finally {
-        await context.close();
-      }
+      });
     },
     patience * 2,
   );
@@ -115,14 +118,12 @@ describe("the dev console in a browser", () => {
   it(
     "opens a finished flow from the log by its user, in a page opened after it ran",
     async () => {
-      const { context, page } = await openPage(asService);
-      try {
+      await withPage(asService, async (page) => {
         // A completion nobody watched: the trace kept nothing of it, the log did.
         const started = await request("/api/FocusSession/start", { user: "log-grace", subject: "Logic" });
         await request("/api/FocusSession/end", { user: "log-grace", session: started.session, status: "completed" });
 
-        await page.goto(`${server.url}/dev#trace`);
-        await expect.poll(() => page.locator("#connection").getAttribute("data-state"), { timeout: patience }).toBe("live");
+        await openLive(page, "trace");
         expect(await page.locator('#trace-list [data-op="Badge.evaluate"]').count()).toBe(0);
         await page.fill("#trace-lookup-key", "log-grace");
         await page.click("#trace-lookup button");
@@ -130,9 +131,7 @@ describe("the dev console in a browser", () => {
         await fromLog.first().waitFor({ timeout: patience });
         expect(await fromLog.first().textContent()).toContain("from the log");
         await page.screenshot({ path: `${screenshots}trace.png` });
-      } finally {
-        await context.close();
-      }
+      });
     },
     patience * 2,
   );
@@ -144,14 +143,11 @@ describe("the dev console in a browser", () => {
         [await asUser("mallory"), 403],
         [{}, 401],
       ] as const) {
-        const { context, page } = await openPage(headers);
-        try {
+        await withPage(headers, async (page) => {
           const response = await page.goto(`${server.url}/dev`);
           expect(response?.status()).toBe(status);
           expect(await page.locator("#sync-graph").count()).toBe(0);
-        } finally {
-          await context.close();
-        }
+        });
       }
     },
     patience,
