@@ -62,7 +62,7 @@ async function refresh() {
   ]);
   running = runningRows[0] ? { ...runningRows[0], readAt: Date.now() } : undefined;
   $("pg-sessions").textContent = String(totals[0]?.sessionCount ?? 0);
-  $("pg-total").textContent = `${Math.round((totals[0]?.totalFocusMs ?? 0) / 60_000)} min`;
+  $("pg-total").textContent = duration(totals[0]?.totalFocusMs ?? 0);
   $("pg-streak").textContent = String(streak[0]?.current ?? 0);
   $("pg-longest").textContent = String(streak[0]?.longest ?? 0);
   $("pg-badges").replaceChildren(...(badges.length === 0 ? [element("li", { class: "muted" }, "none yet")] : badges.map((badge) => element("li", { title: badge.description }, badge.name))));
@@ -73,7 +73,7 @@ async function refresh() {
         {},
         element("td", {}, session.status),
         element("td", {}, session.subject ?? ""),
-        element("td", {}, `${Math.round(session.elapsedMs / 1000)} s`),
+        element("td", {}, duration(session.elapsedMs)),
         element("td", {}, new Date(session.startedAt).toLocaleString()),
       ),
     ),
@@ -98,22 +98,29 @@ function tick() {
   state.textContent = `${running.status} · ${running.subject ?? "no subject"} · ${Math.round(elapsed / 1000)} s focused`;
 }
 
+/** A time as a person reads it: seconds under a minute, minutes under an hour. */
+function duration(ms) {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+}
+
 function drawChart(progress, day) {
-  const byDay = new Map(progress.map((row) => [row.day, row.focusMs / 60_000]));
+  // Seconds until a day holds a minute, so a first short session still shows a bar.
+  const inMinutes = progress.some((row) => row.focusMs >= 60_000);
+  const unit = inMinutes ? 60_000 : 1000;
+  const byDay = new Map(progress.map((row) => [row.day, row.focusMs / unit]));
   const days = Array.from({ length: 14 }, (_, index) => day(13 - index));
   const data = [days.map((d) => Date.parse(`${d}T12:00:00Z`) / 1000), days.map((d) => byDay.get(d) ?? 0)];
-  if (chart !== undefined) {
-    chart.setData(data);
-    return;
-  }
+  chart?.destroy();
   chart = new uPlot(
     {
       width: 420,
       height: 160,
       legend: { show: false },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [{}, { label: "minutes", size: 50 }],
-      series: [{}, { label: "focus minutes", fill: "rgba(130,80,223,0.35)", stroke: "#8250df", paths: uPlot.paths.bars({ size: [0.6, 40] }) }],
+      scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      axes: [{}, { label: inMinutes ? "minutes" : "seconds", size: 50 }],
+      series: [{}, { label: "focus time", fill: "rgba(130,80,223,0.35)", stroke: "#8250df", paths: uPlot.paths.bars({ size: [0.6, 40] }) }],
     },
     data,
     $("pg-chart"),
