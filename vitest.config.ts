@@ -1,11 +1,27 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const source = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 export default defineConfig({
+  // The 6.1040 template's import aliases, as tsconfig.json "paths" declares them for tsc and tsx.
+  resolve: {
+    alias: [
+      { find: /^@utils\/(.*)$/, replacement: source("utils/$1") },
+      { find: /^@concepts$/, replacement: source("concepts/concepts.ts") },
+      { find: /^@concepts\/(.*)$/, replacement: source("concepts/$1") },
+      { find: /^@engine$/, replacement: source("engine/mod.ts") },
+      { find: /^jsr:@std\/assert$/, replacement: source("utils/deno/assert.ts") },
+      { find: /^npm:mongodb$/, replacement: "mongodb" },
+    ],
+  },
   test: {
     environment: "node",
     globalSetup: ["test/support/global-setup.ts"],
     // The workspace packages' suites run here too, on the same server.
-    include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts", "src/**/*.test.ts"],
+    // `Deno.test` and `testDb()` for tests ported from the 6.1040 template (beside their concept under src/).
+    setupFiles: ["src/utils/deno/setup.ts"],
     // The CI machine has two cores shared by the API server and the database: be patient.
     testTimeout: 30_000,
     hookTimeout: 30_000,

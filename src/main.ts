@@ -14,6 +14,7 @@ import { createApp } from "./edges/http/app.ts";
 import { createLogger } from "./edges/http/logging.ts";
 import { listen } from "./edges/http/server.ts";
 import { discoverConcepts, discoverSyncs, SyncEngine } from "./engine/index.ts";
+import * as passthrough from "./concepts/Requesting/passthrough.ts";
 
 const conceptsDir = fileURLToPath(new URL("./concepts", import.meta.url));
 const syncsDir = fileURLToPath(new URL("./syncs", import.meta.url));
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   engine.registerSyncs(syncs);
   await engine.start();
 
-  const app = createApp({ engine, concepts, config, db: database.db, logger });
+  const app = createApp({ engine, concepts, config, db: database.db, logger, passthrough });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info(
     {

@@ -40,6 +40,12 @@ const environment = z.object({
     z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be a path such as /api/flow/v1/sessions"),
     "/api/flow/v1/sessions",
   ),
+  /** Where template-style requests (`Requesting.request({ path, ...fields })`) are served: `path` is relative to it. */
+  REQUESTING_BASE_URL: withDefault(z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be a path such as /api"), "/api"),
+  /** Milliseconds a template-style request waits for a sync to respond before answering 504. */
+  REQUESTING_TIMEOUT: withDefault(z.coerce.number().int().min(1).max(600_000), "10000"),
+  /** `200` answers a concept's `{ error }` with status 200, as the 6.1040 template does; the default keeps the contract's 4xx. */
+  ERROR_STATUS: withDefault(z.enum(["4xx", "200"]), "4xx"),
   /** `1` adds `POST /__bench/bare`, a route that does nothing: the ceiling `bench/http.bench.ts` compares with. */
   BENCH_BARE_ROUTE: withDefault(z.enum(["0", "1"]), "0"),
 });
@@ -68,6 +74,12 @@ export interface Config {
   routePlaceholders: Record<string, string>;
   /** Serve the benchmark's do-nothing route (BENCH_BARE_ROUTE=1). */
   benchBareRoute: boolean;
+  /** The base path of template-style requests (REQUESTING_BASE_URL). */
+  requestingBaseUrl: string;
+  /** How long a template-style request waits for its response (REQUESTING_TIMEOUT). */
+  requestingTimeoutMs: number;
+  /** The status of a concept's `{ error }` on its route: by reason (4xx, the default) or always 200 (ERROR_STATUS=200). */
+  errorStatus: "4xx" | "200";
 }
 
 export class ConfigError extends Error {
@@ -107,6 +119,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     engineLeaseSeconds: vars.ENGINE_LEASE_SECONDS,
     routePlaceholders: { FLOW_BASE_PATH: vars.FLOW_BASE_PATH },
     benchBareRoute: vars.BENCH_BARE_ROUTE === "1",
+    requestingBaseUrl: vars.REQUESTING_BASE_URL,
+    requestingTimeoutMs: vars.REQUESTING_TIMEOUT,
+    errorStatus: vars.ERROR_STATUS,
   };
 }
 

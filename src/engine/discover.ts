@@ -8,6 +8,7 @@ import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ConceptClass } from "./concept.ts";
 import type { Sync } from "./sync.ts";
+import { asConceptClass } from "./unchecked.ts";
 import { variablesProxy } from "./vars.ts";
 
 export async function discoverConcepts(dir = "src/concepts"): Promise<ConceptClass[]> {
@@ -17,8 +18,12 @@ export async function discoverConcepts(dir = "src/concepts"): Promise<ConceptCla
     if (!entry.isDirectory()) continue;
     const file = join(root, entry.name, `${entry.name}Concept.ts`);
     if (!(await isFile(file))) continue;
-    const exported = Object.values(await import(pathToFileURL(file).href)).filter(isConceptClass);
-    if (exported.length === 0) throw new Error(`${relative(process.cwd(), file)} exports no concept class (static conceptName and schemas)`);
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const exported = Object.values(module).filter(isConceptClass);
+    // A class without static schemas (the 6.1040 template's style) runs unchecked, named after its folder.
+    const plain = module.default ?? module[`${entry.name}Concept`];
+    if (exported.length === 0 && isClass(plain)) exported.push(asConceptClass(plain, entry.name));
+    if (exported.length === 0) throw new Error(`${relative(process.cwd(), file)} exports no concept class (a default export, ${entry.name}Concept, or a class with static conceptName and schemas)`);
     for (const conceptClass of exported) if (!found.includes(conceptClass)) found.push(conceptClass);
   }
   return found;
@@ -64,6 +69,10 @@ async function syncFiles(dir: string): Promise<string[]> {
     else if (entry.name.endsWith(".sync.ts")) files.push(path);
   }
   return files;
+}
+
+function isClass(value: unknown): value is abstract new (...args: never[]) => object {
+  return typeof value === "function" && typeof value.prototype === "object" && /^class[\s{]/.test(Function.prototype.toString.call(value));
 }
 
 function isConceptClass(value: unknown): value is ConceptClass {

@@ -1,10 +1,13 @@
 /**
  * Typed references to a concept's actions and queries, as syncs name them:
- * `FocusSession.end`, `FocusStats._viewStats`. A reference is plain data (concept and
- * operation names); the engine binds it to whichever instance it runs, so sync
- * declarations stay pure and can be reused by several engines (tests, servers).
+ * `FocusSession.end`, `FocusStats._viewStats`. A reference is data (concept and operation
+ * names); the engine binds it to whichever instance it runs, so sync declarations stay pure
+ * and can be reused by several engines (tests, servers). A query reference is also callable
+ * (`await FocusStats._viewStats({ user })`), for where-clauses written as in the template.
  */
-import type { ConceptClass, ConceptSchemas, InputOf, OutputOf } from "./concept.ts";
+import type { ConceptSchemas, InputOf, OutputOf } from "./concept.ts";
+import { runDirectQuery } from "./direct-queries.ts";
+import { asConceptClass } from "./unchecked.ts";
 
 export interface OperationRef<Input = unknown, Output = unknown, Kind extends "action" | "query" = "action" | "query"> {
   readonly concept: string;
@@ -17,15 +20,45 @@ export interface OperationRef<Input = unknown, Output = unknown, Kind extends "a
 export type ActionRef<Input = unknown, Output = unknown> = OperationRef<Input, Output, "action">;
 export type QueryRef<Input = unknown, Row = unknown> = OperationRef<Input, Row, "query">;
 
+/** A query reference called directly: the rows for this input (an `{ error }` answer throws). */
+export type CallableQueryRef<Input = unknown, Row = unknown> = QueryRef<Input, Row> & ((input: Input) => Promise<Row[]>);
+
+type RefOf<Input, Output, Kind> = Kind extends "query" ? CallableQueryRef<Input, Output> : OperationRef<Input, Output, "action">;
+
 export type ConceptRef<S extends ConceptSchemas> = {
-  readonly [K in keyof S & string]: OperationRef<InputOf<S[K]>, OutputOf<S[K]>, S[K]["kind"]>;
+  readonly [K in keyof S & string]: RefOf<InputOf<S[K]>, OutputOf<S[K]>, S[K]["kind"]>;
 };
 
-/** The references for one concept class, e.g. `export const FocusSession = conceptRef(FocusSessionConcept)`. */
-export function conceptRef<S extends ConceptSchemas>(concept: ConceptClass<S>): ConceptRef<S> {
+type Fields = Record<string, unknown>;
+type MethodNames<T> = { [K in keyof T & string]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T & string];
+
+/** The references of a class without schemas: one per method, any object in and out (nothing is checked). */
+export type UncheckedConceptRef<T> = {
+  readonly [K in MethodNames<T>]: K extends `_${string}` ? CallableQueryRef<Fields, Fields> : ActionRef<Fields, Fields>;
+};
+
+/** A class's references: typed by its `static schemas`, or one unchecked reference per method when it has none. */
+export type RefsOf<C> = C extends { readonly schemas: infer S extends ConceptSchemas }
+  ? ConceptRef<S>
+  : C extends abstract new (...args: never[]) => infer T
+    ? UncheckedConceptRef<T>
+    : never;
+
+/**
+ * The references for one concept class, e.g. `export const FocusSession = conceptRef(FocusSessionConcept)`.
+ * A class without `static schemas` (the template's style) gets a reference for each method, unchecked.
+ */
+export function conceptRef<C extends abstract new (...args: never[]) => object>(concept: C, name?: string): RefsOf<C> {
+  const conceptClass = asConceptClass(concept, name);
   const refs: Record<string, OperationRef> = {};
-  for (const [name, schema] of Object.entries(concept.schemas)) {
-    refs[name] = Object.freeze({ concept: concept.conceptName, name, kind: schema.kind });
+  for (const [operation, schema] of Object.entries(conceptClass.schemas)) {
+    refs[operation] = schema.kind === "query" ? callableQuery(conceptClass.conceptName, operation) : Object.freeze({ concept: conceptClass.conceptName, name: operation, kind: schema.kind });
   }
-  return Object.freeze(refs) as ConceptRef<S>;
+  return Object.freeze(refs) as RefsOf<C>;
+}
+
+function callableQuery(concept: string, name: string): OperationRef {
+  const call = (input: object) => runDirectQuery(concept, name, input);
+  Object.defineProperty(call, "name", { value: name });
+  return Object.freeze(Object.assign(call, { concept, kind: "query" as const }));
 }

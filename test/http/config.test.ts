@@ -19,7 +19,20 @@ describe("configuration from the environment", () => {
       engineLeaseSeconds: 30,
       routePlaceholders: { FLOW_BASE_PATH: "/api/flow/v1/sessions" },
       benchBareRoute: false,
+      requestingBaseUrl: "/api",
+      requestingTimeoutMs: 10_000,
+      errorStatus: "4xx",
     });
+  });
+
+  it("reads the 6.1040 template's settings, and refuses a timeout that is not a number", () => {
+    expect(loadConfig({ REQUESTING_BASE_URL: "/v2", REQUESTING_TIMEOUT: "250", ERROR_STATUS: "200" })).toMatchObject({
+      requestingBaseUrl: "/v2",
+      requestingTimeoutMs: 250,
+      errorStatus: "200",
+    });
+    expect(() => loadConfig({ REQUESTING_TIMEOUT: "soon" })).toThrow(/REQUESTING_TIMEOUT/);
+    expect(() => loadConfig({ ERROR_STATUS: "500" })).toThrow(/ERROR_STATUS/);
   });
 
   it("reads every variable it documents", () => {

@@ -33,36 +33,49 @@ export const routeLiteral = z
 
 const jsonObject = z.record(z.string(), z.unknown());
 
+/** Fields of a template-style request that a client's body may not set (the bridge sets them; dialect syncs match on them). */
+export const reservedRequestFields = ["route", "principal"] as const;
+
 export const RequestingSchemas = {
   request: action({
-    input: z.object({
-      method: z.enum(httpMethods),
-      route: routeLiteral,
-      path: z.string(),
-      params: z.record(z.string(), z.string()),
-      query: z.record(z.string(), z.string()),
-      body: jsonObject,
-      user: id.nullable(),
-      principal: z.enum(["user", "service"]),
-    }),
+    // Two shapes: a REST dialect route (`route`, `method`, `params`, `query`, `body`, `user`), or the
+    // 6.1040 template's `{ path, ...fields }` with `path` relative to REQUESTING_BASE_URL and the
+    // JSON body's fields flattened in. Only `path` is common; any other field may come along.
+    input: z
+      .object({
+        method: z.enum(httpMethods).optional(),
+        route: routeLiteral.optional(),
+        path: z.string(),
+        params: z.record(z.string(), z.string()).optional(),
+        query: z.record(z.string(), z.string()).optional(),
+        body: z.unknown().optional(),
+        user: id.nullable().optional(),
+        principal: z.enum(["user", "service"]).optional(),
+      })
+      .catchall(z.unknown()),
     output: z.object({ request: id }),
-    description: "An HTTP request arrived on a route some sync listens to.",
+    description: "An HTTP request arrived on a route (or, template-style, a path) some sync listens to.",
     syncOnly: true,
   }),
   respond: action({
-    input: z.object({
-      request: id,
-      status: z.number().int().min(200).max(599).optional(),
-      body: z.unknown(),
-    }),
+    // A dialect's request is answered `{ request, status?, body }`; a template-style request's
+    // answer is every field but `request` (and `status`, which sets the status), as the template does.
+    input: z
+      .object({
+        request: id,
+        status: z.number().int().min(200).max(599).optional(),
+        body: z.unknown().optional(),
+      })
+      .catchall(z.unknown()),
     output: z.object({ request: id }),
     description: "The answer to a request: a status (200 unless given) and a JSON body.",
     syncOnly: true,
   }),
   _awaitResponse: query({
-    input: z.object({ request: id }),
+    input: z.object({ request: id, timeoutMs: z.number().int().min(0).max(600_000).optional() }),
     output: z.object({ status: z.number().int(), body: z.unknown() }),
-    description: "Hands over the response to a request (none if no sync responded) and forgets the request.",
+    description:
+      "Hands over the response to a request and forgets the request; with `timeoutMs`, waits that long for one. No row: nobody responded.",
   }),
 } satisfies ConceptSchemas;
 
@@ -71,7 +84,11 @@ type Response = OutputOf<Schemas["_awaitResponse"]>;
 
 interface PendingRequest {
   receivedAtMs: number;
+  /** A template-style request (no `route`): its response is the fields `respond` was given. */
+  answeredWithFields: boolean;
   response?: Response;
+  /** Wakes an `_awaitResponse` waiting for the response. */
+  wake?: () => void;
 }
 
 /** Requests nobody collected (only possible outside the HTTP bridge) are dropped after this. */
@@ -106,29 +123,41 @@ export class RequestingConcept implements ConceptImplementation<Schemas> {
 
   /** request (method, route, path, params, query, body, user, principal): (request)
    *  effects  records a new pending request and returns its id */
-  async request(_input: InputOf<Schemas["request"]>): Promise<{ request: string }> {
+  async request(input: InputOf<Schemas["request"]>): Promise<{ request: string }> {
     const nowMs = this.clock.now().getTime();
     this.forgetStale(nowMs);
     const request = randomUUID();
-    this.pending.set(request, { receivedAtMs: nowMs });
+    this.pending.set(request, { receivedAtMs: nowMs, answeredWithFields: input.route === undefined });
     return { request };
   }
 
-  /** respond (request, status?, body): (request)
+  /** respond (request, status?, body | ...fields): (request)
    *  requires the request is pending and has no response yet
-   *  effects  records the response: status (200 unless given) and body */
-  async respond({ request, status = 200, body }: InputOf<Schemas["respond"]>): Promise<{ request: string } | ErrorOutput> {
+   *  effects  records the response: status (200 unless given) and body (a template-style
+   *           request's body is the given fields, `{}` when there are none) */
+  async respond({ request, status = 200, ...fields }: InputOf<Schemas["respond"]>): Promise<{ request: string } | ErrorOutput> {
     const pending = this.pending.get(request);
     if (pending === undefined) return { error: "request not found", reason: "not_found" };
     if (pending.response !== undefined) return { error: "request already has a response", reason: "conflict" };
-    pending.response = { status, body };
+    pending.response = { status, body: pending.answeredWithFields ? fields : fields.body };
+    pending.wake?.();
     return { request };
   }
 
-  /** _awaitResponse (request): (status, body)
-   *  effects  answers the response, if any, and forgets the request */
-  async _awaitResponse({ request }: InputOf<Schemas["_awaitResponse"]>): Promise<Response[]> {
+  /** _awaitResponse (request, timeoutMs?): (status, body)
+   *  effects  answers the response (waiting up to timeoutMs for one) and forgets the request */
+  async _awaitResponse({ request, timeoutMs = 0 }: InputOf<Schemas["_awaitResponse"]>): Promise<Response[]> {
     const pending = this.pending.get(request);
+    if (pending !== undefined && pending.response === undefined && timeoutMs > 0) {
+      // A sync of a later flow may still respond (the template's requests wait for it).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        pending.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
     this.pending.delete(request);
     return pending?.response === undefined ? [] : [pending.response];
   }

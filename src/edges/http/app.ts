@@ -26,9 +26,11 @@ import type { HttpEnv } from "./principal.ts";
 import { flowHeader, registerProvenance } from "./provenance-route.ts";
 import { registerRestBridge } from "./rest-bridge.ts";
 import { restRoutes } from "./rest-routes.ts";
+import { planPassthrough, type Passthrough } from "./passthrough.ts";
+import { prepareTemplateRequests, registerRequestingBridge } from "./requesting-bridge.ts";
 
 export type AppConfig = Pick<Config, "apiKey" | "jwtSecret" | "corsOrigins" | "bodyLimitBytes" | "routePlaceholders"> &
-  Partial<Pick<Config, "benchBareRoute">> & {
+  Partial<Pick<Config, "benchBareRoute" | "requestingBaseUrl" | "requestingTimeoutMs" | "errorStatus">> & {
     /** Idempotency-Key timings (lease, wait); the defaults suit a server, tests shorten them. */
     idempotency?: Partial<RetryOptions>;
   };
@@ -41,12 +43,19 @@ export interface AppOptions {
   /** Pinged by `/health`; keeps the answers to requests sent with an Idempotency-Key (`http.idempotency`). */
   db: Db;
   logger?: Logger;
+  /** The template's passthrough rules (src/concepts/Requesting/passthrough.ts); without them every concept route is served, unwarned. */
+  passthrough?: Passthrough;
 }
 
-export function createApp({ engine, concepts, config, db, logger = createLogger("info") }: AppOptions): Hono<HttpEnv> {
-  const operations = servedOperations(concepts);
+export function createApp({ engine, concepts, config, db, passthrough, logger = createLogger("info") }: AppOptions): Hono<HttpEnv> {
+  const { served: operations, warnings } = planPassthrough(servedOperations(concepts), passthrough);
+  for (const warning of warnings) logger.warn(warning);
   const routes = restRoutes(engine.patternLiterals(Requesting.request, "route"), config.routePlaceholders);
   const openApi = openApiDocument({ operations, restRoutes: routes });
+  // Template-style requests (6.1040): `POST <REQUESTING_BASE_URL><path>` for the paths syncs listen to.
+  const baseUrl = config.requestingBaseUrl ?? "/api";
+  const template = prepareTemplateRequests({ engine, baseUrl, served: operations, restRoutes: routes });
+  Object.assign(openApi.paths as object, template.docs);
 
   const app = new Hono<HttpEnv>();
   app.use("*", requestLog(logger));
@@ -80,8 +89,9 @@ export function createApp({ engine, concepts, config, db, logger = createLogger(
   registerDevConsole(app, { engine, concepts, db });
   // One for both kinds of route, so a retry waits in this process for the first attempt to end.
   const retries = idempotentRetries({ db, logger, options: config.idempotency ?? {} });
-  registerConceptRoutes(app, { engine, concepts, retries, logger });
+  registerConceptRoutes(app, { engine, operations, retries, logger, errorStatus: config.errorStatus ?? "4xx" });
   registerRestBridge(app, { engine, routes, retries, logger });
+  registerRequestingBridge(app, { engine, baseUrl, timeoutMs: config.requestingTimeoutMs ?? 10_000, paths: template.paths, retries, logger });
 
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

@@ -5,7 +5,7 @@
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
-import { isErrorOutput, type ConceptClass, type OperationSchema } from "../../engine/concept.ts";
+import { isErrorOutput, type ConceptClass, type ErrorReason, type OperationSchema } from "../../engine/concept.ts";
 import { HttpError, statusForReason } from "./errors.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { invokeOptions } from "./idempotency/retries.ts";
@@ -44,12 +44,22 @@ export function registerConceptRoutes(
   app: Hono<HttpEnv>,
   {
     engine,
-    concepts,
+    operations,
     retries,
     logger,
-  }: { engine: HttpEngine; concepts: readonly ConceptDescription[]; retries: MiddlewareHandler<HttpEnv>; logger: Logger },
+    errorStatus = "4xx",
+  }: {
+    engine: HttpEngine;
+    /** The operations to serve (`servedOperations`, less the passthrough exclusions). */
+    operations: readonly ConceptOperation[];
+    retries: MiddlewareHandler<HttpEnv>;
+    logger: Logger;
+    /** "200": a concept's `{ error }` answers 200, as the 6.1040 template does (ERROR_STATUS). */
+    errorStatus?: "4xx" | "200";
+  },
 ): void {
-  for (const operation of servedOperations(concepts)) {
+  const failureStatus = (reason: ErrorReason | undefined) => (errorStatus === "200" ? 200 : statusForReason(reason));
+  for (const operation of operations) {
     const ref = { concept: operation.concept, name: operation.name };
     const fields = inputFields(operation.schema.input);
     const times = timeFields(operation.schema.input);
@@ -72,13 +82,13 @@ export function registerConceptRoutes(
 
       if (operation.schema.kind === "query") {
         const rows = await engine.query(ref, input);
-        if (isErrorOutput(rows)) return c.json({ error: rows.error }, statusForReason(rows.reason));
+        if (isErrorOutput(rows)) return c.json({ error: rows.error }, failureStatus(rows.reason));
         return c.json(rows, 200);
       }
       const { output, failures, flow } = await engine.invoke(ref, input, invokeOptions(c));
       c.header(flowHeader, flow);
       for (const failure of failures) logger.error({ flow, failure }, `a sync triggered by ${label} failed`);
-      if (isErrorOutput(output)) return c.json({ error: output.error }, statusForReason(output.reason));
+      if (isErrorOutput(output)) return c.json({ error: output.error }, failureStatus(output.reason));
       return c.json(output as object, 200);
     };
     if (operation.schema.kind === "action") app.post(operation.path, retries, handle);

@@ -1,0 +1,65 @@
+/**
+ * `Deno.test` and `t.step` on vitest, so a test written for the 6.1040 template (Deno) runs
+ * under `npm test` unchanged. Each `Deno.test` is one vitest test; its steps run inside it, in
+ * order, as Deno runs them, and a failing step fails the test with the step's name.
+ */
+import { test } from "vitest";
+
+export interface TestContext {
+  readonly name: string;
+  /** Runs a step now; resolves true when it passed (a failure fails the enclosing test). */
+  step(name: string, fn: (t: TestContext) => unknown): Promise<boolean>;
+  step(definition: StepDefinition): Promise<boolean>;
+}
+
+export interface StepDefinition {
+  name: string;
+  fn: (t: TestContext) => unknown;
+  ignore?: boolean;
+}
+
+export interface TestDefinition {
+  name: string;
+  fn: (t: TestContext) => unknown;
+  ignore?: boolean;
+  only?: boolean;
+  /** Deno's resource checks have no counterpart here; accepted and ignored. */
+  sanitizeOps?: boolean;
+  sanitizeResources?: boolean;
+  sanitizeExit?: boolean;
+  permissions?: unknown;
+}
+
+type TestFn = (t: TestContext) => unknown;
+type TestOptions = Omit<TestDefinition, "name" | "fn">;
+
+function context(name: string): TestContext {
+  return {
+    name,
+    async step(nameOrDefinition: string | StepDefinition, maybeFn?: TestFn): Promise<boolean> {
+      const definition = typeof nameOrDefinition === "string" ? { name: nameOrDefinition, fn: maybeFn as TestFn } : nameOrDefinition;
+      if (definition.ignore === true) return false;
+      try {
+        await definition.fn(context(`${name} > ${definition.name}`));
+        return true;
+      } catch (error) {
+        if (error instanceof Error) error.message = `step "${definition.name}": ${error.message}`;
+        throw error;
+      }
+    },
+  };
+}
+
+/** `Deno.test(name, fn)`, `Deno.test(name, options, fn)`, `Deno.test({ name, fn, ignore?, only? })`, `Deno.test(fn)`. */
+export function denoTest(first: string | TestDefinition | TestFn, second?: TestFn | TestOptions, third?: TestFn): void {
+  let definition: TestDefinition;
+  if (typeof first === "function") definition = { name: first.name || "(anonymous)", fn: first };
+  else if (typeof first === "string") definition = typeof second === "function" ? { name: first, fn: second } : { ...second, name: first, fn: third as TestFn };
+  else definition = first;
+  const run = async () => {
+    await definition.fn(context(definition.name));
+  };
+  if (definition.ignore === true) test.skip(definition.name, run);
+  else if (definition.only === true) test.only(definition.name, run);
+  else test(definition.name, run);
+}
