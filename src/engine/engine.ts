@@ -14,7 +14,7 @@ import { DurableLog } from "./durable-log.ts";
 import { FlowState } from "./flow.ts";
 import { framesFor, instantiate } from "./frames.ts";
 import type { Frame, Frames, QueryRunner } from "./frames.ts";
-import { engineLogger } from "./logging.ts";
+import { engineLogger, engineWarnings } from "./logging.ts";
 import type { LogLevel } from "./logging.ts";
 import { Matcher } from "./matcher.ts";
 import type { Match } from "./matcher.ts";
@@ -87,6 +87,7 @@ export class SyncEngine {
   private readonly flows = new Map<string, FlowState>();
   private readonly log: DurableLog | undefined;
   private readonly logger: Logger | undefined;
+  private readonly warnings: Logger;
   private readonly runner: QueryRunner = { query: (ref, input) => this.query(ref, input) };
   private readonly EngineFrames: typeof Frames = framesFor(this.runner);
   private readonly leaseMs: number;
@@ -98,6 +99,7 @@ export class SyncEngine {
 
   constructor(options: EngineOptions = {}) {
     this.logger = engineLogger(options.logLevel ?? "off", options.logger);
+    this.warnings = engineWarnings(options.logger);
     this.leaseMs = Math.max(1, options.leaseSeconds ?? 30) * 1000;
     this.retryPolicy = options.retryPolicy ?? defaultRetryPolicy;
     if (options.db !== undefined && options.durable !== false) {
@@ -331,6 +333,7 @@ export class SyncEngine {
     let recordedInput = input as Record<string, unknown>;
     if (!parsed.success) {
       output = invalidInput(parsed.error);
+      if (cause !== undefined) this.warnInvalidThen(binding, cause, parsed.error.issues[0]);
     } else {
       recordedInput = parsed.data as Record<string, unknown>;
       if (writeAhead && this.log !== undefined) {
@@ -374,6 +377,16 @@ export class SyncEngine {
     if (record.thrown !== undefined) this.logger.error({ ...line, thrown: record.thrown }, `${operation} threw`);
     else if (this.logger.isLevelEnabled("debug")) this.logger.debug({ ...line, input: record.input, output: record.output }, operation);
     else this.logger.info(line, operation);
+  }
+
+  /** A sync gave its then-action input the action refuses: a bug in the sync, named with its field. */
+  private warnInvalidThen(binding: Binding, cause: Cause, issue: { path: readonly PropertyKey[]; message: string } | undefined): void {
+    const field = issue === undefined || issue.path.length === 0 ? undefined : issue.path.map(String).join(".");
+    const action = `${binding.concept}.${binding.name}`;
+    this.warnings.warn(
+      { sync: cause.sync, action, field, problem: issue?.message },
+      `sync ${cause.sync} gave ${action} invalid input${field === undefined ? "" : ` at ${field}`}: ${issue?.message ?? "rejected"}`,
+    );
   }
 
   private logRetry(binding: Binding, error: unknown, attempt: number): void {

@@ -10,3 +10,11 @@ export function engineLogger(level: LogLevel, logger: Logger | undefined): Logge
   const base = logger ?? pino({ name: "engine" });
   return base.child({ component: "engine" }, { level: level === "verbose" ? "debug" : "info" });
 }
+
+/**
+ * Where the engine reports a sync's own bug whatever the log level: a then-action given
+ * input its action refuses would otherwise fail silently on every firing.
+ */
+export function engineWarnings(logger: Logger | undefined): Logger {
+  return (logger ?? pino({ name: "engine" })).child({ component: "engine" });
+}

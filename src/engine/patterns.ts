@@ -23,12 +23,21 @@ export type OutputOfRef<R> = R extends { readonly __types?: (input: never) => in
 /** Any action reference, whatever its types (inputs are contravariant, hence `never`). */
 export type AnyActionRef = ActionRef<never, unknown>;
 
-/** One pattern, checked against the types of the reference in its first position. */
-export type ActionPattern<R extends AnyActionRef> = readonly [
-  action: R,
-  input: Pattern<InputOfRef<R>>,
-  output?: OutputPattern<OutputOfRef<R>>,
-];
+/**
+ * A then-pattern's input: every input the action requires (a literal or a variable each),
+ * optional ones as they like. Leaving a required input out is a compile error rather than a
+ * sync that fails at run time on every firing.
+ */
+export type ThenInput<T> = { readonly [K in keyof T]: Field<T[K]> };
+
+/**
+ * One pattern, checked against the types of the reference in its first position: with an
+ * output pattern it is a when-pattern (any fields to match on); without one it is an action
+ * to run (a then-pattern), which must give every required input.
+ */
+export type ActionPattern<R extends AnyActionRef> =
+  | readonly [action: R, input: Pattern<InputOfRef<R>>, output: OutputPattern<OutputOfRef<R>>]
+  | readonly [action: R, input: ThenInput<InputOfRef<R>>];
 
 /** The value `actions(...)` returns: the patterns as plain data for the engine. */
 export interface ActionList {
