@@ -4,6 +4,7 @@
  */
 import type { Collection, Filter, OptionalUnlessRequiredId } from "mongodb";
 import type { ErrorOutput } from "../engine/concept.ts";
+import { insertGrouped } from "./grouped-inserts.ts";
 
 const duplicateKeyCode = 11000;
 
@@ -27,14 +28,15 @@ export async function conflictOnDuplicate<T>(write: () => Promise<T>, message: s
 
 /**
  * Inserts `doc` unless a document with its `_id` exists: `inserted` tells which, `stored` is
- * the document that now stands (null only if it was deleted in between).
+ * the document that now stands (null only if it was deleted in between). Concurrent calls
+ * share one insert command (see grouped-inserts.ts).
  */
 export async function insertOnce<T extends { _id: string }>(
   collection: Collection<T>,
   doc: OptionalUnlessRequiredId<T> & T,
 ): Promise<{ inserted: boolean; stored: T | null }> {
   try {
-    await collection.insertOne(doc);
+    await insertGrouped(collection, doc);
     return { inserted: true, stored: doc };
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;

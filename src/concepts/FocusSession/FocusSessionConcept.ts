@@ -14,6 +14,7 @@ import {
 } from "../../engine/concept.ts";
 import { guardedWrite, RecentDocuments, type Revisioned } from "../../utils/guarded-write.ts";
 import { definedOnly } from "../../utils/defined.ts";
+import { insertGrouped } from "../../utils/grouped-inserts.ts";
 import { conflictOnDuplicate, insertOnce, isDuplicateKeyError } from "../../utils/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
@@ -251,7 +252,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
    */
   private async insertSession(key: string | undefined, doc: SessionDoc): Promise<SessionDoc> {
     try {
-      await this.sessions.insertOne(doc);
+      await insertGrouped(this.sessions, doc);
       this.recent.set(doc);
       return doc;
     } catch (error) {
