@@ -37,6 +37,7 @@ const keepAliveMs = 15_000;
 /** Registers the console; call it after authentication and before the routes whose requests it should time. */
 export function registerDevConsole(app: Hono<HttpEnv>, { engine, concepts, db }: DevConsoleOptions): void {
   const trace = new LiveTrace(engine);
+  const streams = new OpenStreams();
   const flows = new FlowLookup(engine, db);
   let graph: Promise<SyncGraph> | undefined;
 
@@ -50,7 +51,7 @@ export function registerDevConsole(app: Hono<HttpEnv>, { engine, concepts, db }:
     graph ??= syncFiles().then((files) => syncGraph({ concepts, syncs: engine.syncDeclarations(), files }));
     return c.json(await graph, 200);
   });
-  app.get("/dev/events", (c) => streamSSE(c, (stream) => streamTrace(stream, trace)));
+  app.get("/dev/events", (c) => streamSSE(c, (stream) => streamTrace(stream, trace, streams)));
   app.get("/dev/flows/:id", async (c) => {
     const flow = await flows.byId(c.req.param("id"));
     if (flow === undefined) throw new HttpError(404, "no flow or action record with this id");
@@ -70,7 +71,7 @@ const serviceOnly: MiddlewareHandler<HttpEnv> = async (c: Context<HttpEnv>, next
 };
 
 /** Writes the trace's events to one page until it goes away; its backlog is bounded, oldest dropped. */
-async function streamTrace(stream: SSEStreamingApi, trace: LiveTrace): Promise<void> {
+async function streamTrace(stream: SSEStreamingApi, trace: LiveTrace, streams: OpenStreams): Promise<void> {
   const backlog: TraceEvent[] = [];
   let dropped = 0;
   let wake: (() => void) | undefined;
@@ -83,10 +84,12 @@ async function streamTrace(stream: SSEStreamingApi, trace: LiveTrace): Promise<v
     wake?.();
   });
   let open = true;
-  stream.onAbort(() => {
+  const end = () => {
     open = false;
     wake?.();
-  });
+  };
+  stream.onAbort(end);
+  const forget = streams.add(end);
   try {
     await stream.writeSSE({ event: "ready", data: "{}" });
     while (open) {
@@ -103,7 +106,32 @@ async function streamTrace(stream: SSEStreamingApi, trace: LiveTrace): Promise<v
       wake = undefined;
     }
   } finally {
+    forget();
     stop();
+  }
+}
+
+const stopSignals = ["SIGTERM", "SIGINT"] as const;
+
+/**
+ * The open streams, ended when the process is asked to stop: a server shutting down waits for
+ * the requests in flight, and an open page's stream would hold it for the whole drain timeout.
+ * The signal listeners exist only while a stream is open (the server's own handlers stop it).
+ */
+class OpenStreams {
+  private readonly ends = new Set<() => void>();
+  private readonly endAll = () => {
+    for (const end of [...this.ends]) end();
+  };
+
+  /** Registers a stream's end; answers the function that forgets it. */
+  add(end: () => void): () => void {
+    if (this.ends.size === 0) for (const signal of stopSignals) process.on(signal, this.endAll);
+    this.ends.add(end);
+    return () => {
+      if (!this.ends.delete(end) || this.ends.size > 0) return;
+      for (const signal of stopSignals) process.off(signal, this.endAll);
+    };
   }
 }
 
