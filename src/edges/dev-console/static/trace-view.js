@@ -53,6 +53,8 @@ function connect() {
 function receive(event) {
   if (paused) {
     pending.push(event);
+    // Bounded like the page's list: a long pause keeps the newest events.
+    if (pending.length > maxEntries * 2) pending.shift();
     document.getElementById("trace-pause").textContent = `Resume (${pending.length} waiting)`;
     return;
   }
