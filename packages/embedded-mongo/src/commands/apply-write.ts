@@ -2,6 +2,7 @@
 import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 import type { Filter } from "../query/matcher.ts";
+import type { Variables } from "../query/variables.ts";
 import { applyUpdate, isReplacement, upsertSeed, validateUpdate, withId, type UpdateSpec } from "../query/update.ts";
 import type { Collection } from "../storage/collection.ts";
 import type { JournalRecord } from "../storage/persistence.ts";
@@ -11,11 +12,13 @@ export interface UpdateRequest {
   filter: Filter;
   update: UpdateSpec;
   arrayFilters?: Document[];
+  /** The command's `let`, for pipeline updates. */
+  variables?: Variables | undefined;
 }
 
 /** Applies the update to a stored document; returns the new version, or undefined when unchanged. */
 export function updateDocument(collection: Collection, doc: Document, request: UpdateRequest, log: JournalRecord[]): Document | undefined {
-  const outcome = applyUpdate(doc, request.update, { filter: request.filter, isInsert: false, ...(request.arrayFilters && { arrayFilters: request.arrayFilters }) });
+  const outcome = applyUpdate(doc, request.update, { filter: request.filter, isInsert: false, ...(request.arrayFilters && { arrayFilters: request.arrayFilters }), variables: request.variables });
   if (!outcome.modified) return undefined;
   checkUpdatedSize(outcome.doc);
   collection.replace(doc, outcome.doc, log);
@@ -27,7 +30,7 @@ export function upsertDocument(collection: Collection, request: UpdateRequest, l
   const seed = isReplacement(request.update)
     ? "_id" in request.filter && !isOperator(request.filter._id) ? { _id: request.filter._id } : {}
     : upsertSeed(request.filter);
-  const outcome = applyUpdate(seed, request.update, { filter: request.filter, isInsert: true, ...(request.arrayFilters && { arrayFilters: request.arrayFilters }) });
+  const outcome = applyUpdate(seed, request.update, { filter: request.filter, isInsert: true, ...(request.arrayFilters && { arrayFilters: request.arrayFilters }), variables: request.variables });
   const doc = withId(outcome.doc);
   checkInsertSize(doc);
   collection.insert(doc, log);

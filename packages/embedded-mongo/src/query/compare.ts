@@ -1,6 +1,7 @@
 /** MongoDB's total order over BSON values, used by sort, range filters and indexes. */
 import { Binary, BSONRegExp, ObjectId, Timestamp, UUID } from "bson";
 import { bsonTypeOf, isPlainDocument, typeRank } from "./bson-types.ts";
+import type { Collation } from "./collation.ts";
 import { compareNumbers } from "./numeric.ts";
 
 const byteOrder = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -36,23 +37,23 @@ function compareBinary(a: unknown, b: unknown): number {
   return byteOrder(x.bytes.length, y.bytes.length) || byteOrder(x.subtype, y.subtype) || Buffer.compare(x.bytes, y.bytes);
 }
 
-function compareDocuments(a: Record<string, unknown>, b: Record<string, unknown>): number {
+function compareDocuments(a: Record<string, unknown>, b: Record<string, unknown>, collation: Collation | undefined): number {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   const n = Math.min(ka.length, kb.length);
   for (let i = 0; i < n; i++) {
     const va = a[ka[i]!];
     const vb = b[kb[i]!];
-    const order = byteOrder(typeRank(va), typeRank(vb)) || compareStrings(ka[i]!, kb[i]!) || compareValues(va, vb);
+    const order = byteOrder(typeRank(va), typeRank(vb)) || compareStrings(ka[i]!, kb[i]!) || compareValues(va, vb, collation);
     if (order) return order;
   }
   return byteOrder(ka.length, kb.length);
 }
 
-function compareArrays(a: unknown[], b: unknown[]): number {
+function compareArrays(a: unknown[], b: unknown[], collation: Collation | undefined): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const order = compareValues(a[i], b[i]);
+    const order = compareValues(a[i], b[i], collation);
     if (order) return order;
   }
   return byteOrder(a.length, b.length);
@@ -64,19 +65,22 @@ function regexParts(value: unknown): [string, string] {
   return [re.source, re.flags];
 }
 
-/** Negative, zero or positive as `a` sorts before, with or after `b`. */
-export function compareValues(a: unknown, b: unknown): number {
+/**
+ * Negative, zero or positive as `a` sorts before, with or after `b`; strings (not field
+ * names) by the collation's rules when one is given.
+ */
+export function compareValues(a: unknown, b: unknown, collation?: Collation): number {
   const rank = byteOrder(typeRank(a), typeRank(b));
   if (rank) return rank;
   switch (bsonTypeOf(a)) {
     case "int": case "long": case "double": case "decimal":
       return compareNumbers(a, b);
     case "string": case "symbol":
-      return compareStrings(String(a), String(b));
+      return collation ? collation.compareStrings(String(a), String(b)) : compareStrings(String(a), String(b));
     case "object":
-      return isPlainDocument(a) && isPlainDocument(b) ? compareDocuments(a, b) : 0;
+      return isPlainDocument(a) && isPlainDocument(b) ? compareDocuments(a, b, collation) : 0;
     case "array":
-      return compareArrays(a as unknown[], b as unknown[]);
+      return compareArrays(a as unknown[], b as unknown[], collation);
     case "binData":
       return compareBinary(a, b);
     case "objectId":

@@ -5,6 +5,7 @@
  */
 import { Query } from "mingo";
 import { badValue } from "../errors.ts";
+import type { Collation } from "./collation.ts";
 import { bsonTypeOf, isNumeric, isPlainDocument, TYPE_NUMBERS, typeRank } from "./bson-types.ts";
 import { compareValues } from "./compare.ts";
 import { mingoView } from "./mingo-view.ts";
@@ -15,17 +16,26 @@ import { isRegex, toRegexTester, type RegexTester } from "./regex.ts";
 export type Filter = Record<string, unknown>;
 export type Predicate = (doc: Record<string, unknown>) => boolean;
 
-export function compileFilter(filter: Filter | undefined): Predicate {
-  if (!filter || Object.keys(filter).length === 0) return () => true;
-  return (doc) => matches(doc, filter);
+/** What a query runs with beside its filter: the command's collation and `let` variables. */
+export interface QueryEnv {
+  readonly collation?: Collation | undefined;
+  /** Values of `$$name` in `$expr` (the command's `let`), already evaluated. */
+  readonly variables?: Readonly<Record<string, unknown>> | undefined;
 }
 
-export function matches(doc: unknown, filter: Filter): boolean {
+const NO_ENV: QueryEnv = {};
+
+export function compileFilter(filter: Filter | undefined, env: QueryEnv = NO_ENV): Predicate {
+  if (!filter || Object.keys(filter).length === 0) return () => true;
+  return (doc) => matches(doc, filter, env);
+}
+
+export function matches(doc: unknown, filter: Filter, env: QueryEnv = NO_ENV): boolean {
   for (const key of Object.keys(filter)) {
     const condition = filter[key];
     if (key.startsWith("$")) {
-      if (!matchLogical(doc, key, condition)) return false;
-    } else if (!matchCondition(resolvePath(doc, key), condition)) {
+      if (!matchLogical(doc, key, condition, env)) return false;
+    } else if (!matchCondition(resolvePath(doc, key), condition, env)) {
       return false;
     }
   }
@@ -37,17 +47,24 @@ function subFilters(operator: string, value: unknown): Filter[] {
   return value as Filter[];
 }
 
-function matchLogical(doc: unknown, operator: string, value: unknown): boolean {
+function matchLogical(doc: unknown, operator: string, value: unknown, env: QueryEnv): boolean {
   switch (operator) {
-    case "$and": return subFilters(operator, value).every((f) => matches(doc, f));
-    case "$or": return subFilters(operator, value).some((f) => matches(doc, f));
-    case "$nor": return !subFilters(operator, value).some((f) => matches(doc, f));
-    case "$expr": return new Query({ $expr: mingoView(value) }).test(mingoView(doc) as Record<string, unknown>);
+    case "$and": return subFilters(operator, value).every((f) => matches(doc, f, env));
+    case "$or": return subFilters(operator, value).some((f) => matches(doc, f, env));
+    case "$nor": return !subFilters(operator, value).some((f) => matches(doc, f, env));
+    case "$expr": return matchExpression(doc, value, env);
     case "$comment": return true;
     case "$alwaysTrue": return true;
     case "$alwaysFalse": return false;
     default: throw badValue(`unknown top level operator: ${operator}`);
   }
+}
+
+/** `$expr`, evaluated by mingo, which knows no collation: refused with one rather than compared in binary order. */
+function matchExpression(doc: unknown, expression: unknown, env: QueryEnv): boolean {
+  if (env.collation) throw badValue("$expr with a non-simple collation is not supported by this server");
+  const options = env.variables ? { variables: mingoView(env.variables) as Record<string, unknown> } : undefined;
+  return new Query({ $expr: mingoView(expression) }, options).test(mingoView(doc) as Record<string, unknown>);
 }
 
 /** A condition is an operator document (`{ $gt: 1 }`), a regex, or a value to equal. */
@@ -57,15 +74,15 @@ export function isOperatorDocument(condition: unknown): condition is Record<stri
   return first !== undefined && first.startsWith("$");
 }
 
-export function matchCondition(leaves: Leaf[], condition: unknown): boolean {
+export function matchCondition(leaves: Leaf[], condition: unknown, env: QueryEnv = NO_ENV): boolean {
   if (isOperatorDocument(condition)) {
     for (const operator of Object.keys(condition)) {
-      if (!matchOperator(leaves, operator, condition[operator], condition)) return false;
+      if (!matchOperator(leaves, operator, condition[operator], condition, env)) return false;
     }
     return true;
   }
   if (isRegex(condition)) return anyLeaf(leaves, regexTest(toRegexTester(condition)));
-  return anyLeaf(leaves, (v) => equalsOperand(v, condition));
+  return anyLeaf(leaves, (v) => equalsOperand(v, condition, env.collation));
 }
 
 /** True when the predicate holds for a leaf or, for an array leaf, one of its elements. */
@@ -77,22 +94,22 @@ function anyLeaf(leaves: Leaf[], predicate: (value: unknown) => boolean): boolea
   return false;
 }
 
-export function equalsOperand(value: unknown, operand: unknown): boolean {
+export function equalsOperand(value: unknown, operand: unknown, collation?: Collation): boolean {
   if (operand === null) return value === null || value === MISSING || value === undefined;
   if (value === MISSING) return false;
-  return compareValues(value, operand) === 0;
+  return compareValues(value, operand, collation) === 0;
 }
 
 const regexTest = (re: RegexTester) => (value: unknown): boolean => typeof value === "string" && re.test(value);
 
-function inList(operand: unknown): (value: unknown) => boolean {
+function inList(operand: unknown, collation: Collation | undefined): (value: unknown) => boolean {
   if (!Array.isArray(operand)) throw badValue("$in needs an array");
   const regexes = operand.filter(isRegex).map((re) => regexTest(toRegexTester(re)));
   const values = operand.filter((o) => !isRegex(o));
-  return (value) => values.some((o) => equalsOperand(value, o)) || regexes.some((test) => test(value));
+  return (value) => values.some((o) => equalsOperand(value, o, collation)) || regexes.some((test) => test(value));
 }
 
-function rangeTest(operator: string, operand: unknown): (value: unknown) => boolean {
+function rangeTest(operator: string, operand: unknown, collation: Collation | undefined): (value: unknown) => boolean {
   const accepts: (order: number) => boolean =
     operator === "$gt" ? (o) => o > 0 : operator === "$gte" ? (o) => o >= 0 : operator === "$lt" ? (o) => o < 0 : (o) => o <= 0;
   const operandRank = typeRank(operand);
@@ -100,7 +117,7 @@ function rangeTest(operator: string, operand: unknown): (value: unknown) => bool
   return (value) => {
     if (value === MISSING) return operand === null && (operator === "$gte" || operator === "$lte");
     if (!crossesTypes && typeRank(value) !== operandRank) return false;
-    return accepts(compareValues(value, operand));
+    return accepts(compareValues(value, operand, collation));
   };
 }
 
@@ -115,31 +132,31 @@ function typeTest(operand: unknown): (value: unknown) => boolean {
   };
 }
 
-function elemMatchTest(spec: unknown): (element: unknown) => boolean {
+function elemMatchTest(spec: unknown, env: QueryEnv): (element: unknown) => boolean {
   if (!isPlainDocument(spec)) throw badValue("$elemMatch needs an Object");
   const onValues = Object.keys(spec).every((k) => k.startsWith("$") && !["$and", "$or", "$nor", "$expr"].includes(k));
-  if (onValues) return (element) => matchCondition([element], spec);
-  return (element) => isPlainDocument(element) && matches(element, spec);
+  if (onValues) return (element) => matchCondition([element], spec, env);
+  return (element) => isPlainDocument(element) && matches(element, spec, env);
 }
 
-function matchOperator(leaves: Leaf[], operator: string, operand: unknown, siblings: Record<string, unknown>): boolean {
+function matchOperator(leaves: Leaf[], operator: string, operand: unknown, siblings: Record<string, unknown>, env: QueryEnv): boolean {
   switch (operator) {
-    case "$eq": return anyLeaf(leaves, (v) => equalsOperand(v, operand));
-    case "$ne": return !anyLeaf(leaves, (v) => equalsOperand(v, operand));
-    case "$gt": case "$gte": case "$lt": case "$lte": return anyLeaf(leaves, rangeTest(operator, operand));
-    case "$in": return anyLeaf(leaves, inList(operand));
-    case "$nin": return !anyLeaf(leaves, inList(operand));
+    case "$eq": return anyLeaf(leaves, (v) => equalsOperand(v, operand, env.collation));
+    case "$ne": return !anyLeaf(leaves, (v) => equalsOperand(v, operand, env.collation));
+    case "$gt": case "$gte": case "$lt": case "$lte": return anyLeaf(leaves, rangeTest(operator, operand, env.collation));
+    case "$in": return anyLeaf(leaves, inList(operand, env.collation));
+    case "$nin": return !anyLeaf(leaves, inList(operand, env.collation));
     case "$exists": return leaves.some((v) => v !== MISSING) === Boolean(operand);
     case "$type": return anyLeaf(leaves, typeTest(operand));
     case "$size": return leaves.some((v) => Array.isArray(v) && v.length === toNumber(operand));
-    case "$all": return matchAll(leaves, operand);
+    case "$all": return matchAll(leaves, operand, env);
     case "$elemMatch": {
-      const test = elemMatchTest(operand);
+      const test = elemMatchTest(operand, env);
       return leaves.some((v) => Array.isArray(v) && v.some(test));
     }
     case "$not":
       if (!isRegex(operand) && !isOperatorDocument(operand)) throw badValue("$not needs a regex or a document");
-      return !matchCondition(leaves, operand);
+      return !matchCondition(leaves, operand, env);
     case "$regex": return anyLeaf(leaves, regexTest(regexOf(siblings)));
     case "$options": return true;
     case "$mod": return anyLeaf(leaves, modTest(operand));
@@ -148,13 +165,13 @@ function matchOperator(leaves: Leaf[], operator: string, operand: unknown, sibli
   }
 }
 
-function matchAll(leaves: Leaf[], operand: unknown): boolean {
+function matchAll(leaves: Leaf[], operand: unknown, env: QueryEnv): boolean {
   if (!Array.isArray(operand)) throw badValue("$all needs an array");
   if (operand.length === 0) return false;
   return operand.every((item) =>
     isPlainDocument(item) && "$elemMatch" in item
-      ? matchOperator(leaves, "$elemMatch", item.$elemMatch, item)
-      : matchCondition(leaves, item),
+      ? matchOperator(leaves, "$elemMatch", item.$elemMatch, item, env)
+      : matchCondition(leaves, item, env),
   );
 }
 

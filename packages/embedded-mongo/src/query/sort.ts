@@ -1,5 +1,6 @@
 /** `sort` specifications as comparators, with MongoDB's array rule (ascending sorts by an array's least element, descending by its greatest). */
 import { badValue } from "../errors.ts";
+import type { Collation } from "./collation.ts";
 import { compareValues } from "./compare.ts";
 import { toNumber } from "./numeric.ts";
 import { MISSING, resolvePath } from "./path.ts";
@@ -7,7 +8,7 @@ import { MISSING, resolvePath } from "./path.ts";
 export type SortSpec = Record<string, unknown>;
 type Doc = Record<string, unknown>;
 
-function sortKey(doc: Doc, path: string, direction: 1 | -1): unknown {
+function sortKey(doc: Doc, path: string, direction: 1 | -1, collation: Collation | undefined): unknown {
   const values: unknown[] = [];
   for (const leaf of resolvePath(doc, path)) {
     if (Array.isArray(leaf)) {
@@ -19,12 +20,12 @@ function sortKey(doc: Doc, path: string, direction: 1 | -1): unknown {
   }
   let best = values[0];
   for (const value of values.slice(1)) {
-    if (compareValues(value, best) * direction < 0) best = value;
+    if (compareValues(value, best, collation) * direction < 0) best = value;
   }
   return best === undefined ? null : best;
 }
 
-export function compileSort(spec: SortSpec | undefined): ((a: Doc, b: Doc) => number) | undefined {
+export function compileSort(spec: SortSpec | undefined, collation?: Collation): ((a: Doc, b: Doc) => number) | undefined {
   if (!spec) return undefined;
   const fields = Object.entries(spec)
     .filter(([, direction]) => typeof direction !== "object" || direction === null) // $meta sorts have no effect here
@@ -36,7 +37,7 @@ export function compileSort(spec: SortSpec | undefined): ((a: Doc, b: Doc) => nu
   if (fields.length === 0) return undefined;
   return (a, b) => {
     for (const { path, direction } of fields) {
-      const order = compareValues(sortKey(a, path, direction), sortKey(b, path, direction));
+      const order = compareValues(sortKey(a, path, direction, collation), sortKey(b, path, direction, collation), collation);
       if (order) return order * direction;
     }
     return 0;

@@ -23,6 +23,8 @@ export interface UpdateOptions {
   arrayFilters?: Doc[];
   /** True when the document is being created by an upsert ($setOnInsert applies). */
   isInsert: boolean;
+  /** The command's `let`, for pipeline updates. */
+  variables?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface UpdateOutcome {
@@ -72,7 +74,7 @@ function immutableId(): MongoServerFailure {
 
 export function applyUpdate(original: Doc, update: UpdateSpec, options: UpdateOptions): UpdateOutcome {
   let doc: Doc;
-  if (Array.isArray(update)) doc = applyPipeline(original, update);
+  if (Array.isArray(update)) doc = applyPipeline(original, update, options.variables);
   else if (isReplacement(update)) doc = replace(original, update);
   else doc = applyOperators(original, update, options);
   if ("_id" in original && compareValues(original._id, doc._id) !== 0) throw immutableId();
@@ -135,10 +137,12 @@ function positionalContext(doc: Doc, options: UpdateOptions): PositionalContext 
   };
 }
 
-function applyPipeline(original: Doc, pipeline: Doc[]): Doc {
-  const result = new Aggregator(pipeline.map((stage) => mingoView(stage) as Doc)).run([mingoView(original) as Doc])[0];
+/** A pipeline's result keeps the document's `_id` when it drops it (a `$replaceRoot`, a `$project`), as mongod. */
+function applyPipeline(original: Doc, pipeline: Doc[], variables: UpdateOptions["variables"]): Doc {
+  const options = variables ? { variables: mingoView(variables) as Doc } : undefined;
+  const result = new Aggregator(pipeline.map((stage) => mingoView(stage) as Doc), options).run([mingoView(original) as Doc])[0];
   if (!isPlainDocument(result)) throw badValue("pipeline update did not produce a document");
-  return result;
+  return "_id" in original && !("_id" in result) ? { _id: original._id, ...result } : result;
 }
 
 /** The document an upsert starts from: the filter's equality conditions (and `_id`). */
@@ -163,11 +167,26 @@ function addEqualities(seed: Doc, filter: Filter): void {
   }
 }
 
+const DBREF_FIELDS = new Set(["$ref", "$id", "$db"]);
+
+/** mongod stores no `$`-prefixed field inside `_id` (a DBRef's `$ref`/`$id`/`$db` aside). */
+function checkIdFields(value: unknown): void {
+  if (Array.isArray(value)) return value.forEach(checkIdFields);
+  if (!isPlainDocument(value)) return;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.startsWith("$") && !DBREF_FIELDS.has(key)) {
+      throw new MongoServerFailure(52, "DollarPrefixedFieldName", `_id fields may not contain '$'-prefixed fields: ${key} is not valid for storage.`);
+    }
+    checkIdFields(inner);
+  }
+}
+
 /** Puts `_id` first, generating an ObjectId when the document has none; refuses ids mongod refuses. */
 export function withId(doc: Doc): Doc {
   if ("_id" in doc) {
     if (Array.isArray(doc._id)) throw badValue("can't use an array for _id");
     if (isRegex(doc._id)) throw badValue("can't use a regex for _id");
+    checkIdFields(doc._id);
     if (Object.keys(doc)[0] === "_id") return doc;
     const { _id, ...rest } = doc;
     return { _id, ...rest };
