@@ -116,7 +116,7 @@ describe("the dev console in a browser", () => {
   );
 
   it(
-    "opens a finished flow from the log by its user, in a page opened after it ran",
+    "opens a finished flow from the log by its user, in a page opened after it ran, and filters and clears the list",
     async () => {
       await withPage(asService, async (page) => {
         // A completion nobody watched: the trace kept nothing of it, the log did.
@@ -131,6 +131,14 @@ describe("the dev console in a browser", () => {
         await fromLog.first().waitFor({ timeout: patience });
         expect(await fromLog.first().textContent()).toContain("from the log");
         await page.screenshot({ path: `${screenshots}trace.png` });
+
+        const shownEntries = () => page.locator("#trace-list > li").count();
+        await page.fill("#trace-user", "someone-else");
+        await expect.poll(shownEntries).toBe(0);
+        await page.fill("#trace-user", "log-gr");
+        await expect.poll(shownEntries).toBe(2);
+        await page.click("#trace-clear");
+        await expect.poll(shownEntries).toBe(0);
       });
     },
     patience * 2,
