@@ -197,20 +197,31 @@ function entryItem(entry, summary) {
 }
 
 function treeOf(tree) {
-  const firstAt = Math.min(...records(tree).map((record) => new Date(record.at).getTime()));
-  const branch = (nodes) => element("ul", {}, ...nodes.map((node) => element("li", {}, recordItem(node.record, firstAt), node.children.length > 0 ? branch(node.children) : null)));
+  const times = timesOf(records(tree));
+  const branch = (nodes) => element("ul", {}, ...nodes.map((node) => element("li", {}, recordItem(node.record, times.get(node.record.id)), node.children.length > 0 ? branch(node.children) : null)));
   const failures = tree.failures.map((failure) => element("p", { class: "error" }, `sync ${failure.sync} failed: ${failure.error}`));
   return element("div", { class: "tree" }, branch(tree.roots), ...failures);
 }
 
-function recordItem(record, firstAt) {
+/**
+ * Each record's time into the flow and its duration. A record says when its action ended; a
+ * flow runs its actions one after another, so an action began about when the one before it
+ * ended (its duration includes its sync's where-clause). The first one's start is unknown.
+ */
+function timesOf(all) {
+  const ends = all.map((record) => ({ id: record.id, end: new Date(record.at).getTime() })).sort((a, b) => a.end - b.end);
+  const first = ends[0]?.end ?? 0;
+  return new Map(ends.map(({ id, end }, index) => [id, { into: end - first, took: index === 0 ? null : end - ends[index - 1].end }]));
+}
+
+function recordItem(record, { into, took }) {
   const error = isError(record);
   return element(
     "div",
     { class: `record${error ? " error" : ""}`, "data-op": `${record.concept}.${record.action}` },
     element("span", { class: "op" }, `${record.concept}.${record.action}`),
     record.cause ? element("span", { class: "via" }, ` ← ${record.cause.sync}`) : element("span", { class: "muted" }, " (invoked)"),
-    element("span", { class: "muted" }, ` +${new Date(record.at).getTime() - firstAt} ms`),
+    element("span", { class: "muted", title: "when it ended, after the flow's first action; and how long since the action before it ended" }, ` +${into} ms${took === null ? "" : ` (took ≈${took} ms)`}`),
     element("pre", {}, `in  ${JSON.stringify(record.input)}`),
     element("pre", { class: error ? "error" : "" }, record.thrown ? `threw ${record.thrown}` : `out ${JSON.stringify(record.output)}`),
   );
