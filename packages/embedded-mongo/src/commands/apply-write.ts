@@ -7,6 +7,7 @@ import { applyUpdate, isReplacement, upsertSeed, validateUpdate, withId, type Up
 import type { Collection } from "../storage/collection.ts";
 import type { JournalRecord } from "../storage/persistence.ts";
 import { checkInsertSize, checkUpdatedSize } from "./document-size.ts";
+import { validateWrite } from "./validation.ts";
 
 export interface UpdateRequest {
   filter: Filter;
@@ -14,6 +15,8 @@ export interface UpdateRequest {
   arrayFilters?: Document[];
   /** The command's `let`, for pipeline updates. */
   variables?: Variables | undefined;
+  /** The command's `bypassDocumentValidation`. */
+  bypassValidation?: boolean;
 }
 
 /** Applies the update to a stored document; returns the new version, or undefined when unchanged. */
@@ -21,6 +24,7 @@ export function updateDocument(collection: Collection, doc: Document, request: U
   const outcome = applyUpdate(doc, request.update, { filter: request.filter, isInsert: false, ...(request.arrayFilters && { arrayFilters: request.arrayFilters }), variables: request.variables });
   if (!outcome.modified) return undefined;
   checkUpdatedSize(outcome.doc);
+  validateWrite(collection.options, outcome.doc, doc, request.bypassValidation === true);
   collection.replace(doc, outcome.doc, log);
   return outcome.doc;
 }
@@ -33,6 +37,7 @@ export function upsertDocument(collection: Collection, request: UpdateRequest, l
   const outcome = applyUpdate(seed, request.update, { filter: request.filter, isInsert: true, ...(request.arrayFilters && { arrayFilters: request.arrayFilters }), variables: request.variables });
   const doc = withId(outcome.doc);
   checkInsertSize(doc);
+  validateWrite(collection.options, doc, undefined, request.bypassValidation === true);
   collection.insert(doc, log);
   return doc;
 }

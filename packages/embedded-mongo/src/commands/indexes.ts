@@ -1,6 +1,7 @@
 /** createIndexes, listIndexes and dropIndexes. */
 import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
+import { readCollation } from "../query/collation.ts";
 import { compareValues } from "../query/compare.ts";
 import { toNumber } from "../query/numeric.ts";
 import type { Collection } from "../storage/collection.ts";
@@ -38,6 +39,9 @@ function readSpec(raw: Document): IndexSpec {
   }
   const spec: IndexSpec = { v: 2, key, name: typeof raw.name === "string" ? raw.name : indexName(key) };
   for (const option of OPTIONS) if (raw[option] !== undefined) spec[option] = raw[option];
+  // Index keys are kept in binary order: an index with another collation would answer collated queries wrongly.
+  if (readCollation(raw.collation) !== undefined) throw new MongoServerFailure(67, "CannotCreateIndex", "indexes with a non-simple collation are not supported by this server");
+  delete spec.collation;
   return spec;
 }
 

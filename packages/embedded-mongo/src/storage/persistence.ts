@@ -32,7 +32,9 @@ export type JournalRecord =
   /** Drop a secondary index by name. */
   | { t: "dropIndex"; ns: Namespace; name: string }
   /** Rename a collection (documents and indexes follow). */
-  | { t: "renameCollection"; from: Namespace; to: Namespace };
+  | { t: "renameCollection"; from: Namespace; to: Namespace }
+  /** Replace a collection's options (collMod: validator, a view's pipeline...). */
+  | { t: "collMod"; ns: Namespace; options: Document };
 
 export interface Persistence {
   /**

@@ -8,6 +8,7 @@ import { MongoServerFailure } from "../errors.ts";
 import { Collection } from "./collection.ts";
 import type { JournalRecord, ReplayableStore } from "./persistence.ts";
 import type { IndexSpec } from "./sorted-index.ts";
+import { isViewDefinition, ViewSnapshot } from "./view.ts";
 
 export function splitNamespace(ns: string): [string, string] {
   const dot = ns.indexOf(".");
@@ -23,8 +24,29 @@ function checkCollectionName(db: string, name: string): void {
 export class Store implements ReplayableStore {
   private readonly databases = new Map<string, Map<string, Collection>>();
 
+  /** The collection, or for a view the snapshot of its documents now. */
   collection(db: string, name: string): Collection | undefined {
+    const found = this.databases.get(db)?.get(name);
+    return found && isViewDefinition(found.options) ? this.viewSnapshot(db, found) : found;
+  }
+
+  /** The collection or view as defined, without evaluating a view. */
+  definition(db: string, name: string): Collection | undefined {
     return this.databases.get(db)?.get(name);
+  }
+
+  private viewSnapshot(db: string, view: Collection): ViewSnapshot {
+    const source = this.collection(db, String(view.options.viewOn));
+    return new ViewSnapshot(view.ns, view.options, source?.all() ?? [], (name) => this.collection(db, name)?.all());
+  }
+
+  /** Replaces the options of a collection or view (collMod). */
+  modifyCollection(db: string, name: string, options: Document, log: JournalRecord[]): void {
+    const collection = this.definition(db, name);
+    if (!collection) throw new MongoServerFailure(26, "NamespaceNotFound", `ns does not exist: ${db}.${name}`);
+    for (const key of Object.keys(collection.options)) delete collection.options[key];
+    Object.assign(collection.options, options);
+    log.push({ t: "collMod", ns: collection.ns, options });
   }
 
   /** The collection, created (as mongod does on first write) when missing. */
@@ -129,6 +151,11 @@ export class Store implements ReplayableStore {
       case "renameCollection":
         this.renameCollection(record.from, record.to, true, ignored);
         return;
+      case "collMod": {
+        const [db, name] = splitNamespace(record.ns);
+        if (this.definition(db, name)) this.modifyCollection(db, name, record.options, ignored);
+        return;
+      }
     }
   }
 
