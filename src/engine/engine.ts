@@ -154,6 +154,11 @@ export class SyncEngine {
     this.sweeper.unref();
   }
 
+  /** Writes every queued log entry now (for readers of the log, such as the dev console's search by user). */
+  async flushLog(): Promise<void> {
+    await this.log?.flush();
+  }
+
   /** Stops looking for abandoned work and writes every queued log entry. */
   async stop(): Promise<void> {
     if (this.sweeper !== undefined) clearInterval(this.sweeper);

@@ -108,7 +108,17 @@ describe("the dev console in a browser", () => {
         expect(shownAt - answeredAt).toBeLessThan(1000);
 
         await expect.poll(() => page.locator("#pg-sessions").textContent(), { timeout: patience }).toBe("1");
-        await expect.poll(() => page.locator("#pg-badges li").count(), { timeout: patience }).toBeGreaterThan(0);
+        // "Why did this badge get awarded?", by clicking: the flow that awarded it, marked in the trace.
+        const badge = page.locator("#pg-badges li[data-badge]").first();
+        await badge.waitFor({ timeout: patience });
+        const badgeName = ((await badge.textContent()) ?? "").replace("why?", "").trim();
+        await badge.locator("button.why").click();
+        const explained = page.locator("#trace-list > li.explained");
+        await explained.waitFor({ timeout: patience });
+        const why = await explained.textContent();
+        expect(why).toContain("Badge.evaluate ← CompletedSessionEvaluatesBadges");
+        expect(why).toContain(`"name":"${badgeName}"`);
+        expect(await page.locator("#trace-lookup-result").textContent()).toContain(`${badgeName}: awarded in flow`);
         await page.screenshot({ path: `${screenshots}playground.png` });
       });
     },

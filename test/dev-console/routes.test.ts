@@ -175,6 +175,15 @@ describe("finished flows from the log", () => {
     for (const flow of body) expect(JSON.stringify(flow)).not.toContain("log-someone-else");
   });
 
+  it("lists only the user's flows where an action ran for them, when asked for one", async () => {
+    const { flow } = await completeSession("log-cy");
+    const { status, body } = await send(focus.app, "GET", "/dev/flows?user=log-cy&action=Badge.evaluate", { headers: asService });
+    expect(status).toBe(200);
+    expect(body.map((found: { flow: string }) => found.flow)).toEqual([flow]);
+    const unknown = await send(focus.app, "GET", "/dev/flows?user=log-cy&action=not-an-action", { headers: asService });
+    expect(unknown).toMatchObject({ status: 400, body: { error: "action must read Concept.action" } });
+  });
+
   it("answers 404 for an unknown id and 400 without a user", async () => {
     expect(await send(focus.app, "GET", "/dev/flows/no-such-flow", { headers: asService })).toMatchObject({ status: 404, body: { error: expect.any(String) } });
     expect(await send(focus.app, "GET", "/dev/flows", { headers: asService })).toMatchObject({ status: 400, body: { error: expect.any(String) } });

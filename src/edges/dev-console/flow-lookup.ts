@@ -13,7 +13,7 @@ const userFlowsLimit = 20;
 
 export class FlowLookup {
   constructor(
-    private readonly engine: Pick<SyncEngine, "provenance">,
+    private readonly engine: Pick<SyncEngine, "provenance" | "flushLog">,
     private readonly db: Db,
   ) {}
 
@@ -26,11 +26,17 @@ export class FlowLookup {
     return flow?.kind === "flow" ? forPage(flow) : undefined;
   }
 
-  /** The user's latest finished flows, newest first. */
-  async byUser(user: string): Promise<FlowProvenance[]> {
+  /** The user's latest finished flows, newest first; with `action`, only those where it ran for the user. */
+  async byUser(user: string, action?: { concept: string; action: string }): Promise<FlowProvenance[]> {
+    const filter =
+      action === undefined
+        ? { state: "done", "records.input.user": user }
+        : { state: "done", records: { $elemMatch: { concept: action.concept, action: action.action, "input.user": user } } };
+    // Flows that just ended may still wait in the log's batch.
+    await this.engine.flushLog();
     const parts = await this.db
       .collection<{ _id: string; flow: string }>("engine.flows")
-      .find({ state: "done", "records.input.user": user }, { projection: { flow: 1 } })
+      .find(filter, { projection: { flow: 1 } })
       .sort({ at: -1 })
       .limit(userFlowsLimit)
       .toArray();

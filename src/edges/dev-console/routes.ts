@@ -4,7 +4,7 @@
  * - `GET /dev`: the page (sync graph, live trace, playground), its assets under `/dev/assets/`;
  * - `GET /dev/graph.json`: the sync graph as data;
  * - `GET /dev/events`: the live trace as server-sent events, while the page is open;
- * - `GET /dev/flows/:id` and `GET /dev/flows?user=`: finished flows from the engine's log.
+ * - `GET /dev/flows/:id` and `GET /dev/flows?user=[&action=Concept.action]`: finished flows from the engine's log.
  * The page holds no secret: the browser sends whatever credentials it was opened with.
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
@@ -20,7 +20,7 @@ import { LiveTrace, type TraceEvent } from "./live-trace.ts";
 import { timeRequests } from "./request-events.ts";
 import { syncFiles } from "./sources.ts";
 
-export type DevConsoleEngine = Pick<SyncEngine, "observeFlows" | "syncDeclarations" | "provenance">;
+export type DevConsoleEngine = Pick<SyncEngine, "observeFlows" | "syncDeclarations" | "provenance" | "flushLog">;
 
 export interface DevConsoleOptions {
   engine: DevConsoleEngine;
@@ -60,7 +60,11 @@ export function registerDevConsole(app: Hono<HttpEnv>, { engine, concepts, db }:
   app.get("/dev/flows", async (c) => {
     const user = c.req.query("user");
     if (user === undefined || user === "" || user.length > 200) throw new HttpError(400, "user is required (1 to 200 characters)");
-    return c.json(await flows.byUser(user), 200);
+    const action = c.req.query("action");
+    if (action === undefined) return c.json(await flows.byUser(user), 200);
+    const [, concept, name] = /^([A-Za-z]\w*)\.(\w+)$/.exec(action) ?? [];
+    if (concept === undefined || name === undefined) throw new HttpError(400, "action must read Concept.action");
+    return c.json(await flows.byUser(user, { concept, action: name }), 200);
   });
 }
 

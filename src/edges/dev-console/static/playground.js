@@ -4,6 +4,7 @@
  */
 /* global document, fetch, setInterval, uPlot, performance */
 import { element } from "./dom.js";
+import { explainBadge } from "./trace-view.js";
 
 const $ = (id) => document.getElementById(id);
 let running; // the running session's view, with the time it was read
@@ -65,7 +66,7 @@ async function refresh() {
   $("pg-total").textContent = duration(totals[0]?.totalFocusMs ?? 0);
   $("pg-streak").textContent = String(streak[0]?.current ?? 0);
   $("pg-longest").textContent = String(streak[0]?.longest ?? 0);
-  $("pg-badges").replaceChildren(...(badges.length === 0 ? [element("li", { class: "muted" }, "none yet")] : badges.map((badge) => element("li", { title: badge.description }, badge.name))));
+  $("pg-badges").replaceChildren(...(badges.length === 0 ? [element("li", { class: "muted" }, "none yet")] : badges.map((badge) => badgeItem(badge))));
   $("pg-history").tBodies[0].replaceChildren(
     ...history.map((session) =>
       element(
@@ -80,6 +81,14 @@ async function refresh() {
   );
   drawChart(progress, day);
   tick();
+}
+
+/** A badge held, with a button that finds the flow that awarded it. */
+function badgeItem(badge) {
+  const why = element("button", { class: "why", title: "find the flow that awarded it" }, "why?");
+  const forUser = user();
+  why.addEventListener("click", () => explainBadge(forUser, badge));
+  return element("li", { title: badge.description, "data-badge": badge.id }, `${badge.name} `, why);
 }
 
 function tick() {

@@ -14,6 +14,8 @@ const opened = new Set();
 let paused = false;
 let pending = [];
 let requestCounter = 0;
+/** The flow and badge "why?" last asked about, marked in the list. */
+let explained;
 
 export function startTrace() {
   connect();
@@ -105,6 +107,30 @@ async function lookUp(key) {
   render();
 }
 
+/**
+ * "Why did this badge get awarded?": finds in the log the flow whose Badge.evaluate gave the
+ * user this badge, and shows it in the trace, opened and marked.
+ */
+export async function explainBadge(user, badge) {
+  const result = document.getElementById("trace-lookup-result");
+  result.textContent = `looking for the flow that awarded ${badge.name}…`;
+  const response = await fetch(`/dev/flows?user=${encodeURIComponent(user)}&action=Badge.evaluate`);
+  const flows = response.ok ? await response.json() : [];
+  const awarding = flows.find((flow) =>
+    records(flow).some((record) => record.concept === "Badge" && record.action === "evaluate" && (record.output?.newBadges ?? []).some((given) => given.id === badge.id)),
+  );
+  if (awarding === undefined) {
+    result.textContent = `no flow in the log awarded ${badge.name} to ${user} (the log keeps 7 days)`;
+    return;
+  }
+  merge({ type: "flow", flow: awarding.flow, tree: awarding, user, finished: true }, true);
+  opened.add(awarding.flow);
+  explained = { flow: awarding.flow, badge: badge.id };
+  result.textContent = `${badge.name}: awarded in flow ${awarding.flow}, marked below`;
+  render();
+  document.querySelector("#trace-list .explained")?.scrollIntoView({ block: "start" });
+}
+
 function userOf(tree) {
   for (const record of records(tree)) if (typeof record.input?.user === "string") return record.input.user;
   return null;
@@ -193,7 +219,8 @@ function entryItem(entry, summary) {
     ),
   );
   if (entry.tree) details.append(treeOf(entry.tree));
-  return element("li", { "data-flow": entry.flow ?? "", "data-shown-at": String(entry.shownAt) }, details);
+  const marked = explained !== undefined && explained.flow === entry.flow;
+  return element("li", { "data-flow": entry.flow ?? "", "data-shown-at": String(entry.shownAt), class: marked ? "explained" : undefined }, details);
 }
 
 function treeOf(tree) {
