@@ -6,6 +6,7 @@
 import { isErrorOutput } from "./concept.ts";
 import type { ErrorOutput } from "./concept.ts";
 import type { Field, InputOfRef, OutputOfRef, Pattern } from "./patterns.ts";
+import { pendingFrames, type PendingFrames } from "./pending-frames.ts";
 import type { OperationRef, QueryRef } from "./refs.ts";
 import { valuesEqual } from "./values.ts";
 import { isVariable, variableName } from "./vars.ts";
@@ -103,7 +104,16 @@ export class Frames extends Array<Frame> {
    * For each frame, runs the query with the frame's values and yields one frame per returned
    * row, binding row fields to variables as `output` says; a frame with no rows is dropped.
    */
-  async query<R extends AnyQueryRef>(ref: R, input: Pattern<InputOfRef<R>>, output: RowPattern<OutputOfRef<R>>): Promise<this> {
+  query<R extends AnyQueryRef>(ref: R, input: Pattern<InputOfRef<R>>, output: RowPattern<OutputOfRef<R>>): PendingFrames<this> {
+    return pendingFrames(this.queryRows(ref, input, output));
+  }
+
+  /** `query` under the template's name for its asynchronous form (every query is asynchronous here). */
+  queryAsync<R extends AnyQueryRef>(ref: R, input: Pattern<InputOfRef<R>>, output: RowPattern<OutputOfRef<R>>): PendingFrames<this> {
+    return this.query(ref, input, output);
+  }
+
+  private async queryRows<R extends AnyQueryRef>(ref: R, input: Pattern<InputOfRef<R>>, output: RowPattern<OutputOfRef<R>>): Promise<this> {
     const runner = this.requireRunner();
     const result: Frame[] = [];
     for (const frame of this) {
@@ -152,6 +162,14 @@ export class Frames extends Array<Frame> {
       result.push({ ...frame, [as]: await runRows(runner, ref, input, frame) });
     }
     return this.derive(result);
+  }
+
+  /** Maps each frame to a new one; frames in, frames out (as the template's `Frames.map`). */
+  override map(transform: (frame: Frame, index: number, frames: Frame[]) => Frame, thisArg?: unknown): this;
+  override map<U>(transform: (frame: Frame, index: number, frames: Frame[]) => U, thisArg?: unknown): U[];
+  override map<U>(transform: (frame: Frame, index: number, frames: Frame[]) => U, thisArg?: unknown): U[] {
+    // Array species makes it a Frames of this class at run time already; the overloads say so.
+    return super.map(transform, thisArg);
   }
 
   /** Keeps the frames the predicate accepts (typed to return frames, so the helpers chain). */

@@ -31,7 +31,6 @@ export const routeLiteral = z
     'must look like "PATCH /api/v1/sessions/:sessionId"',
   );
 
-const jsonObject = z.record(z.string(), z.unknown());
 
 /** Fields of a template-style request that a client's body may not set (the bridge sets them; dialect syncs match on them). */
 export const reservedRequestFields = ["route", "principal"] as const;
