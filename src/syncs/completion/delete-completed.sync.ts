@@ -6,8 +6,10 @@
  * session the seed 004 summary no longer counts. Streaks and badges already earned stay: a
  * day was active and a milestone was reached, whatever happens to the record afterwards.
  *
- * The two cannot chase each other: the second step of either finds its record already gone
- * and answers not_found, which neither sync matches.
+ * The two cannot chase each other: a removal deletes the session only while it still exists,
+ * so a delete that removed the statistics is not followed by a second delete (whose
+ * not_found a dialect would answer as the request's failure); and a removal that finds its
+ * record already gone answers not_found, which neither sync matches.
  */
 import { FocusSession } from "../../concepts/FocusSession/FocusSessionConcept.ts";
 import { FocusStats } from "../../concepts/FocusStats/FocusStatsConcept.ts";
@@ -24,5 +26,6 @@ export const DeletedCompletedSessionLeavesStats: Sync<{ session: string }> = ({ 
  */
 export const RemovedSessionIsDeleted: Sync<{ session: string }> = ({ session }) => ({
   when: actions([FocusStats.removeSession, { focusSession: session }, {}]),
+  where: (frames) => frames.query(FocusSession._getSession, { session }, { session }),
   then: actions([FocusSession.delete, { session }]),
 });
