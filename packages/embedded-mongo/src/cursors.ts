@@ -1,6 +1,10 @@
 /**
  * Open cursors: the rest of a query's results waiting for getMore. Batches stop at the
- * requested count or when they would pass the reply size limit.
+ * requested count or when they would pass the reply size limit. A cursor holds its matches
+ * as stored (references, not copies) and shapes each batch (projection) only as it is sent.
+ * Bounded as mongod bounds them: an idle cursor is closed after `idleMs` (mongod's
+ * cursorTimeoutMillis, 10 minutes) unless opened with `noCursorTimeout`, and no more than
+ * `maxOpen` are open at once on the whole server.
  */
 import { BSON, Long, type Document } from "bson";
 import { MongoServerFailure } from "./errors.ts";
@@ -10,10 +14,26 @@ export const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 16 * 1024;
 export const DEFAULT_FIRST_BATCH = 101;
 /** mongod's cursorTimeoutMillis: a cursor left alone this long is closed. */
 export const CURSOR_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+/** Open cursors the server keeps at most (mongod has no such cap; its memory is the bound). */
+export const MAX_OPEN_CURSORS = 1000;
 
-interface OpenCursor {
+export interface CursorLimits {
+  /** Idle time after which a cursor is closed (ms). */
+  idleMs?: number;
+  /** Open cursors at most, server-wide. */
+  maxOpen?: number;
+}
+
+export interface CursorSource {
   ns: string;
   docs: Document[];
+  /** Shapes each document as its batch is sent (a projection). */
+  shape?: ((doc: Document) => Document) | undefined;
+  /** Exempt from the idle timeout (find's `noCursorTimeout`). */
+  noTimeout?: boolean;
+}
+
+interface OpenCursor extends CursorSource {
   position: number;
   lastUsed: number;
 }
@@ -26,12 +46,25 @@ export interface Batch {
 export class CursorRegistry {
   private readonly open = new Map<string, OpenCursor>();
   private next = BigInt(Date.now()) * 1000n;
+  readonly idleMs: number;
+  readonly maxOpen: number;
 
-  /** Takes the first batch; keeps a cursor open only if documents remain. */
-  start(ns: string, docs: Document[], batchSize: number | undefined, singleBatch = false): Batch {
-    const cursor: OpenCursor = { ns, docs, position: 0, lastUsed: Date.now() };
+  constructor(limits: CursorLimits = {}) {
+    this.idleMs = limits.idleMs ?? CURSOR_IDLE_TIMEOUT_MS;
+    this.maxOpen = limits.maxOpen ?? MAX_OPEN_CURSORS;
+  }
+
+  /**
+   * Takes the first batch; keeps a cursor open only if documents remain. Refuses (146
+   * ExceededMemoryLimit) when that would pass the cap on open cursors.
+   */
+  start(source: CursorSource, batchSize: number | undefined, singleBatch = false): Batch {
+    const cursor: OpenCursor = { ...source, position: 0, lastUsed: Date.now() };
     const batch = takeBatch(cursor, batchSize ?? DEFAULT_FIRST_BATCH);
-    if (singleBatch || cursor.position >= docs.length) return { id: Long.ZERO, docs: batch };
+    if (singleBatch || cursor.position >= cursor.docs.length) return { id: Long.ZERO, docs: batch };
+    if (this.open.size >= this.maxOpen) {
+      throw new MongoServerFailure(146, "ExceededMemoryLimit", `too many open cursors: the server keeps at most ${this.maxOpen}; exhaust or close (killCursors) the ones you have`);
+    }
     this.next += 1n;
     const id = Long.fromBigInt(this.next);
     this.open.set(id.toString(), cursor);
@@ -63,8 +96,8 @@ export class CursorRegistry {
   }
 
   /** Closes cursors idle since before `now - idleMs`, as mongod's cursor timeout does. */
-  closeIdle(now: number, idleMs = CURSOR_IDLE_TIMEOUT_MS): void {
-    for (const [id, cursor] of this.open) if (now - cursor.lastUsed > idleMs) this.open.delete(id);
+  closeIdle(now: number, idleMs = this.idleMs): void {
+    for (const [id, cursor] of this.open) if (!cursor.noTimeout && now - cursor.lastUsed > idleMs) this.open.delete(id);
   }
 
   get size(): number {
@@ -72,11 +105,21 @@ export class CursorRegistry {
   }
 }
 
+/**
+ * A batch also stops once it took this long to gather (ms): encoding and sending it costs
+ * about as much again, on the thread every connection shares. A shorter batch is within the
+ * protocol (mongod's stop at 16 MiB); the client's next getMore takes the rest.
+ */
+const BATCH_GATHER_MS = 3;
+
 function takeBatch(cursor: OpenCursor, limit: number): Document[] {
   const batch: Document[] = [];
+  const started = performance.now();
   let bytes = 0;
   while (cursor.position < cursor.docs.length && batch.length < limit) {
-    const doc = cursor.docs[cursor.position]!;
+    if ((batch.length & 63) === 63 && performance.now() - started > BATCH_GATHER_MS) break;
+    const stored = cursor.docs[cursor.position]!;
+    const doc = cursor.shape ? cursor.shape(stored) : stored;
     bytes += BSON.calculateObjectSize(doc);
     if (bytes > MAX_BATCH_BYTES && batch.length > 0) break;
     batch.push(doc);

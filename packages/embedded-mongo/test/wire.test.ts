@@ -35,7 +35,7 @@ describe("wire framing", () => {
 describe("cursors", () => {
   it("a cursor idle longer than the timeout is closed", () => {
     const cursors = new CursorRegistry();
-    const { id } = cursors.start("d.c", [{ a: 1 }, { a: 2 }], 1);
+    const { id } = cursors.start({ ns: "d.c", docs: [{ a: 1 }, { a: 2 }] }, 1);
     cursors.closeIdle(Date.now() + 1000, 60_000);
     expect(cursors.size).toBe(1);
     cursors.closeIdle(Date.now() + 120_000, 60_000);

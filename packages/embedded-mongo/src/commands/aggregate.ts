@@ -31,9 +31,9 @@ function checkStages(pipeline: Document[]): void {
 /** Stages that build new documents from their input without writing into it. */
 const READ_ONLY_STAGES = new Set(["$match", "$group", "$count", "$sort", "$skip", "$limit", "$project", "$sortByCount"]);
 
-function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[]): Document[] {
+async function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[]): Promise<Document[]> {
   const { selection, rest } = splitPipeline(pipeline);
-  const source = collection === undefined ? [] : matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, deadline: context.deadline });
+  const source = collection === undefined ? [] : await matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, deadline: context.deadline });
   if (rest.length === 0) return source;
   const aggregator = new Aggregator(rest.map((stage) => mingoView(stage) as Document), {
     collectionResolver: (name: string) => [...(context.server.store.collection(context.db, name)?.all() ?? [])].map((d) => mingoView(d) as Document),
@@ -70,7 +70,7 @@ async function aggregate(command: Document, context: CommandContext): Promise<Do
   const out = last && "$out" in last ? last.$out : undefined;
   const stages = out === undefined ? pipeline : pipeline.slice(0, -1);
   const collection = typeof target === "string" ? target : undefined;
-  const docs = runPipeline(context, collection, stages as Document[]);
+  const docs = await runPipeline(context, collection, stages as Document[]);
   const cursor = (command.cursor ?? {}) as Document;
   const ns = `${context.db}.${collection ?? "$cmd.aggregate"}`;
   if (out !== undefined) {
@@ -80,7 +80,7 @@ async function aggregate(command: Document, context: CommandContext): Promise<Do
   return cursorReply(context, ns, docs, optionalNumber(cursor, "batchSize"));
 }
 
-function count(command: Document, context: CommandContext): Document {
+async function count(command: Document, context: CommandContext): Promise<Document> {
   const collection = context.server.store.collection(context.db, collectionName(command));
   const query = (command.query ?? {}) as Filter;
   const skip = optionalNumber(command, "skip") ?? 0;
@@ -88,14 +88,14 @@ function count(command: Document, context: CommandContext): Document {
   if (!collection) return { n: 0, ok: 1 };
   const n = Object.keys(query).length === 0 && !skip && !limit
     ? collection.size
-    : matchingDocuments(collection, { filter: query, skip, limit, deadline: context.deadline }).length;
+    : (await matchingDocuments(collection, { filter: query, skip, limit, deadline: context.deadline })).length;
   return { n, ok: 1 };
 }
 
-function distinct(command: Document, context: CommandContext): Document {
+async function distinct(command: Document, context: CommandContext): Promise<Document> {
   const key = command.key;
   if (typeof key !== "string") throw new MongoServerFailure(14, "TypeMismatch", "BSON field 'distinct.key' is missing or is not a string");
-  const docs = matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter, deadline: context.deadline });
+  const docs = await matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter, deadline: context.deadline });
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
     for (const leaf of resolvePath(doc, key)) {

@@ -3,30 +3,42 @@ import { Long, type Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 import type { Filter } from "../query/matcher.ts";
 import { collectionName, type CommandContext, type CommandTable } from "./context.ts";
+import { compileProjection } from "../query/projection.ts";
 import { optionalNumber } from "./numbers.ts";
-import { selectDocuments } from "./select.ts";
+import { matchingDocuments } from "./select.ts";
 
 /** Opens a cursor on `docs` and answers with its first batch, as find and aggregate do. */
-export function cursorReply(context: CommandContext, ns: string, docs: Document[], batchSize: number | undefined, singleBatch = false): Document {
-  const batch = context.server.cursors.start(ns, docs, batchSize, singleBatch);
+export function cursorReply(
+  context: CommandContext,
+  ns: string,
+  docs: Document[],
+  batchSize: number | undefined,
+  singleBatch = false,
+  options: { shape?: ((doc: Document) => Document) | undefined; noTimeout?: boolean } = {},
+): Document {
+  const batch = context.server.cursors.start({ ns, docs, ...options }, batchSize, singleBatch);
   return { cursor: { firstBatch: batch.docs, id: batch.id, ns }, ok: 1 };
 }
 
-function find(command: Document, context: CommandContext): Document {
+async function find(command: Document, context: CommandContext): Promise<Document> {
   const name = collectionName(command);
   const limit = optionalNumber(command, "limit") ?? 0;
   const skip = optionalNumber(command, "skip") ?? 0;
   if (skip < 0) throw new MongoServerFailure(51024, "Location51024", "BSON field 'skip' value must be >= 0, actual value '" + skip + "'");
   if (limit < 0) throw new MongoServerFailure(51024, "Location51024", "BSON field 'limit' value must be >= 0, actual value '" + limit + "'");
-  const docs = selectDocuments(context.server.store.collection(context.db, name), {
-    filter: command.filter as Filter,
+  const filter = command.filter as Filter;
+  const shape = compileProjection(command.projection as Document | undefined, filter);
+  const docs = await matchingDocuments(context.server.store.collection(context.db, name), {
+    filter,
     sort: command.sort as Document,
     skip,
     limit,
-    projection: command.projection as Document,
     deadline: context.deadline,
   });
-  return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true);
+  return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true, {
+    shape,
+    noTimeout: command.noCursorTimeout === true,
+  });
 }
 
 function getMore(command: Document, context: CommandContext): Document {

@@ -9,7 +9,7 @@ import { readUpdateSpec, updateDocument, upsertDocument } from "./apply-write.ts
 import { collectionName, commit, type CommandContext, type CommandTable } from "./context.ts";
 import { checkInsertSize } from "./document-size.ts";
 import { optionalNumber } from "./numbers.ts";
-import { matchingDocuments } from "./select.ts";
+import { forEachStillMatching, matchingDocuments, stillMatching } from "./select.ts";
 import { runStatements, withWriteErrors } from "./write-errors.ts";
 
 function statements(command: Document, field: string): Document[] {
@@ -22,7 +22,7 @@ async function insert(command: Document, context: CommandContext): Promise<Docum
   const log: JournalRecord[] = [];
   const collection = context.server.store.ensureCollection(context.db, collectionName(command), log);
   let n = 0;
-  const errors = runStatements(statements(command, "documents"), command.ordered !== false, (doc) => {
+  const errors = await runStatements(statements(command, "documents"), command.ordered !== false, (doc) => {
     const stored = withId(doc);
     checkInsertSize(stored);
     collection.insert(stored, log);
@@ -38,20 +38,22 @@ async function update(command: Document, context: CommandContext): Promise<Docum
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
-  const errors = runStatements(statements(command, "updates"), command.ordered !== false, (statement, index) => {
+  const errors = await runStatements(statements(command, "updates"), command.ordered !== false, async (statement, index) => {
     const multi = statement.multi === true;
     const request = { filter: (statement.q ?? {}) as Filter, update: readUpdateSpec(statement.u, multi), arrayFilters: statement.arrayFilters as Document[] | undefined };
-    const targets = matchingDocuments(collection, { filter: request.filter, limit: multi ? 0 : 1, deadline: context.deadline });
+    const found = await matchingDocuments(collection, { filter: request.filter, limit: multi ? 0 : 1, deadline: context.deadline });
+    // Whether to upsert depends on a match still being there; many are re-checked as they are written.
+    const targets = found.length > 1 ? found : stillMatching(context.server.store, collection, request.filter, found);
     if (targets.length === 0 && statement.upsert === true) {
       const doc = upsertDocument(collection, request, log);
       upserted.push({ index, _id: doc._id });
       n += 1;
       return;
     }
-    for (const doc of targets) {
+    await forEachStillMatching(context, collection, request.filter, targets, log, (doc) => {
       if (updateDocument(collection, doc, request, log)) nModified += 1;
       n += 1;
-    }
+    });
   });
   await commit(context, log, command);
   return withWriteErrors({ n, nModified, ...(upserted.length && { upserted }) }, errors);
@@ -61,12 +63,14 @@ async function remove(command: Document, context: CommandContext): Promise<Docum
   const log: JournalRecord[] = [];
   const collection = context.server.store.collection(context.db, collectionName(command));
   let n = 0;
-  const errors = runStatements(statements(command, "deletes"), command.ordered !== false, (statement) => {
+  const errors = await runStatements(statements(command, "deletes"), command.ordered !== false, async (statement) => {
     const limit = optionalNumber(statement, "limit") ?? 0;
-    for (const doc of matchingDocuments(collection, { filter: statement.q as Filter, limit, deadline: context.deadline })) {
-      collection!.remove(doc, log);
+    if (!collection) return;
+    const found = await matchingDocuments(collection, { filter: statement.q as Filter, limit, deadline: context.deadline });
+    await forEachStillMatching(context, collection, statement.q as Filter, found, log, (doc) => {
+      collection.remove(doc, log);
       n += 1;
-    }
+    });
   });
   await commit(context, log, command);
   return withWriteErrors({ n }, errors);
@@ -80,7 +84,8 @@ async function findAndModify(command: Document, context: CommandContext): Promis
   const shape = (doc: Document | undefined): Document | null => (doc ? (project ? project(doc) : doc) : null);
   if (command.remove === true) {
     const collection = context.server.store.collection(context.db, name);
-    const [doc] = matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1, deadline: context.deadline });
+    const found = await matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1, deadline: context.deadline });
+    const [doc] = collection ? stillMatching(context.server.store, collection, filter, found) : [];
     if (doc) collection!.remove(doc, log);
     await commit(context, log, command);
     return { lastErrorObject: { n: doc ? 1 : 0 }, value: shape(doc), ok: 1 };
@@ -88,7 +93,7 @@ async function findAndModify(command: Document, context: CommandContext): Promis
   if (command.update === undefined) throw new MongoServerFailure(9, "FailedToParse", "Either an update or remove=true must be specified");
   const collection = context.server.store.ensureCollection(context.db, name, log);
   const request = { filter, update: readUpdateSpec(command.update, false), arrayFilters: command.arrayFilters as Document[] | undefined };
-  const [doc] = matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1, deadline: context.deadline });
+  const [doc] = stillMatching(context.server.store, collection, filter, await matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1, deadline: context.deadline }));
   let reply: Document;
   if (doc) {
     const updated = updateDocument(collection, doc, request, log) ?? doc;

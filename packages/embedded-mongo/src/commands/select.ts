@@ -1,10 +1,16 @@
-/** Reading documents: filter through the best index, then sort, skip, limit and project. */
+/**
+ * Reading documents: filter through the best index, then sort, skip and limit. Scans and sorts
+ * yield to other connections as they go (time-slice.ts), so one long query never holds the
+ * server; projection is left to the cursor, which shapes each batch as it is sent.
+ */
 import type { Document } from "bson";
 import { compileFilter, type Filter } from "../query/matcher.ts";
-import { compileProjection } from "../query/projection.ts";
 import { compileSort, type SortSpec } from "../query/sort.ts";
+import { MongoServerFailure } from "../errors.ts";
 import type { Collection } from "../storage/collection.ts";
-import { checkDeadline } from "./time-limit.ts";
+import type { JournalRecord, Persistence } from "../storage/persistence.ts";
+import type { Store } from "../storage/store.ts";
+import { sortYielding, TimeSlice } from "./time-slice.ts";
 
 export interface Selection {
   filter?: Filter;
@@ -12,34 +18,77 @@ export interface Selection {
   skip?: number;
   /** 0 or absent: no limit. */
   limit?: number;
-  projection?: Document;
   /** The command's deadline (epoch ms): scanning past it answers 50 MaxTimeMSExpired. */
   deadline?: number | undefined;
 }
 
-/** Matching documents in result order, before projection. */
-export function matchingDocuments(collection: Collection | undefined, selection: Selection): Document[] {
+/** Matching documents in result order, as stored (not projected). */
+export async function matchingDocuments(collection: Collection | undefined, selection: Selection): Promise<Document[]> {
   if (!collection) return [];
+  const slice = new TimeSlice(selection.deadline);
   const predicate = compileFilter(selection.filter);
   const compare = compileSort(selection.sort);
   const skip = selection.skip ?? 0;
   const limit = selection.limit || Number.POSITIVE_INFINITY;
   const ordered = compare && collection.inSortOrder(selection.filter, selection.sort);
   const needsSort = compare && !ordered;
-  const matched: Document[] = [];
+  let matched: Document[] = [];
   const enough = needsSort ? Number.POSITIVE_INFINITY : skip + limit;
-  let seen = 0;
   for (const doc of ordered || collection.candidates(selection.filter)) {
-    if ((++seen & 255) === 0) checkDeadline(selection.deadline);
+    if (slice.due()) await slice.pause();
     if (predicate(doc)) matched.push(doc);
     if (matched.length >= enough) break;
   }
-  if (needsSort) matched.sort(compare);
+  if (needsSort) matched = await sortYielding(matched, compare, slice);
   return skip || limit !== Number.POSITIVE_INFINITY ? matched.slice(skip, skip + limit) : matched;
 }
 
-export function selectDocuments(collection: Collection | undefined, selection: Selection): Document[] {
-  const docs = matchingDocuments(collection, selection);
-  const project = compileProjection(selection.projection, selection.filter);
-  return project ? docs.map(project) : docs;
+/**
+ * The current version of `doc` if it still matches: another connection may have updated or
+ * deleted it while the scan that found it yielded (mongod re-checks a document after yielding
+ * too). A collection dropped or renamed meanwhile answers 175 QueryPlanKilled, as in mongod.
+ */
+function currentMatch(store: Store, collection: Collection, predicate: (doc: Document) => boolean, doc: Document): Document | undefined {
+  const dot = collection.ns.indexOf(".");
+  if (store.collection(collection.ns.slice(0, dot), collection.ns.slice(dot + 1)) !== collection) {
+    throw new MongoServerFailure(175, "QueryPlanKilled", `collection ${collection.ns} was dropped or renamed while the operation ran`);
+  }
+  const now = collection.byId(doc._id);
+  return now !== undefined && (now === doc || predicate(now)) ? now : undefined;
+}
+
+/** What a write may still change of the documents a yielding scan found (see `currentMatch`), checked at once. */
+export function stillMatching(store: Store, collection: Collection, filter: Filter | undefined, docs: Document[]): Document[] {
+  const predicate = compileFilter(filter);
+  const current: Document[] = [];
+  for (const doc of docs) {
+    const now = currentMatch(store, collection, predicate, doc);
+    if (now !== undefined) current.push(now);
+  }
+  return current;
+}
+
+/**
+ * Writes each found document that still matches when its turn comes, yielding as scans do.
+ * Before each pause the journal gets the records so far, so that it keeps the order in which
+ * writes changed memory even when other connections write in between.
+ */
+export async function forEachStillMatching(
+  context: { server: { store: Store; persistence: Persistence }; deadline?: number | undefined },
+  collection: Collection,
+  filter: Filter | undefined,
+  docs: Document[],
+  log: JournalRecord[],
+  write: (doc: Document) => void,
+): Promise<void> {
+  const predicate = compileFilter(filter);
+  const slice = new TimeSlice(context.deadline);
+  for (const doc of docs) {
+    if (slice.due()) {
+      await context.server.persistence.append(log.splice(0), { durable: false });
+      await slice.pause();
+    }
+    const now = currentMatch(context.server.store, collection, predicate, doc);
+    if (now !== undefined) write(now);
+  }
 }

@@ -17,13 +17,13 @@ export function toWriteError(index: number, error: unknown): WriteError {
 
 /**
  * Runs statements in order; an ordered batch stops at the first failure, an unordered one
- * goes on. Returns the write errors.
+ * goes on. Returns the write errors. A statement may await (its scan yields to others).
  */
-export function runStatements<T>(statements: T[], ordered: boolean, run: (statement: T, index: number) => void): WriteError[] {
+export async function runStatements<T>(statements: T[], ordered: boolean, run: (statement: T, index: number) => void | Promise<void>): Promise<WriteError[]> {
   const errors: WriteError[] = [];
   for (let i = 0; i < statements.length; i++) {
     try {
-      run(statements[i]!, i);
+      await run(statements[i]!, i);
     } catch (error) {
       errors.push(toWriteError(i, error));
       if (ordered) break;

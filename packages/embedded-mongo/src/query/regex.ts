@@ -45,14 +45,30 @@ export interface RegexTester {
 
 const RE2_FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL };
 
+/**
+ * Testers of the regexes in filters, by the regex object: a filter is matched against every
+ * document with the same objects, and compiling a pattern costs far more than running it.
+ */
+const compiled = new WeakMap<object, RegexTester>();
+
 /** A tester for the pattern: RE2 (linear time) when it can express it, else the JavaScript engine. */
 export function toRegexTester(pattern: unknown, options = ""): RegexTester {
+  if (options !== "" || !isRegex(pattern)) return compileTester(pattern, options);
+  let tester = compiled.get(pattern);
+  if (tester === undefined) {
+    tester = compileTester(pattern, "");
+    compiled.set(pattern, tester);
+  }
+  return tester;
+}
+
+function compileTester(pattern: unknown, options: string): RegexTester {
   const js = toRegExp(pattern, options);
   let flags = 0;
   for (const flag of js.flags) flags |= RE2_FLAGS[flag] ?? 0;
   try {
     const re2 = RE2JS.compile(js.source, flags);
-    return { test: (subject) => re2.matcher(subject).find() };
+    return { test: (subject) => re2.test(subject) };
   } catch {
     return js;
   }

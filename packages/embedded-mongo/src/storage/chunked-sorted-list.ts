@@ -13,6 +13,8 @@ const MAX_CHUNK = 512;
 export class ChunkedSortedList<T> {
   private chunks: T[][] = [];
   private count = 0;
+  /** Bumped by every change, so that a paused walk knows to find its place again. */
+  private version = 0;
 
   constructor(private readonly compare: (a: T, b: T) => number) {}
 
@@ -44,6 +46,7 @@ export class ChunkedSortedList<T> {
 
   insert(item: T): void {
     this.count += 1;
+    this.version += 1;
     if (this.chunks.length === 0) {
       this.chunks.push([item]);
       return;
@@ -64,33 +67,74 @@ export class ChunkedSortedList<T> {
     const target = this.chunks[chunk];
     if (!target || offset >= target.length || this.compare(target[offset]!, item) !== 0) return false;
     target.splice(offset, 1);
+    this.version += 1;
     if (target.length === 0) this.chunks.splice(chunk, 1);
     this.count -= 1;
     return true;
   }
 
-  /** Every item, last first. */
-  /** The items before `position`, nearest first (backwards). */
+  /**
+   * The items before `position`, nearest first (backwards). Like `from`, a walk that pauses
+   * while the list changes goes on from its last item, not from a stale position.
+   */
   *before(position: Position): IterableIterator<T> {
-    for (let c = Math.min(position.chunk, this.chunks.length - 1); c >= 0; c--) {
+    let { chunk: c, offset: o } = position;
+    let version = this.version;
+    let last: T | undefined;
+    for (;;) {
+      if (last !== undefined && version !== this.version) {
+        const item = last;
+        ({ chunk: c, offset: o } = this.lowerBound((x) => this.compare(x, item) >= 0));
+        version = this.version;
+      }
+      if (c >= this.chunks.length) {
+        c = this.chunks.length - 1;
+        if (c < 0) return;
+        o = this.chunks[c]!.length;
+      }
+      if (o <= 0) {
+        c -= 1;
+        if (c < 0) return;
+        o = this.chunks[c]!.length;
+        continue;
+      }
       const chunk = this.chunks[c]!;
-      const start = c === position.chunk ? Math.min(position.offset, chunk.length) - 1 : chunk.length - 1;
-      for (let o = start; o >= 0; o--) yield chunk[o]!;
+      o = Math.min(o, chunk.length);
+      last = chunk[--o]!;
+      yield last;
     }
   }
 
-  *reversed(): IterableIterator<T> {
-    for (let c = this.chunks.length - 1; c >= 0; c--) {
-      const chunk = this.chunks[c]!;
-      for (let o = chunk.length - 1; o >= 0; o--) yield chunk[o]!;
-    }
+  /** Every item, last first. */
+  reversed(): IterableIterator<T> {
+    return this.before({ chunk: this.chunks.length, offset: 0 });
   }
 
-  /** Items from `position` to the end, in order. */
+  /**
+   * Items from `position` to the end, in order. Scans pause between items to let other
+   * connections write (time-slice.ts); when the list changed meanwhile, the walk goes on from
+   * the first item after the last one it gave (chunks split and shift, so a kept position
+   * would skip or repeat items), as a database cursor repositions by key after a yield.
+   */
   *from(position: Position): IterableIterator<T> {
-    for (let c = position.chunk, o = position.offset; c < this.chunks.length; c++, o = 0) {
-      const chunk = this.chunks[c]!;
-      for (; o < chunk.length; o++) yield chunk[o]!;
+    let { chunk: c, offset: o } = position;
+    let version = this.version;
+    let last: T | undefined;
+    for (;;) {
+      if (last !== undefined && version !== this.version) {
+        const item = last;
+        ({ chunk: c, offset: o } = this.lowerBound((x) => this.compare(x, item) > 0));
+        version = this.version;
+      }
+      const chunk = this.chunks[c];
+      if (chunk === undefined) return;
+      if (o >= chunk.length) {
+        c += 1;
+        o = 0;
+        continue;
+      }
+      last = chunk[o++]!;
+      yield last;
     }
   }
 }
