@@ -79,11 +79,6 @@ export class LiveTrace {
     };
   }
 
-  /** Recent events, oldest first (what a new watcher is shown). */
-  recent(): readonly TraceEvent[] {
-    return this.recentEvents;
-  }
-
   publish(event: TraceEvent): void {
     if (!this.watching) return;
     this.recentEvents.push(event);
