@@ -33,14 +33,15 @@ export interface TestDefinition {
 type TestFn = (t: TestContext) => unknown;
 type TestOptions = Omit<TestDefinition, "name" | "fn">;
 
-function context(name: string): TestContext {
+/** The `t` a test (or step) named `name` receives. */
+export function testContext(name: string): TestContext {
   return {
     name,
     async step(nameOrDefinition: string | StepDefinition, maybeFn?: TestFn): Promise<boolean> {
       const definition = typeof nameOrDefinition === "string" ? { name: nameOrDefinition, fn: maybeFn as TestFn } : nameOrDefinition;
       if (definition.ignore === true) return false;
       try {
-        await definition.fn(context(`${name} > ${definition.name}`));
+        await definition.fn(testContext(`${name} > ${definition.name}`));
         return true;
       } catch (error) {
         if (error instanceof Error) error.message = `step "${definition.name}": ${error.message}`;
@@ -57,7 +58,7 @@ export function denoTest(first: string | TestDefinition | TestFn, second?: TestF
   else if (typeof first === "string") definition = typeof second === "function" ? { name: first, fn: second } : { ...second, name: first, fn: third as TestFn };
   else definition = first;
   const run = async () => {
-    await definition.fn(context(definition.name));
+    await definition.fn(testContext(definition.name));
   };
   if (definition.ignore === true) test.skip(definition.name, run);
   else if (definition.only === true) test.only(definition.name, run);

@@ -1,0 +1,63 @@
+/** The Deno test shims: `Deno.test`, `t.step` and `jsr:@std/assert`, on vitest. */
+import { expect, it } from "vitest";
+import {
+  assert,
+  assertArrayIncludes,
+  assertEquals,
+  assertExists,
+  assertNotEquals,
+  assertObjectMatch,
+  assertRejects,
+  assertThrows,
+  AssertionError,
+} from "jsr:@std/assert";
+import { testContext } from "../../src/utils/deno/deno-test.ts";
+
+const order: string[] = [];
+
+Deno.test("Deno.test runs its steps in order, inside one test", async (t) => {
+  order.push("test");
+  expect(await t.step("first", () => void order.push("first"))).toBe(true);
+  await t.step({ name: "second", fn: async (inner) => void order.push(`second in ${inner.name}`) });
+  expect(await t.step({ name: "ignored", fn: () => void order.push("ignored"), ignore: true })).toBe(false);
+  expect(order).toEqual(["test", "first", "second in Deno.test runs its steps in order, inside one test > second"]);
+});
+
+Deno.test({ name: "Deno.test takes a definition object", fn: () => void order.push("definition") });
+
+Deno.test("Deno.test takes options before the function", { sanitizeOps: false }, () => void order.push("options"));
+
+it("ran every Deno.test of this file before this one, in order", () => {
+  expect(order.slice(-2)).toEqual(["definition", "options"]);
+});
+
+it("a failing step rejects with the step's name, so the test fails saying which step", async () => {
+  const t = testContext("outer");
+  await expect(
+    t.step("inner", () => {
+      throw new Error("boom");
+    }),
+  ).rejects.toThrow('step "inner": boom');
+});
+
+it("the assertions pass on what they check and throw otherwise, with Deno's argument order", async () => {
+  assertEquals({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] });
+  expect(() => assertEquals({ a: 1 }, { a: 2 }, "values differ")).toThrow(/values differ/);
+  assertNotEquals(1, 2);
+  expect(() => assertNotEquals([1], [1])).toThrow();
+  assertExists(0);
+  expect(() => assertExists(null, "missing")).toThrow(/missing/);
+  assert("non-empty");
+  expect(() => assert(false, "falsy")).toThrow(AssertionError);
+  assertObjectMatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: 2 } });
+  expect(() => assertObjectMatch({ a: 1 }, { a: 2 })).toThrow();
+  assertArrayIncludes([1, 2, 3], [3, 1]);
+  const thrown = assertThrows(() => {
+    throw new RangeError("too far");
+  }, RangeError, "far");
+  expect(thrown).toBeInstanceOf(RangeError);
+  expect(() => assertThrows(() => undefined)).toThrow(AssertionError);
+  expect(() => assertThrows(() => { throw new Error("x"); }, TypeError)).toThrow();
+  await assertRejects(() => Promise.reject(new Error("no")), Error, "no");
+  await expect(assertRejects(() => Promise.resolve(1))).rejects.toThrow(AssertionError);
+});

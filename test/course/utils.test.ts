@@ -1,0 +1,92 @@
+import { spawnSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { freshID, testDb } from "@utils/database.ts";
+import { Empty, ID } from "@utils/types.ts";
+import { discoverConcepts } from "../../src/engine/discover.ts";
+import { hasUncheckedSchemas } from "../../src/engine/unchecked.ts";
+import { SyncEngine } from "../../src/engine/index.ts";
+import { conceptRef } from "../../src/engine/refs.ts";
+import { barrelSource } from "../../src/utils/generate-imports.ts";
+import PollConcept from "./fixtures/Poll/PollConcept.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+describe("@utils/database.ts and @utils/types.ts", () => {
+  it("freshID makes UUID v7s that sort in creation order", () => {
+    const ids = Array.from({ length: 2000 }, () => freshID());
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    const millis = parseInt(ids[0]!.replace(/-/g, "").slice(0, 12), 16);
+    expect(Math.abs(millis - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("testDb answers an emptied test database and its client", async () => {
+    const [db, client] = await testDb();
+    try {
+      expect(db.databaseName).toMatch(/^test-focus/);
+      await db.collection("Leftover.things").insertOne({ _id: ID("x") } as never);
+      const [again, second] = await testDb();
+      expect(again.databaseName).toBe(db.databaseName);
+      expect(await again.listCollections().toArray()).toEqual([]);
+      await second.close();
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("ID and Empty are values too, so `import { Empty, ID }` without `type` runs under tsx (npm start)", () => {
+    expect(ID("user:ada")).toBe("user:ada");
+    expect(Empty).toEqual({});
+    expect(Object.isFrozen(Empty)).toBe(true);
+    const script = `import { Empty, ID } from "@utils/types.ts"; import { actions, Sync, Vars, Frames } from "@engine"; import { Db } from "npm:mongodb";
+      console.log(JSON.stringify([ID("a"), Empty, typeof actions, typeof Sync, typeof Vars, typeof Frames, typeof Db]));`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(["a", {}, "function", "function", "function", "function", "function"]);
+  });
+});
+
+describe("concepts without schemas", () => {
+  it("are discovered from a default export, named after their folder, with one unchecked operation per method", async () => {
+    const [Poll] = await discoverConcepts(fileURLToPath(new URL("./fixtures", import.meta.url)));
+    expect(Poll?.conceptName).toBe("Poll");
+    expect(Object.fromEntries(Object.entries(Poll!.schemas).map(([name, schema]) => [name, schema.kind]))).toEqual({
+      _getPoll: "query",
+      _getPollsOf: "query",
+      open: "action",
+      vote: "action",
+    });
+    expect(hasUncheckedSchemas(Poll!)).toBe(true);
+  });
+
+  it("take any object and pass their result on; a query reference called directly answers rows, or throws on { error }", async () => {
+    const [db, client] = await testDb();
+    try {
+      const engine = new SyncEngine();
+      const Poll = conceptRef(PollConcept, "Poll");
+      engine.register([new PollConcept(db)]);
+      const { output } = await engine.invoke(Poll.open, { owner: "ada", question: "Why?", extra: [1] });
+      const { poll } = output as { poll: string };
+      expect(await Poll._getPoll({ poll })).toEqual([{ _id: poll, owner: "ada", question: "Why?", votes: 0 }]);
+      await expect(Poll._getPoll("not an object" as never)).rejects.toThrow(/Poll\._getPoll: invalid input/);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("@concepts", () => {
+  it("the committed barrel is what `npm run import` generates from the concept folders", async () => {
+    const committed = await readFile(new URL("../../src/concepts/concepts.ts", import.meta.url), "utf8");
+    expect(await barrelSource(fileURLToPath(new URL("../../src/concepts", import.meta.url)))).toBe(committed);
+  });
+
+  it("makes references for template classes (default export), named after their folder", async () => {
+    const source = await barrelSource(fileURLToPath(new URL("./fixtures", import.meta.url)));
+    expect(source).toContain(`import PollConcept from "./Poll/PollConcept.ts";`);
+    expect(source).toContain(`export const Poll = conceptRef(PollConcept, "Poll");`);
+  });
+});
