@@ -150,6 +150,37 @@ describe("GET /dev/events, the live trace", () => {
   });
 });
 
+describe("a page that falls behind", () => {
+  it("loses the oldest events, not the newest, and is told how many", async () => {
+    const trace = await openTrace();
+    try {
+      await trace.next("ready");
+      // The page reads nothing while 700 requests happen: more than its backlog holds (500).
+      const count = 700;
+      for (let batch = 0; batch < count; batch += 50) {
+        await Promise.all(
+          Array.from({ length: 50 }, (_, offset) =>
+            send(focus.app, "POST", "/api/FocusStats/_getTotals", { body: { user: `behind-${batch + offset}` }, headers: { ...asService, "x-user-id": `behind-${batch + offset}` } }),
+          ),
+        );
+      }
+      const { dropped } = (await trace.next("dropped")) as { dropped: number };
+      expect(dropped).toBeGreaterThan(count - 500 - 10);
+      const users: number[] = [];
+      for (;;) {
+        const event = await trace.next("request");
+        users.push(Number(String(event.user).replace("behind-", "")));
+        if (users.at(-1) === count - 1) break;
+      }
+      // What is left after the drop is the newest, in order, ending with the last request.
+      expect(users.length).toBeLessThanOrEqual(500);
+      expect(users[0]).toBeGreaterThanOrEqual(count - 500 - 10);
+    } finally {
+      await trace.close();
+    }
+  });
+});
+
 describe("finished flows from the log", () => {
   it("opens a flow by its id, or by the id of any action in it", async () => {
     const { flow } = await completeSession("log-ada");
