@@ -20,9 +20,8 @@ describe("npm run graph", () => {
       const mermaid = await readFile(target, "utf8");
       expect(mermaid.startsWith("flowchart LR\n")).toBe(true);
       for (const name of names) expect(mermaid, name).toContain(`(["${name}"])`);
-      const evaluates = names.indexOf("CompletedSessionEvaluatesBadges");
-      expect(mermaid).toContain(`n_Streak_recordActivity --> sync${evaluates}`);
-      expect(mermaid).toContain(`sync${evaluates} --> n_Badge_evaluate`);
+      expect(mermaid).toContain("n_Streak_recordActivity --> s_CompletedSessionEvaluatesBadges");
+      expect(mermaid).toContain("s_CompletedSessionEvaluatesBadges --> n_Badge_evaluate");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -12,13 +12,14 @@ export function mermaidOf(graph: SyncGraph): string {
     for (const operation of concept.operations) lines.push(`    ${nodeId(operation.id)}["${operation.name}"]`);
     lines.push("  end");
   }
-  graph.syncs.forEach((sync, index) => {
-    const syncNode = `sync${index}`;
+  for (const sync of graph.syncs) {
+    // Named for the sync, so adding one leaves the others' lines as they were.
+    const syncNode = `s_${sync.name.replace(/[^A-Za-z0-9]/g, "_")}`;
     lines.push(`  ${syncNode}(["${sync.name}"])`);
     for (const operation of sync.when) lines.push(`  ${nodeId(operation)} --> ${syncNode}`);
     for (const query of sync.where) lines.push(`  ${nodeId(query)} -.-> ${syncNode}`);
     for (const operation of sync.then) lines.push(`  ${syncNode} --> ${nodeId(operation)}`);
-  });
+  }
   return `${lines.join("\n")}\n`;
 }
 
