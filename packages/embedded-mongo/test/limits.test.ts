@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "./support/database.ts";
+import { serverKind, useTestDatabase } from "./support/database.ts";
 
 const MiB = 1024 * 1024;
 
@@ -64,8 +64,29 @@ describe("regular expressions", () => {
     expect(found.map((doc) => doc._id)).toEqual([1000]);
     expect(await c.countDocuments({ s: { $in: [/^(a|aa)+$/, /^b/] } })).toBe(1);
     expect(await c.countDocuments({ s: /^A{4}$/i })).toBe(1);
-    // What RE2 cannot express still works, on the JavaScript engine.
+    // What RE2 cannot express still works, on the backtracking matcher.
     expect(await c.countDocuments({ s: { $regex: "^(a)\\1{3}$" } })).toBe(1);
+  });
+
+  it("lookaround and backreferences run under a step budget: a catastrophic pattern fails fast, the server goes on", async () => {
+    const c = t.db.collection<{ _id: number; s: string }>("regex_budget");
+    await c.insertMany([
+      { _id: 1, s: `${"a".repeat(29)}!` },
+      { _id: 2, s: "Password1" },
+      { _id: 3, s: "xab" },
+      { _id: 4, s: "hello Hello" },
+    ]);
+    // RE2 cannot take the lookahead; inside it `(a+)+` backtracks 2^29 times on a JavaScript engine.
+    const started = performance.now();
+    const outcome = await c.find({ s: { $regex: "^(?=(a+)+$)" } }).toArray().catch((error: unknown) => error);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    if (serverKind() === "embedded") expect(outcome).toMatchObject({ code: 2, errmsg: expect.stringContaining("too complex") });
+    expect(await t.db.command({ ping: 1 })).toMatchObject({ ok: 1 });
+    // Patterns of the same kind that do not explode answer as JavaScript would.
+    expect(await c.find({ s: { $regex: "^(?=.*\\d)(?=.*[a-z]).{8,}$" } }).toArray()).toEqual([{ _id: 2, s: "Password1" }]);
+    expect(await c.find({ s: { $regex: "(?<=x)a(?=b)" } }).toArray()).toEqual([{ _id: 3, s: "xab" }]);
+    expect(await c.find({ s: { $regex: "^(\\w+) \\1$", $options: "i" } }).toArray()).toEqual([{ _id: 4, s: "hello Hello" }]);
+    expect(await c.countDocuments({ s: { $regex: "(?<!x)ab" } })).toBe(0);
   });
 });
 

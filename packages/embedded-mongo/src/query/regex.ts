@@ -2,11 +2,13 @@
  * Regular expressions from `/re/`, BSONRegExp or `$regex` + `$options`. Queries match them
  * with RE2 (re2js), whose time is linear in the subject: a pattern such as `^(a+)+$`, which
  * backtracking engines take exponential time on, cannot hold the server. Patterns RE2 cannot
- * express (lookaround, backreferences) fall back to the JavaScript engine.
+ * express (lookaround, backreferences) run on a backtracking matcher with a step budget
+ * (budgeted-regex.ts).
  */
 import { BSONRegExp } from "bson";
 import { RE2JS } from "re2js";
 import { MongoServerFailure } from "../errors.ts";
+import { compileBudgeted } from "./budgeted-regex.ts";
 
 const JS_FLAGS = new Set(["i", "m", "s", "u"]);
 
@@ -51,7 +53,7 @@ const RE2_FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.
  */
 const compiled = new WeakMap<object, RegexTester>();
 
-/** A tester for the pattern: RE2 (linear time) when it can express it, else the JavaScript engine. */
+/** A tester for the pattern: RE2 (linear time) when it can express it, else the budgeted backtracking matcher. */
 export function toRegexTester(pattern: unknown, options = ""): RegexTester {
   if (options !== "" || !isRegex(pattern)) return compileTester(pattern, options);
   let tester = compiled.get(pattern);
@@ -70,6 +72,6 @@ function compileTester(pattern: unknown, options: string): RegexTester {
     const re2 = RE2JS.compile(js.source, flags);
     return { test: (subject) => re2.test(subject) };
   } catch {
-    return js;
+    return compileBudgeted(js.source, js.flags);
   }
 }
