@@ -48,7 +48,12 @@ export function registerDevConsole(app: Hono<HttpEnv>, { engine, concepts, db }:
   app.get("/dev/assets/:name", (c) => assetResponse(c.req.param("name")));
   app.get("/dev/graph.json", async (c) => {
     // Syncs are registered before the server starts, so the graph is built once, on first use.
-    graph ??= syncFiles().then((files) => syncGraph({ concepts, syncs: engine.syncDeclarations(), files }));
+    graph ??= syncFiles()
+      .then((files) => syncGraph({ concepts, syncs: engine.syncDeclarations(), files }))
+      .catch((error: unknown) => {
+        graph = undefined; // the next request tries again
+        throw error;
+      });
     return c.json(await graph, 200);
   });
   app.get("/dev/events", (c) => streamSSE(c, (stream) => streamTrace(stream, trace, streams)));
