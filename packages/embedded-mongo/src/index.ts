@@ -12,6 +12,7 @@ import type { Socket } from "node:net";
 import type { Document } from "bson";
 import type { ServerState } from "./commands/context.ts";
 import { Connection } from "./connection.ts";
+import { MAX_CONNECTIONS, refuseConnection } from "./connection-cap.ts";
 import { CursorRegistry } from "./cursors.ts";
 import { openJournal, type JournalOptions } from "./journal/index.ts";
 import { noPersistence, type JournalRecord, type Persistence } from "./storage/persistence.ts";
@@ -48,6 +49,12 @@ export interface EmbeddedMongoOptions {
    * (`failCommand`). Off by default: never in production.
    */
   enableTestCommands?: boolean;
+  /** Idle time after which a cursor is closed (mongod's cursorTimeoutMillis), default 600,000 ms. */
+  cursorTimeoutMs?: number;
+  /** Open cursors at most on the whole server, default 1,000; past it a query that would leave one open answers 146. */
+  maxOpenCursors?: number;
+  /** Open connections at most (mongod's maxIncomingConnections), default 2,000; more are refused. */
+  maxConnections?: number;
 }
 
 export interface EmbeddedMongo {
@@ -103,7 +110,10 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const persistence = await openPersistence(options, store);
   const state: ServerState = {
     store,
-    cursors: new CursorRegistry(),
+    cursors: new CursorRegistry({
+      ...(options.cursorTimeoutMs !== undefined && { idleMs: options.cursorTimeoutMs }),
+      ...(options.maxOpenCursors !== undefined && { maxOpen: options.maxOpenCursors }),
+    }),
     persistence,
     startedAt: new Date(),
     host,
@@ -118,8 +128,14 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   };
   const sockets = new Set<Socket>();
   let connectionIds = 0;
+  const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    if (state.connections >= maxConnections) {
+      socket.on("close", () => sockets.delete(socket));
+      refuseConnection(socket, maxConnections);
+      return;
+    }
     state.connections += 1;
     socket.on("close", () => {
       sockets.delete(socket);
