@@ -19,12 +19,10 @@ type Fields = Record<string, unknown>;
  * An instrumented concept: its fields as they are, each method a reference syncs can name
  * (unchecked: any fields) that can also be called (an action runs as a flow).
  */
-export type Instrumented<T> = {
-  [K in keyof T]: T[K] extends (...args: never[]) => unknown
-    ? K extends `_${string}`
-      ? CallableQueryRef<Fields, Fields>
-      : ActionRef<Fields, Fields> & ((input?: Fields) => Promise<unknown>)
-    : T[K];
+export type Instrumented<T> = T & {
+  [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: K extends `_${string}`
+    ? CallableQueryRef<Fields, Fields>
+    : ActionRef<Fields, Fields> & ((input?: Fields) => Promise<unknown>);
 };
 
 /** The template's logging levels. */
