@@ -18,7 +18,7 @@ import { openJournal, type JournalOptions } from "./journal/index.ts";
 import { noPersistence, type JournalRecord, type Persistence } from "./storage/persistence.ts";
 import { Store } from "./storage/store.ts";
 import { sweepExpired } from "./storage/ttl.ts";
-import { scramCredential } from "./commands/auth.ts";
+import { scramCredential, type ScramCredential } from "./commands/auth.ts";
 import { FailPoints } from "./commands/fail-points.ts";
 import { decodeDocument, encodeDocument } from "./wire/bson-codec.ts";
 
@@ -42,6 +42,12 @@ export interface EmbeddedMongoOptions {
    * that has not logged in runs only the handshake. The URI then carries the credentials.
    */
   credentials?: { user: string; password: string };
+  /**
+   * More logins, each with rights on one database only (mongod's dbOwner there): other
+   * databases, and `$out`/`$merge`/`renameCollection` into them, answer 13 Unauthorized.
+   * The `credentials` user is the administrator, with rights on every database.
+   */
+  users?: Array<{ user: string; password: string; database: string }>;
   /** The time limit of a command that sets no `maxTimeMS`, in ms; default 60,000 (0: none). */
   defaultMaxTimeMS?: number;
   /**
@@ -96,6 +102,14 @@ function startSweeper(state: ServerState, intervalMs: number): NodeJS.Timeout {
   return timer;
 }
 
+/** Who may log in: the administrator (`credentials`) and the database owners (`users`); nothing when neither is given. */
+function userTable(options: EmbeddedMongoOptions): Pick<ServerState, "users"> {
+  const users = new Map<string, ScramCredential>();
+  for (const { user, password, database } of options.users ?? []) users.set(user, { ...scramCredential(user, password), database });
+  if (options.credentials) users.set(options.credentials.user, scramCredential(options.credentials.user, options.credentials.password));
+  return users.size === 0 ? {} : { users };
+}
+
 function loginOf(credentials: EmbeddedMongoOptions["credentials"]): string {
   return credentials === undefined ? "" : `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@`;
 }
@@ -122,9 +136,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     connections: 0,
     defaultMaxTimeMS: options.defaultMaxTimeMS ?? 60_000,
     ...(options.enableTestCommands ? { failPoints: new FailPoints() } : {}),
-    ...(options.credentials === undefined
-      ? {}
-      : { users: new Map([[options.credentials.user, scramCredential(options.credentials.user, options.credentials.password)]]) }),
+    ...userTable(options),
   };
   const sockets = new Set<Socket>();
   let connectionIds = 0;

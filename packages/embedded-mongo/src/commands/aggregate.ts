@@ -12,6 +12,7 @@ import { collectionName, commit, type CommandContext, type CommandTable } from "
 import { cursorReply } from "./crud-read.ts";
 import { optionalNumber } from "./numbers.ts";
 import { splitPipeline } from "./pipeline-prefix.ts";
+import { outputDatabase, requireRightsOn } from "./rights.ts";
 import { matchingDocuments } from "./select.ts";
 
 const UNSUPPORTED_STAGES = new Set(["$merge", "$changeStream", "$geoNear", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
@@ -65,6 +66,8 @@ async function aggregate(command: Document, context: CommandContext): Promise<Do
   const target = command.aggregate;
   const pipeline = command.pipeline;
   if (!Array.isArray(pipeline)) throw new MongoServerFailure(14, "TypeMismatch", "'pipeline' option must be specified as an array");
+  const outputDb = outputDatabase(pipeline, context.db);
+  if (outputDb !== undefined) requireRightsOn(context, outputDb, "aggregate");
   checkStages(pipeline as Document[]);
   const last = pipeline[pipeline.length - 1] as Document | undefined;
   const out = last && "$out" in last ? last.$out : undefined;

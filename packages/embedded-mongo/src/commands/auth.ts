@@ -20,6 +20,8 @@ export interface ScramCredential {
   readonly iterations: number;
   readonly storedKey: Buffer;
   readonly serverKey: Buffer;
+  /** The one database this user has rights on (rights.ts); absent: every database (an administrator). */
+  readonly database?: string;
 }
 
 /** A connection's login: who it is once logged in, and the conversation under way. */

@@ -10,6 +10,7 @@ import { crudWriteCommands } from "./crud-write.ts";
 import { failPointCommands, withFailPoints } from "./fail-points.ts";
 import { handshakeCommands } from "./handshake.ts";
 import { indexCommands } from "./indexes.ts";
+import { requireRights } from "./rights.ts";
 import { refuseTransactions, sessionCommands } from "./sessions.ts";
 import { deadlineOf } from "./time-limit.ts";
 
@@ -40,6 +41,7 @@ export async function runCommand(command: Document, context: CommandContext): Pr
   const handler = HANDLERS.get(name.toLowerCase());
   try {
     requireLogin(name, context);
+    requireRights(name, context);
     if (!handler) throw new MongoServerFailure(59, "CommandNotFound", `no such command: '${name}'`);
     refuseTransactions(command);
     const deadline = deadlineOf(command, context.server.defaultMaxTimeMS);

@@ -1,0 +1,60 @@
+/**
+ * Who may touch which database, as mongod's built-in roles have it, in two kinds of login:
+ * - the server's `credentials` user is an administrator (mongod's `root`): every database;
+ * - a user of `users` (`{ user, password, database }`) owns one database (mongod's `dbOwner`
+ *   on it): commands on any other database, and writes that reach into one — cross-database
+ *   `$out` and `$merge`, `renameCollection` to or from another database — answer 13
+ *   Unauthorized, as they do for a mongod user who has rights on the current database only.
+ * Without users (no `credentials`), the server is open and nothing here applies.
+ */
+import type { Document } from "bson";
+import { MongoServerFailure } from "../errors.ts";
+import type { CommandContext } from "./context.ts";
+
+/** Commands any logged-in user may send to any database: the handshake, sessions and what mongod grants everyone. */
+const ANYWHERE = new Set([
+  "hello", "ismaster", "saslstart", "saslcontinue", "buildinfo", "ping", "endsessions", "logout", "getnonce",
+  "connectionstatus", "listdatabases", "hostinfo", "getparameter", "getcmdlineopts", "getlog", "killsessions",
+]);
+
+/** The one database this connection's user may use; undefined when it may use all. */
+export function scopeOf(context: CommandContext): string | undefined {
+  const user = context.auth.user;
+  return user === undefined ? undefined : context.server.users?.get(user)?.database;
+}
+
+/** Throws 13 Unauthorized when this connection's user has no rights on the command's database. */
+export function requireRights(name: string, context: CommandContext): void {
+  const scope = scopeOf(context);
+  if (scope === undefined || context.db === scope) return;
+  const lower = name.toLowerCase();
+  if (ANYWHERE.has(lower)) return;
+  // mongod runs it against admin and checks the two namespaces it names (renameCollection does).
+  if (lower === "renamecollection" && context.db === "admin") return;
+  throw unauthorized(context.db, name);
+}
+
+/** Throws 13 Unauthorized when this connection's user may not write into `db` (a command's output elsewhere). */
+export function requireRightsOn(context: CommandContext, db: string, command: string): void {
+  const scope = scopeOf(context);
+  if (scope !== undefined && db !== scope) throw unauthorized(db, command);
+}
+
+/** The database a pipeline's last stage writes into (`$out`, `$merge`), when it names one. */
+export function outputDatabase(pipeline: unknown, db: string): string | undefined {
+  if (!Array.isArray(pipeline) || pipeline.length === 0) return undefined;
+  const last = pipeline[pipeline.length - 1] as Document | null;
+  if (last === null || typeof last !== "object") return undefined;
+  const target: unknown = "$out" in last ? last.$out : "$merge" in last ? mergeTarget(last.$merge) : undefined;
+  if (target === undefined) return undefined;
+  if (target !== null && typeof target === "object" && "db" in target) return String((target as Document).db);
+  return db;
+}
+
+function mergeTarget(spec: unknown): unknown {
+  return spec !== null && typeof spec === "object" && "into" in spec ? (spec as Document).into : spec;
+}
+
+function unauthorized(db: string, command: string): MongoServerFailure {
+  return new MongoServerFailure(13, "Unauthorized", `not authorized on ${db} to execute command ${command}`);
+}
