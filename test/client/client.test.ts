@@ -4,12 +4,11 @@
  * work against the server.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { focusClient } from "../../client/index.ts";
-import { clientDir, clientFiles } from "../../scripts/client/generate.ts";
 import { testApiKey, useFocusApp } from "../support/app.ts";
 import { userToken } from "../http/harness.ts";
 import { flowSession, startAndReadTimer, studySession } from "./sample-calls.ts";
@@ -17,10 +16,12 @@ import { flowSession, startAndReadTimer, studySession } from "./sample-calls.ts"
 const focus = useFocusApp();
 
 describe("client/", () => {
-  it("is what npm run client generates from the API today", async () => {
-    for (const [file, content] of await clientFiles()) {
-      expect(await readFile(join(clientDir, file), "utf8"), `client/${file} is stale: run \`npm run client\``).toBe(content);
-    }
+  // In a process of its own: openapi-typescript reads the command line, which a test worker's globals may hide.
+  it("is what npm run client generates from the API today", { timeout: 60_000 }, async () => {
+    const check = await promisify(execFile)(process.execPath, [resolve("node_modules/tsx/dist/cli.mjs"), resolve("scripts/client/cli.ts"), "--check"]).catch(
+      (error: { stdout: string; stderr: string }) => error,
+    );
+    expect(`${check.stdout}${check.stderr}`).toBe("client/ is up to date\n");
   });
 
   it("type-checks the sample calls and refuses each marked mistake", { timeout: 120_000 }, async () => {
