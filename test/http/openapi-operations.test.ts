@@ -106,12 +106,14 @@ async function callFresh(operation: Operation): Promise<Answer> {
   try {
     const call = async (target: Operation): Promise<Answer> => {
       const params: Record<string, string> = {};
+      let body: unknown;
       const linked = linkInto(target);
       if (linked !== undefined) {
         const earlier = await call(linked.from);
-        for (const [name, expression] of Object.entries(linked.parameters)) params[name] = evaluate(expression, earlier.body);
+        for (const [name, expression] of Object.entries(linked.parameters)) params[name] = evaluate(expression, earlier.body) as string;
+        if (linked.requestBody !== undefined) body = evaluate(linked.requestBody, earlier.body);
       }
-      return send(app, target, params);
+      return send(app, target, params, body);
     };
     return await call(operation);
   } finally {
@@ -120,27 +122,28 @@ async function callFresh(operation: Operation): Promise<Answer> {
   }
 }
 
-/** The operation whose answer links to `target`, and how the link fills its parameters. */
-function linkInto(target: Operation): { from: Operation; parameters: Record<string, string> } | undefined {
+/** The operation whose answer links to `target`, and how the link fills its parameters or body. */
+function linkInto(target: Operation): { from: Operation; parameters: Record<string, string>; requestBody?: string } | undefined {
   for (const from of operations) {
     for (const response of Object.values(from.spec["responses"] as Record<string, Json>)) {
       for (const link of Object.values((response["links"] ?? {}) as Record<string, Json>)) {
-        if (link["operationId"] === target.id) return { from, parameters: link["parameters"] as Record<string, string> };
+        if (link["operationId"] !== target.id) continue;
+        return { from, parameters: (link["parameters"] ?? {}) as Record<string, string>, requestBody: link["requestBody"] as string | undefined };
       }
     }
   }
   return undefined;
 }
 
-/** `$response.body#/session/id` read from an answer's body. */
-function evaluate(expression: string, body: unknown): string {
-  const pointer = expression.replace(/^\$response\.body#/, "");
+/** `$response.body#/session/id` (or the whole `$response.body`) read from an answer's body. */
+function evaluate(expression: string, body: unknown): unknown {
+  const pointer = expression.replace(/^\$response\.body#?/, "");
   const value = pointer.split("/").slice(1).reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], body);
-  if (typeof value !== "string") throw new Error(`link ${expression} found no string in ${JSON.stringify(body)}`);
+  if (value === undefined) throw new Error(`link ${expression} found nothing in ${JSON.stringify(body)}`);
   return value;
 }
 
-async function send(app: Awaited<ReturnType<typeof focusApp>>["app"], { method, path, spec }: Operation, linked: Record<string, string>): Promise<Answer> {
+async function send(app: Awaited<ReturnType<typeof focusApp>>["app"], { method, path, spec }: Operation, linked: Record<string, string>, linkedBody: unknown): Promise<Answer> {
   const headers: Record<string, string> = { "x-api-key": testApiKey };
   const query = new URLSearchParams();
   let url = path;
@@ -153,7 +156,7 @@ async function send(app: Awaited<ReturnType<typeof focusApp>>["app"], { method, 
     else if (parameter["in"] === "header" && name !== "Idempotency-Key") headers[name] = value;
   }
   const content = (spec["requestBody"] as Json | undefined)?.["content"] as Record<string, Json> | undefined;
-  const example = content?.["application/json"]?.["example"];
+  const example = linkedBody ?? content?.["application/json"]?.["example"];
   if (example !== undefined) headers["content-type"] = "application/json";
   const response = await app.request(`${url}${query.size > 0 ? `?${query}` : ""}`, {
     method,

@@ -5,6 +5,7 @@
 import type { ConceptOperation } from "./concept-routes.ts";
 import { idempotencyHeader } from "./idempotency/key.ts";
 import { errorBodySchema as errorBody, exampleOf, jsonSchema } from "./json-schema.ts";
+import { conceptLinks, type Links } from "./openapi-links.ts";
 import { restOperations } from "./openapi-rest.ts";
 import type { RestRoute } from "./rest-routes.ts";
 
@@ -43,7 +44,8 @@ export interface OpenApiSources {
 
 export function openApiDocument({ operations, restRoutes }: OpenApiSources): Record<string, unknown> {
   const paths: Record<string, Record<string, OpenApiOperation>> = {};
-  for (const operation of operations) paths[operation.path] = { post: conceptOperation(operation) };
+  const links = conceptLinks(operations);
+  for (const operation of operations) paths[operation.path] = { post: conceptOperation(operation, links.get(`${operation.concept}.${operation.name}`)) };
   const rest = restOperations(restRoutes, idempotencyParameter);
   for (const [path, operations] of Object.entries(rest.paths)) paths[path] = { ...paths[path], ...operations };
   return {
@@ -68,7 +70,7 @@ export function openApiDocument({ operations, restRoutes }: OpenApiSources): Rec
   };
 }
 
-function conceptOperation({ concept, name, schema }: ConceptOperation): OpenApiOperation {
+function conceptOperation({ concept, name, schema }: ConceptOperation, links: Links | undefined): OpenApiOperation {
   const input = jsonSchema(schema.input, "input");
   const output = jsonSchema(schema.output, "output");
   const notes = schema.kind === "action" && schema.syncOnly === true ? " Only synchronizations and trusted services may run it." : "";
@@ -83,6 +85,7 @@ function conceptOperation({ concept, name, schema }: ConceptOperation): OpenApiO
       "200": {
         description: schema.kind === "query" ? "The matching rows" : "The action's result",
         content: { "application/json": { schema: schema.kind === "query" ? { type: "array", items: output } : output } },
+        ...(links === undefined ? {} : { links }),
       },
       ...errorResponses,
       ...(schema.kind === "action" ? retryResponses : {}),
