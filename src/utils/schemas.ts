@@ -3,12 +3,20 @@
  * and documented the same way everywhere.
  */
 import { z } from "zod";
+import type { ID as IDType } from "./types.ts";
 
 /** The one length limit of ids, for every concept and every route (issue 10). */
 export const idMaxLength = 200;
 
 /** An opaque identifier (the template's `ID`): a non-empty string of reasonable length. */
 export const id = z.string().min(1).max(idMaxLength);
+
+/**
+ * `id`, inferring the template's branded `ID` (`@utils/types.ts`): for schemas added to a
+ * course concept whose methods take `ID`s, which a plain string would not satisfy. (The
+ * project's own concepts keep `id`, inferring `string`, so callers pass plain strings.)
+ */
+export const ID = id as unknown as z.ZodType<IDType, string>;
 
 /** Whether a value a client sent can be an id: what `id` accepts. */
 export function isId(value: unknown): value is string {
