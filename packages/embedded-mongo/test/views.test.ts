@@ -98,6 +98,15 @@ describe("schema validation", () => {
     expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, x: "b" });
   });
 
+  it("inserts are validated too, and bypassDocumentValidation skips the check", async () => {
+    await t.db.createCollection("strict", { validator: { n: { $type: "number" } } });
+    const c = t.db.collection<{ _id: number; n: unknown }>("strict");
+    await expect(c.insertOne({ _id: 1, n: "one" })).rejects.toMatchObject({ code: 121 });
+    await c.insertOne({ _id: 2, n: "two" }, { bypassDocumentValidation: true });
+    await c.updateOne({ _id: 2 }, { $set: { n: "still" } }, { bypassDocumentValidation: true });
+    expect(await c.find().toArray()).toEqual([{ _id: 2, n: "still" }]);
+  });
+
   it("validationLevel moderate spares documents that were already invalid", async () => {
     const c = t.db.collection<{ _id: number; x: unknown; y?: number }>("moderate");
     await c.insertMany([{ _id: 1, x: 5 }, { _id: 2, x: "ok" }]);

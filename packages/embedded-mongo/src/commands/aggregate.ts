@@ -4,6 +4,7 @@ import { Aggregator } from "mingo";
 import { MongoServerFailure } from "../errors.ts";
 import type { Filter } from "../query/matcher.ts";
 import { mingoInput, mingoView } from "../query/mingo-view.ts";
+import { compareValues } from "../query/compare.ts";
 import { MISSING, resolvePath } from "../query/path.ts";
 import { valueKey } from "../storage/value-key.ts";
 import { withId } from "../query/update.ts";
@@ -12,8 +13,10 @@ import { collectionName, commit, type CommandContext, type CommandTable } from "
 import { cursorReply } from "./crud-read.ts";
 import { optionalNumber } from "./numbers.ts";
 import { splitPipeline } from "./pipeline-prefix.ts";
+import { readQueryOptions, type QueryOptions } from "./query-env.ts";
 import { outputDatabase, requireRightsOn } from "./rights.ts";
 import { matchingDocuments } from "./select.ts";
+import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
 
 const UNSUPPORTED_STAGES = new Set(["$merge", "$changeStream", "$geoNear", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
 
@@ -32,12 +35,15 @@ function checkStages(pipeline: Document[]): void {
 /** Stages that build new documents from their input without writing into it. */
 const READ_ONLY_STAGES = new Set(["$match", "$group", "$count", "$sort", "$skip", "$limit", "$project", "$sortByCount"]);
 
-async function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[]): Promise<Document[]> {
+async function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<Document[]> {
   const { selection, rest } = splitPipeline(pipeline);
-  const source = collection === undefined ? [] : await matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, deadline: context.deadline });
+  const source = collection === undefined ? [] : await matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, ...options, deadline: context.deadline });
   if (rest.length === 0) return source;
+  if (options.collation) refuseCollatedComparisons(rest);
   const aggregator = new Aggregator(rest.map((stage) => mingoView(stage) as Document), {
     collectionResolver: (name: string) => [...(context.server.store.collection(context.db, name)?.all() ?? [])].map((d) => mingoView(d) as Document),
+    ...(options.variables && { variables: mingoView(options.variables) as Document }),
+    ...(options.collation && { collation: options.collation.spec as { locale: string } }),
   });
   try {
     const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0] ?? ""));
@@ -73,7 +79,7 @@ async function aggregate(command: Document, context: CommandContext): Promise<Do
   const out = last && "$out" in last ? last.$out : undefined;
   const stages = out === undefined ? pipeline : pipeline.slice(0, -1);
   const collection = typeof target === "string" ? target : undefined;
-  const docs = await runPipeline(context, collection, stages as Document[]);
+  const docs = await runPipeline(context, collection, stages as Document[], readQueryOptions(command.collation, command.let));
   const cursor = (command.cursor ?? {}) as Document;
   const ns = `${context.db}.${collection ?? "$cmd.aggregate"}`;
   if (out !== undefined) {
@@ -88,28 +94,39 @@ async function count(command: Document, context: CommandContext): Promise<Docume
   const query = (command.query ?? {}) as Filter;
   const skip = optionalNumber(command, "skip") ?? 0;
   const limit = Math.abs(optionalNumber(command, "limit") ?? 0);
+  const options = readQueryOptions(command.collation, undefined);
   if (!collection) return { n: 0, ok: 1 };
   const n = Object.keys(query).length === 0 && !skip && !limit
     ? collection.size
-    : (await matchingDocuments(collection, { filter: query, skip, limit, deadline: context.deadline })).length;
+    : (await matchingDocuments(collection, { filter: query, skip, limit, deadline: context.deadline, ...options })).length;
   return { n, ok: 1 };
 }
 
 async function distinct(command: Document, context: CommandContext): Promise<Document> {
   const key = command.key;
   if (typeof key !== "string") throw new MongoServerFailure(14, "TypeMismatch", "BSON field 'distinct.key' is missing or is not a string");
-  const docs = await matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter, deadline: context.deadline });
-  const seen = new Map<string, unknown>();
+  const options = readQueryOptions(command.collation, undefined);
+  const docs = await matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter, deadline: context.deadline, ...options });
+  const values: unknown[] = [];
+  const seen = new Set<string>();
   for (const doc of docs) {
     for (const leaf of resolvePath(doc, key)) {
       if (leaf === MISSING) continue;
       for (const value of Array.isArray(leaf) ? leaf : [leaf]) {
+        if (options.collation) {
+          // Equal under the collation ("ping" and "PING" at strength 2) counts once: the first one seen.
+          if (!values.some((kept) => compareValues(kept, value, options.collation) === 0)) values.push(value);
+          continue;
+        }
         const k = valueKey(value);
-        if (!seen.has(k)) seen.set(k, value);
+        if (!seen.has(k)) {
+          seen.add(k);
+          values.push(value);
+        }
       }
     }
   }
-  return { values: [...seen.values()], ok: 1 };
+  return { values, ok: 1 };
 }
 
 export const aggregateCommands: CommandTable = { aggregate, count, distinct };

@@ -5,6 +5,7 @@ import type { Filter } from "../query/matcher.ts";
 import { collectionName, type CommandContext, type CommandTable } from "./context.ts";
 import { compileProjection } from "../query/projection.ts";
 import { optionalNumber } from "./numbers.ts";
+import { readQueryOptions } from "./query-env.ts";
 import { matchingDocuments } from "./select.ts";
 
 /** Opens a cursor on `docs` and answers with its first batch, as find and aggregate do. */
@@ -34,6 +35,7 @@ async function find(command: Document, context: CommandContext): Promise<Documen
     skip,
     limit,
     deadline: context.deadline,
+    ...readQueryOptions(command.collation, command.let),
   });
   return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true, {
     shape,

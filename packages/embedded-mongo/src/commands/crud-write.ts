@@ -3,13 +3,14 @@ import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 import type { Filter } from "../query/matcher.ts";
 import { compileProjection } from "../query/projection.ts";
-import { withId } from "../query/update.ts";
+import { readLet } from "../query/variables.ts";
 import type { JournalRecord } from "../storage/persistence.ts";
-import { readUpdateSpec, updateDocument, upsertDocument } from "./apply-write.ts";
+import { refuseView } from "../storage/view.ts";
+import { insertDocument, readUpdateSpec, runDeleteStatement, runUpdateStatement, updateDocument, upsertDocument } from "./apply-write.ts";
 import { collectionName, commit, type CommandContext, type CommandTable } from "./context.ts";
-import { checkInsertSize } from "./document-size.ts";
 import { optionalNumber } from "./numbers.ts";
-import { forEachStillMatching, matchingDocuments, stillMatching } from "./select.ts";
+import { readQueryOptions } from "./query-env.ts";
+import { matchingDocuments, stillMatching } from "./select.ts";
 import { runStatements, withWriteErrors } from "./write-errors.ts";
 
 function statements(command: Document, field: string): Document[] {
@@ -21,11 +22,10 @@ function statements(command: Document, field: string): Document[] {
 async function insert(command: Document, context: CommandContext): Promise<Document> {
   const log: JournalRecord[] = [];
   const collection = context.server.store.ensureCollection(context.db, collectionName(command), log);
+  const bypass = command.bypassDocumentValidation === true;
   let n = 0;
   const errors = await runStatements(statements(command, "documents"), command.ordered !== false, (doc) => {
-    const stored = withId(doc);
-    checkInsertSize(stored);
-    collection.insert(stored, log);
+    insertDocument(collection, doc, bypass, log);
     n += 1;
   });
   await commit(context, log, command);
@@ -35,25 +35,27 @@ async function insert(command: Document, context: CommandContext): Promise<Docum
 async function update(command: Document, context: CommandContext): Promise<Document> {
   const log: JournalRecord[] = [];
   const collection = context.server.store.ensureCollection(context.db, collectionName(command), log);
+  const variables = readLet(command.let);
+  const bypassValidation = command.bypassDocumentValidation === true;
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
   const errors = await runStatements(statements(command, "updates"), command.ordered !== false, async (statement, index) => {
     const multi = statement.multi === true;
-    const request = { filter: (statement.q ?? {}) as Filter, update: readUpdateSpec(statement.u, multi), arrayFilters: statement.arrayFilters as Document[] | undefined };
-    const found = await matchingDocuments(collection, { filter: request.filter, limit: multi ? 0 : 1, deadline: context.deadline });
-    // Whether to upsert depends on a match still being there; many are re-checked as they are written.
-    const targets = found.length > 1 ? found : stillMatching(context.server.store, collection, request.filter, found);
-    if (targets.length === 0 && statement.upsert === true) {
-      const doc = upsertDocument(collection, request, log);
-      upserted.push({ index, _id: doc._id });
-      n += 1;
-      return;
-    }
-    await forEachStillMatching(context, collection, request.filter, targets, log, (doc) => {
-      if (updateDocument(collection, doc, request, log)) nModified += 1;
-      n += 1;
-    });
+    const outcome = await runUpdateStatement(context, collection, {
+      filter: (statement.q ?? {}) as Filter,
+      update: readUpdateSpec(statement.u, multi),
+      arrayFilters: statement.arrayFilters as Document[] | undefined,
+      variables,
+      bypassValidation,
+      multi,
+      upsert: statement.upsert === true,
+      collation: readQueryOptions(statement.collation, undefined).collation,
+      sort: statement.sort as Document | undefined,
+    }, log);
+    n += outcome.n;
+    nModified += outcome.nModified;
+    if (outcome.upsertedId !== undefined) upserted.push({ index, _id: outcome.upsertedId });
   });
   await commit(context, log, command);
   return withWriteErrors({ n, nModified, ...(upserted.length && { upserted }) }, errors);
@@ -62,15 +64,11 @@ async function update(command: Document, context: CommandContext): Promise<Docum
 async function remove(command: Document, context: CommandContext): Promise<Document> {
   const log: JournalRecord[] = [];
   const collection = context.server.store.collection(context.db, collectionName(command));
+  const variables = readLet(command.let);
   let n = 0;
   const errors = await runStatements(statements(command, "deletes"), command.ordered !== false, async (statement) => {
-    const limit = optionalNumber(statement, "limit") ?? 0;
-    if (!collection) return;
-    const found = await matchingDocuments(collection, { filter: statement.q as Filter, limit, deadline: context.deadline });
-    await forEachStillMatching(context, collection, statement.q as Filter, found, log, (doc) => {
-      collection.remove(doc, log);
-      n += 1;
-    });
+    const { collation } = readQueryOptions(statement.collation, undefined);
+    n += await runDeleteStatement(context, collection, { filter: statement.q as Filter, limit: optionalNumber(statement, "limit") ?? 0, collation, variables }, log);
   });
   await commit(context, log, command);
   return withWriteErrors({ n }, errors);
@@ -80,20 +78,30 @@ async function findAndModify(command: Document, context: CommandContext): Promis
   const log: JournalRecord[] = [];
   const name = collectionName(command);
   const filter = (command.query ?? {}) as Filter;
+  const query = { filter, ...readQueryOptions(command.collation, command.let) };
   const project = compileProjection(command.fields as Document | undefined, filter);
   const shape = (doc: Document | undefined): Document | null => (doc ? (project ? project(doc) : doc) : null);
+  const first = { ...query, sort: command.sort as Document, limit: 1, deadline: context.deadline };
   if (command.remove === true) {
     const collection = context.server.store.collection(context.db, name);
-    const found = await matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1, deadline: context.deadline });
-    const [doc] = collection ? stillMatching(context.server.store, collection, filter, found) : [];
+    if (collection) refuseView(collection);
+    const found = await matchingDocuments(collection, first);
+    const [doc] = collection ? stillMatching(context.server.store, collection, query, found) : [];
     if (doc) collection!.remove(doc, log);
     await commit(context, log, command);
     return { lastErrorObject: { n: doc ? 1 : 0 }, value: shape(doc), ok: 1 };
   }
   if (command.update === undefined) throw new MongoServerFailure(9, "FailedToParse", "Either an update or remove=true must be specified");
   const collection = context.server.store.ensureCollection(context.db, name, log);
-  const request = { filter, update: readUpdateSpec(command.update, false), arrayFilters: command.arrayFilters as Document[] | undefined };
-  const [doc] = stillMatching(context.server.store, collection, filter, await matchingDocuments(collection, { filter, sort: command.sort as Document, limit: 1, deadline: context.deadline }));
+  refuseView(collection);
+  const request = {
+    filter,
+    update: readUpdateSpec(command.update, false),
+    arrayFilters: command.arrayFilters as Document[] | undefined,
+    variables: query.variables,
+    bypassValidation: command.bypassDocumentValidation === true,
+  };
+  const [doc] = stillMatching(context.server.store, collection, query, await matchingDocuments(collection, first));
   let reply: Document;
   if (doc) {
     const updated = updateDocument(collection, doc, request, log) ?? doc;
@@ -107,7 +115,6 @@ async function findAndModify(command: Document, context: CommandContext): Promis
   await commit(context, log, command);
   return reply;
 }
-
 
 export const crudWriteCommands: CommandTable = {
   insert,

@@ -3,6 +3,7 @@ import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 import { aggregateCommands } from "./aggregate.ts";
 import { authCommands, requireLogin } from "./auth.ts";
+import { bulkWriteCommands } from "./bulk-write.ts";
 import { collectionCommands } from "./collections.ts";
 import type { CommandContext, CommandHandler } from "./context.ts";
 import { crudReadCommands } from "./crud-read.ts";
@@ -25,6 +26,7 @@ const HANDLERS = new Map<string, CommandHandler>(
     ...indexCommands,
     ...collectionCommands,
     ...failPointCommands,
+    ...bulkWriteCommands,
   }),
 );
 

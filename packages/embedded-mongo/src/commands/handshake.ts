@@ -8,7 +8,7 @@ export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 export const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
 export const MAX_WRITE_BATCH_SIZE = 100_000;
 /** The MongoDB release whose behaviour we follow. */
-export const VERSION = "7.0.0";
+export const VERSION = "8.0.0";
 
 function hello(command: Document, context: CommandContext): Document {
   const legacy = command.ismaster !== undefined || command.isMaster !== undefined;
@@ -22,7 +22,7 @@ function hello(command: Document, context: CommandContext): Document {
     logicalSessionTimeoutMinutes: 30,
     connectionId: context.connectionId,
     minWireVersion: 0,
-    maxWireVersion: 21,
+    maxWireVersion: 25,
     readOnly: false,
     ...supportedMechanisms(command, context),
     ok: 1,
@@ -76,7 +76,7 @@ function serverStatus(_command: Document, context: CommandContext): Document {
 function getParameter(command: Document): Document {
   const all = command.getParameter === "*";
   return {
-    ...((all || command.featureCompatibilityVersion !== undefined) && { featureCompatibilityVersion: { version: "7.0" } }),
+    ...((all || command.featureCompatibilityVersion !== undefined) && { featureCompatibilityVersion: { version: "8.0" } }),
     ...((all || command.authenticationMechanisms !== undefined) && { authenticationMechanisms: [] }),
     ok: 1,
   };

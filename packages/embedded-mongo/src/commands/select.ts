@@ -4,12 +4,14 @@
  * server; projection is left to the cursor, which shapes each batch as it is sent.
  */
 import type { Document } from "bson";
+import type { Collation } from "../query/collation.ts";
 import { compileFilter, type Filter } from "../query/matcher.ts";
 import { compileSort, type SortSpec } from "../query/sort.ts";
 import { MongoServerFailure } from "../errors.ts";
 import type { Collection } from "../storage/collection.ts";
 import type { JournalRecord, Persistence } from "../storage/persistence.ts";
 import type { Store } from "../storage/store.ts";
+import type { Variables } from "../query/variables.ts";
 import { sortYielding, TimeSlice } from "./time-slice.ts";
 
 export interface Selection {
@@ -20,21 +22,29 @@ export interface Selection {
   limit?: number;
   /** The command's deadline (epoch ms): scanning past it answers 50 MaxTimeMSExpired. */
   deadline?: number | undefined;
+  /** Strings compare by this collation (indexes, in binary order, are then not used). */
+  collation?: Collation | undefined;
+  /** The command's `let`, for `$expr`. */
+  variables?: Variables | undefined;
 }
+
+/** What decides whether a document matches: the filter, with the command's collation and variables. */
+export type MatchQuery = Pick<Selection, "filter" | "collation" | "variables">;
 
 /** Matching documents in result order, as stored (not projected). */
 export async function matchingDocuments(collection: Collection | undefined, selection: Selection): Promise<Document[]> {
   if (!collection) return [];
   const slice = new TimeSlice(selection.deadline);
-  const predicate = compileFilter(selection.filter);
-  const compare = compileSort(selection.sort);
+  const predicate = compileFilter(selection.filter, selection);
+  const compare = compileSort(selection.sort, selection.collation);
   const skip = selection.skip ?? 0;
   const limit = selection.limit || Number.POSITIVE_INFINITY;
-  const ordered = compare && collection.inSortOrder(selection.filter, selection.sort);
+  // Indexes hold strings in binary order: a collated query scans and sorts for itself.
+  const ordered = compare && !selection.collation && collection.inSortOrder(selection.filter, selection.sort);
   const needsSort = compare && !ordered;
   let matched: Document[] = [];
   const enough = needsSort ? Number.POSITIVE_INFINITY : skip + limit;
-  for (const doc of ordered || collection.candidates(selection.filter)) {
+  for (const doc of ordered || (selection.collation ? collection.all() : collection.candidates(selection.filter))) {
     if (slice.due()) await slice.pause();
     if (predicate(doc)) matched.push(doc);
     if (matched.length >= enough) break;
@@ -58,8 +68,8 @@ function currentMatch(store: Store, collection: Collection, predicate: (doc: Doc
 }
 
 /** What a write may still change of the documents a yielding scan found (see `currentMatch`), checked at once. */
-export function stillMatching(store: Store, collection: Collection, filter: Filter | undefined, docs: Document[]): Document[] {
-  const predicate = compileFilter(filter);
+export function stillMatching(store: Store, collection: Collection, query: MatchQuery, docs: Document[]): Document[] {
+  const predicate = compileFilter(query.filter, query);
   const current: Document[] = [];
   for (const doc of docs) {
     const now = currentMatch(store, collection, predicate, doc);
@@ -76,12 +86,12 @@ export function stillMatching(store: Store, collection: Collection, filter: Filt
 export async function forEachStillMatching(
   context: { server: { store: Store; persistence: Persistence }; deadline?: number | undefined },
   collection: Collection,
-  filter: Filter | undefined,
+  query: MatchQuery,
   docs: Document[],
   log: JournalRecord[],
   write: (doc: Document) => void,
 ): Promise<void> {
-  const predicate = compileFilter(filter);
+  const predicate = compileFilter(query.filter, query);
   const slice = new TimeSlice(context.deadline);
   for (const doc of docs) {
     if (slice.due()) {

@@ -8,7 +8,7 @@ import { badValue } from "../errors.ts";
 import type { Collation } from "./collation.ts";
 import { bsonTypeOf, isNumeric, isPlainDocument, TYPE_NUMBERS, typeRank } from "./bson-types.ts";
 import { compareValues } from "./compare.ts";
-import { mingoView } from "./mingo-view.ts";
+import { mingoFailure, mingoView } from "./mingo-view.ts";
 import { toNumber } from "./numeric.ts";
 import { MISSING, resolvePath, type Leaf } from "./path.ts";
 import { isRegex, toRegexTester, type RegexTester } from "./regex.ts";
@@ -64,7 +64,11 @@ function matchLogical(doc: unknown, operator: string, value: unknown, env: Query
 function matchExpression(doc: unknown, expression: unknown, env: QueryEnv): boolean {
   if (env.collation) throw badValue("$expr with a non-simple collation is not supported by this server");
   const options = env.variables ? { variables: mingoView(env.variables) as Record<string, unknown> } : undefined;
-  return new Query({ $expr: mingoView(expression) }, options).test(mingoView(doc) as Record<string, unknown>);
+  try {
+    return new Query({ $expr: mingoView(expression) }, options).test(mingoView(doc) as Record<string, unknown>);
+  } catch (error) {
+    throw mingoFailure(error);
+  }
 }
 
 /** A condition is an operator document (`{ $gt: 1 }`), a regex, or a value to equal. */

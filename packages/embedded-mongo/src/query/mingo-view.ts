@@ -4,6 +4,7 @@
  * `$expr`, aggregation pipelines and computed projections.
  */
 import { Decimal128, Double, Long, Timestamp } from "bson";
+import { MongoServerFailure } from "../errors.ts";
 import { isPlainDocument } from "./bson-types.ts";
 import { toNumber } from "./numeric.ts";
 
@@ -33,4 +34,13 @@ function holdsWrappedNumbers(value: unknown): boolean {
  */
 export function mingoInput(doc: unknown, readOnly: boolean): unknown {
   return readOnly && !holdsWrappedNumbers(doc) ? doc : mingoView(doc);
+}
+
+/** mingo's errors as mongod reports them: an undefined `$$variable` is 17276, anything else 2 BadValue. */
+export function mingoFailure(error: unknown): MongoServerFailure {
+  if (error instanceof MongoServerFailure) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const undefinedVariable = /Use of undefined variable: (\S+)/.exec(message);
+  if (undefinedVariable) return new MongoServerFailure(17276, "Location17276", `Use of undefined variable: ${undefinedVariable[1]}`);
+  return new MongoServerFailure(2, "BadValue", message);
 }

@@ -4,9 +4,8 @@
  */
 import type { Document } from "bson";
 import { Aggregator } from "mingo";
-import { MongoServerFailure } from "../errors.ts";
 import type { Collation } from "./collation.ts";
-import { mingoInput, mingoView } from "./mingo-view.ts";
+import { mingoFailure, mingoInput, mingoView } from "./mingo-view.ts";
 import type { Variables } from "./variables.ts";
 
 export interface PipelineOptions {
@@ -30,7 +29,6 @@ export function runMingoPipeline(docs: Iterable<Document>, stages: Document[], o
   try {
     return aggregator.run([...docs].map((doc) => mingoInput(doc, readOnly) as Document));
   } catch (error) {
-    if (error instanceof MongoServerFailure) throw error;
-    throw new MongoServerFailure(2, "BadValue", error instanceof Error ? error.message : String(error));
+    throw mingoFailure(error);
   }
 }

@@ -9,7 +9,7 @@ import { isPlainDocument } from "./bson-types.ts";
 import { cloneValue } from "./clone.ts";
 import { compareValues } from "./compare.ts";
 import { isOperatorDocument, type Filter } from "./matcher.ts";
-import { mingoView } from "./mingo-view.ts";
+import { mingoFailure, mingoView } from "./mingo-view.ts";
 import { isRegex } from "./regex.ts";
 import { firstMatchingIndex } from "./positional.ts";
 import { OPERATORS, rename, unknownModifier } from "./update-operators.ts";
@@ -140,7 +140,12 @@ function positionalContext(doc: Doc, options: UpdateOptions): PositionalContext 
 /** A pipeline's result keeps the document's `_id` when it drops it (a `$replaceRoot`, a `$project`), as mongod. */
 function applyPipeline(original: Doc, pipeline: Doc[], variables: UpdateOptions["variables"]): Doc {
   const options = variables ? { variables: mingoView(variables) as Doc } : undefined;
-  const result = new Aggregator(pipeline.map((stage) => mingoView(stage) as Doc), options).run([mingoView(original) as Doc])[0];
+  let result: unknown;
+  try {
+    result = new Aggregator(pipeline.map((stage) => mingoView(stage) as Doc), options).run([mingoView(original) as Doc])[0];
+  } catch (error) {
+    throw mingoFailure(error);
+  }
   if (!isPlainDocument(result)) throw badValue("pipeline update did not produce a document");
   return "_id" in original && !("_id" in result) ? { _id: original._id, ...result } : result;
 }

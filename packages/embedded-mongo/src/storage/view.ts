@@ -20,6 +20,11 @@ export function notOnView(ns: string): MongoServerFailure {
   return new MongoServerFailure(166, "CommandNotSupportedOnView", `Namespace ${ns} is a view, not a collection`);
 }
 
+/** Writes to a view are refused before they look for documents (166, as mongod). */
+export function refuseView(collection: Collection): void {
+  if (collection instanceof ViewSnapshot) throw notOnView(collection.ns);
+}
+
 export class ViewSnapshot extends Collection {
   private readonly rows: Document[];
 

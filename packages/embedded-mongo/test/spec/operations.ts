@@ -76,9 +76,15 @@ export function bulkResult(result: Document): Document {
   };
 }
 
+/** The per-model results keyed by index; only the spec's fields (the Node driver adds `didUpsert` to update results). */
 function mapToDocument(map: unknown): Document | undefined {
   if (!(map instanceof Map)) return undefined;
-  return Object.fromEntries([...map.entries()].map(([key, value]) => [String(key), value]));
+  return Object.fromEntries(
+    [...map.entries()].map(([key, value]: [unknown, Document]) => {
+      const { didUpsert: _didUpsert, upsertedId, ...rest } = value;
+      return [String(key), upsertedId === undefined || upsertedId === null ? rest : { ...rest, upsertedId }];
+    }),
+  );
 }
 
 /** ClientBulkWriteResult as a document: the maps of per-model results keyed by the model's index. */
