@@ -17,6 +17,14 @@ export function dialectPage(dialect: DialectDeclaration): string {
     "",
     dialect.description,
     "",
+    "| Method | Endpoint | Description |",
+    "|--------|----------|-------------|",
+    ...routes.map((route) => {
+      const [method, path] = route.route.split(" ") as [string, string];
+      return `| ${method} | \`${path}\` | ${route.summary} |`;
+    }),
+    "",
+    ...(dialect.model === undefined ? [] : [`## Data Model: ${dialect.model.name}`, "", jsonBlock(shapeOf(jsonSchema(dialect.model.schema, "output"))), ""]),
     "## Required Headers",
     "",
     "- `x-api-key: <API_KEY>` (a trusted service) or `Authorization: Bearer <JWT>` (its `sub` is the user)",

@@ -66,6 +66,8 @@ export interface DialectDeclaration<K extends string = string> {
   /** File name of its spec page under docs/api/, e.g. "study-sessions-v1". */
   readonly name: string;
   readonly description: string;
+  /** The resource its routes answer (seed 004's "Session", seed 001's data model), shown on its spec page. */
+  readonly model?: { readonly name: string; readonly schema: z.ZodType };
   /** The dialect's error body for a request its declaration refuses (400). */
   readonly refuse: (message: string) => unknown;
   readonly routes: Readonly<Record<K, RouteDeclaration>>;

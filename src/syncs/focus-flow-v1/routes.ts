@@ -44,6 +44,7 @@ export const flowRoutes = declareRoutes(
       "The session lifecycle split between client and server: the server stores session state and snapshots of elapsed time, " +
       "the timer runs on the client. Under FLOW_BASE_PATH (default /api/flow/v1/sessions). Answers are { success, message, data } " +
       "envelopes; failures { success: false, message, error, data: null }.",
+    model: { name: "Session", schema: flowSession },
     refuse: failed,
   },
   {

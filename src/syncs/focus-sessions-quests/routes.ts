@@ -33,6 +33,7 @@ export const questSessionRoutes = declareRoutes(
     name: "focus-sessions-quests",
     description:
       'Focus Sessions track "Deep Work" or Pomodoro-style sessions, optionally linked to a Quest to track time spent on specific goals. Under /focus-sessions; errors are { error }.',
+    model: { name: "Focus session", schema: questSession },
     refuse: errorAnswer,
   },
   {

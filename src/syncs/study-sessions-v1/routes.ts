@@ -45,6 +45,7 @@ export const studySessionRoutes = declareRoutes(
     description:
       "Study session lifecycle for users: start, complete/update, list, and summarize sessions, under /api/v1/sessions. " +
       "Timestamps are returned as epoch milliseconds; queries accept ISO strings or epoch milliseconds. Error shape: { error }.",
+    model: { name: "Session", schema: studySession },
     refuse: errorAnswer,
   },
   {
