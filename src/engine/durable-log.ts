@@ -420,7 +420,10 @@ function recordEntry(record: ActionRecord): RecordEntry {
   const entry: RecordEntry = { id: record.id, concept: record.concept, action: record.action, input: forLog(record.input), at: record.at };
   if (record.thrown === undefined) entry.output = forLog(record.output);
   else entry.thrown = record.thrown;
-  if (record.cause !== undefined) entry.cause = { sync: record.cause.sync, records: [...record.cause.records], key: record.cause.key };
+  if (record.cause !== undefined) {
+    const { sync, records, key, reads } = record.cause;
+    entry.cause = { sync, records: [...records], key, ...(reads === undefined ? {} : { reads: reads.map((read) => ({ ...read, input: forLog(read.input) })) }) };
+  }
   return entry;
 }
 

@@ -21,7 +21,8 @@ import type { Match } from "./matcher.ts";
 import { flowTree, recordProvenance } from "./provenance.ts";
 import type { Provenance } from "./provenance.ts";
 import { actionKey, firingKey, frameOf, IdSource, intentOf, plannedOf, recordIdOf } from "./records.ts";
-import type { ActionRecord, Cause, Intent, PlannedAction, SyncFailure } from "./records.ts";
+import type { ActionRecord, Cause, Intent, PlannedAction, QueryRead, SyncFailure } from "./records.ts";
+import { recordingReads } from "./direct-queries.ts";
 import { compileSync, literalsOf, operationKey } from "./sync.ts";
 import type { CompiledSync, Sync } from "./sync.ts";
 import { defaultRetryPolicy, isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";
@@ -422,7 +423,7 @@ export class SyncEngine {
       const frame = frameOf(action.key);
       if (frame === top.failedFrame) continue;
       const binding = this.bindings.get(action.concept, action.action);
-      const cause = { sync: action.sync, records: action.records, key: action.key };
+      const cause = { sync: action.sync, records: action.records, key: action.key, ...(action.reads === undefined ? {} : { reads: action.reads }) };
       const record = await this.perform(flow, binding, action.input, action.id, cause, action.key);
       if (top.replayable) flow.replayable.add(record.id);
       if (record.thrown !== undefined) {
@@ -450,8 +451,10 @@ export class SyncEngine {
     flow.fired.add(firing);
     let planned: PlannedAction[];
     try {
-      const frames = await retryTransient(() => this.frames(sync, match.frame), this.retryPolicy);
-      planned = this.thenActions(sync, firing, ids, frames);
+      const reads: QueryRead[] = [];
+      const where = () => this.frames(sync, match.frame);
+      const frames = await retryTransient(() => (sync.callsQueries ? recordingReads(reads, where) : where()), this.retryPolicy);
+      planned = this.thenActions(sync, firing, ids, frames, reads);
     } catch (error) {
       if (isTransientError(error)) throw error;
       this.fail(flow, sync.name, ids, error);
@@ -475,14 +478,14 @@ export class SyncEngine {
     return result;
   }
 
-  private thenActions(sync: CompiledSync, firing: string, ids: readonly string[], frames: readonly Frame[]): PlannedAction[] {
+  private thenActions(sync: CompiledSync, firing: string, ids: readonly string[], frames: readonly Frame[], reads: readonly QueryRead[] = []): PlannedAction[] {
     const planned: PlannedAction[] = [];
     frames.forEach((frame, frameIndex) => {
       sync.then.forEach((then, position) => {
         this.bindings.get(then.concept, then.action);
         const key = actionKey(firing, frameIndex, position);
         const input = instantiate(then.input, frame, `${sync.name} runs ${then.concept}.${then.action}`);
-        planned.push({ key, id: recordIdOf(key), sync: sync.name, records: ids, concept: then.concept, action: then.action, input });
+        planned.push({ key, id: recordIdOf(key), sync: sync.name, records: ids, concept: then.concept, action: then.action, input, ...(reads.length > 0 ? { reads } : {}) });
       });
     });
     return planned;

@@ -8,6 +8,15 @@ export interface Cause {
   readonly records: readonly string[];
   /** Stable idempotency key: sync, matched records, frame and position in `then`. */
   readonly key: string;
+  /** Queries the sync's where-clause called directly (`await Concept._query(...)`), for provenance. */
+  readonly reads?: readonly QueryRead[];
+}
+
+/** A query a where-clause called as a function: which, with what input, and how many rows it answered. */
+export interface QueryRead {
+  readonly query: string;
+  readonly input: unknown;
+  readonly rows: number;
 }
 
 /** A then-action as a sync plans it, before it runs. */
@@ -21,6 +30,8 @@ export interface PlannedAction {
   readonly concept: string;
   readonly action: string;
   readonly input: Readonly<Record<string, unknown>>;
+  /** The direct query calls of the where-clause that planned it (see `Cause.reads`). */
+  readonly reads?: readonly QueryRead[];
 }
 
 export interface ActionRecord {

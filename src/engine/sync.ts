@@ -46,6 +46,8 @@ export interface CompiledSync {
   readonly when: readonly CompiledPattern[];
   readonly where: SyncDeclaration["where"];
   readonly then: readonly CompiledThen[];
+  /** Its where-clause calls a query as a function (`await Concept._query(...)`): the engine records those reads. */
+  readonly callsQueries: boolean;
 }
 
 export function operationKey(concept: string, action: string): string {
@@ -64,7 +66,17 @@ export function compileSync(name: string, sync: Sync): CompiledSync {
     when: declaration.when.patterns.map(compileWhen),
     where: declaration.where,
     then: declaration.then.patterns.map(({ ref, input }) => ({ concept: ref.concept, action: ref.name, input })),
+    callsQueries: declaration.where !== undefined && callsQueryDirectly(declaration.where),
   };
+}
+
+/**
+ * Whether a where-clause's source calls a query reference (`Sessions._active(`, by the
+ * convention that concepts are capitalized and queries start with `_`). A guess from the text:
+ * a call it misses still runs, unrecorded; a false alarm only records nothing.
+ */
+function callsQueryDirectly(where: NonNullable<SyncDeclaration["where"]>): boolean {
+  return /\b[A-Z][\w$]*\s*\.\s*_[\w$]*\s*\(/.test(Function.prototype.toString.call(where));
 }
 
 function compileWhen({ ref, input, output }: PatternData): CompiledPattern {
