@@ -118,7 +118,12 @@ describe("GET /dev/events, the live trace", () => {
       const text = JSON.stringify(ended.tree);
       for (const sync of ["CompletedSessionCountsInStatsAndStreak", "CompletedSessionEvaluatesBadges"]) expect(text).toContain(sync);
       const request = await trace.next("request", (data) => data.flow === flow);
-      expect(request).toMatchObject({ method: "POST", path: "/api/FocusSession/end", status: 200, ms: expect.any(Number) });
+      expect(request).toMatchObject({ method: "POST", path: "/api/FocusSession/end", route: "/api/FocusSession/end", status: 200, ms: expect.any(Number) });
+
+      // A REST dialect's request names the route pattern that answered it, beside its path.
+      const patched = await send(focus.app, "PATCH", "/api/v1/sessions/no-such-session", { body: { notes: "x" }, headers: { ...asService, "x-user-id": "trace-ada" } });
+      const rest = await trace.next("request", (data) => data.path === "/api/v1/sessions/no-such-session");
+      expect(rest).toMatchObject({ method: "PATCH", route: "/api/v1/sessions/:sessionId", status: patched.status, user: "trace-ada" });
     } finally {
       await trace.close();
     }

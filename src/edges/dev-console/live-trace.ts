@@ -17,6 +17,8 @@ export interface RequestEvent {
   readonly flow: string | null;
   readonly method: string;
   readonly path: string;
+  /** The route pattern that answered, e.g. `/api/v1/sessions/:sessionId`. */
+  readonly route: string;
   readonly user: string | null;
   readonly status: number;
   readonly ms: number;

@@ -1,8 +1,9 @@
 /**
- * The requests the live trace shows beside their flows: method, path, user, status and time.
+ * The requests the live trace shows beside their flows: method, path and route, user, status and time.
  * While no page watches, a request costs this middleware one boolean test and nothing else.
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
+import { routePath } from "hono/route";
 import { principalOf, type HttpEnv } from "../http/principal.ts";
 import { flowHeader } from "../http/provenance-route.ts";
 import type { LiveTrace } from "./live-trace.ts";
@@ -24,6 +25,8 @@ async function timed(c: Context<HttpEnv>, next: Next, trace: LiveTrace): Promise
       flow: c.res.headers.get(flowHeader),
       method: c.req.method,
       path: c.req.path,
+      // The pattern of the handler that answered (`/api/v1/sessions/:sessionId`); a middleware's `*` when none did.
+      route: routePath(c, -1),
       user: principal.kind === "user" ? principal.user : (c.req.header("x-user-id") ?? null),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,

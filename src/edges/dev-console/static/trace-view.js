@@ -157,6 +157,7 @@ function describe(entry) {
   const route = request ? `${request.method} ${request.path}` : first?.concept === "Requesting" ? `${first.input.method} ${first.input.path}` : first ? `${first.concept}.${first.action}` : "?";
   return {
     route,
+    pattern: request?.route ?? (first?.concept === "Requesting" ? first.input.route : undefined),
     user: request?.user ?? entry.user ?? null,
     status: request?.status ?? null,
     ms: request?.ms ?? null,
@@ -171,7 +172,7 @@ function shown(entry, summary) {
   const route = document.getElementById("trace-route").value.trim();
   const status = document.getElementById("trace-status").value;
   if (user !== "" && !(summary.user ?? "").includes(user)) return false;
-  if (route !== "" && !summary.route.includes(route)) return false;
+  if (route !== "" && !summary.route.includes(route) && !(summary.pattern ?? "").includes(route)) return false;
   if (status !== "" && String(summary.status ?? "").charAt(0) !== status) return false;
   if (document.getElementById("trace-errors").checked && !summary.error) return false;
   if (document.getElementById("trace-reads").checked && entry.tree === undefined && !entry.fromLog) return false;
@@ -208,7 +209,7 @@ function entryItem(entry, summary) {
       "summary",
       {},
       element("span", { class: "muted" }, time),
-      element("span", { class: "route" }, summary.route),
+      element("span", { class: "route", title: summary.pattern ? `route ${summary.pattern}` : undefined }, summary.route),
       element("span", {}, summary.user ? `user ${summary.user}` : ""),
       summary.status === null ? null : element("span", { class: `status-${String(summary.status).charAt(0)}` }, String(summary.status)),
       summary.ms === null ? null : element("span", { class: "muted" }, `${summary.ms} ms`),
