@@ -120,6 +120,12 @@ describe("the dev console in a browser", () => {
         expect(why).toContain(`"name":"${badgeName}"`);
         expect(await page.locator("#trace-lookup-result").textContent()).toContain(`${badgeName}: awarded in flow`);
         await page.screenshot({ path: `${screenshots}playground.png` });
+
+        // From the trace to the graph: the sync that awarded it, selected there.
+        await explained.locator('a[data-sync="CompletedSessionEvaluatesBadges"]').click();
+        await expect.poll(() => page.locator("body").getAttribute("data-view")).toBe("graph");
+        await expect.poll(() => page.locator("#graph-details-name").textContent(), { timeout: patience }).toBe("CompletedSessionEvaluatesBadges");
+        expect(await page.locator('#sync-graph g.sync.selected[data-sync="CompletedSessionEvaluatesBadges"]').count()).toBe(1);
       });
     },
     patience * 2,

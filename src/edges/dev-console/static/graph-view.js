@@ -3,7 +3,7 @@
  * node that the actions of its `when` (and, dashed, the queries of its `where`) lead into and
  * that leads to the actions of its `then`. elkjs lays it out; it is drawn as SVG.
  */
-/* global document, CSS, ELK, fetch */
+/* global document, window, CSS, ELK, fetch */
 import { element, svgElement } from "./dom.js";
 
 const elk = new ELK();
@@ -140,6 +140,19 @@ function arrowHead() {
   marker.append(svgElement("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "#8c959f" }));
   defs.append(marker);
   return defs;
+}
+
+/** Shows a sync in the graph (from the trace): its feature folder, the sync selected. */
+export async function showSyncInGraph(name) {
+  const sync = graph?.syncs.find((candidate) => candidate.name === name);
+  if (sync === undefined) return;
+  const conceptSelect = document.getElementById("graph-concept");
+  const folderSelect = document.getElementById("graph-folder");
+  conceptSelect.value = "";
+  folderSelect.value = sync.folder ?? "";
+  window.location.hash = "#graph";
+  await draw(conceptSelect.value, folderSelect.value);
+  selectSync(document.getElementById("sync-graph"), sync);
 }
 
 function selectSync(svg, sync) {

@@ -5,6 +5,7 @@
  */
 /* global document, EventSource, fetch, performance */
 import { element } from "./dom.js";
+import { showSyncInGraph } from "./graph-view.js";
 
 /** Entries kept on the page; older ones leave. */
 const maxEntries = 300;
@@ -242,13 +243,23 @@ function timesOf(all) {
   return new Map(ends.map(({ id, end }, index) => [id, { into: end - first, took: index === 0 ? null : end - ends[index - 1].end }]));
 }
 
+/** The sync that fired an action; a click shows it in the graph. */
+function syncLink(name) {
+  const link = element("a", { class: "via", href: "#graph", title: "show this sync in the graph", "data-sync": name }, name);
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    showSyncInGraph(name);
+  });
+  return element("span", { class: "via" }, " ← ", link);
+}
+
 function recordItem(record, { into, took }) {
   const error = isError(record);
   return element(
     "div",
     { class: `record${error ? " error" : ""}`, "data-op": `${record.concept}.${record.action}` },
     element("span", { class: "op" }, `${record.concept}.${record.action}`),
-    record.cause ? element("span", { class: "via" }, ` ← ${record.cause.sync}`) : element("span", { class: "muted" }, " (invoked)"),
+    record.cause ? syncLink(record.cause.sync) : element("span", { class: "muted" }, " (invoked)"),
     element("span", { class: "muted", title: "when it ended, after the flow's first action; and how long since the action before it ended" }, ` +${into} ms${took === null ? "" : ` (took ≈${took} ms)`}`),
     element("pre", {}, `in  ${JSON.stringify(record.input)}`),
     element("pre", { class: error ? "error" : "" }, record.thrown ? `threw ${record.thrown}` : `out ${JSON.stringify(record.output)}`),
