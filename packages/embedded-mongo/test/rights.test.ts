@@ -1,6 +1,7 @@
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../src/index.ts";
+import type { AnyDocument } from "./support/database.ts";
 
 /**
  * Rights per database: the administrator (`credentials`) reaches every database; a user with
@@ -21,8 +22,8 @@ describe("per-database rights", () => {
     });
     admin = await MongoClient.connect(server.uri);
     owner = await MongoClient.connect(`mongodb://app:app-password-1@127.0.0.1:${server.port}/appdb?directConnection=true&authSource=admin`);
-    await admin.db("other").collection("kept").insertOne({ _id: 1, from: "admin" });
-    await owner.db("appdb").collection("source").insertMany([{ _id: 1, n: 1 }, { _id: 2, n: 2 }]);
+    await admin.db("other").collection<AnyDocument>("kept").insertOne({ _id: 1, from: "admin" });
+    await owner.db("appdb").collection<AnyDocument>("source").insertMany([{ _id: 1, n: 1 }, { _id: 2, n: 2 }]);
   });
 
   afterAll(async () => {
@@ -34,41 +35,41 @@ describe("per-database rights", () => {
   const unauthorized = { code: 13, codeName: "Unauthorized" };
 
   it("a database owner reads and writes its own database and nothing else", async () => {
-    expect(await owner.db("appdb").collection("source").countDocuments()).toBe(2);
-    await expect(owner.db("other").collection("kept").findOne({})).rejects.toMatchObject(unauthorized);
-    await expect(owner.db("other").collection("kept").insertOne({ _id: 2 })).rejects.toMatchObject(unauthorized);
+    expect(await owner.db("appdb").collection<AnyDocument>("source").countDocuments()).toBe(2);
+    await expect(owner.db("other").collection<AnyDocument>("kept").findOne({})).rejects.toMatchObject(unauthorized);
+    await expect(owner.db("other").collection<AnyDocument>("kept").insertOne({ _id: 2 })).rejects.toMatchObject(unauthorized);
     await expect(owner.db("other").dropDatabase()).rejects.toMatchObject(unauthorized);
     const listed = await owner.db("admin").admin().listDatabases();
     expect(listed.databases.map((db) => db.name)).toEqual(["appdb"]);
-    expect(await admin.db("other").collection("kept").countDocuments()).toBe(1);
+    expect(await admin.db("other").collection<AnyDocument>("kept").countDocuments()).toBe(1);
   });
 
   it("$out and $merge into another database are refused for the owner, allowed in its own", async () => {
-    const source = owner.db("appdb").collection("source");
+    const source = owner.db("appdb").collection<AnyDocument>("source");
     await expect(source.aggregate([{ $match: {} }, { $out: { db: "other", coll: "stolen" } }]).toArray()).rejects.toMatchObject(unauthorized);
     await expect(source.aggregate([{ $merge: { into: { db: "other", coll: "stolen" } } }]).toArray()).rejects.toMatchObject(unauthorized);
     expect(await admin.db("other").listCollections({ name: "stolen" }).toArray()).toEqual([]);
     await source.aggregate([{ $match: { n: 2 } }, { $out: "copy" }]).toArray();
-    expect(await owner.db("appdb").collection("copy").find().toArray()).toEqual([{ _id: 2, n: 2 }]);
+    expect(await owner.db("appdb").collection<AnyDocument>("copy").find().toArray()).toEqual([{ _id: 2, n: 2 }]);
     await source.aggregate([{ $match: { n: 1 } }, { $out: { db: "appdb", coll: "copy1" } }]).toArray();
-    expect(await owner.db("appdb").collection("copy1").countDocuments()).toBe(1);
+    expect(await owner.db("appdb").collection<AnyDocument>("copy1").countDocuments()).toBe(1);
   });
 
   it("renameCollection across databases is refused for the owner, within its database allowed", async () => {
-    await owner.db("appdb").collection("movable").insertOne({ _id: 1 });
+    await owner.db("appdb").collection<AnyDocument>("movable").insertOne({ _id: 1 });
     await expect(owner.db("admin").command({ renameCollection: "appdb.movable", to: "other.moved" })).rejects.toMatchObject(unauthorized);
     await expect(owner.db("admin").command({ renameCollection: "other.kept", to: "appdb.taken" })).rejects.toMatchObject(unauthorized);
-    expect(await admin.db("other").collection("kept").countDocuments()).toBe(1);
-    expect(await owner.db("appdb").collection("movable").countDocuments()).toBe(1);
+    expect(await admin.db("other").collection<AnyDocument>("kept").countDocuments()).toBe(1);
+    expect(await owner.db("appdb").collection<AnyDocument>("movable").countDocuments()).toBe(1);
     await owner.db("admin").command({ renameCollection: "appdb.movable", to: "appdb.moved" });
-    expect(await owner.db("appdb").collection("moved").countDocuments()).toBe(1);
+    expect(await owner.db("appdb").collection<AnyDocument>("moved").countDocuments()).toBe(1);
   });
 
   it("the administrator reaches every database: cross-database $out and renameCollection run", async () => {
-    await admin.db("appdb").collection("source").aggregate([{ $out: { db: "other", coll: "copied" } }]).toArray();
-    expect(await admin.db("other").collection("copied").countDocuments()).toBe(2);
+    await admin.db("appdb").collection<AnyDocument>("source").aggregate([{ $out: { db: "other", coll: "copied" } }]).toArray();
+    expect(await admin.db("other").collection<AnyDocument>("copied").countDocuments()).toBe(2);
     await admin.db("admin").command({ renameCollection: "other.copied", to: "appdb.back" });
-    expect(await admin.db("appdb").collection("back").countDocuments()).toBe(2);
+    expect(await admin.db("appdb").collection<AnyDocument>("back").countDocuments()).toBe(2);
   });
 
   it("a wrong password for the owner is refused as any login is (18)", async () => {
