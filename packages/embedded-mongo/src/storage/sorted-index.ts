@@ -55,6 +55,9 @@ export class SortedIndex {
     this.paths = Object.keys(spec.key);
   }
 
+  /** Whether some document ever had several entries here (as mongod's multikey flag, it stays set). */
+  multikey = false;
+
   get name(): string { return this.spec.name; }
   get unique(): boolean { return this.spec.unique === true; }
   get sparse(): boolean { return this.spec.sparse === true; }
@@ -71,6 +74,7 @@ export class SortedIndex {
   }
 
   private addKeys(keys: IndexKey[], id: string): void {
+    if (keys.length > 1) this.multikey = true;
     for (const key of keys) this.entries.insert({ key, id });
   }
 
