@@ -20,6 +20,7 @@ import { Store } from "./storage/store.ts";
 import { sweepExpired } from "./storage/ttl.ts";
 import { scramCredential, type ScramCredential } from "./commands/auth.ts";
 import { FailPoints } from "./commands/fail-points.ts";
+import { LocalSessions } from "./commands/local-sessions.ts";
 import { decodeDocument, encodeDocument } from "./wire/bson-codec.ts";
 
 export interface EmbeddedMongoOptions {
@@ -136,6 +137,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     connections: 0,
     defaultMaxTimeMS: options.defaultMaxTimeMS ?? 60_000,
     ...(options.enableTestCommands ? { failPoints: new FailPoints() } : {}),
+    sessions: new LocalSessions(),
     ...userTable(options),
   };
   const sockets = new Set<Socket>();

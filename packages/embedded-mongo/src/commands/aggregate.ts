@@ -1,9 +1,7 @@
 /** aggregate (mingo runs the pipeline; a leading $match uses our indexes), count and distinct. */
 import type { Document } from "bson";
-import { Aggregator } from "mingo";
 import { MongoServerFailure } from "../errors.ts";
 import type { Filter } from "../query/matcher.ts";
-import { mingoInput, mingoView } from "../query/mingo-view.ts";
 import { compareValues } from "../query/compare.ts";
 import { MISSING, resolvePath } from "../query/path.ts";
 import { valueKey } from "../storage/value-key.ts";
@@ -11,6 +9,8 @@ import { withId } from "../query/update.ts";
 import type { JournalRecord } from "../storage/persistence.ts";
 import { collectionName, commit, type CommandContext, type CommandTable } from "./context.ts";
 import { cursorReply } from "./crud-read.ts";
+import { writeMerge } from "./merge.ts";
+import { runMingoPipeline } from "../query/pipeline.ts";
 import { optionalNumber } from "./numbers.ts";
 import { splitPipeline } from "./pipeline-prefix.ts";
 import { readQueryOptions, type QueryOptions } from "./query-env.ts";
@@ -18,7 +18,7 @@ import { outputDatabase, requireRightsOn } from "./rights.ts";
 import { matchingDocuments } from "./select.ts";
 import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
 
-const UNSUPPORTED_STAGES = new Set(["$merge", "$changeStream", "$geoNear", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
+const UNSUPPORTED_STAGES = new Set(["$changeStream", "$geoNear", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
 
 function checkStages(pipeline: Document[]): void {
   pipeline.forEach((stage, i) => {
@@ -26,32 +26,32 @@ function checkStages(pipeline: Document[]): void {
     if (UNSUPPORTED_STAGES.has(name)) {
       throw new MongoServerFailure(40324, "Location40324", `Unrecognized pipeline stage name: '${name}'`);
     }
-    if (name === "$out" && i !== pipeline.length - 1) {
-      throw new MongoServerFailure(40601, "Location40601", "$out can only be the final stage in the pipeline");
+    if ((name === "$out" || name === "$merge") && i !== pipeline.length - 1) {
+      throw new MongoServerFailure(40601, "Location40601", `${name} can only be the final stage in the pipeline`);
+    }
+    if (name === "$listLocalSessions" && i !== 0) {
+      throw new MongoServerFailure(40602, "Location40602", "$listLocalSessions is only valid as the first stage in a pipeline");
     }
   });
 }
 
-/** Stages that build new documents from their input without writing into it. */
-const READ_ONLY_STAGES = new Set(["$match", "$group", "$count", "$sort", "$skip", "$limit", "$project", "$sortByCount"]);
+/** `$listLocalSessions` (first stage of `aggregate: 1`): this user's sessions, or everyone's with `allUsers`. */
+function localSessions(stage: unknown, context: CommandContext): Document[] {
+  const spec = (stage ?? {}) as Document;
+  if (spec.users !== undefined) throw new MongoServerFailure(115, "CommandNotSupported", "$listLocalSessions 'users' is not supported by this server; use {} or { allUsers: true }");
+  return context.server.sessions?.list(spec.allUsers === true ? undefined : { user: context.auth.user }) ?? [];
+}
 
 async function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<Document[]> {
-  const { selection, rest } = splitPipeline(pipeline);
-  const source = collection === undefined ? [] : await matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, ...options, deadline: context.deadline });
+  const listsSessions = collection === undefined && pipeline[0] !== undefined && "$listLocalSessions" in pipeline[0];
+  const { selection, rest } = listsSessions ? { selection: {}, rest: pipeline.slice(1) } : splitPipeline(pipeline);
+  const source = listsSessions
+    ? localSessions(pipeline[0]!.$listLocalSessions, context)
+    : collection === undefined ? [] : await matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, ...options, deadline: context.deadline });
   if (rest.length === 0) return source;
   if (options.collation) refuseCollatedComparisons(rest);
-  const aggregator = new Aggregator(rest.map((stage) => mingoView(stage) as Document), {
-    collectionResolver: (name: string) => [...(context.server.store.collection(context.db, name)?.all() ?? [])].map((d) => mingoView(d) as Document),
-    ...(options.variables && { variables: mingoView(options.variables) as Document }),
-    ...(options.collation && { collation: options.collation.spec as { locale: string } }),
-  });
-  try {
-    const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0] ?? ""));
-    return aggregator.run(source.map((doc) => mingoInput(doc, readOnly) as Document));
-  } catch (error) {
-    if (error instanceof MongoServerFailure) throw error;
-    throw new MongoServerFailure(2, "BadValue", error instanceof Error ? error.message : String(error));
-  }
+  const store = context.server.store;
+  return runMingoPipeline(source, rest, { ...options, collection: (name) => store.collection(context.db, name)?.all() });
 }
 
 /** `$out`: the results replace the target collection's documents (its indexes stay). */
@@ -77,13 +77,15 @@ async function aggregate(command: Document, context: CommandContext): Promise<Do
   checkStages(pipeline as Document[]);
   const last = pipeline[pipeline.length - 1] as Document | undefined;
   const out = last && "$out" in last ? last.$out : undefined;
-  const stages = out === undefined ? pipeline : pipeline.slice(0, -1);
+  const merge = last && "$merge" in last ? last.$merge : undefined;
+  const stages = out === undefined && merge === undefined ? pipeline : pipeline.slice(0, -1);
   const collection = typeof target === "string" ? target : undefined;
   const docs = await runPipeline(context, collection, stages as Document[], readQueryOptions(command.collation, command.let));
   const cursor = (command.cursor ?? {}) as Document;
   const ns = `${context.db}.${collection ?? "$cmd.aggregate"}`;
-  if (out !== undefined) {
-    await writeOut(context, command, out, docs);
+  if (out !== undefined || merge !== undefined) {
+    if (out !== undefined) await writeOut(context, command, out, docs);
+    else await writeMerge(context, command, merge, docs);
     return cursorReply(context, ns, [], undefined);
   }
   return cursorReply(context, ns, docs, optionalNumber(cursor, "batchSize"));

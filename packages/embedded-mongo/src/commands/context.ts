@@ -4,6 +4,7 @@ import { MongoServerFailure } from "../errors.ts";
 import type { ConnectionAuth, ScramCredential } from "./auth.ts";
 import type { CursorRegistry } from "../cursors.ts";
 import type { FailPoints } from "./fail-points.ts";
+import type { LocalSessions } from "./local-sessions.ts";
 import type { JournalRecord, Persistence } from "../storage/persistence.ts";
 import type { Store } from "../storage/store.ts";
 
@@ -21,6 +22,8 @@ export interface ServerState {
   readonly defaultMaxTimeMS?: number;
   /** The users who may log in, by name; when set, every connection must log in (SCRAM-SHA-256). */
   readonly users?: ReadonlyMap<string, ScramCredential>;
+  /** The sessions commands named in their `lsid` ($listLocalSessions). */
+  readonly sessions?: LocalSessions;
   /** Present only when test commands are enabled (`configureFailPoint`). */
   readonly failPoints?: FailPoints;
 }

@@ -46,6 +46,7 @@ export async function runCommand(command: Document, context: CommandContext): Pr
     requireRights(name, context);
     if (!handler) throw new MongoServerFailure(59, "CommandNotFound", `no such command: '${name}'`);
     refuseTransactions(command);
+    if (command.lsid !== undefined) context.server.sessions?.touch(command.lsid, context.auth.user);
     const deadline = deadlineOf(command, context.server.defaultMaxTimeMS);
     const bounded = deadline === undefined ? context : { ...context, deadline };
     return await withFailPoints(name, context, async () => handler(command, bounded));

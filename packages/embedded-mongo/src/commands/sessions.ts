@@ -15,8 +15,15 @@ export function refuseTransactions(command: Document): void {
 }
 
 export const sessionCommands: CommandTable = {
-  startsession: () => ({ id: { id: new UUID() }, timeoutMinutes: 30, ok: 1 }),
-  endsessions: () => ({ ok: 1 }),
+  startsession: (_command, context) => {
+    const id = { id: new UUID() };
+    context.server.sessions?.touch(id, context.auth.user);
+    return { id, timeoutMinutes: 30, ok: 1 };
+  },
+  endsessions: (command, context) => {
+    context.server.sessions?.end(command.endSessions);
+    return { ok: 1 };
+  },
   refreshsessions: () => ({ ok: 1 }),
   killsessions: () => ({ ok: 1 }),
   killallsessions: () => ({ ok: 1 }),

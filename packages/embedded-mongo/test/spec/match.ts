@@ -54,6 +54,13 @@ export function typeAliases(value: unknown): string[] {
   return bsontype ? [bsontype.charAt(0).toLowerCase() + bsontype.slice(1)] : ["unknown"];
 }
 
+function isDriverObject(value: unknown): value is object {
+  return (
+    value !== null && typeof value === "object" && !Array.isArray(value) && !isDocument(value) &&
+    !("_bsontype" in value) && !(value instanceof Date) && !(value instanceof RegExp) && !ArrayBuffer.isView(value)
+  );
+}
+
 function specialOperator(value: unknown): [string, unknown] | undefined {
   if (!isDocument(value)) return undefined;
   const keys = Object.keys(value);
@@ -75,8 +82,9 @@ function show(value: unknown): string {
 
 /** Asserts that `actual` matches `expected`; `root` allows extra fields in a document. */
 export function match(expected: unknown, actual: unknown, context: MatchContext, root = true, path = ""): void {
-  // The driver keeps some command fields (a find's sort) as Maps.
+  // The driver keeps some command fields as Maps (a find's sort) or class instances (a ReadConcern).
   if (actual instanceof Map) actual = Object.fromEntries(actual);
+  else if (isDriverObject(actual)) actual = { ...actual };
   const operator = specialOperator(expected);
   if (operator) return matchOperator(operator, actual, context, root, path);
   if (isDocument(expected)) {
