@@ -18,7 +18,7 @@ export async function discoverConcepts(dir = "src/concepts"): Promise<ConceptCla
     if (!entry.isDirectory()) continue;
     const file = join(root, entry.name, `${entry.name}Concept.ts`);
     if (!(await isFile(file))) continue;
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const module = await importNamingTypeOnlyNames(file);
     const exported = Object.values(module).filter(isConceptClass);
     // A class without static schemas (the 6.1040 template's style) runs unchecked, named after its folder.
     const plain = module.default ?? module[`${entry.name}Concept`];
@@ -47,7 +47,7 @@ export async function discoverSyncSources(dir = "src/syncs"): Promise<SyncSource
   const sources: SyncSource[] = [];
   const origins = new Map<string, string>();
   for (const file of await syncFiles(root)) {
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const module = await importNamingTypeOnlyNames(file);
     for (const [name, value] of Object.entries(module)) {
       if (!isSync(value)) continue;
       const origin = relative(root, file);
@@ -58,6 +58,23 @@ export async function discoverSyncSources(dir = "src/syncs"): Promise<SyncSource
     }
   }
   return sources;
+}
+
+/**
+ * Imports a concept or sync file. A name imported without `type` that is only a type (Deno
+ * allows it, Node does not) fails with a message naming neither the importing file nor the
+ * fix; this one says both.
+ */
+async function importNamingTypeOnlyNames(file: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof SyntaxError) || !/does not provide an export named/.test(error.message)) throw error;
+    throw new SyntaxError(
+      `${relative(process.cwd(), file)} (or a module it imports): ${error.message}. If that name is a type, import it with \`import type\`; npm run typecheck names the line (TS1484).`,
+      { cause: error },
+    );
+  }
 }
 
 async function syncFiles(dir: string): Promise<string[]> {

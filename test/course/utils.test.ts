@@ -49,6 +49,17 @@ describe("@utils/database.ts and @utils/types.ts", () => {
   });
 });
 
+describe("a type imported without `type`", () => {
+  it("stops npm start with a message naming the importing file and the fix (under tsx, as npm start runs)", () => {
+    const script = `import { discoverConcepts } from "./src/engine/discover.ts";
+      await discoverConcepts("test/course/fixtures-type-import").then(() => console.log("loaded"), (error) => console.log(error.message));`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    expect(run.stdout).toContain("test/course/fixtures-type-import/Broken/BrokenConcept.ts (or a module it imports)");
+    expect(run.stdout).toContain("does not provide an export named 'Shape'");
+    expect(run.stdout).toContain("import type");
+  });
+});
+
 describe("concepts without schemas", () => {
   it("are discovered from a default export, named after their folder, with one unchecked operation per method", async () => {
     const [Poll] = await discoverConcepts(fileURLToPath(new URL("./fixtures", import.meta.url)));
