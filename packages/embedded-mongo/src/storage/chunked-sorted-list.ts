@@ -73,6 +73,11 @@ export class ChunkedSortedList<T> {
     return true;
   }
 
+  /** The position of the first item after `item` (`past`), or of `item` itself or the first after it. */
+  private seek(item: T, past: boolean): Position {
+    return this.lowerBound(past ? (x) => this.compare(x, item) > 0 : (x) => this.compare(x, item) >= 0);
+  }
+
   /**
    * The items before `position`, nearest first (backwards). Like `from`, a walk that pauses
    * while the list changes goes on from its last item, not from a stale position.
@@ -83,8 +88,7 @@ export class ChunkedSortedList<T> {
     let last: T | undefined;
     for (;;) {
       if (last !== undefined && version !== this.version) {
-        const item = last;
-        ({ chunk: c, offset: o } = this.lowerBound((x) => this.compare(x, item) >= 0));
+        ({ chunk: c, offset: o } = this.seek(last, false));
         version = this.version;
       }
       if (c >= this.chunks.length) {
@@ -122,8 +126,7 @@ export class ChunkedSortedList<T> {
     let last: T | undefined;
     for (;;) {
       if (last !== undefined && version !== this.version) {
-        const item = last;
-        ({ chunk: c, offset: o } = this.lowerBound((x) => this.compare(x, item) > 0));
+        ({ chunk: c, offset: o } = this.seek(last, true));
         version = this.version;
       }
       const chunk = this.chunks[c];
