@@ -15,11 +15,14 @@ import { createLogger } from "./edges/http/logging.ts";
 import { listen } from "./edges/http/server.ts";
 import { discoverConcepts, discoverSyncs, SyncEngine } from "./engine/index.ts";
 import * as passthrough from "./concepts/Requesting/passthrough.ts";
+import { installDenoGlobal } from "./utils/deno/global.ts";
 
 const conceptsDir = fileURLToPath(new URL("./concepts", import.meta.url));
 const syncsDir = fileURLToPath(new URL("./syncs", import.meta.url));
 
 async function main(): Promise<void> {
+  // Concepts written for the 6.1040 template (Deno) read settings with `Deno.env.get`.
+  installDenoGlobal();
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
   await preflightOrExit(config);

@@ -1,4 +1,6 @@
 /** The Deno test shims: `Deno.test`, `t.step` and `jsr:@std/assert`, on vitest. */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import {
   assert,
@@ -60,4 +62,22 @@ it("the assertions pass on what they check and throw otherwise, with Deno's argu
   expect(() => assertThrows(() => { throw new Error("x"); }, TypeError)).toThrow();
   await assertRejects(() => Promise.reject(new Error("no")), Error, "no");
   await expect(assertRejects(() => Promise.resolve(1))).rejects.toThrow(AssertionError);
+});
+
+it("Deno.env reads and writes process.env, under npm test and in the server", () => {
+  Deno.env.set("PORTED_SETTING", "on");
+  expect(process.env.PORTED_SETTING).toBe("on");
+  expect([Deno.env.get("PORTED_SETTING"), Deno.env.has("PORTED_SETTING")]).toEqual(["on", true]);
+  Deno.env.delete("PORTED_SETTING");
+  expect(Deno.env.get("PORTED_SETTING")).toBeUndefined();
+
+  const script = `import { installDenoGlobal } from "./src/utils/deno/global.ts"; installDenoGlobal();
+    let refused = ""; try { Deno.test("x", () => {}); } catch (error) { refused = error.message; }
+    console.log(JSON.stringify([Deno.env.get("FROM_PARENT"), refused]));`;
+  const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: fileURLToPath(new URL("../../", import.meta.url)),
+    env: { ...process.env, FROM_PARENT: "yes" },
+    encoding: "utf8",
+  });
+  expect(JSON.parse(run.stdout)).toEqual(["yes", "Deno.test runs under `npm test` (vitest), not in the server"]);
 });

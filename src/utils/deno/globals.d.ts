@@ -1,4 +1,4 @@
-/** The `Deno` global that tests ported from the template use; defined by setup.ts under `npm test`. */
+/** The `Deno` global that code ported from the template uses; installed by global.ts (setup.ts under `npm test`, main.ts in the server). */
 import type { denoTest } from "./deno-test.ts";
 
 declare global {
