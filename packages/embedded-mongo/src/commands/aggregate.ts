@@ -11,6 +11,7 @@ import { collectionName, commit, type CommandContext, type CommandTable } from "
 import { cursorReply } from "./crud-read.ts";
 import { writeMerge } from "./merge.ts";
 import { runMingoPipeline } from "../query/pipeline.ts";
+import { runNativeStages } from "../query/native-stages.ts";
 import { optionalNumber } from "./numbers.ts";
 import { splitPipeline } from "./pipeline-prefix.ts";
 import { readQueryOptions, type QueryOptions } from "./query-env.ts";
@@ -50,8 +51,10 @@ async function runPipeline(context: CommandContext, collection: string | undefin
     : collection === undefined ? [] : await matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, ...options, deadline: context.deadline });
   if (rest.length === 0) return source;
   if (options.collation) refuseCollatedComparisons(rest);
+  const native = runNativeStages(source, rest, options);
+  if (native.rest.length === 0) return native.docs;
   const store = context.server.store;
-  return runMingoPipeline(source, rest, { ...options, collection: (name) => store.collection(context.db, name)?.all() });
+  return runMingoPipeline(native.docs, native.rest, { ...options, collection: (name) => store.collection(context.db, name)?.all() });
 }
 
 /** `$out`: the results replace the target collection's documents (its indexes stay). */
