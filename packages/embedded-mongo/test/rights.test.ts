@@ -65,6 +65,17 @@ describe("per-database rights", () => {
     expect(await owner.db("appdb").collection<AnyDocument>("moved").countDocuments()).toBe(1);
   });
 
+  it("bulkWrite (run on admin) is refused for the owner when it names another database, allowed within its own", async () => {
+    await expect(owner.bulkWrite([
+      { name: "insertOne", namespace: "appdb.bulk", document: { k: 1 } },
+      { name: "insertOne", namespace: "other.bulk", document: { k: 1 } },
+    ])).rejects.toMatchObject({ cause: unauthorized });
+    expect(await owner.db("appdb").collection<AnyDocument>("bulk").countDocuments()).toBe(0);
+    expect(await admin.db("other").collection<AnyDocument>("bulk").countDocuments()).toBe(0);
+    const done = await owner.bulkWrite([{ name: "insertOne", namespace: "appdb.bulk", document: { k: 1 } }]);
+    expect(done.insertedCount).toBe(1);
+  });
+
   it("the administrator reaches every database: cross-database $out and renameCollection run", async () => {
     await admin.db("appdb").collection<AnyDocument>("source").aggregate([{ $out: { db: "other", coll: "copied" } }]).toArray();
     expect(await admin.db("other").collection<AnyDocument>("copied").countDocuments()).toBe(2);

@@ -9,7 +9,7 @@ import type { JournalRecord } from "../storage/persistence.ts";
 import { isViewDefinition } from "../storage/view.ts";
 import { collectionName, commit, type CommandContext, type CommandTable } from "./context.ts";
 import { cursorReply } from "./crud-read.ts";
-import { requireRightsOn, scopeOf } from "./rights.ts";
+import { scopeOf } from "./rights.ts";
 import { checkValidationOptions } from "./validation.ts";
 
 const COLLECTION_OPTIONS = ["validator", "validationLevel", "validationAction"];
@@ -129,7 +129,6 @@ async function dropDatabase(command: Document, context: CommandContext): Promise
 
 async function renameCollection(command: Document, context: CommandContext): Promise<Document> {
   if (context.db !== "admin") throw new MongoServerFailure(13, "Unauthorized", "renameCollection may only be run against the admin database.");
-  for (const ns of [command.renameCollection, command.to]) requireRightsOn(context, String(ns).split(".")[0] ?? "", "renameCollection");
   const log: JournalRecord[] = [];
   context.server.store.renameCollection(String(command.renameCollection), String(command.to), command.dropTarget === true, log);
   await commit(context, log, command);

@@ -43,7 +43,7 @@ export async function runCommand(command: Document, context: CommandContext): Pr
   const handler = HANDLERS.get(name.toLowerCase());
   try {
     requireLogin(name, context);
-    requireRights(name, context);
+    requireRights(name, command, context);
     if (!handler) throw new MongoServerFailure(59, "CommandNotFound", `no such command: '${name}'`);
     refuseTransactions(command);
     if (command.lsid !== undefined) context.server.sessions?.touch(command.lsid, context.auth.user);

@@ -23,15 +23,29 @@ export function scopeOf(context: CommandContext): string | undefined {
   return user === undefined ? undefined : context.server.users?.get(user)?.database;
 }
 
-/** Throws 13 Unauthorized when this connection's user has no rights on the command's database. */
-export function requireRights(name: string, context: CommandContext): void {
+/**
+ * Throws 13 Unauthorized when this connection's user has no rights on the command's database,
+ * or, for the commands run against admin that name namespaces (renameCollection, bulkWrite),
+ * on one of the databases they name.
+ */
+export function requireRights(name: string, command: Document, context: CommandContext): void {
   const scope = scopeOf(context);
-  if (scope === undefined || context.db === scope) return;
+  if (scope === undefined) return;
   const lower = name.toLowerCase();
-  if (ANYWHERE.has(lower)) return;
-  // mongod runs it against admin and checks the two namespaces it names (renameCollection does).
-  if (lower === "renamecollection" && context.db === "admin") return;
+  const named = context.db === "admin" ? namedNamespaces(lower, command) : undefined;
+  if (named !== undefined) {
+    for (const ns of named) requireRightsOn(context, ns.split(".")[0] ?? "", name);
+    return;
+  }
+  if (context.db === scope || ANYWHERE.has(lower)) return;
   throw unauthorized(context.db, name);
+}
+
+/** The namespaces an admin command acts on, for the commands that name them. */
+function namedNamespaces(command: string, body: Document): string[] | undefined {
+  if (command === "renamecollection") return [String(body.renameCollection), String(body.to)];
+  if (command === "bulkwrite") return Array.isArray(body.nsInfo) ? body.nsInfo.map((entry: unknown) => String((entry as Document | null)?.ns)) : [];
+  return undefined;
 }
 
 /** Throws 13 Unauthorized when this connection's user may not write into `db` (a command's output elsewhere). */
