@@ -1,7 +1,8 @@
 /**
  * Open cursors: the rest of a query's results waiting for getMore. Batches stop at the
  * requested count or when they would pass the reply size limit. A cursor holds its matches
- * as stored (references, not copies) and shapes each batch (projection) only as it is sent.
+ * as stored (references, not copies), shapes each batch (projection) only as it is sent, and
+ * lets go of what it sent.
  * Bounded as mongod bounds them: an idle cursor is closed after `idleMs` (mongod's
  * cursorTimeoutMillis, 10 minutes) unless opened with `noCursorTimeout`, and no more than
  * `maxOpen` are open at once on the whole server.
@@ -124,6 +125,12 @@ function takeBatch(cursor: OpenCursor, limit: number): Document[] {
     if (bytes > MAX_BATCH_BYTES && batch.length > 0) break;
     batch.push(doc);
     cursor.position += 1;
+  }
+  // What was sent is let go of once it is most of what the cursor holds (amortized: each
+  // document is copied at most once more), so a long read in batches holds only what is left.
+  if (cursor.position > 1024 && cursor.position * 2 > cursor.docs.length) {
+    cursor.docs = cursor.docs.slice(cursor.position);
+    cursor.position = 0;
   }
   return batch;
 }

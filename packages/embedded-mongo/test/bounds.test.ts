@@ -47,6 +47,15 @@ describe("cursors", () => {
     });
   });
 
+  it("a long cursor read in batches gives every document once, in order", async () => {
+    await withServer({}, async (_server, client) => {
+      const c = client.db("bounds").collection<{ _id: number }>("many");
+      await c.insertMany(Array.from({ length: 5000 }, (_, i) => ({ _id: i })));
+      const ids = (await c.find({}, { batchSize: 700 }).sort({ _id: -1 }).toArray()).map((doc) => doc._id);
+      expect(ids).toEqual(Array.from({ length: 5000 }, (_, i) => 4999 - i));
+    });
+  });
+
   it("past the cap on open cursors a query that would leave one open answers 146; closing one (killCursors) makes room", async () => {
     await withServer({ maxOpenCursors: 3 }, async (_server, client) => {
       const c = await seeded(client);
