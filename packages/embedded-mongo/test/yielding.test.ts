@@ -75,6 +75,14 @@ describe("long commands yield to other connections", () => {
     expectServed(times, took);
   }, 60_000);
 
+  it("pings are answered while an aggregation computes a field for each of 100,000 documents and matches on it", async () => {
+    const c = t.db.collection<AnyDocument>("big");
+    const pipeline = [{ $addFields: { twice: { $multiply: ["$n", 2] }, label: { $concat: ["$s", "-", "$pad"] } } }, { $match: { twice: { $lt: 4 } } }, { $project: { _id: 1 } }];
+    const { result, times, took } = await pingsDuring(c.aggregate(pipeline).toArray());
+    expect(result).toHaveLength(Array.from({ length: 100_000 }, (_, i) => i % 997).filter((n) => n < 2).length);
+    expectServed(times, took);
+  }, 60_000);
+
   it("a long scan still stops at its maxTimeMS with 50 MaxTimeMSExpired", async () => {
     const c = t.db.collection<AnyDocument>("big");
     const { result, took } = await pingsDuring(c.find({ s: { $in: regexes } }).maxTimeMS(100).toArray().catch((error: unknown) => error));

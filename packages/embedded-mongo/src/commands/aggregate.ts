@@ -10,13 +10,14 @@ import type { JournalRecord } from "../storage/persistence.ts";
 import { collectionName, commit, type CommandContext, type CommandTable } from "./context.ts";
 import { cursorReply } from "./crud-read.ts";
 import { writeMerge } from "./merge.ts";
-import { runMingoPipeline } from "../query/pipeline.ts";
+import { streamMingoPipeline } from "../query/pipeline.ts";
 import { runNativeStages } from "../query/native-stages.ts";
 import { optionalNumber } from "./numbers.ts";
 import { splitPipeline } from "./pipeline-prefix.ts";
 import { readQueryOptions, type QueryOptions } from "./query-env.ts";
 import { outputDatabase, requireRightsOn } from "./rights.ts";
 import { matchingDocuments } from "./select.ts";
+import { TimeSlice } from "./time-slice.ts";
 import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
 
 const UNSUPPORTED_STAGES = new Set(["$changeStream", "$geoNear", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
@@ -54,7 +55,7 @@ async function runPipeline(context: CommandContext, collection: string | undefin
   const native = runNativeStages(source, rest, options);
   if (native.rest.length === 0) return native.docs;
   const store = context.server.store;
-  return runMingoPipeline(native.docs, native.rest, { ...options, collection: (name) => store.collection(context.db, name)?.all() });
+  return streamMingoPipeline(native.docs, native.rest, { ...options, collection: (name) => store.collection(context.db, name)?.all() }, new TimeSlice(context.deadline));
 }
 
 /** `$out`: the results replace the target collection's documents (its indexes stay). */
