@@ -42,9 +42,11 @@ export function isTransientError(error: unknown): boolean {
   if (typeof code === "number" && transientCodes.has(code)) return true;
   const hasLabel = (error as { hasErrorLabel?: (label: string) => boolean }).hasErrorLabel;
   if (typeof hasLabel === "function" && transientLabels.some((label) => hasLabel.call(error, label))) return true;
-  // A bulk write reports the failure of the command as its cause.
-  const cause = (error as { cause?: unknown }).cause;
-  return cause !== undefined && cause !== error && isTransientError(cause);
+  // A bulk write reports the failure of its command as its cause, or (the driver's
+  // MongoBulkWriteError around a network or server-selection error) as its errorResponse.
+  const { cause, errorResponse } = error as { cause?: unknown; errorResponse?: unknown };
+  if (cause !== undefined && cause !== error && isTransientError(cause)) return true;
+  return errorResponse instanceof Error && errorResponse !== error && isTransientError(errorResponse);
 }
 
 /**

@@ -45,7 +45,10 @@ async function flush(collection: Collection<Document>, batch: readonly Waiting[]
   } catch (error) {
     const refused = error instanceof MongoBulkWriteError && error.writeConcernError === undefined ? [error.writeErrors].flat() : [];
     if (refused.length === 0) {
-      for (const waiting of batch) waiting.reject(error);
+      // The command failed as a whole (the database away): each caller sees what a lone
+      // insert would have thrown, not the driver's bulk wrapper around it.
+      const cause = error instanceof MongoBulkWriteError && error.errorResponse instanceof Error ? error.errorResponse : error;
+      for (const waiting of batch) waiting.reject(cause);
       return;
     }
     const byIndex = new Map(refused.map((writeError) => [writeError.index, writeError]));

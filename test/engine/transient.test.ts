@@ -3,6 +3,7 @@
  * engine runs the action again with the same idempotency key, and when the database stays
  * away the flow stays pending for the recovery pass, which finishes it once the database is back.
  */
+import { MongoBulkWriteError, MongoNetworkError } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActionContext } from "../../src/engine/bindings.ts";
 import { SyncEngine } from "../../src/engine/engine.ts";
@@ -57,6 +58,16 @@ describe("transient database errors", () => {
     expect(isTransientError(Object.assign(new Error("shutting down"), { code: 11600 }))).toBe(true);
     expect(isTransientError(Object.assign(new Error("dup"), { code: 11000 }))).toBe(false);
     expect(isTransientError(new TypeError("a bug"))).toBe(false);
+  });
+
+  it("sees through the driver's bulk-write wrapper around a command that could not reach the server", () => {
+    // insertMany/bulkWrite wrap the network error of a command in a MongoBulkWriteError with
+    // no code, no labels and no cause (the driver's bulk/common.js): taken for final, an
+    // acknowledged completion's statistics were once recorded as failed while the database restarted.
+    const wrapped = new MongoBulkWriteError(new MongoNetworkError("connection 7 to 127.0.0.1:27017 closed"), {} as never);
+    expect(wrapped.code).toBeUndefined();
+    expect(isTransientError(wrapped)).toBe(true);
+    expect(isTransientError(new MongoBulkWriteError({ message: "dup", code: 11000, writeErrors: [] } as never, {} as never))).toBe(false);
   });
 
   it("runs a then-action again with the same key until the database answers, and records only its real outcome", async () => {

@@ -1,4 +1,6 @@
+import { MongoBulkWriteError, MongoNetworkError, type Collection } from "mongodb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { isTransientError } from "../../src/engine/transient.ts";
 import { insertGrouped } from "../../src/utils/grouped-inserts.ts";
 import { isDuplicateKeyError } from "../../src/utils/mongo-errors.ts";
 import { useConceptDatabase } from "../concepts/concept-database.ts";
@@ -34,6 +36,16 @@ describe("insertGrouped", () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected"]);
     for (const outcome of outcomes) if (outcome.status === "rejected") expect(isDuplicateKeyError(outcome.reason)).toBe(true);
     expect((await things.find().sort({ _id: 1 }).toArray()).map((thing) => thing._id)).toEqual(["a", "b", "taken"]);
+  });
+
+  it("rejects every caller of a batch with the transient error a lone insert would throw when the command fails", async () => {
+    // As the driver reports a batch whose command never reached the server: its network
+    // error wrapped in a MongoBulkWriteError (a stand-in collection, to fail on demand).
+    const reset = new MongoNetworkError("connection 7 to 127.0.0.1:27017 closed");
+    const failing = { insertMany: () => Promise.reject(new MongoBulkWriteError(reset, {} as never)) } as unknown as Collection<{ _id: string }>;
+    const outcomes = await Promise.allSettled(["a", "b", "c"].map((_id) => insertGrouped(failing, { _id })));
+    expect(outcomes.map((outcome) => (outcome.status === "rejected" ? outcome.reason : "fulfilled"))).toEqual([reset, reset, reset]);
+    expect(isTransientError(reset)).toBe(true);
   });
 
   it("keeps collections apart: one command per collection", async () => {
