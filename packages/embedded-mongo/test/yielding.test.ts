@@ -83,6 +83,14 @@ describe("long commands yield to other connections", () => {
     expectServed(times, took);
   }, 60_000);
 
+  it("pings are answered while distinct and dbStats walk 100,000 documents", async () => {
+    const c = t.db.collection<AnyDocument>("big");
+    const { result, times, took } = await pingsDuring((async () => [await c.distinct("s"), await t.db.stats()] as const)());
+    expect(result[0]).toHaveLength(100_000);
+    expect(result[1].objects).toBe(100_000);
+    expectServed(times, took);
+  }, 60_000);
+
   it("a long scan still stops at its maxTimeMS with 50 MaxTimeMSExpired", async () => {
     const c = t.db.collection<AnyDocument>("big");
     const { result, took } = await pingsDuring(c.find({ s: { $in: regexes } }).maxTimeMS(100).toArray().catch((error: unknown) => error));

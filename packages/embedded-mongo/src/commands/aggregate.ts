@@ -115,7 +115,9 @@ async function distinct(command: Document, context: CommandContext): Promise<Doc
   const docs = await matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter, deadline: context.deadline, ...options });
   const values: unknown[] = [];
   const seen = new Set<string>();
+  const slice = new TimeSlice(context.deadline);
   for (const doc of docs) {
+    if (slice.due()) await slice.pause();
     for (const leaf of resolvePath(doc, key)) {
       if (leaf === MISSING) continue;
       for (const value of Array.isArray(leaf) ? leaf : [leaf]) {

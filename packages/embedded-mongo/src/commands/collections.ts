@@ -10,6 +10,7 @@ import { isViewDefinition } from "../storage/view.ts";
 import { collectionName, commit, type CommandContext, type CommandTable } from "./context.ts";
 import { cursorReply } from "./crud-read.ts";
 import { scopeOf } from "./rights.ts";
+import { TimeSlice } from "./time-slice.ts";
 import { checkValidationOptions } from "./validation.ts";
 
 const COLLECTION_OPTIONS = ["validator", "validationLevel", "validationAction"];
@@ -151,33 +152,43 @@ function listCollections(command: Document, context: CommandContext): Document {
   return cursorReply(context, `${context.db}.$cmd.listCollections`, infos, cursor.batchSize as number | undefined);
 }
 
-function dataSize(collection: Collection): number {
+/** The BSON size of the collections' documents: a walk over every one, so it takes turns (time-slice.ts). */
+async function dataSize(collections: Collection[], context: CommandContext): Promise<number> {
+  const slice = new TimeSlice(context.deadline);
   let bytes = 0;
-  for (const doc of collection.all()) bytes += BSON.calculateObjectSize(doc);
+  for (const collection of collections) {
+    for (const doc of collection.all()) {
+      bytes += BSON.calculateObjectSize(doc);
+      if (slice.due()) await slice.pause();
+    }
+  }
   return bytes;
 }
 
-function listDatabases(command: Document, context: CommandContext): Document {
+async function listDatabases(command: Document, context: CommandContext): Promise<Document> {
   const store = context.server.store;
   const filter = (command.filter ?? {}) as Document;
   const scope = scopeOf(context); // a database owner sees its own database only (mongod's authorizedDatabases)
-  const databases = store.databaseNames()
-    .filter((name) => scope === undefined || name === scope)
-    .map((name) => {
-      const size = store.collections(name).reduce((sum, c) => sum + (command.nameOnly === true ? 0 : dataSize(c)), 0);
-      return command.nameOnly === true ? { name } : { name, sizeOnDisk: size, empty: size === 0 };
-    })
-    .filter((info) => matches(info, filter));
+  const listed: Document[] = [];
+  for (const name of store.databaseNames()) {
+    if (scope !== undefined && name !== scope) continue;
+    if (command.nameOnly === true) listed.push({ name });
+    else {
+      const size = await dataSize(store.collections(name), context);
+      listed.push({ name, sizeOnDisk: size, empty: size === 0 });
+    }
+  }
+  const databases = listed.filter((info) => matches(info, filter));
   const totalSize = databases.reduce((sum, db) => sum + ((db as Document).sizeOnDisk as number ?? 0), 0);
   return command.nameOnly === true
     ? { databases, ok: 1 }
     : { databases, totalSize, totalSizeMb: Math.round(totalSize / 2 ** 20), ok: 1 };
 }
 
-function collStats(command: Document, context: CommandContext): Document {
+async function collStats(command: Document, context: CommandContext): Promise<Document> {
   const name = collectionName(command);
   const collection = context.server.store.collection(context.db, name);
-  const size = collection ? dataSize(collection) : 0;
+  const size = collection ? await dataSize([collection], context) : 0;
   const count = collection?.size ?? 0;
   const specs = collection?.indexSpecs() ?? [];
   return {
@@ -186,10 +197,10 @@ function collStats(command: Document, context: CommandContext): Document {
   };
 }
 
-function dbStats(_command: Document, context: CommandContext): Document {
+async function dbStats(_command: Document, context: CommandContext): Promise<Document> {
   const collections = context.server.store.collections(context.db);
   const objects = collections.reduce((sum, c) => sum + c.size, 0);
-  const size = collections.reduce((sum, c) => sum + dataSize(c), 0);
+  const size = await dataSize(collections, context);
   const indexes = collections.reduce((sum, c) => sum + c.indexSpecs().length, 0);
   return { db: context.db, collections: collections.length, views: 0, objects, avgObjSize: objects ? size / objects : 0, dataSize: size, storageSize: size, indexes, indexSize: 0, ok: 1 };
 }
