@@ -91,6 +91,16 @@ describe("long commands yield to other connections", () => {
     expectServed(times, took);
   }, 60_000);
 
+  it("pings are answered while one insert command stores 50,000 documents", async () => {
+    const c = t.db.collection<AnyDocument>("inserted");
+    await c.createIndex({ n: 1 });
+    const docs = Array.from({ length: 50_000 }, (_, i) => ({ _id: i, n: i % 101, s: `v${i}` }));
+    const { result, times, took } = await pingsDuring(c.insertMany(docs));
+    expect(result.insertedCount).toBe(50_000);
+    expect(await c.countDocuments({ n: 7 })).toBe(docs.filter((doc) => doc.n === 7).length);
+    expectServed(times, took);
+  }, 60_000);
+
   it("a long scan still stops at its maxTimeMS with 50 MaxTimeMSExpired", async () => {
     const c = t.db.collection<AnyDocument>("big");
     const { result, took } = await pingsDuring(c.find({ s: { $in: regexes } }).maxTimeMS(100).toArray().catch((error: unknown) => error));

@@ -11,6 +11,7 @@ import { collectionName, commit, type CommandContext, type CommandTable } from "
 import { optionalNumber } from "./numbers.ts";
 import { readQueryOptions } from "./query-env.ts";
 import { matchingDocuments, stillMatching } from "./select.ts";
+import { pauseWrite, TimeSlice } from "./time-slice.ts";
 import { runStatements, withWriteErrors } from "./write-errors.ts";
 
 function statements(command: Document, field: string): Document[] {
@@ -21,10 +22,16 @@ function statements(command: Document, field: string): Document[] {
 
 async function insert(command: Document, context: CommandContext): Promise<Document> {
   const log: JournalRecord[] = [];
-  const collection = context.server.store.ensureCollection(context.db, collectionName(command), log);
+  const name = collectionName(command);
+  let collection = context.server.store.ensureCollection(context.db, name, log);
   const bypass = command.bypassDocumentValidation === true;
+  const slice = new TimeSlice(context.deadline);
   let n = 0;
-  const errors = await runStatements(statements(command, "documents"), command.ordered !== false, (doc) => {
+  const errors = await runStatements(statements(command, "documents"), command.ordered !== false, async (doc) => {
+    if (slice.due()) {
+      await pauseWrite(slice, context.server.persistence, log);
+      collection = context.server.store.ensureCollection(context.db, name, log); // dropped meanwhile: made again, as mongod does
+    }
     insertDocument(collection, doc, bypass, log);
     n += 1;
   });

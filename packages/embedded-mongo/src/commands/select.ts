@@ -12,7 +12,7 @@ import type { Collection } from "../storage/collection.ts";
 import type { JournalRecord, Persistence } from "../storage/persistence.ts";
 import type { Store } from "../storage/store.ts";
 import type { Variables } from "../query/variables.ts";
-import { sortYielding, TimeSlice } from "./time-slice.ts";
+import { pauseWrite, sortYielding, TimeSlice } from "./time-slice.ts";
 
 export interface Selection {
   filter?: Filter;
@@ -78,11 +78,7 @@ export function stillMatching(store: Store, collection: Collection, query: Match
   return current;
 }
 
-/**
- * Writes each found document that still matches when its turn comes, yielding as scans do.
- * Before each pause the journal gets the records so far, so that it keeps the order in which
- * writes changed memory even when other connections write in between.
- */
+/** Writes each found document that still matches when its turn comes, pausing as scans do (`pauseWrite`). */
 export async function forEachStillMatching(
   context: { server: { store: Store; persistence: Persistence }; deadline?: number | undefined },
   collection: Collection,
@@ -94,10 +90,7 @@ export async function forEachStillMatching(
   const predicate = compileFilter(query.filter, query);
   const slice = new TimeSlice(context.deadline);
   for (const doc of docs) {
-    if (slice.due()) {
-      await context.server.persistence.append(log.splice(0), { durable: false });
-      await slice.pause();
-    }
+    if (slice.due()) await pauseWrite(slice, context.server.persistence, log);
     const now = currentMatch(context.server.store, collection, predicate, doc);
     if (now !== undefined) write(now);
   }

@@ -6,6 +6,7 @@
  * deadline (maxTimeMS) is checked before it goes on.
  */
 import { setImmediate } from "node:timers/promises";
+import type { JournalRecord, Persistence } from "../storage/persistence.ts";
 import { checkDeadline } from "./time-limit.ts";
 
 /** The longest a command runs before letting others in (ms). */
@@ -27,6 +28,15 @@ export class TimeSlice {
     checkDeadline(this.deadline);
     this.started = performance.now();
   }
+}
+
+/**
+ * A write's pause: the journal first gets the records written so far, so that it keeps the
+ * order in which writes changed memory even when other connections write in between.
+ */
+export async function pauseWrite(slice: TimeSlice, persistence: Persistence, log: JournalRecord[]): Promise<void> {
+  await persistence.append(log.splice(0), { durable: false });
+  await slice.pause();
 }
 
 /** Sorting that yields: runs of a few hundred items sorted at once, then merged pass by pass (stable). */
