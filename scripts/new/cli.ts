@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { barrelSource } from "../../src/utils/generate-imports.ts";
 import { conceptFiles } from "./concept-template.ts";
 import { syncFiles } from "./sync-template.ts";
 
@@ -28,7 +29,9 @@ if (kind === "concept") {
   const [name] = rest;
   if (name === undefined || !pascal.test(name)) fail("the concept's name is PascalCase, e.g. Reading");
   files = conceptFiles(name);
-  next = `next: edit the purpose, state and actions in src/concepts/${name}/ (schemas first), keep ${name}.spec.md in step, run npm run spec; it is served at POST /api/${name}/... on restart`;
+  next =
+    `next: edit the purpose, state and actions in src/concepts/${name}/ (schemas first), keep ${name}.spec.md in step, run npm run spec; ` +
+    `it is served at POST /api/${name}/... on restart (list its routes in src/concepts/Requesting/passthrough.ts, inclusions or exclusions, to silence the start-up warning)`;
 } else if (kind === "sync") {
   const [feature, name] = rest;
   if (feature === undefined || !/^[a-z][a-z0-9-]*$/.test(feature)) fail("the feature is a folder name in kebab-case, e.g. reading-goals");
@@ -45,5 +48,11 @@ for (const [file, content] of files) {
   await mkdir(dirname(join(root, file)), { recursive: true });
   await writeFile(join(root, file), content);
   process.stdout.write(`wrote ${file}\n`);
+}
+if (kind === "concept") {
+  // The @concepts barrel names every concept: written again so that syncs can import the new one.
+  const barrel = join(root, "src/concepts/concepts.ts");
+  await writeFile(barrel, await barrelSource(join(root, "src/concepts")));
+  process.stdout.write(`wrote ${barrel}\n`);
 }
 process.stdout.write(`${next}\n`);

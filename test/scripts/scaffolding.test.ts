@@ -53,6 +53,10 @@ describe("npm run new", () => {
     const source = await readFile(join(root, "src/concepts/Reading/ReadingConcept.ts"), "utf8");
     expect(source).toContain("protected async prepare()");
     expect(source).toContain("export const Reading = conceptRef(ReadingConcept)");
+    // The @concepts barrel is written again with the new concept in it.
+    const barrel = await readFile(join(root, "src/concepts/concepts.ts"), "utf8");
+    expect(barrel).toContain(`export { Reading } from "./Reading/ReadingConcept.ts";`);
+    expect(barrel).toContain(`export { Requesting } from "./Requesting/RequestingConcept.ts";`);
 
     const include = ["src/concepts/Reading", "src/syncs", "test/concepts/Reading.test.ts", "test/syncs", join(repo, "packages/embedded-mongo/test/support/global-setup.ts")];
     await writeFile(join(root, "tsconfig.json"), JSON.stringify({ extends: join(repo, "tsconfig.json"), include }));
