@@ -6,6 +6,7 @@
 import { Query } from "mingo";
 import { badValue } from "../errors.ts";
 import type { Collation } from "./collation.ts";
+import { compileSchema } from "./json-schema.ts";
 import { bsonTypeOf, isNumeric, isPlainDocument, TYPE_NUMBERS, typeRank } from "./bson-types.ts";
 import { compareValues } from "./compare.ts";
 import { mingoFailure, mingoView } from "./mingo-view.ts";
@@ -53,6 +54,7 @@ function matchLogical(doc: unknown, operator: string, value: unknown, env: Query
     case "$or": return subFilters(operator, value).some((f) => matches(doc, f, env));
     case "$nor": return !subFilters(operator, value).some((f) => matches(doc, f, env));
     case "$expr": return matchExpression(doc, value, env);
+    case "$jsonSchema": return compileSchema(value)(doc);
     case "$comment": return true;
     case "$alwaysTrue": return true;
     case "$alwaysFalse": return false;
