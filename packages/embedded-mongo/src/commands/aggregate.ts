@@ -16,7 +16,7 @@ import { optionalNumber } from "./numbers.ts";
 import { splitPipeline } from "./pipeline-prefix.ts";
 import { readQueryOptions, type QueryOptions } from "./query-env.ts";
 import { outputDatabase, requireRightsOn } from "./rights.ts";
-import { matchingDocuments } from "./select.ts";
+import { checkHint, matchingDocuments } from "./select.ts";
 import { TimeSlice } from "./time-slice.ts";
 import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
 
@@ -84,6 +84,7 @@ async function aggregate(command: Document, context: CommandContext): Promise<Do
   const merge = last && "$merge" in last ? last.$merge : undefined;
   const stages = out === undefined && merge === undefined ? pipeline : pipeline.slice(0, -1);
   const collection = typeof target === "string" ? target : undefined;
+  if (collection !== undefined) checkHint(context.server.store.collection(context.db, collection), command.hint);
   const docs = await runPipeline(context, collection, stages as Document[], readQueryOptions(command.collation, command.let));
   const cursor = (command.cursor ?? {}) as Document;
   const ns = `${context.db}.${collection ?? "$cmd.aggregate"}`;
@@ -101,6 +102,7 @@ async function count(command: Document, context: CommandContext): Promise<Docume
   const skip = optionalNumber(command, "skip") ?? 0;
   const limit = Math.abs(optionalNumber(command, "limit") ?? 0);
   const options = readQueryOptions(command.collation, undefined);
+  checkHint(collection, command.hint);
   if (!collection) return { n: 0, ok: 1 };
   const n = Object.keys(query).length === 0 && !skip && !limit
     ? collection.size
@@ -112,7 +114,7 @@ async function distinct(command: Document, context: CommandContext): Promise<Doc
   const key = command.key;
   if (typeof key !== "string") throw new MongoServerFailure(14, "TypeMismatch", "BSON field 'distinct.key' is missing or is not a string");
   const options = readQueryOptions(command.collation, undefined);
-  const docs = await matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter, deadline: context.deadline, ...options });
+  const docs = await matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter, deadline: context.deadline, ...options, hint: command.hint });
   const values: unknown[] = [];
   const seen = new Set<string>();
   const slice = new TimeSlice(context.deadline);

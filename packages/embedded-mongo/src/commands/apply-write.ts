@@ -65,6 +65,7 @@ export interface UpdateStatement extends UpdateRequest {
   collation?: Collation | undefined;
   /** Which document an update of one changes first (8.0: updateOne and replaceOne). */
   sort?: Document | undefined;
+  hint?: unknown;
 }
 
 export interface UpdateStatementResult {
@@ -99,6 +100,7 @@ export async function runUpdateStatement(context: CommandContext, collection: Co
 export interface DeleteStatement extends MatchQuery {
   /** 0: every match; 1: the first. */
   limit: number;
+  hint?: unknown;
 }
 
 /** Runs one delete statement: the matching documents (all, or the first when `limit` is 1) removed; answers how many. */

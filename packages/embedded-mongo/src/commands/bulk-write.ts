@@ -96,6 +96,7 @@ async function bulkWrite(command: Document, context: CommandContext): Promise<Do
           upsert: op.upsert === true,
           collation,
           sort: op.sort as Document | undefined,
+          hint: op.hint,
         }, log);
         const upserted = outcome.upsertedId !== undefined;
         totals.nMatched += upserted ? 0 : outcome.n;
@@ -104,7 +105,7 @@ async function bulkWrite(command: Document, context: CommandContext): Promise<Do
         result = { ok: 1, idx, n: outcome.n, nModified: outcome.nModified, ...(upserted && { upserted: { _id: outcome.upsertedId } }) };
       } else {
         const { collation } = readQueryOptions(op.collation, undefined);
-        const n = await runDeleteStatement(context, store.collection(db, name), { filter: (op.filter ?? {}) as Filter, limit: op.multi === true ? 0 : 1, collation, variables }, log);
+        const n = await runDeleteStatement(context, store.collection(db, name), { filter: (op.filter ?? {}) as Filter, limit: op.multi === true ? 0 : 1, collation, variables, hint: op.hint }, log);
         totals.nDeleted += n;
         result = { ok: 1, idx, n };
       }

@@ -36,6 +36,7 @@ async function find(command: Document, context: CommandContext): Promise<Documen
     limit,
     deadline: context.deadline,
     ...readQueryOptions(command.collation, command.let),
+    hint: command.hint,
   });
   return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true, {
     shape,

@@ -59,6 +59,7 @@ async function update(command: Document, context: CommandContext): Promise<Docum
       upsert: statement.upsert === true,
       collation: readQueryOptions(statement.collation, undefined).collation,
       sort: statement.sort as Document | undefined,
+      hint: statement.hint,
     }, log);
     n += outcome.n;
     nModified += outcome.nModified;
@@ -75,7 +76,7 @@ async function remove(command: Document, context: CommandContext): Promise<Docum
   let n = 0;
   const errors = await runStatements(statements(command, "deletes"), command.ordered !== false, async (statement) => {
     const { collation } = readQueryOptions(statement.collation, undefined);
-    n += await runDeleteStatement(context, collection, { filter: statement.q as Filter, limit: optionalNumber(statement, "limit") ?? 0, collation, variables }, log);
+    n += await runDeleteStatement(context, collection, { filter: statement.q as Filter, limit: optionalNumber(statement, "limit") ?? 0, collation, variables, hint: statement.hint }, log);
   });
   await commit(context, log, command);
   return withWriteErrors({ n }, errors);
@@ -88,7 +89,7 @@ async function findAndModify(command: Document, context: CommandContext): Promis
   const query = { filter, ...readQueryOptions(command.collation, command.let) };
   const project = compileProjection(command.fields as Document | undefined, filter);
   const shape = (doc: Document | undefined): Document | null => (doc ? (project ? project(doc) : doc) : null);
-  const first = { ...query, sort: command.sort as Document, limit: 1, deadline: context.deadline };
+  const first = { ...query, sort: command.sort as Document, limit: 1, deadline: context.deadline, hint: command.hint };
   if (command.remove === true) {
     const collection = context.server.store.collection(context.db, name);
     if (collection) refuseView(collection);

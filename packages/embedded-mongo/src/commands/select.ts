@@ -7,6 +7,8 @@ import type { Document } from "bson";
 import type { Collation } from "../query/collation.ts";
 import { compileFilter, type Filter } from "../query/matcher.ts";
 import { compileSort, type SortSpec } from "../query/sort.ts";
+import { compareValues } from "../query/compare.ts";
+import { isPlainDocument } from "../query/bson-types.ts";
 import { MongoServerFailure } from "../errors.ts";
 import type { Collection } from "../storage/collection.ts";
 import type { JournalRecord, Persistence } from "../storage/persistence.ts";
@@ -26,6 +28,20 @@ export interface Selection {
   collation?: Collation | undefined;
   /** The command's `let`, for `$expr`. */
   variables?: Variables | undefined;
+  /** The command's `hint`, checked (see `checkHint`). */
+  hint?: unknown;
+}
+
+/**
+ * A `hint` must name an index of the collection (by name or key pattern) or be `$natural`, or
+ * the command fails as on mongod (2 BadValue). Here it does not choose the plan: results are
+ * the same whichever index is walked.
+ */
+export function checkHint(collection: Collection | undefined, hint: unknown): void {
+  if (hint === undefined || !collection) return;
+  const specs = collection.indexSpecs();
+  if (typeof hint === "string" ? specs.some((spec) => spec.name === hint) : isPlainDocument(hint) && ("$natural" in hint || specs.some((spec) => compareValues(spec.key, hint) === 0))) return;
+  throw new MongoServerFailure(2, "BadValue", "hint provided does not correspond to an existing index");
 }
 
 /** What decides whether a document matches: the filter, with the command's collation and variables. */
@@ -34,6 +50,7 @@ export type MatchQuery = Pick<Selection, "filter" | "collation" | "variables">;
 /** Matching documents in result order, as stored (not projected). */
 export async function matchingDocuments(collection: Collection | undefined, selection: Selection): Promise<Document[]> {
   if (!collection) return [];
+  checkHint(collection, selection.hint);
   const slice = new TimeSlice(selection.deadline);
   const predicate = compileFilter(selection.filter, selection);
   const compare = compileSort(selection.sort, selection.collation);

@@ -1,0 +1,31 @@
+/** `hint` must name an existing index (by name or key pattern) or `$natural`, as mongod checks. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "./support/database.ts";
+
+type Doc = { _id: number; a: number };
+
+describe("hint", () => {
+  const t = useTestDatabase();
+  const c = () => t.db.collection<Doc>("hinted");
+  beforeAll(async () => {
+    await c().insertMany([{ _id: 1, a: 1 }, { _id: 2, a: 2 }]);
+    await c().createIndex({ a: 1 }, { name: "a_1" });
+  });
+
+  it("an existing index, by name or key pattern, or $natural, changes no result", async () => {
+    expect(await c().find({ a: 2 }, { hint: "a_1" }).toArray()).toEqual([{ _id: 2, a: 2 }]);
+    expect(await c().find({}, { hint: { _id: 1 }, sort: { _id: 1 } }).toArray()).toHaveLength(2);
+    expect(await c().countDocuments({}, { hint: { $natural: 1 } })).toBe(2);
+    expect((await c().updateOne({ a: 1 }, { $set: { a: 3 } }, { hint: "a_1" })).modifiedCount).toBe(1);
+  });
+
+  it("an index that does not exist fails every command that takes a hint (2 BadValue), changing nothing", async () => {
+    await expect(c().find({}, { hint: "nope_1" }).toArray()).rejects.toMatchObject({ code: 2 });
+    await expect(c().aggregate([{ $match: {} }], { hint: { b: 1 } }).toArray()).rejects.toMatchObject({ code: 2 });
+    await expect(c().countDocuments({}, { hint: "nope_1" })).rejects.toMatchObject({ code: 2 });
+    await expect(c().updateOne({ _id: 1 }, { $set: { a: 9 } }, { hint: "nope_1" })).rejects.toMatchObject({ code: 2 });
+    await expect(c().deleteOne({ _id: 1 }, { hint: { nope: 1 } })).rejects.toMatchObject({ code: 2 });
+    await expect(c().findOneAndUpdate({ _id: 1 }, { $set: { a: 9 } }, { hint: { nope: 1 } })).rejects.toMatchObject({ code: 2 });
+    expect(await c().find({}, { sort: { _id: 1 } }).toArray()).toEqual([{ _id: 1, a: 3 }, { _id: 2, a: 2 }]);
+  });
+});
