@@ -57,6 +57,8 @@ describe("collation", () => {
     expect(await c().distinct("w", { w: { $ne: "tea" } }, { collation: en(1) })).toHaveLength(1);
     const matched = await c().aggregate([{ $match: { w: "CAFE" } }, { $sort: { _id: 1 } }], { collation: en(2) }).toArray();
     expect(matched.map((d) => d._id)).toEqual([1, 2]);
+    const later = await c().aggregate([{ $project: { _id: 0, w: 1 } }, { $sort: { w: -1 } }], { collation: en(3, { caseFirst: "upper" }) }).toArray();
+    expect(later.map((d) => d.w)).toEqual(["tea", "café", "CAFÉ", "cafe", "Cafe"]);
   });
 
   it("updates, deletes and findAndModify find their documents by it", async () => {

@@ -11,6 +11,8 @@ import { isPlainDocument } from "./bson-types.ts";
 export interface Collation {
   /** The collation as a document, for messages and index specs. */
   readonly spec: Readonly<Record<string, unknown>>;
+  /** The locale as a BCP 47 tag (ICU's `en_US` is Intl's `en-US`). */
+  readonly tag: string;
   compareStrings(a: string, b: string): number;
 }
 
@@ -77,6 +79,7 @@ function buildCollation(spec: Record<string, unknown>): Collation | undefined {
   });
   const compare = level === 5 ? (a: string, b: string) => collator.compare(a, b) || codePointOrder(a, b) : (a: string, b: string) => collator.compare(a, b);
   return {
+    tag,
     spec: { locale, caseLevel, caseFirst, strength: level, numericOrdering, alternate: "non-ignorable", maxVariable: "punct", normalization: false, backwards: false },
     compareStrings: (a, b) => Math.sign(compare(a, b)),
   };

@@ -23,7 +23,7 @@ function aggregatorFor(stages: Document[], options: PipelineOptions): Aggregator
   return new Aggregator(stages.map((stage) => mingoView(stage) as Document), {
     ...(collection && { collectionResolver: (name: string) => [...(collection(name) ?? [])].map((doc) => mingoView(doc) as Document) }),
     ...(options.variables && { variables: mingoView(options.variables) as Document }),
-    ...(options.collation && { collation: options.collation.spec as { locale: string } }),
+    ...(options.collation && { collation: { ...options.collation.spec, locale: options.collation.tag } }),
   });
 }
 
