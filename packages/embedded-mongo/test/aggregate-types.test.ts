@@ -49,4 +49,24 @@ describe("$group keeps numeric types", () => {
     const [total] = await group([{ $match: { kind: "text" } }, { $group: { _id: null, total: { $sum: "$v" } } }]);
     expect(total!.total).toEqual(new Int32(0));
   });
+
+  it("$addFields/$set arithmetic keeps types: int64 stays int64, a Decimal128 stays Decimal128, $divide is a double", async () => {
+    const rows = await group([
+      { $match: { kind: { $in: ["long", "decimal"] } } },
+      { $set: { plus: { $add: ["$v", 1] }, times: { $multiply: ["$v", 2] }, half: { $divide: ["$n", 2] }, nested: { copy: "$v" } } },
+      { $unset: "tags" },
+      { $sort: { _id: 1 } },
+    ]);
+    expect((rows[0]!.plus as Long).toString()).toBe("9007199254740994");
+    expect(rows[0]!.times).toBeInstanceOf(Long);
+    expect(rows[0]!.nested).toEqual({ copy: Long.fromString("9007199254740993") });
+    expect(rows[2]!.plus).toBeInstanceOf(Decimal128);
+    expect(rows[2]!.half).toBeInstanceOf(Double);
+    expect((rows[2]!.half as Double).value).toBe(1073741823.5);
+  });
+
+  it("mixes with what mingo evaluates: a later stage mingo runs still answers", async () => {
+    const rows = await group([{ $match: { kind: "long" } }, { $set: { s: { $concat: ["$kind", "!"] } } }, { $project: { _id: 0, s: 1 } }]);
+    expect(rows).toEqual([{ s: "long!" }, { s: "long!" }]);
+  });
 });

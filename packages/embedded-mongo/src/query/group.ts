@@ -1,50 +1,29 @@
 /**
  * `$group` run here rather than on mingo, so that its arithmetic keeps BSON types as mongod's
  * does: a `$sum` of int64 is an int64, of Decimal128 a Decimal128, of int32 an int32 until it
- * overflows. Taken when every operand is a field path or a constant (the common shape);
+ * overflows. Taken when every operand is an expression evaluated here (expressions.ts);
  * anything else is left to mingo.
  */
 import type { Document } from "bson";
 import { valueKey } from "../storage/value-key.ts";
 import { isNumeric, isPlainDocument } from "./bson-types.ts";
 import { compareValues } from "./compare.ts";
+import { compileExpression, type Evaluate } from "./expressions.ts";
 import { addNumbers, toNumber } from "./numeric.ts";
 import { Decimal128 } from "bson";
-
-type Operand = { path: string } | { constant: unknown };
-type IdSpec = Operand | { fields: [string, Operand][] };
 
 interface Accumulator {
   field: string;
   op: string;
-  operand: Operand;
+  operand: Evaluate;
 }
 
 const ACCUMULATORS = new Set(["$sum", "$avg", "$min", "$max", "$first", "$last", "$push", "$addToSet", "$count"]);
 
-function readOperand(value: unknown): Operand | undefined {
-  if (typeof value === "string" && value.startsWith("$")) return value.startsWith("$$") ? undefined : { path: value.slice(1) };
-  if (isPlainDocument(value) || Array.isArray(value)) return undefined;
-  return { constant: value };
-}
-
-function readId(value: unknown): IdSpec | undefined {
-  if (isPlainDocument(value)) {
-    const fields: [string, Operand][] = [];
-    for (const [name, inner] of Object.entries(value)) {
-      const operand = readOperand(inner);
-      if (!operand || name.startsWith("$")) return undefined;
-      fields.push([name, operand]);
-    }
-    return { fields };
-  }
-  return readOperand(value);
-}
-
 /** The group stage's plan, or undefined when it holds expressions only mingo evaluates. */
-function plan(spec: Document): { id: IdSpec; accumulators: Accumulator[] } | undefined {
+function plan(spec: Document): { id: Evaluate; accumulators: Accumulator[] } | undefined {
   if (!("_id" in spec)) return undefined;
-  const id = readId(spec._id);
+  const id = compileExpression(spec._id);
   if (!id) return undefined;
   const accumulators: Accumulator[] = [];
   for (const [field, value] of Object.entries(spec)) {
@@ -52,42 +31,12 @@ function plan(spec: Document): { id: IdSpec; accumulators: Accumulator[] } | und
     if (!isPlainDocument(value) || Object.keys(value).length !== 1) return undefined;
     const [op, argument] = Object.entries(value)[0]!;
     if (!ACCUMULATORS.has(op)) return undefined;
-    const operand = op === "$count" ? (isPlainDocument(argument) && Object.keys(argument).length === 0 ? { constant: 1 } : undefined) : readOperand(argument);
+    const counts = op === "$count" && isPlainDocument(argument) && Object.keys(argument).length === 0;
+    const operand = counts ? () => 1 : op === "$count" ? undefined : compileExpression(argument);
     if (!operand) return undefined;
     accumulators.push({ field, op: op === "$count" ? "$sum" : op, operand });
   }
   return { id, accumulators };
-}
-
-/** An aggregation field path: through arrays it collects the elements' values, as mongod. */
-function fieldValue(doc: unknown, path: string): unknown {
-  let current: unknown = doc;
-  for (const part of path.split(".")) {
-    if (Array.isArray(current)) {
-      current = current.flatMap((element) => (isPlainDocument(element) && element[part] !== undefined ? [element[part]] : []));
-    } else if (isPlainDocument(current)) {
-      current = current[part];
-    } else {
-      return undefined;
-    }
-  }
-  return current;
-}
-
-function evaluate(operand: Operand, doc: Document): unknown {
-  return "path" in operand ? fieldValue(doc, operand.path) : operand.constant;
-}
-
-function groupId(id: IdSpec, doc: Document): unknown {
-  if ("fields" in id) {
-    const key: Document = {};
-    for (const [name, operand] of id.fields) {
-      const value = evaluate(operand, doc);
-      if (value !== undefined) key[name] = value;
-    }
-    return key;
-  }
-  return evaluate(id, doc) ?? null;
 }
 
 interface State {
@@ -150,24 +99,26 @@ function result(op: string, state: State): unknown {
   }
 }
 
-/** The `$group` stage over `docs`, or undefined when its spec is for mingo. */
-export function groupDocuments(docs: Iterable<Document>, spec: Document): Document[] | undefined {
+/** The `$group` stage as a function of its input, or undefined when its spec is for mingo. */
+export function compileGroup(spec: Document): ((docs: Iterable<Document>) => Document[]) | undefined {
   const planned = plan(spec);
   if (!planned) return undefined;
-  const groups = new Map<string, { id: unknown; states: State[] }>();
-  for (const doc of docs) {
-    const id = groupId(planned.id, doc);
-    const key = valueKey(id);
-    let group = groups.get(key);
-    if (!group) {
-      group = { id, states: planned.accumulators.map(() => ({ sum: 0, count: 0, value: null, values: [], keys: new Set<string>(), seen: false })) };
-      groups.set(key, group);
+  return (docs) => {
+    const groups = new Map<string, { id: unknown; states: State[] }>();
+    for (const doc of docs) {
+      const id = planned.id(doc) ?? null;
+      const key = valueKey(id);
+      let group = groups.get(key);
+      if (!group) {
+        group = { id, states: planned.accumulators.map(() => ({ sum: 0, count: 0, value: null, values: [], keys: new Set<string>(), seen: false })) };
+        groups.set(key, group);
+      }
+      planned.accumulators.forEach((accumulator, i) => accumulate(accumulator.op, group!.states[i]!, accumulator.operand(doc)));
     }
-    planned.accumulators.forEach((accumulator, i) => accumulate(accumulator.op, group!.states[i]!, evaluate(accumulator.operand, doc)));
-  }
-  return [...groups.values()].map(({ id, states }) => {
-    const out: Document = { _id: id };
-    planned.accumulators.forEach((accumulator, i) => (out[accumulator.field] = result(accumulator.op, states[i]!)));
-    return out;
-  });
+    return [...groups.values()].map(({ id, states }) => {
+      const out: Document = { _id: id };
+      planned.accumulators.forEach((accumulator, i) => (out[accumulator.field] = result(accumulator.op, states[i]!)));
+      return out;
+    });
+  };
 }

@@ -1,30 +1,86 @@
 /**
  * The stages after a pipeline's leading ones that run here, on the documents as stored, before
- * the rest goes to mingo (which sees plain JS numbers): a `$group` of field paths and constants,
- * then any `$match`, `$sort`, `$skip` and `$limit` after it. What they produce keeps its BSON
- * types when nothing follows them.
+ * the rest goes to mingo (which sees plain JS numbers): `$group`, `$addFields`/`$set` of the
+ * expressions expressions.ts evaluates, `$unset`, `$match`, `$sort`, `$skip` and `$limit`, up
+ * to the first stage that needs mingo. What they compute keeps its BSON types when nothing
+ * after them goes to mingo.
  */
 import type { Document } from "bson";
-import { groupDocuments } from "./group.ts";
+import { compileExpression, type Evaluate } from "./expressions.ts";
+import { compileGroup } from "./group.ts";
 import { compileFilter, type QueryEnv } from "./matcher.ts";
 import { toNumber } from "./numeric.ts";
 import { compileSort } from "./sort.ts";
 
+type Stage = (docs: Document[]) => Document[];
+
+function addFields(spec: unknown): Stage | undefined {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) return undefined;
+  const fields: [string, Evaluate][] = [];
+  for (const [name, expression] of Object.entries(spec)) {
+    const evaluate = name.includes(".") || name.startsWith("$") ? undefined : compileExpression(expression);
+    if (!evaluate) return undefined;
+    fields.push([name, evaluate]);
+  }
+  return (docs) =>
+    docs.map((doc) => {
+      const out: Document = { ...doc };
+      for (const [name, evaluate] of fields) {
+        const value = evaluate(doc);
+        if (value === undefined) delete out[name];
+        else out[name] = value;
+      }
+      return out;
+    });
+}
+
+function unset(spec: unknown): Stage | undefined {
+  const names = typeof spec === "string" ? [spec] : Array.isArray(spec) ? spec : undefined;
+  if (!names || names.some((name) => typeof name !== "string" || name.includes("."))) return undefined;
+  return (docs) =>
+    docs.map((doc) => {
+      const out: Document = { ...doc };
+      for (const name of names as string[]) delete out[name];
+      return out;
+    });
+}
+
+/** One stage as run here, or undefined when it is mingo's. */
+function nativeStage(stage: Document, env: QueryEnv): Stage | undefined {
+  const [name, spec] = Object.entries(stage)[0] ?? [];
+  switch (name) {
+    case "$group":
+      // Group keys compare in binary order here; under a collation mingo refuses it anyway.
+      return env.collation || spec === null || typeof spec !== "object" ? undefined : compileGroup(spec as Document);
+    case "$addFields":
+    case "$set":
+      return addFields(spec);
+    case "$unset":
+      return unset(spec);
+    case "$match": {
+      const predicate = compileFilter(spec as Document, env);
+      return (docs) => docs.filter(predicate);
+    }
+    case "$sort": {
+      const compare = compileSort(spec as Document, env.collation);
+      return compare ? (docs) => [...docs].sort(compare) : undefined;
+    }
+    case "$skip":
+      return (docs) => docs.slice(toNumber(spec));
+    case "$limit":
+      return (docs) => docs.slice(0, toNumber(spec));
+    default:
+      return undefined;
+  }
+}
+
 export function runNativeStages(docs: Document[], stages: Document[], env: QueryEnv): { docs: Document[]; rest: Document[] } {
-  const first = stages[0];
-  // Without a collation: mingo refuses collated comparisons here anyway, and group keys compare in binary order.
-  if (!first || !("$group" in first) || env.collation) return { docs, rest: stages };
-  let out = groupDocuments(docs, first.$group as Document);
-  if (!out) return { docs, rest: stages };
-  let i = 1;
+  let out = docs;
+  let i = 0;
   for (; i < stages.length; i += 1) {
-    const stage = stages[i]!;
-    const name = Object.keys(stage)[0];
-    if (name === "$match") out = out.filter(compileFilter(stage.$match as Document, env));
-    else if (name === "$sort") out = [...out].sort(compileSort(stage.$sort as Document));
-    else if (name === "$skip") out = out.slice(toNumber(stage.$skip));
-    else if (name === "$limit") out = out.slice(0, toNumber(stage.$limit));
-    else break;
+    const run = nativeStage(stages[i]!, env);
+    if (!run) break;
+    out = run(out);
   }
   return { docs: out, rest: stages.slice(i) };
 }
