@@ -7,12 +7,18 @@ import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 
 /**
+ * Commands the server's default limit leaves alone: as mongod 8's `defaultMaxTimeMS`, it bounds
+ * reads only (a write cut off half-way would leave part of it done); their own `maxTimeMS` holds.
+ */
+const WRITES = new Set(["insert", "update", "delete", "findandmodify", "bulkwrite", "create", "createindexes", "drop", "dropdatabase", "dropindexes", "renamecollection", "collmod"]);
+
+/**
  * When `command` must be done by (epoch ms): its own `maxTimeMS`, else `defaultMs`; undefined
  * when neither sets a limit (0 means none, as in mongod). It travels on the command's context
  * to the scans, which check it (no async context tracking on every promise of the server).
  */
 export function deadlineOf(command: Document, defaultMs: number | undefined): number | undefined {
-  const limit = limitOf(command.maxTimeMS) ?? defaultMs ?? 0;
+  const limit = limitOf(command.maxTimeMS) ?? (WRITES.has((Object.keys(command)[0] ?? "").toLowerCase()) ? 0 : (defaultMs ?? 0));
   return limit > 0 ? Date.now() + limit : undefined;
 }
 

@@ -72,6 +72,15 @@ function compileTester(pattern: unknown, options: string): RegexTester {
     const re2 = RE2JS.compile(js.source, flags);
     return { test: (subject) => re2.test(subject) };
   } catch {
+    return budgeted(js);
+  }
+}
+
+function budgeted(js: RegExp): RegexTester {
+  try {
     return compileBudgeted(js.source, js.flags);
+  } catch (error) {
+    // JavaScript took the pattern but the parser of the budgeted matcher did not: refuse it plainly.
+    throw new MongoServerFailure(51091, "Location51091", `Regular expression is not supported: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
