@@ -49,7 +49,7 @@ export interface EmbeddedMongoOptions {
    * The `credentials` user is the administrator, with rights on every database.
    */
   users?: Array<{ user: string; password: string; database: string }>;
-  /** The time limit of a command that sets no `maxTimeMS`, in ms; default 60,000 (0: none). */
+  /** The time limit of a read that sets no `maxTimeMS` (writes have none unless they set one), in ms; default 60,000 (0: none). */
   defaultMaxTimeMS?: number;
   /**
    * Serve the test commands, as mongod with `enableTestCommands`: `configureFailPoint`
