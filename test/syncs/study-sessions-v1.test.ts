@@ -35,6 +35,8 @@ describe("starting a session (POST /)", () => {
 
   it.each([
     [{ subject: "Calculus" }, "userId is required"],
+    [{}, "userId is required"], // the seed names userId first
+    [{ subject: 7 }, "userId is required"],
     [{ userId: "u", subject: "" }, "subject is required"],
     [{ userId: "u" }, "subject is required"],
   ])("refuses %j with 400 and the seed's message", async (body, error) => {
@@ -200,6 +202,7 @@ describe("listing sessions (GET /)", () => {
 
   it.each([
     ["", "userId query parameter is required"],
+    ["?limit=0", "userId query parameter is required"],
     ["?userId=lister&limit=0", "limit must be a positive integer"],
     ["?userId=lister&limit=abc", "limit must be a positive integer"],
     ["?userId=lister&limit=1.5", "limit must be a positive integer"],

@@ -37,7 +37,9 @@ export function registerRestBridge(
 
 async function bridge(c: Context<HttpEnv>, route: RestRoute, declaration: DeclaredRoute | undefined, engine: HttpEngine, logger: Logger): Promise<Response> {
   const input = await requestInput(c, route);
-  if (declaration !== undefined) {
+  // A seed 004 request naming no user at all is refused by its syncs, in the seed's words and
+  // before any other problem ("userId is required" comes first in the seed).
+  if (declaration !== undefined && !namesNoUser(declaration, input)) {
     const problem = declaredProblem(declaration, input);
     // The dialect's own refusal body (seed 002 keeps its envelope).
     if (problem !== undefined) return c.json(declaration.dialect.refuse(problem) as object, 400);
@@ -75,6 +77,12 @@ async function requestInput(c: Context<HttpEnv>, route: RestRoute) {
     user: authenticatedUser(principal, c.req.header("x-user-id")),
     principal: principal.kind,
   };
+}
+
+/** A route that takes `userId` from the body (or the query of a GET), asked with neither that field nor an authenticated user. */
+function namesNoUser(declaration: DeclaredRoute, { method, query, body, user }: { method: string; query: Record<string, unknown>; body: Record<string, unknown>; user: string | null }): boolean {
+  if (declaration.identity !== "userId" || user !== null) return false;
+  return (method === "GET" ? query : body).userId === undefined;
 }
 
 /**
