@@ -75,4 +75,18 @@ describe("collation", () => {
     await expect(c().find({}, { collation: { locale: "xx_NOT_A_LOCALE" } }).toArray()).rejects.toMatchObject({ code: 2 });
     await expect(c().find({}, { collation: { locale: "en", strength: 9 } }).toArray()).rejects.toMatchObject({ code: 2 });
   });
+
+  it("an index keeps its collation: a unique one refuses keys equal under it, and queries of either collation stay exact", async () => {
+    const users = t.db.collection<{ _id: number; email: string }>("users");
+    await users.createIndex({ email: 1 }, { unique: true, collation: en(2) });
+    const [index] = (await users.indexes()).filter((spec) => spec.name === "email_1");
+    expect(index!.collation).toMatchObject({ locale: "en_US", strength: 2 });
+    await users.insertOne({ _id: 1, email: "ada@example.com" });
+    await expect(users.insertOne({ _id: 2, email: "ADA@example.com" })).rejects.toMatchObject({ code: 11000 });
+    await users.insertOne({ _id: 3, email: "grace@example.com" });
+    expect((await users.find({ email: "ADA@EXAMPLE.COM" }, { collation: en(2) }).toArray()).map((d) => d._id)).toEqual([1]);
+    expect(await users.find({ email: "ADA@EXAMPLE.COM" }).toArray()).toEqual([]);
+    expect((await users.find({ email: { $gt: "b" } }).toArray()).map((d) => d._id)).toEqual([3]);
+  });
 });
+

@@ -39,9 +39,10 @@ function readSpec(raw: Document): IndexSpec {
   }
   const spec: IndexSpec = { v: 2, key, name: typeof raw.name === "string" ? raw.name : indexName(key) };
   for (const option of OPTIONS) if (raw[option] !== undefined) spec[option] = raw[option];
-  // Index keys are kept in binary order: an index with another collation would answer collated queries wrongly.
-  if (readCollation(raw.collation) !== undefined) throw new MongoServerFailure(67, "CannotCreateIndex", "indexes with a non-simple collation are not supported by this server");
-  delete spec.collation;
+  // Stored as mongod lists it, every option spelled out; the simple collation is no collation.
+  const collation = readCollation(raw.collation);
+  if (collation) spec.collation = { ...collation.spec };
+  else delete spec.collation;
   return spec;
 }
 

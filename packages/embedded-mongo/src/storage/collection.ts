@@ -38,7 +38,7 @@ export class Collection {
 
   /** Documents that may match `filter`, found through the cheapest index; a superset of the matches. */
   *candidates(filter: Document | undefined): Iterable<Document> {
-    const plan = planQuery(filter, this.indexes.values());
+    const plan = planQuery(filter, this.plannable());
     if (plan.kind === "scan") {
       yield* this.docs.values();
       return;
@@ -56,11 +56,19 @@ export class Collection {
    * no index of its own to narrow the search; undefined when no such plan applies.
    */
   inSortOrder(filter: Document | undefined, sort: Document | undefined): Iterable<Document> | undefined {
-    const prefixed = prefixSortingIndex(filter, sort, this.indexes.values());
+    const prefixed = prefixSortingIndex(filter, sort, this.plannable());
     if (prefixed) return this.documentsAt(prefixed.index.prefixOrdered(prefixed.prefix, prefixed.direction), prefixed.index.multikey);
-    if (planQuery(filter, this.indexes.values()).kind !== "scan") return undefined;
-    const sorting = sortingIndex(sort, this.indexes.values());
+    if (planQuery(filter, this.plannable()).kind !== "scan") return undefined;
+    const sorting = sortingIndex(sort, this.plannable());
     return sorting && this.documentsAt(sorting.index.ordered(sorting.direction), sorting.index.multikey);
+  }
+
+  /**
+   * The indexes a query may be planned on: not hidden ones (as mongod), and not collated ones,
+   * whose entries are in their collation's order rather than the binary order lookups assume.
+   */
+  private *plannable(): Iterable<SortedIndex> {
+    for (const index of this.indexes.values()) if (!index.collation && index.spec.hidden !== true) yield index;
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import type { Document } from "bson";
 import { bsonTypeOf, typeRank } from "../query/bson-types.ts";
+import { readCollation, type Collation } from "../query/collation.ts";
 import { compareValues } from "../query/compare.ts";
 import { matches } from "../query/matcher.ts";
 import { ChunkedSortedList } from "./chunked-sorted-list.ts";
@@ -30,9 +31,9 @@ export interface RangeBound {
   inclusive: boolean;
 }
 
-function compareKeys(a: IndexKey, b: IndexKey): number {
+function compareKeys(a: IndexKey, b: IndexKey, collation?: Collation): number {
   for (let i = 0; i < a.length; i++) {
-    const order = compareValues(a[i], b[i]);
+    const order = compareValues(a[i], b[i], collation);
     if (order) return order;
   }
   return 0;
@@ -43,16 +44,24 @@ function sameKey(a: IndexKey, b: IndexKey): boolean {
   return a.length === b.length && a.every((value, i) => bsonTypeOf(value) === bsonTypeOf(b[i]) && compareValues(value, b[i]) === 0);
 }
 
-function compareEntries(a: Entry, b: Entry): number {
-  return compareKeys(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+function entryOrder(collation: Collation | undefined): (a: Entry, b: Entry) => number {
+  return (a, b) => compareKeys(a.key, b.key, collation) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export class SortedIndex {
   readonly paths: string[];
-  private readonly entries = new ChunkedSortedList<Entry>(compareEntries);
+  /**
+   * An index with a collation keeps its entries in that collation's order, so that its unique
+   * check finds keys equal under it ("a" and "A" at strength 2). The planner does not use it
+   * (collated queries scan): its order is not the binary order the other lookups assume.
+   */
+  readonly collation: Collation | undefined;
+  private readonly entries: ChunkedSortedList<Entry>;
 
   constructor(readonly spec: IndexSpec) {
     this.paths = Object.keys(spec.key);
+    this.collation = readCollation(spec.collation);
+    this.entries = new ChunkedSortedList<Entry>(entryOrder(this.collation));
   }
 
   /** Whether some document ever had several entries here (as mongod's multikey flag, it stays set). */
@@ -97,8 +106,8 @@ export class SortedIndex {
 
   /** The document key of another document holding `key` already, if any. */
   conflict(key: IndexKey, id: string): string | undefined {
-    for (const entry of this.entries.from(this.entries.lowerBound((e) => compareKeys(e.key, key) >= 0))) {
-      if (compareKeys(entry.key, key) !== 0) return undefined;
+    for (const entry of this.entries.from(this.entries.lowerBound((e) => compareKeys(e.key, key, this.collation) >= 0))) {
+      if (compareKeys(entry.key, key, this.collation) !== 0) return undefined;
       if (entry.id !== id) return entry.id;
     }
     return undefined;
