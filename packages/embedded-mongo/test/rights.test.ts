@@ -39,6 +39,11 @@ describe("per-database rights", () => {
     await expect(owner.db("other").collection<AnyDocument>("kept").findOne({})).rejects.toMatchObject(unauthorized);
     await expect(owner.db("other").collection<AnyDocument>("kept").insertOne({ _id: 2 })).rejects.toMatchObject(unauthorized);
     await expect(owner.db("other").dropDatabase()).rejects.toMatchObject(unauthorized);
+    await expect(owner.db("admin").command({ getCmdLineOpts: 1 })).rejects.toMatchObject(unauthorized);
+    expect(await owner.db("admin").command({ connectionStatus: 1 })).toMatchObject({
+      authInfo: { authenticatedUsers: [{ user: "app", db: "admin" }], authenticatedUserRoles: [{ role: "dbOwner", db: "appdb" }] },
+    });
+    expect((await admin.db("admin").command({ connectionStatus: 1 })).authInfo.authenticatedUserRoles).toEqual([{ role: "root", db: "admin" }]);
     const listed = await owner.db("admin").admin().listDatabases();
     expect(listed.databases.map((db) => db.name)).toEqual(["appdb"]);
     expect(await admin.db("other").collection<AnyDocument>("kept").countDocuments()).toBe(1);

@@ -3,6 +3,7 @@ import os from "node:os";
 import { Long, type Document } from "bson";
 import { supportedMechanisms } from "./auth.ts";
 import type { CommandContext, CommandTable } from "./context.ts";
+import { authInfo } from "./rights.ts";
 
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 export const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
@@ -95,7 +96,7 @@ export const handshakeCommands: CommandTable = {
     return { totalLinesWritten: 0, log: [], ok: 1 };
   },
   getcmdlineopts: () => ({ argv: ["embedded-mongo"], parsed: {}, ok: 1 }),
-  connectionstatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
+  connectionstatus: (_command, context) => ({ authInfo: authInfo(context), ok: 1 }),
   whatsmyuri: (_command, context) => ({ you: context.clientAddress, ok: 1 }),
   getfreemonitoringstatus: () => ({ state: "disabled", ok: 1 }),
   logout: () => ({ ok: 1 }),

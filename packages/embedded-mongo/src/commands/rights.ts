@@ -11,10 +11,14 @@ import type { Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 import type { CommandContext } from "./context.ts";
 
-/** Commands any logged-in user may send to any database: the handshake, sessions and what mongod grants everyone. */
+/**
+ * Commands any logged-in user may send to any database: the handshake, sessions and what mongod
+ * grants everyone (hostInfo, getLog, getCmdLineOpts need mongod's clusterMonitor: refused, as
+ * there; mongosh and Compass go on without them).
+ */
 const ANYWHERE = new Set([
   "hello", "ismaster", "saslstart", "saslcontinue", "buildinfo", "ping", "endsessions", "logout", "getnonce",
-  "connectionstatus", "listdatabases", "hostinfo", "getparameter", "getcmdlineopts", "getlog", "killsessions",
+  "connectionstatus", "listdatabases", "killsessions",
 ]);
 
 /** The one database this connection's user may use; undefined when it may use all. */
@@ -46,6 +50,17 @@ function namedNamespaces(command: string, body: Document): string[] | undefined 
   if (command === "renamecollection") return [String(body.renameCollection), String(body.to)];
   if (command === "bulkwrite") return Array.isArray(body.nsInfo) ? body.nsInfo.map((entry: unknown) => String((entry as Document | null)?.ns)) : [];
   return undefined;
+}
+
+/** What `connectionStatus` reports of this connection's login, in mongod's terms (root, or dbOwner of one database). */
+export function authInfo(context: CommandContext): Document {
+  const user = context.auth.user;
+  if (user === undefined) return { authenticatedUsers: [], authenticatedUserRoles: [] };
+  const scope = scopeOf(context);
+  return {
+    authenticatedUsers: [{ user, db: "admin" }],
+    authenticatedUserRoles: [scope === undefined ? { role: "root", db: "admin" } : { role: "dbOwner", db: scope }],
+  };
 }
 
 /** Throws 13 Unauthorized when this connection's user may not write into `db` (a command's output elsewhere). */
