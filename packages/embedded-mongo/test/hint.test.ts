@@ -1,6 +1,6 @@
 /** `hint` must name an existing index (by name or key pattern) or `$natural`, as mongod checks. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestDatabase } from "./support/database.ts";
+import { serverKind, useTestDatabase } from "./support/database.ts";
 
 type Doc = { _id: number; a: number };
 
@@ -27,5 +27,21 @@ describe("hint", () => {
     await expect(c().deleteOne({ _id: 1 }, { hint: { nope: 1 } })).rejects.toMatchObject({ code: 2 });
     await expect(c().findOneAndUpdate({ _id: 1 }, { $set: { a: 9 } }, { hint: { nope: 1 } })).rejects.toMatchObject({ code: 2 });
     expect(await c().find({}, { sort: { _id: 1 } }).toArray()).toEqual([{ _id: 1, a: 3 }, { _id: 2, a: 2 }]);
+  });
+});
+
+describe("find options this server does not implement", () => {
+  const t = useTestDatabase();
+
+  it("are refused rather than ignored here (min/max, returnKey, showRecordId); a tailable cursor on a plain collection is refused by both", async () => {
+    const c = t.db.collection<Doc>("plain");
+    await c.insertOne({ _id: 1, a: 1 });
+    for (const option of [{ min: { _id: 0 }, hint: { _id: 1 } }, { returnKey: true }, { showRecordId: true }]) {
+      const answer = c.find({}, option).toArray();
+      if (serverKind() === "embedded") await expect(answer).rejects.toMatchObject({ code: 115 });
+      else await expect(answer).resolves.toHaveLength(1);
+    }
+    await expect(c.find({}, { tailable: true }).toArray()).rejects.toThrow();
+    expect(await c.find({}, { returnKey: false, showRecordId: false }).toArray()).toEqual([{ _id: 1, a: 1 }]);
   });
 });

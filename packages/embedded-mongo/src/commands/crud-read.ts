@@ -21,8 +21,13 @@ export function cursorReply(
   return { cursor: { firstBatch: batch.docs, id: batch.id, ns }, ok: 1 };
 }
 
+/** find options that would change the answer and that this server does not implement: refused, not ignored. */
+const UNSUPPORTED_FIND_OPTIONS = ["min", "max", "returnKey", "showRecordId", "tailable", "awaitData"];
+
 async function find(command: Document, context: CommandContext): Promise<Document> {
   const name = collectionName(command);
+  const unsupported = UNSUPPORTED_FIND_OPTIONS.filter((option) => command[option] !== undefined && command[option] !== false);
+  if (unsupported.length) throw new MongoServerFailure(115, "CommandNotSupported", `find ${unsupported.join(", ")} ${unsupported.length > 1 ? "are" : "is"} not supported by this server`);
   const limit = optionalNumber(command, "limit") ?? 0;
   const skip = optionalNumber(command, "skip") ?? 0;
   if (skip < 0) throw new MongoServerFailure(51024, "Location51024", "BSON field 'skip' value must be >= 0, actual value '" + skip + "'");

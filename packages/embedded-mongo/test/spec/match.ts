@@ -19,17 +19,24 @@ function isDocument(value: unknown): value is Document {
   return proto === Object.prototype || proto === null;
 }
 
+/** The BSON type tag of a wrapper value, whichever copy of the bson package made it (the driver's may not be ours). */
+function bsonTag(value: unknown): string | undefined {
+  return value !== null && typeof value === "object" ? (value as { _bsontype?: string })._bsontype : undefined;
+}
+
 /** A number of any BSON numeric type but Decimal128, as a JS number (NaN when not numeric). */
 function numeric(value: unknown): number {
   if (typeof value === "number") return value;
-  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
-  if (value instanceof Long) return value.toNumber();
   if (typeof value === "bigint") return Number(value);
+  const tag = bsonTag(value);
+  if (tag === "Int32" || tag === "Double") return (value as Int32 | Double).valueOf();
+  if (tag === "Long") return Long.fromValue(value as Long).toNumber();
   return Number.NaN;
 }
 
 function isNumeric(value: unknown): boolean {
-  return typeof value === "number" || typeof value === "bigint" || value instanceof Int32 || value instanceof Double || value instanceof Long;
+  const tag = bsonTag(value);
+  return typeof value === "number" || typeof value === "bigint" || tag === "Int32" || tag === "Double" || tag === "Long";
 }
 
 /** The `$type` alias of a value as the test reads it (integral JS numbers are int or double: the driver promoted them). */
