@@ -44,4 +44,30 @@ describe("find options this server does not implement", () => {
     await expect(c.find({}, { tailable: true }).toArray()).rejects.toThrow();
     expect(await c.find({}, { returnKey: false, showRecordId: false }).toArray()).toEqual([{ _id: 1, a: 1 }]);
   });
+
+  it("an index option it would ignore is refused here (197); aggregate explain too (115)", async () => {
+    const c = t.db.collection<Doc>("options");
+    await c.insertOne({ _id: 1, a: 1 });
+    const index = () => t.db.command({ createIndexes: "options", indexes: [{ key: { a: 1 }, name: "a_1", prepareUnique: true }] });
+    const explained = () => t.db.command({ aggregate: "options", pipeline: [], explain: true });
+    if (serverKind() === "embedded") {
+      await expect(index()).rejects.toMatchObject({ code: 197 });
+      await expect(explained()).rejects.toMatchObject({ code: 115 });
+    } else {
+      await expect(index()).resolves.toMatchObject({ ok: 1 });
+      await expect(explained()).resolves.toMatchObject({ ok: 1 });
+    }
+  });
 });
+
+describe("update statement constants (c)", () => {
+  const t = useTestDatabase();
+
+  it("are variables of the statement's pipeline, beside the command's let", async () => {
+    const c = t.db.collection<{ _id: number; a?: number; b?: number }>("constants");
+    await c.insertOne({ _id: 1 });
+    await t.db.command({ update: "constants", let: { fromLet: 1 }, updates: [{ q: { _id: 1 }, u: [{ $set: { a: "$$fromLet", b: "$$fromC" } }], c: { fromC: 2 } }] });
+    expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, a: 1, b: 2 });
+  });
+});
+

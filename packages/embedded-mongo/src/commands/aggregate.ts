@@ -76,6 +76,7 @@ async function aggregate(command: Document, context: CommandContext): Promise<Do
   const target = command.aggregate;
   const pipeline = command.pipeline;
   if (!Array.isArray(pipeline)) throw new MongoServerFailure(14, "TypeMismatch", "'pipeline' option must be specified as an array");
+  if (command.explain === true) throw new MongoServerFailure(115, "CommandNotSupported", "aggregate with explain is not supported by this server");
   const outputDb = outputDatabase(pipeline, context.db);
   if (outputDb !== undefined) requireRightsOn(context, outputDb, "aggregate");
   checkStages(pipeline as Document[]);

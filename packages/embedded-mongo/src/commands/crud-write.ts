@@ -53,7 +53,8 @@ async function update(command: Document, context: CommandContext): Promise<Docum
       filter: (statement.q ?? {}) as Filter,
       update: readUpdateSpec(statement.u, multi),
       arrayFilters: statement.arrayFilters as Document[] | undefined,
-      variables,
+      // A statement's constants (`c`) are variables of its pipeline, beside the command's `let`.
+      variables: statement.c === undefined ? variables : { ...variables, ...readLet(statement.c) },
       bypassValidation,
       multi,
       upsert: statement.upsert === true,

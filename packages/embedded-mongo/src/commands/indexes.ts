@@ -11,6 +11,8 @@ import { collectionName, commit, type CommandContext, type CommandTable } from "
 import { cursorReply } from "./crud-read.ts";
 
 const OPTIONS = ["unique", "sparse", "partialFilterExpression", "expireAfterSeconds", "collation", "hidden"] as const;
+/** Accepted and of no effect here, as for mongod today (`background`), or the index's own fields. */
+const INERT = new Set(["key", "name", "v", "background", "ns"]);
 const UNSUPPORTED_KINDS = new Set(["text", "2d", "2dsphere", "geoHaystack", "columnstore"]);
 
 function indexName(key: Document): string {
@@ -29,6 +31,9 @@ function checkKeyKind(kind: unknown): void {
 }
 
 function readSpec(raw: Document): IndexSpec {
+  // Any other option (text weights, geo bounds, prepareUnique, wildcardProjection...) would be ignored: refused instead.
+  const unknown = Object.keys(raw).filter((field) => !INERT.has(field) && !(OPTIONS as readonly string[]).includes(field));
+  if (unknown.length) throw new MongoServerFailure(197, "InvalidIndexSpecificationOption", `The field '${unknown[0]}' is not valid for an index specification here`);
   const key = raw.key as Document | undefined;
   if (!key || typeof key !== "object" || Object.keys(key).length === 0) {
     throw new MongoServerFailure(67, "CannotCreateIndex", "Index keys cannot be empty.");
