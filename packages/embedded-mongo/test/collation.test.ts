@@ -88,5 +88,20 @@ describe("collation", () => {
     expect(await users.find({ email: "ADA@EXAMPLE.COM" }).toArray()).toEqual([]);
     expect((await users.find({ email: { $gt: "b" } }).toArray()).map((d) => d._id)).toEqual([3]);
   });
+
+  it("a collection's default collation applies to the commands and indexes that give none", async () => {
+    await t.db.createCollection("tags", { collation: en(2) });
+    const tags = t.db.collection<{ _id: number; tag: string }>("tags");
+    await tags.createIndex({ tag: 1 }, { unique: true });
+    const [index] = (await tags.indexes()).filter((spec) => spec.name === "tag_1");
+    expect(index!.collation).toMatchObject({ locale: "en_US", strength: 2 });
+    await tags.insertOne({ _id: 1, tag: "Math" });
+    await expect(tags.insertOne({ _id: 2, tag: "MATH" })).rejects.toMatchObject({ code: 11000 });
+    expect(await tags.countDocuments({ tag: "math" })).toBe(1);
+    expect(await tags.find({ tag: "math" }, { collation: { locale: "simple" } }).toArray()).toEqual([]);
+    expect((await tags.updateOne({ tag: "MATH" }, { $set: { tag: "maths" } })).modifiedCount).toBe(1);
+    const [info] = await t.db.listCollections({ name: "tags" }).toArray();
+    expect(info).toMatchObject({ options: { collation: { locale: "en_US", strength: 2 } } });
+  });
 });
 

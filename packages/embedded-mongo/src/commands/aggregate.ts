@@ -86,7 +86,8 @@ async function aggregate(command: Document, context: CommandContext): Promise<Do
   const stages = out === undefined && merge === undefined ? pipeline : pipeline.slice(0, -1);
   const collection = typeof target === "string" ? target : undefined;
   if (collection !== undefined) checkHint(context.server.store.collection(context.db, collection), command.hint);
-  const docs = await runPipeline(context, collection, stages as Document[], readQueryOptions(command.collation, command.let));
+  const defaults = collection === undefined ? undefined : context.server.store.definition(context.db, collection)?.options;
+  const docs = await runPipeline(context, collection, stages as Document[], readQueryOptions(command.collation, command.let, defaults));
   const cursor = (command.cursor ?? {}) as Document;
   const ns = `${context.db}.${collection ?? "$cmd.aggregate"}`;
   if (out !== undefined || merge !== undefined) {
@@ -102,7 +103,7 @@ async function count(command: Document, context: CommandContext): Promise<Docume
   const query = (command.query ?? {}) as Filter;
   const skip = optionalNumber(command, "skip") ?? 0;
   const limit = Math.abs(optionalNumber(command, "limit") ?? 0);
-  const options = readQueryOptions(command.collation, undefined);
+  const options = readQueryOptions(command.collation, undefined, context.server.store.definition(context.db, collectionName(command))?.options);
   checkHint(collection, command.hint);
   if (!collection) return { n: 0, ok: 1 };
   const n = Object.keys(query).length === 0 && !skip && !limit
@@ -114,7 +115,7 @@ async function count(command: Document, context: CommandContext): Promise<Docume
 async function distinct(command: Document, context: CommandContext): Promise<Document> {
   const key = command.key;
   if (typeof key !== "string") throw new MongoServerFailure(14, "TypeMismatch", "BSON field 'distinct.key' is missing or is not a string");
-  const options = readQueryOptions(command.collation, undefined);
+  const options = readQueryOptions(command.collation, undefined, context.server.store.definition(context.db, collectionName(command))?.options);
   const docs = await matchingDocuments(context.server.store.collection(context.db, collectionName(command)), { filter: (command.query ?? {}) as Filter, deadline: context.deadline, ...options, hint: command.hint });
   const values: unknown[] = [];
   const seen = new Set<string>();

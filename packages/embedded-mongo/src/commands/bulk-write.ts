@@ -85,7 +85,7 @@ async function bulkWrite(command: Document, context: CommandContext): Promise<Do
         result = { ok: 1, idx, n: 1 };
       } else if (kind === "update") {
         const multi = op.multi === true;
-        const { collation } = readQueryOptions(op.collation, undefined);
+        const { collation } = readQueryOptions(op.collation, undefined, store.definition(db, name)?.options);
         const outcome = await runUpdateStatement(context, store.ensureCollection(db, name, log), {
           filter: (op.filter ?? {}) as Filter,
           update: readUpdateSpec(op.updateMods, multi),
@@ -104,7 +104,7 @@ async function bulkWrite(command: Document, context: CommandContext): Promise<Do
         totals.nUpserted += upserted ? 1 : 0;
         result = { ok: 1, idx, n: outcome.n, nModified: outcome.nModified, ...(upserted && { upserted: { _id: outcome.upsertedId } }) };
       } else {
-        const { collation } = readQueryOptions(op.collation, undefined);
+        const { collation } = readQueryOptions(op.collation, undefined, store.definition(db, name)?.options);
         const n = await runDeleteStatement(context, store.collection(db, name), { filter: (op.filter ?? {}) as Filter, limit: op.multi === true ? 0 : 1, collation, variables, hint: op.hint }, log);
         totals.nDeleted += n;
         result = { ok: 1, idx, n };

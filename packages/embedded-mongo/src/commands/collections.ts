@@ -44,15 +44,18 @@ function viewOptions(command: Document, context: CommandContext, name: string): 
 async function create(command: Document, context: CommandContext): Promise<Document> {
   const name = collectionName(command);
   unsupported(command, UNSUPPORTED_OPTIONS);
-  if (readCollation(command.collation) !== undefined) throw new MongoServerFailure(115, "CommandNotSupported", "a default collation for a collection is not supported by this server; give the collation to each command");
+  const collation = readCollation(command.collation);
   let options: Document = {};
   if (command.viewOn !== undefined) {
     unsupported(command, COLLECTION_OPTIONS);
+    if (collation) throw new MongoServerFailure(115, "CommandNotSupported", "a view's default collation is not supported by this server");
     options = viewOptions(command, context, name);
   } else {
     if (command.pipeline !== undefined) throw new MongoServerFailure(ERROR_OPTIONS_VIEW, "OptionNotSupportedOnView", "'pipeline' requires 'viewOn'");
     for (const option of COLLECTION_OPTIONS) if (command[option] !== undefined) options[option] = command[option];
     checkValidationOptions(options);
+    // The collection's default collation: commands and indexes that give none use it.
+    if (collation) options.collation = { ...collation.spec };
   }
   const log: JournalRecord[] = [];
   context.server.store.createCollection(context.db, name, options, log);

@@ -40,7 +40,7 @@ async function find(command: Document, context: CommandContext): Promise<Documen
     skip,
     limit,
     deadline: context.deadline,
-    ...readQueryOptions(command.collation, command.let),
+    ...readQueryOptions(command.collation, command.let, context.server.store.definition(context.db, name)?.options),
     hint: command.hint,
   });
   return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true, {

@@ -58,7 +58,7 @@ async function update(command: Document, context: CommandContext): Promise<Docum
       bypassValidation,
       multi,
       upsert: statement.upsert === true,
-      collation: readQueryOptions(statement.collation, undefined).collation,
+      collation: readQueryOptions(statement.collation, undefined, collection.options).collation,
       sort: statement.sort as Document | undefined,
       hint: statement.hint,
     }, log);
@@ -76,7 +76,7 @@ async function remove(command: Document, context: CommandContext): Promise<Docum
   const variables = readLet(command.let);
   let n = 0;
   const errors = await runStatements(statements(command, "deletes"), command.ordered !== false, async (statement) => {
-    const { collation } = readQueryOptions(statement.collation, undefined);
+    const { collation } = readQueryOptions(statement.collation, undefined, collection?.options);
     n += await runDeleteStatement(context, collection, { filter: statement.q as Filter, limit: optionalNumber(statement, "limit") ?? 0, collation, variables, hint: statement.hint }, log);
   });
   await commit(context, log, command);
@@ -87,7 +87,7 @@ async function findAndModify(command: Document, context: CommandContext): Promis
   const log: JournalRecord[] = [];
   const name = collectionName(command);
   const filter = (command.query ?? {}) as Filter;
-  const query = { filter, ...readQueryOptions(command.collation, command.let) };
+  const query = { filter, ...readQueryOptions(command.collation, command.let, context.server.store.definition(context.db, name)?.options) };
   const project = compileProjection(command.fields as Document | undefined, filter);
   const shape = (doc: Document | undefined): Document | null => (doc ? (project ? project(doc) : doc) : null);
   const first = { ...query, sort: command.sort as Document, limit: 1, deadline: context.deadline, hint: command.hint };

@@ -83,7 +83,9 @@ async function createIndexes(command: Document, context: CommandContext): Promis
   const created = !context.server.store.collection(context.db, name);
   const collection = context.server.store.ensureCollection(context.db, name, log);
   const before = collection.indexSpecs().length;
-  const specs = ((command.indexes ?? []) as Document[]).map(readSpec);
+  // An index that names no collation takes the collection's default one, as on mongod.
+  const fallback = collection.options.collation as Document | undefined;
+  const specs = ((command.indexes ?? []) as Document[]).map((raw) => readSpec(raw.collation === undefined && fallback ? { ...raw, collation: fallback } : raw));
   const fresh = specs.filter((spec) => !alreadyExists(collection, spec));
   for (const spec of fresh) collection.createIndex(spec, log);
   await commit(context, log, command);
