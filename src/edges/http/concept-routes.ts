@@ -14,6 +14,7 @@ import { readJsonBody } from "./input.ts";
 import { principalOf, type HttpEnv } from "./principal.ts";
 import { flowHeader } from "./provenance-route.ts";
 import { checkInput, checkTimes, inputFields, timeFields } from "./validation.ts";
+import { jsonRows } from "./json-rows.ts";
 
 export interface ConceptOperation {
   readonly concept: string;
@@ -83,7 +84,7 @@ export function registerConceptRoutes(
       if (operation.schema.kind === "query") {
         const rows = await engine.query(ref, input);
         if (isErrorOutput(rows)) return c.json({ error: rows.error }, failureStatus(rows.reason));
-        return c.json(rows, 200);
+        return jsonRows(c, rows);
       }
       const { output, failures, flow } = await engine.invoke(ref, input, invokeOptions(c));
       c.header(flowHeader, flow);
