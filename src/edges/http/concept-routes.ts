@@ -74,12 +74,19 @@ export function registerConceptRoutes(
       }
       refuseOtherUsers(principal, body);
       const input = withTokenUser(principal, body, fields);
-      // Checked here, before the engine sees it, so a client's mistake never starts a flow.
-      // The engine parses the same raw input itself: parsing twice would re-apply transforms.
-      checkInput(operation.schema.input, input);
-      // Every time a client supplies must be plausible (CONTRACTS.md): judged here, at the
-      // edge, so that concepts and syncs keep accepting any time their own clocks produce.
-      checkTimes(times, input);
+      try {
+        // Checked here, before the engine sees it, so a client's mistake never starts a flow.
+        // The engine parses the same raw input itself: parsing twice would re-apply transforms.
+        checkInput(operation.schema.input, input);
+        // Every time a client supplies must be plausible (CONTRACTS.md): judged here, at the
+        // edge, so that concepts and syncs keep accepting any time their own clocks produce.
+        checkTimes(times, input);
+      } catch (error) {
+        // The template's concepts refuse bad input themselves, with an { error } its frontends
+        // read from a 200: with ERROR_STATUS=200 a refused input answers the same way.
+        if (errorStatus === "200" && error instanceof HttpError && error.status === 400) return c.json({ error: error.message }, 200);
+        throw error;
+      }
 
       if (operation.schema.kind === "query") {
         const rows = await engine.query(ref, input);
