@@ -1,6 +1,5 @@
 /** Concept instances bound by concept and operation name, as references and records name them. */
-import type { ConceptClass, ErrorOutput, OperationSchema } from "./concept.ts";
-import { routeDirectQueries } from "./direct-queries.ts";
+import type { ConceptClass, OperationSchema } from "./concept.ts";
 
 /** What an action method receives besides its input (concepts may ignore it). */
 export interface ActionContext {
@@ -36,16 +35,6 @@ export class Bindings {
     }
     this.concepts.set(name, operations);
     if (conceptClass.ephemeral === true) this.ephemeralConcepts.add(name);
-    routeDirectQueries(name, (operation, input) => this.directQuery(name, operation, input));
-  }
-
-  /** A query called as a function (`await Concept._query(input)`): validated as `frames.query` would be. */
-  private async directQuery(concept: string, operation: string, input: object): Promise<unknown[] | ErrorOutput> {
-    const binding = this.get(concept, operation);
-    if (binding.schema.kind !== "query") throw new TypeError(`${concept}.${operation} is an action: only queries can be called directly`);
-    const parsed = binding.schema.input.safeParse(input);
-    if (!parsed.success) return { error: `${concept}.${operation}: invalid input (${parsed.error.issues[0]?.message ?? "rejected"})` };
-    return (await binding.call(parsed.data, { flow: "" })) as unknown[] | ErrorOutput;
   }
 
   /** Whether the concept keeps its state in memory only (`ConceptClass.ephemeral`). */

@@ -35,7 +35,7 @@ export async function runDirectQuery(concept: string, name: string, input: objec
   const runner = runners.get(concept);
   if (runner === undefined) throw new Error(`${concept}.${name} was called before any engine registered ${concept}`);
   const rows = await runner(name, input ?? {});
-  if (isErrorOutput(rows)) throw new Error(`${concept}.${name}: ${rows.error}`);
+  if (isErrorOutput(rows)) throw new Error(`${concept}.${name}: ${rows.reason === "invalid" ? `invalid input (${rows.error})` : rows.error}`);
   reads.getStore()?.push({ query: `${concept}.${name}`, input, rows: rows.length });
   return rows;
 }

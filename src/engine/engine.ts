@@ -22,7 +22,7 @@ import { flowTree, recordProvenance } from "./provenance.ts";
 import type { Provenance } from "./provenance.ts";
 import { actionKey, firingKey, frameOf, IdSource, intentOf, plannedOf, recordIdOf } from "./records.ts";
 import type { ActionRecord, Cause, Intent, PlannedAction, QueryRead, SyncFailure } from "./records.ts";
-import { recordingReads } from "./direct-queries.ts";
+import { recordingReads, routeDirectQueries } from "./direct-queries.ts";
 import { compileSync, literalsOf, operationKey } from "./sync.ts";
 import type { CompiledSync, Sync } from "./sync.ts";
 import { defaultRetryPolicy, isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";
@@ -125,6 +125,8 @@ export class SyncEngine {
 
   registerConcept(conceptClass: ConceptClass, instance: object): void {
     this.bindings.register(conceptClass, instance);
+    // `await Concept._query(input)` in a where-clause runs as engine.query does (validated, retried).
+    routeDirectQueries(conceptClass.conceptName, (name, input) => this.query({ concept: conceptClass.conceptName, name }, input));
     this.consequences.reset();
   }
 
