@@ -9,17 +9,15 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import { Requesting, reservedRequestFields } from "../../concepts/Requesting/RequestingConcept.ts";
-import { isErrorOutput } from "../../engine/concept.ts";
 import type { ConceptOperation } from "./concept-routes.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { HttpError } from "./errors.ts";
-import { invokeOptions } from "./idempotency/retries.ts";
 import { refuseOtherUsers } from "./identity.ts";
 import { readJsonBody } from "./input.ts";
 import { principalOf, type HttpEnv } from "./principal.ts";
 import { refuseShadowedSyncRoutes } from "./passthrough.ts";
-import { flowHeader } from "./provenance-route.ts";
 import type { RestRoute } from "./rest-routes.ts";
+import { requestThroughSyncs } from "./through-syncs.ts";
 
 /** The template-style paths syncs listen to (relative to the base URL, e.g. `/LikertSurvey/createSurvey`). */
 export function templatePaths(engine: Pick<HttpEngine, "patternLiterals">): string[] {
@@ -77,14 +75,7 @@ async function bridge(c: Context<HttpEnv>, path: string, { engine, timeoutMs, lo
   const user = principal.kind === "user" && body.user === undefined ? { user: principal.user } : {};
   const input = { ...body, ...user, path, principal: principal.kind };
 
-  const { output, flow, failures } = await engine.invoke(Requesting.request, input, invokeOptions(c));
-  c.header(flowHeader, flow);
-  for (const failure of failures) logger.error({ flow, path, failure }, "a sync triggered by a request failed");
-  if (isErrorOutput(output)) throw new Error(`Requesting.request refused ${path}: ${output.error}`);
-
-  const rows = await engine.query(Requesting._awaitResponse, { request: (output as { request: string }).request, timeoutMs });
-  if (isErrorOutput(rows)) throw new Error(`Requesting._awaitResponse refused: ${rows.error}`);
-  const response = rows[0] as { status: number; body: unknown } | undefined;
+  const { flow, response } = await requestThroughSyncs(c, input, { engine, logger, where: { path }, timeoutMs });
   if (response === undefined) {
     logger.error({ flow, path, timeoutMs }, "no sync responded to this request in time (REQUESTING_TIMEOUT)");
     return c.json({ error: "Request timed out." }, 504);

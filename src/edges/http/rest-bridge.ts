@@ -7,17 +7,14 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
-import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
-import { isErrorOutput } from "../../engine/concept.ts";
 import { idHint, isId } from "../../utils/schemas.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { HttpError } from "./errors.ts";
-import { invokeOptions } from "./idempotency/retries.ts";
 import { refuseOtherUsers } from "./identity.ts";
 import { readJsonBody, readQuery } from "./input.ts";
 import { principalOf, type HttpEnv, type Principal } from "./principal.ts";
-import { flowHeader } from "./provenance-route.ts";
 import type { RestRoute } from "./rest-routes.ts";
+import { requestThroughSyncs } from "./through-syncs.ts";
 import { routeDeclaration, type DeclaredRoute, type PartSchema } from "./route-declarations.ts";
 
 const noBodyStatuses = new Set<number>([204, 205, 304]);
@@ -45,12 +42,7 @@ async function bridge(c: Context<HttpEnv>, route: RestRoute, declaration: Declar
     if (problem !== undefined) return c.json(declaration.dialect.refuse(problem) as object, 400);
   }
 
-  const { output, flow, failures } = await engine.invoke(Requesting.request, input, invokeOptions(c));
-  c.header(flowHeader, flow);
-  for (const failure of failures) logger.error({ flow, route: route.literal, failure }, "a sync triggered by a request failed");
-  if (isErrorOutput(output)) throw new Error(`Requesting.request refused ${route.literal}: ${output.error}`);
-
-  const response = await takeResponse(engine, (output as { request: string }).request);
+  const { flow, response } = await requestThroughSyncs(c, input, { engine, logger, where: { route: route.literal } });
   if (response === undefined) {
     logger.error({ flow, route: route.literal }, "sync bug: no sync responded to this request");
     return c.json({ error: "no response" }, 500);
@@ -109,13 +101,6 @@ function describeIssue(issue: { path: PropertyKey[]; message: string } | undefin
   if (issue === undefined) return "invalid request";
   const field = issue.path.map(String).join(".");
   return field === "" || issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
-}
-
-/** The response the syncs gave the request, if any; the request is forgotten either way. */
-async function takeResponse(engine: HttpEngine, request: string): Promise<{ status: number; body: unknown } | undefined> {
-  const rows = await engine.query(Requesting._awaitResponse, { request });
-  if (isErrorOutput(rows)) throw new Error(`Requesting._awaitResponse refused: ${rows.error}`);
-  return rows[0] as { status: number; body: unknown } | undefined;
 }
 
 /**
