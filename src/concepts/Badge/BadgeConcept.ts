@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { MongoBulkWriteError } from "mongodb";
 import { z } from "zod";
 import type { ActionContext } from "../../engine/bindings.ts";
 import {
@@ -12,6 +11,7 @@ import {
   type OutputOf,
 } from "../../engine/concept.ts";
 import { definedOnly } from "../../utils/defined.ts";
+import { insertGrouped } from "../../utils/grouped-inserts.ts";
 import { conflictOnDuplicate, isDuplicateKeyError } from "../../utils/mongo-errors.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { empty, id } from "../../utils/schemas.ts";
@@ -170,19 +170,16 @@ export class BadgeConcept extends StoredConcept implements ConceptImplementation
     if (badges.length === 0) return new Set();
     const earnedAt = this.clock.now();
     const awards = badges.map((badge): Award => ({ _id: randomUUID(), user, badge: badge._id, earnedAt, ...(key !== undefined && { key }) }));
-    try {
-      await this.awards.insertMany(awards, { ordered: false });
-      return new Set(badges.map((badge) => badge._id));
-    } catch (error) {
-      const refused = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
-      if (refused.length === 0 || !refused.every(isDuplicateKeyError)) throw error;
-      const indexes = new Set(refused.map((writeError) => writeError.index));
-      const taken = badges.filter((_, index) => indexes.has(index)).map((badge) => badge._id);
-      const awarded = new Set(badges.filter((_, index) => !indexes.has(index)).map((badge) => badge._id));
-      // Taken by a run with the same key (a resumed action racing the live one): ours too.
-      if (key !== undefined) for (const award of await this.awards.find({ user, key, badge: { $in: taken } }).toArray()) awarded.add(award.badge);
-      return awarded;
-    }
+    // One insert for all of them (and for other users' awards of the same turn); the unique
+    // index refuses a badge already held, for that badge alone.
+    const outcomes = await Promise.allSettled(awards.map((award) => insertGrouped(this.awards, award)));
+    const failure = outcomes.find((outcome) => outcome.status === "rejected" && !isDuplicateKeyError(outcome.reason));
+    if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
+    const taken = badges.filter((_, index) => outcomes[index]!.status === "rejected").map((badge) => badge._id);
+    const awarded = new Set(badges.filter((_, index) => outcomes[index]!.status === "fulfilled").map((badge) => badge._id));
+    // Taken by a run with the same key (a resumed action racing the live one): ours too.
+    if (key !== undefined && taken.length > 0) for (const award of await this.awards.find({ user, key, badge: { $in: taken } }).toArray()) awarded.add(award.badge);
+    return awarded;
   }
 
   /**
