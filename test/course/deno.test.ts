@@ -29,8 +29,11 @@ Deno.test({ name: "Deno.test takes a definition object", fn: () => void order.pu
 
 Deno.test("Deno.test takes options before the function", { sanitizeOps: false }, () => void order.push("options"));
 
+// `only` would drop the file's other tests from npm test: every test runs instead.
+Deno.test({ name: "Deno.test runs a test marked only like any other", only: true, fn: () => void order.push("only") });
+
 it("ran every Deno.test of this file before this one, in order", () => {
-  expect(order.slice(-2)).toEqual(["definition", "options"]);
+  expect(order.slice(-3)).toEqual(["definition", "options", "only"]);
 });
 
 it("a failing step rejects with the step's name, so the test fails saying which step", async () => {
