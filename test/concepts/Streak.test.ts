@@ -124,19 +124,25 @@ describe("Streak.recordActivity at the database", () => {
   const day17 = { at: new Date("2026-02-17T09:00:00Z"), timeZone: "UTC" };
   const day18 = { at: new Date("2026-02-18T09:00:00Z"), timeZone: "UTC" };
 
-  it("costs one command, an atomic step on the user's streak", async () => {
+  it("costs one plain update for a day already counted or a first activity, and a read and a guarded write for a new day", async () => {
     const log = await commandLog(db());
     try {
       const counted = new StreakConcept(log.db, { clock });
+      const newDay = ["findAndModify Streak.streaks", "find Streak.streaks"];
       expect(ok(await counted.recordActivity({ user: "ada", session: "s17", ...day17 }))).toEqual({ current: 1, longest: 1 });
       expect(log.take()).toEqual(["findAndModify Streak.streaks"]);
       expect(ok(await counted.recordActivity({ user: "ada", session: "s18", ...day18 }))).toEqual({ current: 2, longest: 2 });
+      expect(log.take()).toEqual([...newDay, "update Streak.streaks"]);
+      expect(ok(await counted.recordActivity({ user: "ada", session: "s18b", ...day18 }))).toEqual({ current: 2, longest: 2 });
       expect(log.take()).toEqual(["findAndModify Streak.streaks"]);
+      // A repeat changes nothing: the update finds the session among the latest, the read says so.
       expect(ok(await counted.recordActivity({ user: "ada", session: "s18", ...day18 }))).toEqual({ current: 2, longest: 2 });
-      expect(log.take()).toEqual(["findAndModify Streak.streaks"]);
+      expect(log.take()).toEqual(newDay);
       // Naming no time zone costs a read of the user's last one first.
-      ok(await counted.recordActivity({ user: "ada", session: "s18b", at: day18.at }));
+      ok(await counted.recordActivity({ user: "ada", session: "s18c", at: day18.at }));
       expect(log.take()).toEqual(["find Streak.streaks", "findAndModify Streak.streaks"]);
+      const stored = await db().collection("Streak.streaks").findOne({ _id: "ada" as never });
+      expect(stored).toMatchObject({ current: 2, longest: 2, lastActiveDay: "2026-02-18", sessions: ["s17", "s18", "s18b", "s18c"] });
     } finally {
       await log.close();
     }

@@ -1,4 +1,3 @@
-import type { Document } from "mongodb";
 import { z } from "zod";
 import { addDays, calendarDay, dayIn, defaultTimeZone, type CalendarDay } from "../../utils/calendar.ts";
 import {
@@ -54,6 +53,9 @@ interface StreakDoc {
 /** How many of the latest sessions a streak remembers (see `sessions`). */
 export const recentSessions = 100;
 
+/** Counts for one user that keep changing the streak under one call make it try again, this many times at most. */
+const maxAttempts = 20;
+
 /**
  * concept Streak [User, Session]
  * purpose   keep people coming back by counting consecutive active days
@@ -80,18 +82,51 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
   async recordActivity(input: InputOf<Schemas["recordActivity"]>): Promise<OutputOf<Schemas["recordActivity"]> | ErrorOutput> {
     if (input.timeZone !== undefined && !isKnownTimeZone(input.timeZone)) return { error: `unknown time zone ${input.timeZone}` };
     const zone = input.timeZone ?? (await this.streaks.findOne({ _id: input.user }, { projection: { timeZone: 1 } }))?.timeZone ?? defaultTimeZone;
-    // One command: the server decides (see `countDay`) on the document as it finds it and
-    // writes in the same atomic step, so concurrent counts for one user, from any number of
-    // processes, each build on the last, and a repeat (same session) changes nothing.
-    const streak = await upserting(() =>
-      this.streaks.findOneAndUpdate({ _id: input.user }, countDay(dayIn(input.at, zone), zone, input.session), {
-        upsert: true,
-        returnDocument: "after",
-        projection: { current: 1, longest: 1 },
-      }),
+    const day = dayIn(input.at, zone);
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      // Most activities fall on a day already counted: nothing changes but the latest
+      // sessions. One plain conditional update, which also creates a user's first streak; for
+      // a new day (or a session counted already) it finds the streak there and fails to
+      // create a second one.
+      const kept = await this.streaks
+        .findOneAndUpdate(
+          { _id: input.user, lastActiveDay: { $gte: day }, sessions: { $ne: input.session } },
+          {
+            $push: { sessions: { $each: [input.session], $slice: -recentSessions } },
+            $setOnInsert: { current: 1, longest: 1, lastActiveDay: day, timeZone: zone, rev: 1 },
+          },
+          { upsert: true, returnDocument: "after", projection: { current: 1, longest: 1 } },
+        )
+        .catch((error: unknown) => {
+          if (isDuplicateKeyError(error)) return null;
+          throw error;
+        });
+      if (kept !== null) return { current: kept.current, longest: kept.longest };
+      const streak = await this.streaks.findOne({ _id: input.user }, { projection: { current: 1, longest: 1, lastActiveDay: 1, sessions: 1 } });
+      if (streak !== null && streak.sessions?.includes(input.session)) return { current: streak.current, longest: streak.longest };
+      const counted = await this.countNewDay(input.user, streak, day, zone, input.session);
+      if (counted !== undefined) return counted;
+      // Another count for this user changed the streak between the read and the write: again.
+    }
+    throw new Error(`Streak.recordActivity ${input.user}: the streak kept changing under ${maxAttempts} attempts`);
+  }
+
+  /**
+   * Counts a day after the last active one: one write, guarded by the last active day it was
+   * decided on, so that concurrent counts for one user, from any number of processes, each
+   * build on the last. Undefined when the guard no longer held.
+   */
+  private async countNewDay(user: string, streak: Pick<StreakDoc, "current" | "longest" | "lastActiveDay"> | null, day: CalendarDay, timeZone: string, session: string): Promise<OutputOf<Schemas["recordActivity"]> | undefined> {
+    // Gone since the update found it (deleted by hand): the next attempt creates it.
+    if (streak === null) return undefined;
+    if (streak.lastActiveDay >= day) return undefined;
+    const current = streak.lastActiveDay === addDays(day, -1) ? streak.current + 1 : 1;
+    const longest = Math.max(streak.longest, current);
+    const { modifiedCount } = await this.streaks.updateOne(
+      { _id: user, lastActiveDay: streak.lastActiveDay, sessions: { $ne: session } },
+      { $set: { current, longest, lastActiveDay: day, timeZone }, $inc: { rev: 1 }, $push: { sessions: { $each: [session], $slice: -recentSessions } } },
     );
-    if (streak === null) throw new Error(`Streak.streaks ${input.user}: an upsert answered no document`);
-    return { current: streak.current, longest: streak.longest };
+    return modifiedCount === 1 ? { current, longest } : undefined;
   }
 
   /** _getStreak (user): (user, current, longest, lastActiveDay)
@@ -103,52 +138,6 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
     const yesterday = addDays(dayIn(this.clock.now(), streak.timeZone), -1);
     const current = streak.lastActiveDay < yesterday ? 0 : streak.current;
     return [{ user, current, longest: streak.longest, lastActiveDay: streak.lastActiveDay }];
-  }
-}
-
-/**
- * The update that counts `day` (in `timeZone`) for `session` on a user's streak, as a pipeline
- * the server runs on the stored document (on an upsert, on `{ _id }` alone):
- *   session among the latest counted: nothing changes
- *   no streak yet, or a day after lastActiveDay + 1: current = 1
- *   day = lastActiveDay + 1: current + 1
- *   day <= lastActiveDay (already counted, or an older day arriving late): current unchanged
- * and longest = max(longest, current); the session joins the latest counted. Days are
- * "YYYY-MM-DD", so comparing them as strings compares the days; "" (no streak yet) comes
- * before every day.
- */
-function countDay(day: CalendarDay, timeZone: string, session: string): Document[] {
-  const counted = { $ifNull: ["$sessions", []] };
-  const fresh = { $not: [{ $in: [{ $literal: session }, counted] }] };
-  const last = { $ifNull: ["$lastActiveDay", ""] };
-  const later = { $and: [fresh, { $lt: [last, { $literal: day }] }] };
-  const whenLater = (then: unknown, otherwise: unknown) => ({ $cond: [later, then, otherwise] });
-  const next = { $cond: [{ $eq: [last, { $literal: addDays(day, -1) }] }, { $add: ["$current", 1] }, 1] };
-  return [
-    {
-      $set: {
-        current: whenLater(next, "$current"),
-        lastActiveDay: whenLater({ $literal: day }, "$lastActiveDay"),
-        timeZone: whenLater({ $literal: timeZone }, "$timeZone"),
-        rev: whenLater({ $add: [{ $ifNull: ["$rev", 0] }, 1] }, "$rev"),
-        sessions: { $cond: [fresh, { $slice: [{ $concatArrays: [counted, [{ $literal: session }]] }, -recentSessions] }, "$sessions"] },
-      },
-    },
-    { $set: { longest: { $max: [{ $ifNull: ["$longest", 0] }, "$current"] } } },
-  ];
-}
-
-/**
- * Runs an upsert by `_id`, once more if it lost a race to create the document: mongod may
- * refuse the second of two concurrent upserts with a duplicate key, and then the document
- * exists for the retry to find.
- */
-async function upserting<T>(upsert: () => Promise<T>): Promise<T> {
-  try {
-    return await upsert();
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-    return upsert();
   }
 }
 
