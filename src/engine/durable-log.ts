@@ -8,6 +8,11 @@
  * - **Record** (`state: "done"`): when the flow finishes, its document becomes the flow's
  *   record: every action (input and output bounded, see `log-values.ts`) with the sync and
  *   records that caused it, and the syncs that failed; kept `retentionSeconds` for provenance.
+ *   The actions are one JSON text (`records`), beside the few fields look-ups need (`ids`,
+ *   `users`, `userActions`): nothing queries inside a logged value, and a database parses,
+ *   copies and journals a string for a fraction of what the same values cost as nested
+ *   documents (a flow's record is most of the bytes a request writes). Values read back
+ *   are JSON's: times inside inputs and outputs come back as ISO strings.
  *   A marker becomes the record by one update; a flow without a marker is inserted once, and
  *   only if it changed something (reads and refused requests write nothing).
  *
@@ -42,6 +47,7 @@ interface IntentEntry {
   cause?: Cause;
 }
 
+/** One action as the record's JSON text holds it. */
 interface RecordEntry {
   id: string;
   concept: string;
@@ -50,7 +56,8 @@ interface RecordEntry {
   output?: unknown;
   thrown?: string;
   cause?: Cause;
-  at: Date;
+  /** A Date when written; an ISO string once read back from the JSON text. */
+  at: Date | string;
 }
 
 interface FailureEntry {
@@ -69,7 +76,13 @@ interface FlowDoc {
   /** Pending only: until when the engine that wrote it owns it. */
   leaseUntil?: Date;
   intents?: IntentEntry[];
-  records?: RecordEntry[];
+  /** Done only: the actions, a JSON array of `RecordEntry` (an array of them in earlier versions). */
+  records?: string | RecordEntry[];
+  /** Done only: the ids of the actions (provenance by record id). */
+  ids?: string[];
+  /** Done only: the users the actions' inputs name, and `Concept.action user` for each (a user's flows). */
+  users?: string[];
+  userActions?: string[];
   failures?: FailureEntry[];
   at: Date;
   /** Done only: what the retention (TTL) index counts from. */
@@ -136,11 +149,13 @@ export class DurableLog {
         Promise.all([
           this.flows.createIndex({ state: 1, leaseUntil: 1 }),
           this.flows.createIndex({ flow: 1, part: 1 }),
-          this.flows.createIndex({ "records.id": 1 }),
+          this.flows.createIndex({ ids: 1 }),
           this.flows.createIndex({ finishedAt: 1 }, { expireAfterSeconds: this.options.retentionSeconds }),
         ]),
       this.options.retryPolicy,
     );
+    // Earlier versions indexed the nested records; on a text that index only costs writes.
+    await this.flows.dropIndex("records.id_1").catch(() => undefined);
   }
 
   /**
@@ -258,14 +273,14 @@ export class DurableLog {
     const parts = await this.flows.find({ flow, state: "done" }).sort({ part: 1 }).toArray();
     if (parts.length === 0) return undefined;
     return {
-      records: parts.flatMap((part) => (part.records ?? []).map((entry) => recordOf(flow, entry))),
+      records: parts.flatMap((part) => entriesOf(part).map((entry) => recordOf(flow, entry))),
       failures: parts.flatMap((part) => (part.failures ?? []).map((entry) => ({ flow, ...entry }))),
     };
   }
 
   /** The flow a record belongs to, with every record of it; undefined when no kept flow has it. */
   async flowOfRecord(id: string): Promise<{ record: ActionRecord; records: ActionRecord[] } | undefined> {
-    const part = await this.flows.findOne({ "records.id": id, state: "done" }, { projection: { flow: 1 } });
+    const part = await this.flows.findOne({ ids: id, state: "done" }, { projection: { flow: 1 } });
     if (part === null) return undefined;
     const flow = await this.flowRecord(part.flow);
     const record = flow?.records.find((candidate) => candidate.id === id);
@@ -330,11 +345,8 @@ export class DurableLog {
       const [first, ...rest] = parts;
       if (first === undefined) continue;
       if (finish.marked) {
-        const { records, failures } = first;
-        updates.push({
-          flow,
-          op: { updateOne: { filter: { _id: flow }, update: { $set: { state: "done", records: records ?? [], failures: failures ?? [], finishedAt }, $unset: { leaseUntil: "", intents: "" } } } },
-        });
+        const { _id, flow: _flow, at: _at, ...done } = first;
+        updates.push({ flow, op: { updateOne: { filter: { _id: flow }, update: { $set: done, $unset: { leaseUntil: "", intents: "" } } } } });
       } else {
         inserts.push({ flow, doc: first });
       }
@@ -429,17 +441,19 @@ function recordEntry(record: ActionRecord): RecordEntry {
 
 /** A finished flow's record as documents: the first holds the failures and up to `recordsPerPart` records. */
 function recordParts(flow: string, { records, failures }: Finish, finishedAt: Date): FlowDoc[] {
-  const entries = records.map(recordEntry);
   const failureEntries = failures.map(({ sync, records: matched, error, at }) => ({ sync, records: [...matched], error, at }));
   const at = records[0]?.at ?? finishedAt;
   const docs: FlowDoc[] = [];
-  for (let part = 0; part === 0 || part * recordsPerPart < entries.length; part++) {
+  for (let part = 0; part === 0 || part * recordsPerPart < records.length; part++) {
+    const slice = records.slice(part * recordsPerPart, (part + 1) * recordsPerPart);
     docs.push({
       _id: part === 0 ? flow : `${flow}/${part}`,
       flow,
       state: "done",
       ...(part === 0 ? {} : { part }),
-      records: entries.slice(part * recordsPerPart, (part + 1) * recordsPerPart),
+      // Throws for a value that cannot even be read (a getter that throws): that flow's record alone is lost.
+      records: JSON.stringify(slice.map(recordEntry)),
+      ...lookUpFields(slice),
       ...(part === 0 ? { failures: failureEntries } : {}),
       at,
       finishedAt,
@@ -448,7 +462,39 @@ function recordParts(flow: string, { records, failures }: Finish, finishedAt: Da
   return docs;
 }
 
+/** The fields a record is found by: its actions' ids, and the users their inputs name. */
+function lookUpFields(records: readonly ActionRecord[]): Pick<FlowDoc, "ids" | "users" | "userActions"> {
+  const users = new Set<string>();
+  const userActions = new Set<string>();
+  for (const { concept, action, input } of records) {
+    const user = input["user"];
+    if (typeof user !== "string") continue;
+    users.add(user);
+    userActions.add(userAction(concept, action, user));
+  }
+  return { ids: records.map((record) => record.id), users: [...users], userActions: [...userActions] };
+}
+
+function userAction(concept: string, action: string, user: string): string {
+  return `${concept}.${action} ${user}`;
+}
+
+/**
+ * The filter of finished flows with an action whose input names `user` (and, with `action`,
+ * where that action ran for them): what the dev console lists as a user's flows.
+ */
+export function userFlowsFilter(user: string, action?: { concept: string; action: string }): Record<string, unknown> {
+  return action === undefined ? { state: "done", users: user } : { state: "done", userActions: userAction(action.concept, action.action, user) };
+}
+
+function entriesOf(part: FlowDoc): RecordEntry[] {
+  const { records } = part;
+  if (records === undefined) return [];
+  return typeof records === "string" ? (JSON.parse(records) as RecordEntry[]) : records;
+}
+
 function recordOf(flow: string, { id, concept, action, input, output, thrown, cause, at }: RecordEntry): ActionRecord {
+  // JSON text holds times as strings; earlier versions' nested records hold Dates.
   return {
     id,
     flow,
@@ -458,6 +504,6 @@ function recordOf(flow: string, { id, concept, action, input, output, thrown, ca
     output,
     ...(thrown === undefined ? {} : { thrown }),
     ...(cause === undefined ? {} : { cause }),
-    at,
+    at: new Date(at),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * What the log keeps of an action's input and output: enough to explain a flow, not a copy
  * of whatever a client sent. A value over the budget is cut (the cut marked, with its size
- * and the start of its JSON), and keys the database cannot store (a NUL byte, a leading `$`,
- * a `.`) are spelled out, so one record can never make the log's write fail.
+ * and the start of its JSON). Keys stay as they are, even those a database cannot store as
+ * field names (a NUL byte, a leading `$`, a `.`): the log stores values as JSON text.
  */
 
 /** Bytes of JSON (about) one record's input and output may take in the log, each. */
@@ -13,15 +13,15 @@ const previewChars = 160;
 
 export interface CutValue {
   readonly cut: true;
-  /** The size of the whole value, in bytes of JSON. */
+  /** The size of the whole value, in bytes of JSON (-1: it has none, as a cycle). */
   readonly bytes: number;
   /** The start of its JSON. */
   readonly preview: string;
 }
 
-/** The value as the log keeps it: itself when small and storable, otherwise bounded and escaped. */
+/** The value as the log keeps it: itself when small, otherwise bounded. */
 export function forLog(value: unknown, budget = recordValueBudget): unknown {
-  if (!needsCare(value, 0) && jsonSize(value) <= budget) return value;
+  if (jsonSize(value) <= budget) return value;
   return bounded(value, budget, 0);
 }
 
@@ -30,7 +30,7 @@ const maxDepth = 32;
 
 function bounded(value: unknown, budget: number, depth: number): unknown {
   const size = jsonSize(value);
-  if (size <= largeValue && !needsCare(value, 0)) return value;
+  if (size <= largeValue) return value;
   if (depth >= maxDepth) return cutMarker(value, size);
   if (Array.isArray(value)) return fitEntries(value.map((item, index) => [String(index), item] as const), budget, size, true, depth);
   if (isPlainObject(value)) return fitEntries(Object.entries(value), budget, size, false, depth);
@@ -41,7 +41,7 @@ function bounded(value: unknown, budget: number, depth: number): unknown {
 /** Keeps entries in order while they fit the budget (each large one cut); the rest are counted. */
 function fitEntries(entries: readonly (readonly [string, unknown])[], budget: number, size: number, asArray: boolean, depth: number): unknown {
   if (size <= budget || entries.length === 0) {
-    const kept = entries.map(([key, item]) => [storableKey(key), bounded(item, budget, depth + 1)] as const);
+    const kept = entries.map(([key, item]) => [key, bounded(item, budget, depth + 1)] as const);
     return asArray ? kept.map(([, item]) => item) : Object.fromEntries(kept);
   }
   let left = budget;
@@ -52,7 +52,7 @@ function fitEntries(entries: readonly (readonly [string, unknown])[], budget: nu
     const storedSize = itemSize > largeValue ? previewChars + 40 : itemSize;
     if (storedSize > left) break;
     left -= storedSize + key.length + 4;
-    kept.push([storableKey(key), stored]);
+    kept.push([key, stored]);
   }
   const dropped = entries.length - kept.length;
   if (asArray) return dropped === 0 ? kept.map(([, item]) => item) : [...kept.map(([, item]) => item), { cut: true, bytes: size, dropped }];
@@ -60,27 +60,7 @@ function fitEntries(entries: readonly (readonly [string, unknown])[], budget: nu
 }
 
 function cutMarker(value: unknown, bytes: number): CutValue {
-  return { cut: true, bytes, preview: jsonOf(value).slice(0, previewChars) };
-}
-
-/** A key the database stores as it is: NUL, a leading `$` and `.` spelled out as JSON would escape them. */
-function storableKey(key: string): string {
-  if (!badKey(key)) return key;
-  return key.replaceAll("\u0000", "\\u0000").replaceAll(".", "\\u002e").replace(/^\$/, "\\u0024");
-}
-
-function badKey(key: string): boolean {
-  return key.includes("\u0000") || key.includes(".") || key.startsWith("$");
-}
-
-/** Whether a key somewhere in the value cannot be stored as it is (checked to a bounded depth). */
-function needsCare(value: unknown, depth: number): boolean {
-  if (typeof value !== "object" || value === null || value instanceof Date) return false;
-  if (depth > 64) return true;
-  if (Array.isArray(value)) return value.some((item) => needsCare(item, depth + 1));
-  if (!isPlainObject(value)) return false;
-  for (const [key, item] of Object.entries(value)) if (badKey(key) || needsCare(item, depth + 1)) return true;
-  return false;
+  return { cut: true, bytes: Number.isFinite(bytes) ? bytes : -1, preview: jsonOf(value).slice(0, previewChars) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -97,10 +77,15 @@ function jsonOf(value: unknown): string {
   }
 }
 
+/** Bytes of JSON the value takes; infinite when it has none (a cycle, a getter that throws), so that it is cut. */
 function jsonSize(value: unknown): number {
   if (value === undefined || value === null || typeof value === "boolean") return 4;
   if (typeof value === "number") return 8;
   if (typeof value === "string") return value.length + 2;
   if (value instanceof Date) return 24;
-  return jsonOf(value).length;
+  try {
+    return (JSON.stringify(value) ?? "").length;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }

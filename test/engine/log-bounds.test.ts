@@ -1,7 +1,7 @@
 /**
  * The log keeps what provenance needs and nothing can make it fail for others: large values
- * are cut (the cut marked), keys the database cannot store are spelled out, and a record that
- * still cannot be written fails for its own flow alone.
+ * are cut (the cut marked), values are stored as JSON text (so no key can make a write fail),
+ * and a record that still cannot be written fails for its own flow alone.
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -16,12 +16,16 @@ const NotesSchemas = {
   write: action({ input: z.object({ user: z.string(), text: z.string(), extra: z.record(z.string(), z.unknown()).optional() }), output: z.object({ echo: z.unknown() }) }),
 };
 
-/** Echoes what it is given; for the user "loop", an answer that cannot even be read (a getter that throws). */
+/**
+ * Echoes what it is given; for the user "loop", an answer with no JSON (a cycle, a getter
+ * that throws); for "unlisted", one whose keys cannot even be listed.
+ */
 class NotesConcept implements ConceptImplementation<typeof NotesSchemas> {
   static readonly conceptName = "Notes";
   static readonly schemas = NotesSchemas;
 
   async write({ user, text, extra }: { user: string; text: string; extra?: Record<string, unknown> | undefined }): Promise<{ echo: unknown }> {
+    if (user === "unlisted") return { echo: new Proxy({}, { ownKeys: () => { throw new Error("unlisted"); } }) };
     if (user !== "loop") return { echo: { text, extra } };
     const loop: Record<string, unknown> = { user };
     loop["self"] = loop;
@@ -49,26 +53,29 @@ describe("what the log keeps of values", () => {
     expect(JSON.stringify(forLog(loop, 100_000)).length).toBeLessThan(100_000);
   });
 
-  it("spells out keys the database cannot store", () => {
-    expect(forLog({ "a\u0000b": 1, "$where": 2, "x.y": { "$gt": 3 } })).toEqual({ "a\\u0000b": 1, "\\u0024where": 2, "x\\u002ey": { "\\u0024gt": 3 } });
+  it("keeps keys a database could not take as field names: they are stored inside JSON text", () => {
+    expect(forLog({ "a\u0000b": 1, "$where": 2, "x.y": { "$gt": 3 } })).toEqual({ "a\u0000b": 1, "$where": 2, "x.y": { "$gt": 3 } });
   });
 });
 
 describe("the log under bad values", () => {
   const database = useTestDatabase();
 
-  it("a record that cannot be written fails for its own flow; the flows written with it are kept", async () => {
+  it("a value with no JSON, or whose keys cannot even be listed, is cut: every flow's record is written", async () => {
     const engine = new SyncEngine({ db: database.db, collectionPrefix: "bounds" });
     engine.register([new NotesConcept()]);
     await engine.start();
-    const users = ["ann", "loop", "bea", "cy"];
+    const users = ["ann", "loop", "unlisted", "bea", "cy"];
     const results = await Promise.all(users.map((user) => engine.invoke(Notes.write, { user, text: "x".repeat(100_000), extra: { "a\u0000b": 1 } })));
     await engine.stop();
-    expect(results).toHaveLength(4);
+    expect(results).toHaveLength(5);
     const records = await loggedRecords(database.db, "bounds");
-    expect(records.map((record) => record.input["user"]).sort()).toEqual(["ann", "bea", "cy"]);
+    expect(records.map((record) => record.input["user"]).sort()).toEqual(["ann", "bea", "cy", "loop", "unlisted"]);
+    for (const user of ["loop", "unlisted"]) {
+      expect(records.find((record) => record.input["user"] === user)?.output).toEqual({ echo: { cut: true, bytes: -1, preview: "[object Object]" } });
+    }
     const ann = records.find((record) => record.input["user"] === "ann");
     expect(ann?.input["text"]).toMatchObject({ cut: true, bytes: 100_002 });
-    expect(ann?.input["extra"]).toEqual({ "a\\u0000b": 1 });
+    expect(ann?.input["extra"]).toEqual({ "a\u0000b": 1 });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Reading the engine's durable log in tests: one document per flow in `<prefix>.flows`, a
- * marker (`state: "pending"`, intents) while it runs, its record (`state: "done"`, records)
- * once finished.
+ * marker (`state: "pending"`, intents) while it runs, its record (`state: "done"`, `records`:
+ * the actions as one JSON text) once finished.
  */
 import type { Db, Document } from "mongodb";
 
@@ -23,7 +23,7 @@ export async function loggedRecords(db: Db, prefix = "engine", flow?: string): P
     .find({ state: "done", ...(flow === undefined ? {} : { flow }) })
     .sort({ flow: 1, part: 1 })
     .toArray();
-  return docs.flatMap((doc: Document) => (doc["records"] as Omit<LoggedRecord, "flow">[]).map((record) => ({ ...record, flow: doc["flow"] as string })));
+  return docs.flatMap((doc: Document) => (JSON.parse(doc["records"] as string) as Omit<LoggedRecord, "flow">[]).map((record) => ({ ...record, flow: doc["flow"] as string })));
 }
 
 /** How many records of `concept.action` (or any concept's `action`) the finished flows hold, matching `filter` on their fields. */

@@ -5,6 +5,7 @@
  */
 import type { Db } from "mongodb";
 import type { SyncEngine } from "../../engine/engine.ts";
+import { userFlowsFilter } from "../../engine/durable-log.ts";
 import { flowTree, type FlowProvenance } from "../../engine/provenance.ts";
 import { pageRecords } from "./live-trace.ts";
 
@@ -28,10 +29,7 @@ export class FlowLookup {
 
   /** The user's latest finished flows, newest first; with `action`, only those where it ran for the user. */
   async byUser(user: string, action?: { concept: string; action: string }): Promise<FlowProvenance[]> {
-    const filter =
-      action === undefined
-        ? { state: "done", "records.input.user": user }
-        : { state: "done", records: { $elemMatch: { concept: action.concept, action: action.action, "input.user": user } } };
+    const filter = userFlowsFilter(user, action);
     // Flows that just ended may still wait in the log's batch.
     await this.engine.flushLog();
     const parts = await this.db
