@@ -2,10 +2,13 @@
  * The dev console in a real browser: Debian's Chromium driven by playwright-core (no browser
  * is downloaded; `.ci/run` installs Chromium with apt when it is missing). The whole app runs
  * in this process on a real port, so the page's counts are checked against its engine.
- * The tests save the screenshots the README shows (docs/dev-console/*.png).
+ * The tests take the screenshots the README shows: into a temporary folder, or with
+ * UPDATE_SCREENSHOTS=1 into docs/dev-console/ (so that a test run leaves the tree as it was).
  */
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +18,8 @@ import { asService, asUser } from "../http/harness.ts";
 import { useFocusApp } from "../support/app.ts";
 
 const chromiumPath = "/usr/bin/chromium";
-const screenshots = fileURLToPath(new URL("../../docs/dev-console/", import.meta.url));
+const screenshots =
+  process.env.UPDATE_SCREENSHOTS === "1" ? fileURLToPath(new URL("../../docs/dev-console/", import.meta.url)) : `${await mkdtemp(join(tmpdir(), "dev-console-"))}/`;
 /** A shared 2-core machine is slow to lay out and draw: generous, never tight. */
 const patience = 60_000;
 
