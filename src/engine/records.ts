@@ -1,5 +1,5 @@
 /** Action records: what happened, in which flow, and which sync and records caused it. */
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 export interface Cause {
   /** The sync whose then-clause ran the action. */
@@ -111,7 +111,7 @@ export function actionKey(firing: string, frame: number, position: number): stri
 
 /** The record id of a then-action: a digest of its key (keys embed record ids, so they would grow along a chain). */
 export function recordIdOf(key: string): string {
-  return createHash("sha256").update(key).digest("base64url").slice(0, 24);
+  return hash("sha256", key, "base64url").slice(0, 24);
 }
 
 /** The firing (sync and matched records) a then-action belongs to, and its frame. */

@@ -5,7 +5,7 @@
  * else the query's `user`/`userId`/`user_id`); a service request that names nobody is the
  * service's own. The same key from two callers names two unrelated requests.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Context } from "hono";
 import { HttpError } from "../errors.ts";
 import { userFields } from "../identity.ts";
@@ -64,5 +64,5 @@ export function engineKeyOf(entryId: string, fingerprint: string): string {
 }
 
 export function digest(text: string): string {
-  return createHash("sha256").update(text).digest("base64url");
+  return hash("sha256", text, "base64url");
 }
