@@ -24,7 +24,7 @@
  */
 import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
 import { definedOnly } from "../utils/defined.ts";
-import { forLog } from "./log-values.ts";
+import { forLog, logJson } from "./log-values.ts";
 import type { ActionRecord, Cause, Intent, SyncFailure } from "./records.ts";
 import { isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";
 
@@ -428,15 +428,26 @@ function intentEntry({ id, concept, action, input, idempotencyKey, cause }: Inte
   return entry;
 }
 
-function recordEntry(record: ActionRecord): RecordEntry {
-  const entry: RecordEntry = { id: record.id, concept: record.concept, action: record.action, input: forLog(record.input), at: record.at };
-  if (record.thrown === undefined) entry.output = forLog(record.output);
-  else entry.thrown = record.thrown;
+/**
+ * One action as JSON text, the shape of `RecordEntry`: built from its values' own JSON, so
+ * that each value is serialised once (its size is known from it).
+ */
+function recordJson(record: ActionRecord): string {
+  const fields = [`"id":${JSON.stringify(record.id)}`, `"concept":${JSON.stringify(record.concept)}`, `"action":${JSON.stringify(record.action)}`];
+  const input = logJson(record.input);
+  if (input !== undefined) fields.push(`"input":${input}`);
+  if (record.thrown === undefined) {
+    const output = logJson(record.output);
+    if (output !== undefined) fields.push(`"output":${output}`);
+  } else {
+    fields.push(`"thrown":${JSON.stringify(record.thrown)}`);
+  }
   if (record.cause !== undefined) {
     const { sync, records, key, reads } = record.cause;
-    entry.cause = { sync, records: [...records], key, ...(reads === undefined ? {} : { reads: reads.map((read) => ({ ...read, input: forLog(read.input) })) }) };
+    fields.push(`"cause":${JSON.stringify({ sync, records, key, ...(reads === undefined ? {} : { reads: reads.map((read) => ({ ...read, input: forLog(read.input) })) }) })}`);
   }
-  return entry;
+  fields.push(`"at":${JSON.stringify(record.at)}`);
+  return `{${fields.join(",")}}`;
 }
 
 /** A finished flow's record as documents: the first holds the failures and up to `recordsPerPart` records. */
@@ -452,7 +463,7 @@ function recordParts(flow: string, { records, failures }: Finish, finishedAt: Da
       state: "done",
       ...(part === 0 ? {} : { part }),
       // Throws for a value that cannot even be read (a getter that throws): that flow's record alone is lost.
-      records: JSON.stringify(slice.map(recordEntry)),
+      records: `[${slice.map(recordJson).join(",")}]`,
       ...lookUpFields(slice),
       ...(part === 0 ? { failures: failureEntries } : {}),
       at,

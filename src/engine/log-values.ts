@@ -25,6 +25,19 @@ export function forLog(value: unknown, budget = recordValueBudget): unknown {
   return bounded(value, budget, 0);
 }
 
+/** `forLog(value)` as JSON text (undefined for undefined), serialising a small value once. */
+export function logJson(value: unknown, budget = recordValueBudget): string | undefined {
+  if (value === undefined) return undefined;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // No JSON (a cycle, a getter that throws): cut below.
+  }
+  if (json !== undefined && json.length <= budget) return json;
+  return JSON.stringify(bounded(value, budget, 0));
+}
+
 /** Deeper than this, a value is cut whatever its size (documents nest at most 100 deep; cycles end here). */
 const maxDepth = 32;
 

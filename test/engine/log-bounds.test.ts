@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { action, type ConceptImplementation } from "../../src/engine/concept.ts";
 import { SyncEngine } from "../../src/engine/engine.ts";
-import { forLog } from "../../src/engine/log-values.ts";
+import { forLog, logJson } from "../../src/engine/log-values.ts";
 import { conceptRef } from "../../src/engine/refs.ts";
 import { loggedRecords } from "../support/action-log.ts";
 import { useTestDatabase } from "../support/database.ts";
@@ -45,6 +45,14 @@ describe("what the log keeps of values", () => {
     const many = forLog(Object.fromEntries(Array.from({ length: 5000 }, (_, index) => [`k${index}`, index]))) as Record<string, unknown>;
     expect(JSON.stringify(many).length).toBeLessThan(4096 + 200);
     expect(many["(cut)"]).toMatchObject({ cut: true, dropped: expect.any(Number) });
+  });
+
+  it("gives as JSON text what it keeps of a value, small, large or without JSON", () => {
+    const loop: Record<string, unknown> = { name: "loop" };
+    loop["self"] = loop;
+    const values = [{ a: 1, at: new Date(0) }, { user: "ann", text: "x".repeat(10_000) }, loop, "text", 7, null];
+    for (const value of values) expect(JSON.parse(logJson(value)!)).toEqual(JSON.parse(JSON.stringify(forLog(value))));
+    expect(logJson(undefined)).toBeUndefined();
   });
 
   it("cuts what nests too deep, cycles included", () => {
