@@ -21,12 +21,12 @@ export function parseUpperBound(value: unknown): Date | undefined {
 }
 
 /**
- * What is wrong with a time a client supplied, in words that follow its name; undefined when
- * nothing is. Not a time at all: `hint`; a time before 2000-01-01 or more than a day after the
- * server's clock (CONTRACTS.md): the plausible range. A bare date is judged by its start.
+ * What is wrong with a time a client supplied (as `parseTime` read it), in words that follow
+ * its name; undefined when nothing is. Not a time at all: `hint`; a time before 2000-01-01 or
+ * more than a day after the server's clock (CONTRACTS.md): the plausible range. A bare date
+ * is judged by its start.
  */
-export function timeProblem(value: unknown, hint: string): string | undefined {
-  const time = parseTime(value);
+export function timeProblem(time: Date | undefined, hint: string): string | undefined {
   if (time === undefined) return hint;
   return isPlausibleTime(time) ? undefined : plausibleTimeHint;
 }

@@ -35,8 +35,10 @@ function userOrRefusal(fields: Fields, authenticated: string | null, required: s
 function timeOrRefusal(fields: Fields, name: string, read: (value: unknown) => Date | undefined = parseTime): Date | undefined | Refusal {
   const value = fields[name];
   if (value === undefined) return undefined;
-  const problem = timeProblem(value, timeHint);
-  return problem === undefined ? read(value) : refuse(400, `${name} ${problem}`);
+  const time = parseTime(value);
+  const problem = timeProblem(time, timeHint);
+  if (problem !== undefined) return refuse(400, `${name} ${problem}`);
+  return read === parseTime ? time : read(value);
 }
 
 function isRefusal(value: unknown): value is Refusal {
