@@ -22,6 +22,11 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar day that `at` falls on for someone living in `timeZone` (an IANA name). */
 export function dayIn(at: Date, timeZone: string = defaultTimeZone): CalendarDay {
+  // UTC, the usual zone, is the ISO string's date (when its year has four digits): no Intl call.
+  if (timeZone === "UTC") {
+    const iso = at.toISOString();
+    if (iso.length === 24) return iso.slice(0, 10) as CalendarDay;
+  }
   let format = dayFormats.get(timeZone);
   if (format === undefined) {
     format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
