@@ -162,6 +162,27 @@ describe("the durable action log", () => {
     expect(await pendingFlows(database.db, "provenance")).toBe(0);
   });
 
+  it("reads a record an earlier version wrote as nested documents, and drops that version's index", async () => {
+    const flows = database.db.collection<{ _id: string } & Record<string, unknown>>("earlier.flows");
+    await flows.createIndex({ "records.id": 1 });
+    const at = new Date("2026-11-30T10:00:00Z");
+    const records = [
+      { id: "r1", concept: "Requests", action: "request", input: { path: "/sessions/end", at }, output: { request: "q1" }, at },
+      { id: "r2", concept: "Sessions", action: "end", input: { id: "s9" }, output: { user: "dee" }, cause: { sync: "EndSession", records: ["r1"], key: "EndSession|r1#0.0" }, at },
+    ];
+    await flows.insertOne({ _id: "old-flow", flow: "old-flow", state: "done", records, failures: [], at, finishedAt: at });
+    const engine = new SyncEngine({ db: database.db, collectionPrefix: "earlier" });
+    await engine.start();
+    try {
+      const tree = (await engine.provenance("old-flow")) as FlowProvenance;
+      expect(tree.roots.map((root) => [root.record.id, root.children.map((child) => child.record.id)])).toEqual([["r1", ["r2"]]]);
+      expect(tree.roots[0]?.record).toMatchObject({ input: { path: "/sessions/end", at }, at });
+    } finally {
+      await engine.stop();
+    }
+    expect((await flows.indexes()).map((index) => index.name)).not.toContain("records.id_1");
+  });
+
   it("keeps records for the configured retention, through a TTL index", async () => {
     const engine = new SyncEngine({ db: database.db, collectionPrefix: "retention", retentionSeconds: 3600 });
     await engine.start();
