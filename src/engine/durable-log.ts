@@ -462,7 +462,7 @@ function recordParts(flow: string, { records, failures }: Finish, finishedAt: Da
       flow,
       state: "done",
       ...(part === 0 ? {} : { part }),
-      // Throws for a value that cannot even be read (a getter that throws): that flow's record alone is lost.
+      // Should reading a value still throw (values with no JSON are cut), this flow's record alone is lost (see `write`).
       records: `[${slice.map(recordJson).join(",")}]`,
       ...lookUpFields(slice),
       ...(part === 0 ? { failures: failureEntries } : {}),

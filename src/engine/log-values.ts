@@ -27,13 +27,9 @@ export function forLog(value: unknown, budget = recordValueBudget): unknown {
 
 /** `forLog(value)` as JSON text (undefined for undefined), serialising a small value once. */
 export function logJson(value: unknown, budget = recordValueBudget): string | undefined {
-  if (value === undefined) return undefined;
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    // No JSON (a cycle, a getter that throws): cut below.
-  }
+  const json = jsonText(value);
+  // Undefined (or a function): nothing to keep.
+  if (json === "") return undefined;
   if (json !== undefined && json.length <= budget) return json;
   return JSON.stringify(bounded(value, budget, 0));
 }
@@ -82,12 +78,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
-function jsonOf(value: unknown): string {
+/** The value's JSON ("" when it has none, as undefined); undefined when serialising throws (a cycle, a getter that throws). */
+function jsonText(value: unknown): string | undefined {
   try {
     return JSON.stringify(value) ?? "";
   } catch {
-    return String(value);
+    return undefined;
   }
+}
+
+function jsonOf(value: unknown): string {
+  return jsonText(value) ?? String(value);
 }
 
 /** Bytes of JSON the value takes; infinite when it has none (a cycle, a getter that throws), so that it is cut. */
@@ -96,9 +97,5 @@ function jsonSize(value: unknown): number {
   if (typeof value === "number") return 8;
   if (typeof value === "string") return value.length + 2;
   if (value instanceof Date) return 24;
-  try {
-    return (JSON.stringify(value) ?? "").length;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
+  return jsonText(value)?.length ?? Number.POSITIVE_INFINITY;
 }

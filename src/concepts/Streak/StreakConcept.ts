@@ -92,7 +92,7 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
         .findOneAndUpdate(
           { _id: input.user, lastActiveDay: { $gte: day }, sessions: { $ne: input.session } },
           {
-            $push: { sessions: { $each: [input.session], $slice: -recentSessions } },
+            $push: joinLatest(input.session),
             $setOnInsert: { current: 1, longest: 1, lastActiveDay: day, timeZone: zone, rev: 1 },
           },
           { upsert: true, returnDocument: "after", projection: { current: 1, longest: 1 } },
@@ -124,7 +124,7 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
     const longest = Math.max(streak.longest, current);
     const { modifiedCount } = await this.streaks.updateOne(
       { _id: user, lastActiveDay: streak.lastActiveDay, sessions: { $ne: session } },
-      { $set: { current, longest, lastActiveDay: day, timeZone }, $inc: { rev: 1 }, $push: { sessions: { $each: [session], $slice: -recentSessions } } },
+      { $set: { current, longest, lastActiveDay: day, timeZone }, $inc: { rev: 1 }, $push: joinLatest(session) },
     );
     return modifiedCount === 1 ? { current, longest } : undefined;
   }
@@ -139,6 +139,11 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
     const current = streak.lastActiveDay < yesterday ? 0 : streak.current;
     return [{ user, current, longest: streak.longest, lastActiveDay: streak.lastActiveDay }];
   }
+}
+
+/** The `$push` that adds a session to the latest counted, keeping `recentSessions` of them. */
+function joinLatest(session: string) {
+  return { sessions: { $each: [session], $slice: -recentSessions } };
 }
 
 export const Streak = conceptRef(StreakConcept);
