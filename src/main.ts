@@ -37,20 +37,8 @@ async function main(): Promise<void> {
 
   const app = createApp({ engine, concepts, config, db: database.db, logger, passthrough });
   const server = await listen(app, { host: config.host, port: config.port });
-  logger.info(
-    {
-      url: server.url,
-      database: config.mongodbUrl === undefined ? `embedded (${config.dataDir})` : "MONGODB_URL",
-      concepts: concepts.map((concept) => concept.conceptName),
-      syncs: Object.keys(syncs).length,
-      auth: config.open ? "open (development, loopback only)" : describeAuth(config),
-    },
-    "focus-backend started",
-  );
-  // The URL on a line of its own, for people and for scripts that started us with PORT=0.
-  process.stdout.write(`focus-backend listening on ${server.url}\n`);
-  process.stdout.write(`read and try every route at ${new URL("/docs", server.url).href}\n`);
-
+  // Ready for signals before anyone learns the URL: a script that reads the line below and
+  // stops us at once must get the orderly shutdown, not the default of dying on the spot.
   const shutdown = onceOnly(async (signal: string) => {
     logger.info({ signal }, "shutting down: finishing requests in flight");
     const steps: [string, () => Promise<void>][] = [
@@ -80,6 +68,20 @@ async function main(): Promise<void> {
       void shutdown.run(signal);
     });
   }
+
+  logger.info(
+    {
+      url: server.url,
+      database: config.mongodbUrl === undefined ? `embedded (${config.dataDir})` : "MONGODB_URL",
+      concepts: concepts.map((concept) => concept.conceptName),
+      syncs: Object.keys(syncs).length,
+      auth: config.open ? "open (development, loopback only)" : describeAuth(config),
+    },
+    "focus-backend started",
+  );
+  // The URL on a line of its own, for people and for scripts that started us with PORT=0.
+  process.stdout.write(`focus-backend listening on ${server.url}\n`);
+  process.stdout.write(`read and try every route at ${new URL("/docs", server.url).href}\n`);
 }
 
 /** Signals this soon after the first are copies of it (relayed by npm, tsx or the terminal). */

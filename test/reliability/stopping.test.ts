@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { announceProbeFlags, startApiServer, startSharedDatabase } from "../support/server-process.ts";
 
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 const apiKey = "stopping-test-key";
@@ -150,6 +151,25 @@ describe("stopping npm start", () => {
     await listening(again);
     killGroup(again.child.pid!, "SIGTERM");
     expect(await again.exited).toBe(0);
+  });
+});
+
+describe("stopped the moment the address is printed", () => {
+  // Scripts (and these tests) start a server with PORT=0, read its address, and may stop it at
+  // once. A signal that arrives before the handlers exist kills with the default action: no
+  // orderly shutdown, exit by signal. The probe reports the listeners as the line is written.
+  it("npm start has its SIGTERM and SIGINT handlers before it prints its URL, and a SIGTERM right then exits 0", async () => {
+    const server = await startApiServer({ dataDir: join(scratch, "announce-api"), env: { API_KEY: apiKey }, nodeFlags: announceProbeFlags });
+    const exitCode = await server.stop();
+    expect(server.output()).toMatch(/stop-signals-handled SIGTERM=[1-9]\d* SIGINT=[1-9]\d*\n.*listening on http/);
+    expect(exitCode, server.output()).toBe(0);
+  });
+
+  it("npm run db has its SIGTERM and SIGINT handlers before it prints its URI, and a SIGTERM right then exits 0", async () => {
+    const database = await startSharedDatabase(join(scratch, "announce-db"), { nodeFlags: announceProbeFlags });
+    const exitCode = await database.stop();
+    expect(database.output()).toMatch(/stop-signals-handled SIGTERM=[1-9]\d* SIGINT=[1-9]\d*\n[^\n]*\nmongodb:\/\//);
+    expect(exitCode, database.output()).toBe(0);
   });
 });
 

@@ -49,6 +49,9 @@ export interface ApiServerOptions {
 /** Node flags that make the process print its heap after a full GC every second (see `heap-reporter.ts`). */
 export const heapReporterFlags = ["--expose-gc", "--import", fileURLToPath(new URL("./heap-reporter.ts", import.meta.url))];
 
+/** Node flags that make the process say, as it prints its address, how many listeners SIGTERM and SIGINT have (see `announce-probe.ts`). */
+export const announceProbeFlags = ["--import", fileURLToPath(new URL("./announce-probe.ts", import.meta.url))];
+
 /** The `heap-after-gc` figures a process started with `heapReporterFlags` printed so far, in bytes. */
 export function reportedHeaps(handle: ChildHandle): number[] {
   return [...handle.output().matchAll(/^heap-after-gc (\d+)$/gm)].map((match) => Number(match[1]));
@@ -79,11 +82,13 @@ export interface SharedDatabaseOptions {
    * first start chose, so that servers already connected find it again at the same URI.
    */
   port?: number;
+  /** Extra node flags, as for the API server. */
+  nodeFlags?: string[];
 }
 
 /** Starts the embedded database alone (`npm run db`) over `dataDir`, on a free port unless told which. */
-export async function startSharedDatabase(dataDir: string, { port = 0 }: SharedDatabaseOptions = {}): Promise<SharedDatabase> {
-  const handle = spawnTs("packages/embedded-mongo/src/cli.ts", { DATA_DIR: dataDir, DB_PORT: String(port) }, []);
+export async function startSharedDatabase(dataDir: string, { port = 0, nodeFlags = [] }: SharedDatabaseOptions = {}): Promise<SharedDatabase> {
+  const handle = spawnTs("packages/embedded-mongo/src/cli.ts", { DATA_DIR: dataDir, DB_PORT: String(port) }, nodeFlags);
   const [uri] = await waitForLine(handle, /^(mongodb:\/\/\S+)$/m);
   return { ...handle, uri: uri! };
 }
@@ -102,6 +107,8 @@ function spawnTs(entry: string, env: Record<string, string>, nodeFlags: string[]
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not spawn ${entry}`);
   let output = "";
   const keep = (chunk: Buffer): void => {
     // Keep the head (startup) and the tail (the latest trouble); drop the middle of long runs.
@@ -110,9 +117,14 @@ function spawnTs(entry: string, env: Record<string, string>, nodeFlags: string[]
   };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not spawn ${entry}`);
+  // "close", not "exit": by then stdout and stderr are drained, so output() holds the last words
+  // of a process that died (a fatal error's message arrives after its exit).
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("close", (code, signal) => {
+      if (signal !== null) output += `\n[process ${pid} ended by ${signal}]\n`;
+      resolve(code);
+    }),
+  );
   return {
     child,
     pid,

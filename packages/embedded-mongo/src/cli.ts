@@ -31,7 +31,6 @@ const { DATA_DIR: dataDir, DB_PORT: port, HOST: host, DB_USER: user, DB_PASSWORD
 
 const credentials = await credentialsFor(dataDir, { user, password });
 const server = await startEmbeddedMongo({ dataDir, host, port, credentials });
-process.stdout.write(`embedded MongoDB-compatible server on ${dataDir}\n${server.uri}\n`);
 
 let stopping = false;
 const stop = async (signal: NodeJS.Signals): Promise<void> => {
@@ -43,3 +42,5 @@ const stop = async (signal: NodeJS.Signals): Promise<void> => {
 };
 process.on("SIGINT", (signal) => void stop(signal));
 process.on("SIGTERM", (signal) => void stop(signal));
+// Printed after the handlers: a script that reads the URI and stops us at once gets a clean stop.
+process.stdout.write(`embedded MongoDB-compatible server on ${dataDir}\n${server.uri}\n`);
