@@ -18,6 +18,8 @@ export interface Binding {
   readonly name: string;
   readonly schema: OperationSchema;
   readonly call: (input: unknown, context: ActionContext) => Promise<unknown>;
+  /** A batched query's `<query>Batches` method (`QuerySchema.batched`). */
+  readonly batches?: (input: unknown) => Promise<unknown>;
 }
 
 export class Bindings {
@@ -31,7 +33,14 @@ export class Bindings {
     for (const [operation, schema] of Object.entries(conceptClass.schemas)) {
       const method = (instance as Record<string, unknown>)[operation];
       if (typeof method !== "function") throw new TypeError(`${name}.${operation} is declared in its schemas but the class has no such method`);
-      operations.set(operation, { concept: name, name: operation, schema, call: method.bind(instance) });
+      const binding: Binding = { concept: name, name: operation, schema, call: method.bind(instance) };
+      if (schema.kind === "query" && schema.batched === true) {
+        const batches = (instance as Record<string, unknown>)[`${operation}Batches`];
+        if (typeof batches !== "function") throw new TypeError(`${name}.${operation} is declared batched but the class has no ${operation}Batches method`);
+        operations.set(operation, { ...binding, batches: batches.bind(instance) });
+      } else {
+        operations.set(operation, binding);
+      }
     }
     this.concepts.set(name, operations);
     if (conceptClass.ephemeral === true) this.ephemeralConcepts.add(name);

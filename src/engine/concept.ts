@@ -30,6 +30,12 @@ export interface QuerySchema<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
   /** The schema of one row; a query answers an array of rows. */
   readonly output: O;
   readonly description?: string;
+  /**
+   * The class also answers it in batches as it reads them, from a method named
+   * `<query>Batches` (see `QueryBatchesMethod`): an edge then streams a long answer instead of
+   * holding it whole. Direct calls and where-clauses still get the whole array.
+   */
+  readonly batched?: boolean;
 }
 
 export type OperationSchema = ActionSchema | QuerySchema;
@@ -48,6 +54,7 @@ export function query<I extends z.ZodType, O extends z.ZodType>(definition: {
   input: I;
   output: O;
   description?: string;
+  batched?: boolean;
 }): QuerySchema<I, O> {
   return { kind: "query", ...definition };
 }
@@ -59,6 +66,11 @@ export type OutputOf<S extends OperationSchema> = z.infer<S["output"]>;
 export type ActionMethod<S extends ActionSchema> = (input: InputOf<S>) => Promise<OutputOf<S> | ErrorOutput>;
 /** The method a query schema asks for: one object in, an array of rows (or `{ error }`) out. */
 export type QueryMethod<S extends QuerySchema> = (input: InputOf<S>) => Promise<OutputOf<S>[] | ErrorOutput>;
+
+/** Rows in batches, in answer order: what a batched query's `<query>Batches` method answers. */
+export type RowBatches<Row = unknown> = AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>;
+/** The `<query>Batches` method of a batched query: the same rows as the query, in batches as read (or `{ error }` before any). */
+export type QueryBatchesMethod<S extends QuerySchema> = (input: InputOf<S>) => Promise<RowBatches<OutputOf<S>> | ErrorOutput>;
 
 /** What a concept class must implement for its schemas, checked by `implements`. */
 export type ConceptImplementation<S extends ConceptSchemas> = {

@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { Bindings, conceptClassOf } from "./bindings.ts";
 import type { Binding } from "./bindings.ts";
 import { isErrorOutput } from "./concept.ts";
-import type { ConceptClass, ErrorOutput } from "./concept.ts";
+import type { ConceptClass, ErrorOutput, RowBatches } from "./concept.ts";
 import { Consequences } from "./consequences.ts";
 import { DurableLog } from "./durable-log.ts";
 import { FlowState } from "./flow.ts";
@@ -202,12 +202,34 @@ export class SyncEngine {
 
   /** Runs a concept query with validated input; answers its rows or `{ error }`. */
   async query(ref: OperationName, input: object): Promise<unknown[] | ErrorOutput> {
-    const binding = this.bindings.get(ref.concept, ref.name);
-    if (binding.schema.kind !== "query") throw new TypeError(`${ref.concept}.${ref.name} is an action: use engine.invoke`);
+    const binding = this.queryBinding(ref);
     const parsed = binding.schema.input.safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
     // A read is safe to repeat: a transient error is retried, then answered as unavailable.
     return (await retryTransient(() => binding.call(parsed.data, { flow: "" }), this.retryPolicy)) as unknown[] | ErrorOutput;
+  }
+
+  /**
+   * A query's rows in batches, as the concept reads them, for an edge that streams a long
+   * answer (`QuerySchema.batched`); one batch of every row when the concept answers it whole.
+   * Retried as `query` is until the batches begin; an error while they run ends them.
+   */
+  async queryBatches(ref: OperationName, input: object): Promise<RowBatches | ErrorOutput> {
+    const binding = this.queryBinding(ref);
+    const batches = binding.batches;
+    if (batches === undefined) {
+      const rows = await this.query(ref, input);
+      return isErrorOutput(rows) ? rows : [rows];
+    }
+    const parsed = binding.schema.input.safeParse(input);
+    if (!parsed.success) return invalidInput(parsed.error);
+    return (await retryTransient(() => batches(parsed.data), this.retryPolicy)) as RowBatches | ErrorOutput;
+  }
+
+  private queryBinding(ref: OperationName): Binding {
+    const binding = this.bindings.get(ref.concept, ref.name);
+    if (binding.schema.kind !== "query") throw new TypeError(`${ref.concept}.${ref.name} is an action: use engine.invoke`);
+    return binding;
   }
 
   /** The literal values when-patterns give to `field` of an action, e.g. every route of a request concept. */

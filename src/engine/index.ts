@@ -20,6 +20,8 @@
  *   stopped engine left unfinished, then re-checks every lease period),
  *   `invoke(ref, input, { flow? })` → `{ output, flow, record, failures }` once every sync the
  *   action triggered has run, `query(ref, input)` → rows or `{ error }`,
+ *   `queryBatches(ref, input)` → the same rows in batches as read (a `query({ batched: true })`
+ *   whose class has `<query>Batches`; one batch otherwise), for edges that stream,
  *   `patternLiterals(ref, field)`, `provenance(recordOrFlowId)`, `stop()` (flushes the log),
  *   `syncDeclarations()`, `observeFlows(observer)` → stop function (told of each flow as it
  *   ends; for tools such as the dev console).

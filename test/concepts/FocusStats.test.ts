@@ -217,6 +217,45 @@ describe("FocusStats queries", () => {
     }
   });
 
+  it("_getSessionsBatches answers _getSessions' rows a bounded batch at a time, and closes its cursor when the reader stops early", async () => {
+    const count = 6_000;
+    const first = Date.UTC(2025, 0, 1);
+    const records = Array.from({ length: count }, (_, index) => {
+      const endTime = new Date(first + index * 60_000);
+      return { _id: `bulk-${String(index).padStart(5, "0")}`, user: "ada", document: null, startTime: new Date(endTime.getTime() - 30_000), endTime, durationMs: 30_000, timeZone: "UTC", day: "2025-01-01", tally: "adding" };
+    });
+    ok(await stats.recordSession(session("latest", "2026-02-18T10:25:00Z", 1)));
+    await db().collection<{ _id: string }>("FocusStats.sessions").insertMany(records);
+    const whole = ok(await stats._getSessions({ user: "ada" }));
+
+    const batches = ok(await stats._getSessionsBatches({ user: "ada" }));
+    const streamed: unknown[] = [];
+    const sizes: number[] = [];
+    for await (const batch of batches) {
+      sizes.push(batch.length);
+      streamed.push(...batch);
+    }
+    expect(streamed).toEqual(whole);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1_000);
+    expect(sizes.length).toBeGreaterThanOrEqual(Math.ceil((count + 1) / 1_000));
+
+    const log = await commandLog(db());
+    try {
+      const logged = new FocusStatsConcept(log.db);
+      for await (const batch of ok(await logged._getSessionsBatches({ user: "ada" }))) {
+        expect(batch[0]?.focusSession._id).toBe("bulk-00000");
+        break;
+      }
+      expect(log.take().filter((command) => !command.startsWith("createIndexes"))).toEqual(["find FocusStats.sessions", "killCursors FocusStats.sessions"]);
+    } finally {
+      await log.close();
+    }
+
+    expect(await stats._getSessionsBatches({ user: "nobody" })).toMatchObject({ reason: "not_found" });
+    expect(await stats._getSessionsBatches({ user: "ada", before: new Date("2024-01-01T00:00:00Z") })).toEqual([]);
+    expect(ok(await stats._getSessionsBatches({ user: "ada", limit: 2 }))).toEqual([whole.slice(-2)]);
+  });
+
   it("_getTotals answers zeros for a user with nothing recorded", async () => {
     expect(await stats._getTotals({ user: "nobody" })).toEqual([{ user: "nobody", totalFocusMs: 0, sessionCount: 0 }]);
   });

@@ -8,8 +8,22 @@ import { jsonRows, sliceRows } from "../../src/edges/http/json-rows.ts";
 
 function appAnswering(rows: readonly unknown[]): Hono {
   const app = new Hono();
-  app.get("/rows", (c) => jsonRows(c, rows));
+  app.get("/rows", (c) => jsonRows(c, [rows]));
   return app;
+}
+
+/** Rows as a concept reading them in batches gives them, told when its reading ends. */
+async function* batchesOf(rows: readonly unknown[], sizes: readonly number[], ended: () => void): AsyncGenerator<readonly unknown[]> {
+  try {
+    let start = 0;
+    for (const size of sizes) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      yield rows.slice(start, start + size);
+      start += size;
+    }
+  } finally {
+    ended();
+  }
 }
 
 const rowsOf = (count: number) => Array.from({ length: count }, (_, index) => ({ n: index, at: new Date(Date.UTC(2026, 0, 1, 0, 0, index)), text: `row "${index}"\n` }));
@@ -32,11 +46,54 @@ describe("jsonRows", () => {
       const reader = response.body!.getReader();
       let slices = 0;
       while (!(await reader.read()).done) slices += 1;
-      expect(slices).toBe(5);
+      // Five slices, then the closing bracket.
+      expect(slices).toBe(6);
     } finally {
       clearInterval(ticker);
     }
     // Four waits between five slices: a timer gets its turn while the answer is written.
     expect(turns).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["batches smaller than a slice, and empty ones", [0, 300, 0, 700, 1, 999, 1_000]],
+    ["batches larger than a slice", [2_500, 10, 3_000]],
+    ["one short batch", [42]],
+    ["no rows at all", [0, 0]],
+  ])("streams %s as the one JSON array of all their rows", async (_, sizes) => {
+    const rows = rowsOf(sizes.reduce((sum, size) => sum + size, 0));
+    let ended = false;
+    const app = new Hono();
+    app.get("/rows", (c) => jsonRows(c, batchesOf(rows, sizes, () => (ended = true))));
+    const response = await app.request("/rows");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.text()).toBe(JSON.stringify(rows));
+    expect(ended).toBe(true);
+  });
+
+  it("stops reading the batches when the client goes away", async () => {
+    const rows = rowsOf(10 * sliceRows);
+    let ended = false;
+    let given = 0;
+    const app = new Hono();
+    app.get("/rows", (c) =>
+      jsonRows(
+        c,
+        (async function* () {
+          for await (const batch of batchesOf(rows, Array.from({ length: 10 }, () => sliceRows), () => (ended = true))) {
+            given += 1;
+            yield batch;
+          }
+        })(),
+      ),
+    );
+    const response = await app.request("/rows");
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ended).toBe(true);
+    expect(given).toBeLessThan(10);
   });
 });

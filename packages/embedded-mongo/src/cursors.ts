@@ -37,7 +37,23 @@ export interface CursorSource {
 interface OpenCursor extends CursorSource {
   position: number;
   lastUsed: number;
+  /** The next batch, gathered while the client was busy with the last one (see `prefetch`). */
+  ready?: Gathered | undefined;
 }
+
+interface Gathered {
+  docs: Document[];
+  bytes: number;
+  /** The batch size it was gathered for. */
+  limit: number;
+}
+
+/**
+ * Bytes of batches gathered ahead, at most, over all cursors: a cursor's next batch is
+ * gathered (and shaped: a projection copies) while its client reads the last, but a thousand
+ * cursors left unread must not hold a thousand batches.
+ */
+export const MAX_PREFETCHED_BYTES = 64 * 1024 * 1024;
 
 export interface Batch {
   id: Long;
@@ -47,6 +63,8 @@ export interface Batch {
 export class CursorRegistry {
   private readonly open = new Map<string, OpenCursor>();
   private next = BigInt(Date.now()) * 1000n;
+  /** Bytes of the batches gathered ahead and not yet sent. */
+  private prefetched = 0;
   readonly idleMs: number;
   readonly maxOpen: number;
 
@@ -61,7 +79,7 @@ export class CursorRegistry {
    */
   start(source: CursorSource, batchSize: number | undefined, singleBatch = false): Batch {
     const cursor: OpenCursor = { ...source, position: 0, lastUsed: Date.now() };
-    const batch = takeBatch(cursor, batchSize ?? DEFAULT_FIRST_BATCH);
+    const batch = takeBatch(cursor, batchSize ?? DEFAULT_FIRST_BATCH).docs;
     if (singleBatch || cursor.position >= cursor.docs.length) return { id: Long.ZERO, docs: batch };
     if (this.open.size >= this.maxOpen) {
       throw new MongoServerFailure(146, "ExceededMemoryLimit", `too many open cursors: the server keeps at most ${this.maxOpen}; exhaust or close (killCursors) the ones you have`);
@@ -69,6 +87,7 @@ export class CursorRegistry {
     this.next += 1n;
     const id = Long.fromBigInt(this.next);
     this.open.set(id.toString(), cursor);
+    this.prefetch(id.toString(), cursor, batchSize ?? Number.MAX_SAFE_INTEGER);
     return { id, docs: batch };
   }
 
@@ -80,11 +99,18 @@ export class CursorRegistry {
       throw new MongoServerFailure(13, "Unauthorized", `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
     }
     cursor.lastUsed = Date.now();
-    const docs = takeBatch(cursor, batchSize ?? Number.MAX_SAFE_INTEGER);
+    const limit = batchSize ?? Number.MAX_SAFE_INTEGER;
+    const ready = this.takeReady(cursor);
+    // A batch gathered ahead for the size asked now is sent as it is; otherwise its documents
+    // go back (the cursor's list is only trimmed when nothing is gathered ahead).
+    if (ready !== undefined && ready.limit !== limit) cursor.position -= ready.docs.length;
+    const docs = ready !== undefined && ready.limit === limit ? ready.docs : takeBatch(cursor, limit).docs;
     if (cursor.position >= cursor.docs.length) {
       this.open.delete(key);
       return { id: Long.ZERO, docs };
     }
+    release(cursor);
+    this.prefetch(key, cursor, limit);
     return { id, docs };
   }
 
@@ -92,13 +118,44 @@ export class CursorRegistry {
   kill(ids: Long[]): { killed: Long[]; notFound: Long[] } {
     const killed: Long[] = [];
     const notFound: Long[] = [];
-    for (const id of ids) (this.open.delete(id.toString()) ? killed : notFound).push(id);
+    for (const id of ids) (this.close(id.toString()) ? killed : notFound).push(id);
     return { killed, notFound };
   }
 
   /** Closes cursors idle since before `now - idleMs`, as mongod's cursor timeout does. */
   closeIdle(now: number, idleMs = this.idleMs): void {
-    for (const [id, cursor] of this.open) if (!cursor.noTimeout && now - cursor.lastUsed > idleMs) this.open.delete(id);
+    for (const [id, cursor] of this.open) if (!cursor.noTimeout && now - cursor.lastUsed > idleMs) this.close(id);
+  }
+
+  private close(key: string): boolean {
+    const cursor = this.open.get(key);
+    if (cursor === undefined) return false;
+    this.takeReady(cursor);
+    this.open.delete(key);
+    return true;
+  }
+
+  /**
+   * Gathers the cursor's next batch once this turn's work is done, while the client reads the
+   * last one, so that its getMore finds it ready: a long read in batches then costs its client
+   * the encoding of each batch, not the search and shaping as well. Within the budget only.
+   */
+  private prefetch(key: string, cursor: OpenCursor, limit: number): void {
+    if (this.prefetched >= MAX_PREFETCHED_BYTES) return;
+    setImmediate(() => {
+      if (this.open.get(key) !== cursor || cursor.ready !== undefined || this.prefetched >= MAX_PREFETCHED_BYTES) return;
+      const { docs, bytes } = takeBatch(cursor, limit);
+      cursor.ready = { docs, bytes, limit };
+      this.prefetched += bytes;
+    });
+  }
+
+  private takeReady(cursor: OpenCursor): Gathered | undefined {
+    const ready = cursor.ready;
+    if (ready === undefined) return undefined;
+    cursor.ready = undefined;
+    this.prefetched -= ready.bytes;
+    return ready;
   }
 
   get size(): number {
@@ -113,7 +170,8 @@ export class CursorRegistry {
  */
 const BATCH_GATHER_MS = 3;
 
-function takeBatch(cursor: OpenCursor, limit: number): Document[] {
+/** Takes the next batch from the cursor's list (without trimming it: see `release`). */
+function takeBatch(cursor: OpenCursor, limit: number): { docs: Document[]; bytes: number } {
   const batch: Document[] = [];
   const started = performance.now();
   let bytes = 0;
@@ -121,16 +179,22 @@ function takeBatch(cursor: OpenCursor, limit: number): Document[] {
     if ((batch.length & 63) === 63 && performance.now() - started > BATCH_GATHER_MS) break;
     const stored = cursor.docs[cursor.position]!;
     const doc = cursor.shape ? cursor.shape(stored) : stored;
-    bytes += BSON.calculateObjectSize(doc);
-    if (bytes > MAX_BATCH_BYTES && batch.length > 0) break;
+    const size = BSON.calculateObjectSize(doc);
+    if (bytes + size > MAX_BATCH_BYTES && batch.length > 0) break;
+    bytes += size;
     batch.push(doc);
     cursor.position += 1;
   }
-  // What was sent is let go of once it is most of what the cursor holds (amortized: each
-  // document is copied at most once more), so a long read in batches holds only what is left.
+  return { docs: batch, bytes };
+}
+
+/**
+ * Lets go of what was sent once it is most of what the cursor holds (amortized: each document
+ * is copied at most once more), so a long read in batches holds only what is left.
+ */
+function release(cursor: OpenCursor): void {
   if (cursor.position > 1024 && cursor.position * 2 > cursor.docs.length) {
     cursor.docs = cursor.docs.slice(cursor.position);
     cursor.position = 0;
   }
-  return batch;
 }

@@ -42,6 +42,45 @@ describe("cursors", () => {
     expect(cursors.size).toBe(0);
     expect(() => cursors.more(id, "d.c", 1)).toThrow(/not found/);
   });
+
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  const numbered = (count: number) => Array.from({ length: count }, (_, n) => ({ n }));
+  /** Every document of a cursor, read with getMores of the given sizes in turn (the last repeats). */
+  async function readAll(cursors: CursorRegistry, first: number, sizes: number[], count: number, shape?: (doc: { n: number }) => unknown): Promise<unknown[]> {
+    const docs = numbered(count);
+    let batch = cursors.start({ ns: "d.c", docs, ...(shape && { shape: shape as never }) }, first);
+    const read: unknown[] = [...batch.docs];
+    for (let i = 0; !batch.id.isZero(); i++) {
+      await nextTurn();
+      batch = cursors.more(batch.id, "d.c", sizes[Math.min(i, sizes.length - 1)]);
+      read.push(...batch.docs);
+    }
+    return read;
+  }
+
+  it("gathers the next batch ahead, and a getMore answers the same documents in the same order, whatever the sizes asked", async () => {
+    const cursors = new CursorRegistry();
+    expect(await readAll(cursors, 5, [7], 100)).toEqual(numbered(100));
+    // A getMore of another size than the batch gathered for gives its documents back first.
+    expect(await readAll(cursors, 3, [10, 2, 25, 1, 40], 3_000)).toEqual(numbered(3_000));
+    expect(await readAll(cursors, 2, [4], 50, ({ n }) => ({ m: n * 2 }))).toEqual(numbered(50).map(({ n }) => ({ m: n * 2 })));
+    expect(cursors.size).toBe(0);
+  });
+
+  it("lets go of batches gathered ahead when their cursor is killed or times out, and gathers none past its budget", async () => {
+    const cursors = new CursorRegistry();
+    const big = "x".repeat(1024 * 1024);
+    const held = Array.from({ length: 80 }, () => cursors.start({ ns: "d.c", docs: Array.from({ length: 4 }, () => ({ big })) }, 1));
+    await nextTurn();
+    // 80 cursors with a 1 MiB batch each to gather: the 64 MiB budget stops them.
+    const prefetched = (cursors as unknown as { prefetched: number }).prefetched;
+    expect(prefetched).toBeGreaterThan(0);
+    expect(prefetched).toBeLessThanOrEqual(65 * 1024 * 1024);
+    cursors.kill(held.slice(0, 40).map((batch) => batch.id));
+    cursors.closeIdle(Date.now() + 20 * 60 * 1000);
+    expect(cursors.size).toBe(0);
+    expect((cursors as unknown as { prefetched: number }).prefetched).toBe(0);
+  });
 });
 
 describe("unacknowledged writes", () => {

@@ -1,4 +1,4 @@
-import type { Document, Filter } from "mongodb";
+import type { Document, Filter, FindCursor } from "mongodb";
 import { z } from "zod";
 import { calendarDay, dayIn, defaultTimeZone, type CalendarDay } from "../../utils/calendar.ts";
 import {
@@ -7,8 +7,10 @@ import {
   type ConceptImplementation,
   type ConceptSchemas,
   type ErrorOutput,
+  isErrorOutput,
   type InputOf,
   type OutputOf,
+  type RowBatches,
 } from "../../engine/concept.ts";
 import { insertOnce } from "../../utils/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
@@ -58,6 +60,7 @@ export const FocusStatsSchemas = {
       limit: z.number().int().positive().max(maxSessionsPage).optional(),
       before: instant.optional(),
     }),
+    batched: true,
     output: z.object({
       focusSession: z.object({
         _id: id,
@@ -142,6 +145,8 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
   private readonly daily = this.collection<DayProgress>("dailyProgress");
   /** Whole-history reads of `_getSessions`, one at a time (see there). */
   private readonly wholeHistories = new OneAtATime();
+  /** The finds that start whole-history reads, one at a time (see `_getSessionsBatches`). */
+  private readonly historyFinds = new OneAtATime();
 
   protected async prepare(): Promise<void> {
     await Promise.all([
@@ -219,29 +224,42 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
    *  -- earliest end first; with before, only those that ended before it; with limit, the
    *  latest limit of those. Reads only the four fields it answers, in batches, so a long
    *  history neither doubles its bytes nor parses in one piece that holds other requests */
-  async _getSessions({ user, limit, before }: InputOf<Schemas["_getSessions"]>): Promise<Row<"_getSessions">[] | ErrorOutput> {
+  async _getSessions(input: InputOf<Schemas["_getSessions"]>): Promise<Row<"_getSessions">[] | ErrorOutput> {
+    const read = async (): Promise<Row<"_getSessions">[] | ErrorOutput> => {
+      const batches = await this._getSessionsBatches(input);
+      if (isErrorOutput(batches)) return batches;
+      const rows: Row<"_getSessions">[] = [];
+      for await (const batch of batches) for (const row of batch) rows.push(row);
+      return rows;
+    };
+    // A whole history held whole, one at a time from this process: the database works through
+    // a long read on one thread, so eight at once would hold every other request (a /health
+    // ping waited 3.3 s behind eight 100k-record reads); queued here, others wait for one read
+    // at most. An edge streams `_getSessionsBatches` instead, and holds nothing.
+    return input.limit === undefined ? this.wholeHistories.run(read) : read();
+  }
+
+  /** `_getSessions` in batches as they are read: the same rows in the same order (`batched`). */
+  async _getSessionsBatches({ user, limit, before }: InputOf<Schemas["_getSessions"]>): Promise<RowBatches<Row<"_getSessions">> | ErrorOutput> {
     await this.ensureIndexes();
     const filter: Filter<SessionRecord> = { user };
     if (before !== undefined) filter.endTime = { $lt: before };
-    const rows: Row<"_getSessions">[] = [];
-    const answer = ({ _id, document, startTime, endTime }: Pick<SessionRecord, "_id" | "document" | "startTime" | "endTime">): void => {
-      rows.push({ focusSession: { _id, user, document, startTime, endTime } });
-    };
-    if (limit === undefined) {
-      // One whole history at a time from this process: the database works through a long read
-      // on one thread, so eight at once would hold every other request (a /health ping waited
-      // 3.3 s behind eight 100k-record reads); queued here, others wait for one read at most.
-      await this.wholeHistories.run(async () => {
-        const cursor = this.sessions.find(filter, { projection: sessionFields, batchSize: sessionsBatch }).sort({ endTime: 1, _id: 1 });
-        for await (const record of cursor) answer(record);
-      });
-    } else {
+    if (limit !== undefined) {
       // The latest `limit`, read newest first through the (user, endTime, _id) index, then turned.
       const latest = await this.sessions.find(filter, { projection: sessionFields, batchSize: Math.min(limit, sessionsBatch) }).sort({ endTime: -1, _id: -1 }).limit(limit).toArray();
-      for (let i = latest.length - 1; i >= 0; i--) answer(latest[i]!);
+      if (latest.length === 0) return (await this.hasStats(user)) ? [] : noStats(user);
+      return [latest.reverse().map((record) => sessionRow(record, user))];
     }
-    if (rows.length === 0 && (await this.stats.findOne({ user }, { projection: { _id: 1 } })) === null) return noStats(user);
-    return rows;
+    const cursor = this.sessions.find(filter, { projection: sessionFields, batchSize: rowsPerBatch }).sort({ endTime: 1, _id: 1 });
+    // The first batch is read now: a user without stats answers { error } (and a passing
+    // outage is retried) before any row goes out. The database finds every record of the
+    // history for it, so those finds go one at a time: eight at once kept a /health ping waiting
+    // 260 ms. The batches after it do not wait.
+    if (!(await this.historyFinds.run(() => cursor.hasNext()))) {
+      await cursor.close();
+      return (await this.hasStats(user)) ? [] : noStats(user);
+    }
+    return sessionRows(cursor, user);
   }
 
   /** _getTotals (user): (user, totalFocusMs, sessionCount) -- zeros for a user with nothing recorded */
@@ -332,13 +350,34 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     await this.ensureIndexes();
     const records = await this.sessions.find({ user }, { projection, batchSize: oneReply }).sort({ endTime: 1, _id: 1 }).toArray();
     if (records.length > 0) return records;
-    const stats = await this.stats.findOne({ user }, { projection: { _id: 1 } });
-    return stats === null ? null : records;
+    return (await this.hasStats(user)) ? records : null;
+  }
+
+  /** Whether anything was ever recorded for the user (the stats outlive their sessions). */
+  private async hasStats(user: string): Promise<boolean> {
+    return (await this.stats.findOne({ user }, { projection: { _id: 1 } })) !== null;
   }
 }
 
 /** What `_getSessions` reads of a record: what it answers (user is the one asked for). */
 const sessionFields = { _id: 1, document: 1, startTime: 1, endTime: 1 } as const;
+type SessionFields = Pick<SessionRecord, "_id" | "document" | "startTime" | "endTime">;
+
+function sessionRow({ _id, document, startTime, endTime }: SessionFields, user: string): Row<"_getSessions"> {
+  return { focusSession: { _id, user, document, startTime, endTime } };
+}
+
+/** Records parsed per batch a stream answers: a few milliseconds of work between two turns of the event loop. */
+const rowsPerBatch = 1_000;
+
+/** The rows of a cursor over a user's records, as the driver has them buffered; closes it when done or abandoned. */
+async function* sessionRows(cursor: FindCursor<SessionFields>, user: string): AsyncGenerator<Row<"_getSessions">[]> {
+  try {
+    while (await cursor.hasNext()) yield cursor.readBufferedDocuments(rowsPerBatch).map((record) => sessionRow(record, user));
+  } finally {
+    await cursor.close();
+  }
+}
 /**
  * `_getSessions` reads a long history in replies of this many records: the driver parses each
  * (~0.5 MB) on its own, so other requests are served between them instead of waiting for one

@@ -89,9 +89,10 @@ export function registerConceptRoutes(
       }
 
       if (operation.schema.kind === "query") {
-        const rows = await engine.query(ref, input);
-        if (isErrorOutput(rows)) return c.json({ error: rows.error }, failureStatus(rows.reason));
-        return jsonRows(c, rows);
+        // In batches, so a long answer streams as the concept reads it (see json-rows.ts).
+        const batches = await engine.queryBatches(ref, input);
+        if (isErrorOutput(batches)) return c.json({ error: batches.error }, failureStatus(batches.reason));
+        return jsonRows(c, batches);
       }
       const { output, failures, flow } = await engine.invoke(ref, input, invokeOptions(c));
       c.header(flowHeader, flow);

@@ -2,4 +2,4 @@
 import type { SyncEngine } from "../../engine/engine.ts";
 
 /** `observeFlows`, `syncDeclarations` and `flushLog` serve the dev console (src/edges/dev-console/). */
-export type HttpEngine = Pick<SyncEngine, "invoke" | "query" | "patternLiterals" | "provenance" | "observeFlows" | "syncDeclarations" | "flushLog">;
+export type HttpEngine = Pick<SyncEngine, "invoke" | "query" | "queryBatches" | "patternLiterals" | "provenance" | "observeFlows" | "syncDeclarations" | "flushLog">;

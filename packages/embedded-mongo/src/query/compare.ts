@@ -70,6 +70,10 @@ function regexParts(value: unknown): [string, string] {
  * names) by the collation's rules when one is given.
  */
 export function compareValues(a: unknown, b: unknown, collation?: Collation): number {
+  // Index keys are mostly two strings, two numbers or two dates: those skip the type ranks.
+  if (typeof a === "string" && typeof b === "string" && collation === undefined) return compareStrings(a, b);
+  if (typeof a === "number" && typeof b === "number" && !Number.isNaN(a) && !Number.isNaN(b)) return byteOrder(a, b);
+  if (a instanceof Date && b instanceof Date) return byteOrder(a.getTime(), b.getTime());
   const rank = byteOrder(typeRank(a), typeRank(b));
   if (rank) return rank;
   switch (bsonTypeOf(a)) {

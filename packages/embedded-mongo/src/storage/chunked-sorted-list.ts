@@ -51,7 +51,12 @@ export class ChunkedSortedList<T> {
       this.chunks.push([item]);
       return;
     }
-    let { chunk, offset } = this.lowerBound((x) => this.compare(x, item) >= 0);
+    const lastChunk = this.chunks[this.chunks.length - 1]!;
+    // Keys that grow (times, counters) land after the last item: one comparison, no search.
+    let { chunk, offset } =
+      this.compare(lastChunk[lastChunk.length - 1]!, item) < 0
+        ? { chunk: this.chunks.length, offset: 0 }
+        : this.lowerBound((x) => this.compare(x, item) >= 0);
     if (chunk === this.chunks.length) {
       chunk -= 1;
       offset = this.chunks[chunk]!.length;

@@ -8,7 +8,8 @@ import { compareValues } from "../query/compare.ts";
 import { duplicateKey } from "./duplicate-key.ts";
 import type { JournalRecord } from "./persistence.ts";
 import { planQuery, prefixSortingIndex, sortingIndex } from "./planner.ts";
-import { SortedIndex, type IndexSpec } from "./sorted-index.ts";
+import type { IndexKey } from "./index-keys.ts";
+import { SortedIndex, type IndexSpec, type KeyChange } from "./sorted-index.ts";
 import { valueKey } from "./value-key.ts";
 
 export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: "_id_" };
@@ -120,9 +121,16 @@ export class Collection {
   /** Replaces a stored document by its new version (same `_id`). */
   replace(previous: Document, next: Document, log: JournalRecord[]): void {
     const key = valueKey(previous._id);
-    this.checkUnique(next, key);
+    // Only keys the change moves are checked and moved: a key the document keeps cannot newly conflict.
+    const moves: [SortedIndex, KeyChange][] = [];
+    for (const index of this.indexes.values()) {
+      const change = index.changeOf(previous, next);
+      if (change === undefined) continue;
+      if (index.unique) this.checkKeys(index, change.after, key);
+      moves.push([index, change]);
+    }
     this.changes += 1;
-    for (const index of this.indexes.values()) index.update(previous, next, key);
+    for (const [index, change] of moves) index.move(change, key);
     this.docs.set(key, next);
     log.push({ t: "put", ns: this.ns, doc: next });
   }
@@ -136,11 +144,12 @@ export class Collection {
   }
 
   private checkUnique(doc: Document, key: string): void {
-    for (const index of this.indexes.values()) {
-      if (!index.unique) continue;
-      for (const indexKey of index.keysOf(doc)) {
-        if (index.conflict(indexKey, key) !== undefined) throw duplicateKey(this.ns, index.name, index.spec.key, indexKey);
-      }
+    for (const index of this.indexes.values()) if (index.unique) this.checkKeys(index, index.keysOf(doc), key);
+  }
+
+  private checkKeys(index: SortedIndex, keys: readonly IndexKey[], key: string): void {
+    for (const indexKey of keys) {
+      if (index.conflict(indexKey, key) !== undefined) throw duplicateKey(this.ns, index.name, index.spec.key, indexKey);
     }
   }
 
@@ -152,11 +161,7 @@ export class Collection {
   createIndex(spec: IndexSpec, log: JournalRecord[]): void {
     const index = new SortedIndex(spec);
     for (const [key, doc] of this.docs) {
-      if (index.unique) {
-        for (const indexKey of index.keysOf(doc)) {
-          if (index.conflict(indexKey, key) !== undefined) throw duplicateKey(this.ns, spec.name, spec.key, indexKey);
-        }
-      }
+      if (index.unique) this.checkKeys(index, index.keysOf(doc), key);
       index.add(doc, key);
     }
     this.indexes.set(spec.name, index);

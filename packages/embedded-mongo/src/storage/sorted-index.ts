@@ -26,6 +26,11 @@ export interface IndexSpec extends Document {
   expireAfterSeconds?: number;
 }
 
+export interface KeyChange {
+  readonly before: IndexKey[];
+  readonly after: IndexKey[];
+}
+
 export interface RangeBound {
   value: unknown;
   inclusive: boolean;
@@ -89,9 +94,20 @@ export class SortedIndex {
 
   /** Moves a document's entries from its previous version's keys to the next one's, if they differ. */
   update(previous: Document, next: Document, id: string): void {
+    const change = this.changeOf(previous, next);
+    if (change !== undefined) this.move(change, id);
+  }
+
+  /** A document's keys before and after a change; undefined when the change leaves them as they were. */
+  changeOf(previous: Document, next: Document): KeyChange | undefined {
     const before = this.keysOf(previous);
     const after = this.keysOf(next);
-    if (before.length === after.length && before.every((key, i) => sameKey(key, after[i]!))) return;
+    if (before.length === after.length && before.every((key, i) => sameKey(key, after[i]!))) return undefined;
+    return { before, after };
+  }
+
+  /** Applies a change `changeOf` found. */
+  move({ before, after }: KeyChange, id: string): void {
     this.removeKeys(before, id);
     this.addKeys(after, id);
   }
