@@ -9,6 +9,7 @@
  */
 import { BSON, Long, type Document } from "bson";
 import { MongoServerFailure } from "./errors.ts";
+import { encodeBatch } from "./wire/encoded-batches.ts";
 
 /** Replies stay under mongod's 16 MiB document limit with room for the envelope. */
 export const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 16 * 1024;
@@ -145,7 +146,8 @@ export class CursorRegistry {
     setImmediate(() => {
       if (this.open.get(key) !== cursor || cursor.ready !== undefined || this.prefetched >= MAX_PREFETCHED_BYTES) return;
       const { docs, bytes } = takeBatch(cursor, limit);
-      cursor.ready = { docs, bytes, limit };
+      // Encoded now too: the getMore's reply then only copies the bytes (encoded-batches.ts).
+      cursor.ready = { docs: encodeBatch(docs), bytes, limit };
       this.prefetched += bytes;
     });
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { BSON } from "bson";
+import { BSON, Long } from "bson";
+import { encodeDocument } from "../src/wire/bson-codec.ts";
+import { encodeBatch, encodeReply } from "../src/wire/encoded-batches.ts";
 import { CursorRegistry } from "../src/cursors.ts";
 import { FrameReader } from "../src/wire/frame-reader.ts";
 import { OP_MSG, readHeader } from "../src/wire/header.ts";
@@ -22,6 +24,20 @@ describe("wire framing", () => {
     const { flags, command } = parseOpMsg(frame);
     expect(flags & MORE_TO_COME).toBeTruthy();
     expect(command).toEqual({ insert: "c", $db: "d", documents: [{ _id: 1 }, { _id: 2 }] });
+  });
+
+  it("splices a batch encoded ahead into its reply: the same bytes as encoding the reply whole", () => {
+    const docs = [{ _id: 1, at: new Date(0), nested: { s: "é", list: [1, 2.5, null] } }, { _id: "two", skipped: undefined }, {}];
+    for (const reply of [
+      { cursor: { nextBatch: encodeBatch(docs.map((doc) => ({ ...doc }))), id: Long.fromNumber(42), ns: "d.c" }, ok: 1 },
+      { cursor: { nextBatch: encodeBatch([]), id: Long.ZERO, ns: "d.c" }, ok: 1, $clusterTime: { t: 1 } },
+    ]) {
+      const plain = encodeDocument({ ...reply, cursor: { ...reply.cursor, nextBatch: [...reply.cursor.nextBatch] } });
+      expect(Buffer.from(encodeReply(reply))).toEqual(Buffer.from(plain));
+    }
+    // A batch no longer in a cursor's first field, or never encoded ahead, is encoded as usual.
+    expect(Buffer.from(encodeReply({ ok: 1, cursor: { nextBatch: encodeBatch([{ a: 1 }]) } }))).toEqual(Buffer.from(encodeDocument({ ok: 1, cursor: { nextBatch: [{ a: 1 }] } })));
+    expect(Buffer.from(encodeReply({ cursor: { nextBatch: [{ a: 1 }], id: Long.ZERO } }))).toEqual(Buffer.from(encodeDocument({ cursor: { nextBatch: [{ a: 1 }], id: Long.ZERO } })));
   });
 
   it("answers with one body section, in reply to the request id", () => {

@@ -4,7 +4,7 @@
  * (`documents` of insert, `updates` of update, `deletes` of delete).
  */
 import type { Document } from "bson";
-import { encodeDocument } from "./bson-codec.ts";
+import { encodeReply } from "./encoded-batches.ts";
 import { HEADER_SIZE, OP_MSG, newRequestId, writeHeader } from "./header.ts";
 import { MalformedMessageError, malformed, MIN_DOCUMENT_SIZE, readCString, readDocument } from "./malformed.ts";
 
@@ -85,7 +85,7 @@ function parseSequence(frame: Buffer, start: number, stop: number): [string, Doc
 
 /** A reply: header, flags 0, one kind-0 section. */
 export function encodeOpMsg(responseTo: number, reply: Document): Buffer {
-  const body = encodeDocument(reply);
+  const body = encodeReply(reply);
   const frame = Buffer.allocUnsafe(HEADER_SIZE + 4 + 1 + body.length);
   writeHeader(frame, { messageLength: frame.length, requestId: newRequestId(), responseTo, opCode: OP_MSG });
   frame.writeUInt32LE(0, HEADER_SIZE);
