@@ -66,6 +66,8 @@ export class CursorRegistry {
   private next = BigInt(Date.now()) * 1000n;
   /** Bytes of the batches gathered ahead and not yet sent. */
   private prefetched = 0;
+  /** Batches to gather ahead, one per turn (see `gatherNext`). */
+  private readonly toGather: (() => void)[] = [];
   readonly idleMs: number;
   readonly maxOpen: number;
 
@@ -143,14 +145,24 @@ export class CursorRegistry {
    */
   private prefetch(key: string, cursor: OpenCursor, limit: number): void {
     if (this.prefetched >= MAX_PREFETCHED_BYTES) return;
-    setImmediate(() => {
+    this.toGather.push(() => {
       if (this.open.get(key) !== cursor || cursor.ready !== undefined || this.prefetched >= MAX_PREFETCHED_BYTES) return;
       const { docs, bytes } = takeBatch(cursor, limit);
       // Encoded now too: the getMore's reply then only copies the bytes (encoded-batches.ts).
       cursor.ready = { docs: encodeBatch(docs), bytes, limit };
       this.prefetched += bytes;
     });
+    if (this.toGather.length === 1) setImmediate(this.gatherNext);
   }
+
+  /**
+   * Gathers one batch ahead per turn of the event loop: eight cursors read at once would
+   * otherwise gather eight batches in every turn, and a ping arriving meanwhile wait for all.
+   */
+  private readonly gatherNext = (): void => {
+    this.toGather.shift()?.();
+    if (this.toGather.length > 0) setImmediate(this.gatherNext);
+  };
 
   private takeReady(cursor: OpenCursor): Gathered | undefined {
     const ready = cursor.ready;
