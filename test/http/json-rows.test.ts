@@ -96,4 +96,21 @@ describe("jsonRows", () => {
     expect(ended).toBe(true);
     expect(given).toBeLessThan(10);
   });
+
+  it("never ends a stream whose reading failed as if it were whole: the body errors instead of closing its array", async () => {
+    const app = new Hono();
+    app.get("/rows", (c) =>
+      jsonRows(
+        c,
+        (async function* () {
+          yield rowsOf(sliceRows);
+          yield rowsOf(sliceRows);
+          throw new Error("the cursor died");
+        })(),
+      ),
+    );
+    const response = await app.request("/rows");
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow(/the cursor died/);
+  });
 });

@@ -379,9 +379,9 @@ async function* sessionRows(cursor: FindCursor<SessionFields>, user: string): As
   }
 }
 /**
- * `_getSessions` reads a long history in replies of this many records: the driver parses each
- * (~0.5 MB) on its own, so other requests are served between them instead of waiting for one
- * 14 MB reply of 100k records to be parsed.
+ * A long page of `_getSessions` (`limit` up to 100k) is read in replies of this many records:
+ * the driver parses each (~0.5 MB) on its own, so other requests are served between them
+ * instead of waiting for one 14 MB reply to be parsed.
  */
 const sessionsBatch = 5_000;
 
