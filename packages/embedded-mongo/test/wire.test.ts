@@ -83,6 +83,20 @@ describe("cursors", () => {
     expect(cursors.size).toBe(0);
   });
 
+  it("answers a batch of up to a thousand documents in full however slow the gathering, and cuts a longer one by time", () => {
+    const slowly = (doc: { n: number }) => {
+      const until = performance.now() + 0.05;
+      while (performance.now() < until);
+      return doc;
+    };
+    const cursors = new CursorRegistry();
+    // 500 documents at 0.05 ms each take 25 ms, far past the 3 ms after which a long batch stops.
+    expect(cursors.start({ ns: "d.c", docs: numbered(600), shape: slowly as never }, 500).docs).toHaveLength(500);
+    const long = cursors.start({ ns: "d.c", docs: numbered(3_000), shape: slowly as never }, 3_000);
+    expect(long.docs.length).toBeGreaterThanOrEqual(1024);
+    expect(long.docs.length).toBeLessThan(3_000);
+  });
+
   it("lets go of batches gathered ahead when their cursor is killed or times out, and gathers none past its budget", async () => {
     const cursors = new CursorRegistry();
     const big = "x".repeat(1024 * 1024);
