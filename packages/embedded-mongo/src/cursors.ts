@@ -103,11 +103,11 @@ export class CursorRegistry {
     }
     cursor.lastUsed = Date.now();
     const limit = batchSize ?? Number.MAX_SAFE_INTEGER;
-    const ready = this.takeReady(cursor);
     // A batch gathered ahead for the size asked now is sent as it is; otherwise its documents
     // go back (the cursor's list is only trimmed when nothing is gathered ahead).
+    const ready = this.takeReady(cursor);
     if (ready !== undefined && ready.limit !== limit) cursor.position -= ready.docs.length;
-    const docs = ready !== undefined && ready.limit === limit ? ready.docs : takeBatch(cursor, limit).docs;
+    const docs = ready?.limit === limit ? ready.docs : takeBatch(cursor, limit).docs;
     if (cursor.position >= cursor.docs.length) {
       this.open.delete(key);
       return { id: Long.ZERO, docs };

@@ -16,6 +16,7 @@ import { insertOnce } from "../../utils/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { empty, id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
+import { OneAtATime } from "../../utils/one-at-a-time.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { applyOnce, negated, type Tally } from "./tallies.ts";
 
@@ -387,17 +388,6 @@ const sessionsBatch = 5_000;
 
 /** A batch size no user's history reaches, so a find answers in its first reply (the 16 MB reply limit still applies). */
 const oneReply = 100_000;
-
-/** Runs tasks one after another, in the order they came. */
-class OneAtATime {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
 
 /** The marker of a session's removal, distinct from the marker of its recording. */
 function removalMarker(session: string): string {

@@ -11,6 +11,7 @@
 import type { Context } from "hono";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { RowBatches } from "../../engine/concept.ts";
+import { OneAtATime } from "../../utils/one-at-a-time.ts";
 
 /** Rows per slice: about 150 KB of JSON for a FocusStats session row. */
 export const sliceRows = 1_000;
@@ -31,6 +32,7 @@ export async function jsonRows(c: Context, batches: RowBatches): Promise<Respons
   const body = new ReadableStream<Uint8Array>({
     pull: (controller) =>
       sliceTurns.run(async () => {
+        await nextTurn();
         const next = waiting.shift() ?? (await slices.next()).value;
         if (next === undefined) {
           controller.enqueue(encoder.encode("]"));
@@ -54,22 +56,12 @@ export async function jsonRows(c: Context, batches: RowBatches): Promise<Respons
 
 /**
  * Turns at reading and writing a slice, one at a time across every answer this process
- * streams, with the event loop free between two: eight long answers at once then take turns
+ * streams, with the event loop free before each: eight long answers at once then take turns
  * instead of each taking a slice in every turn of the loop (which held a `/health` for the
  * time of eight slices, several times over). A slow client holds no turn: its answer asks
  * for the next slice only once the socket has taken the last.
  */
-class SliceTurns {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(() => nextTurn()).then(work);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
-const sliceTurns = new SliceTurns();
+const sliceTurns = new OneAtATime();
 
 /** The rows of `batches` in slices of at most `sliceRows` (none empty). */
 async function* slicesOf(batches: RowBatches): AsyncGenerator<readonly unknown[], void, undefined> {

@@ -37,6 +37,6 @@ export function encodeReply(reply: Document): Uint8Array {
   bytes.set(batch, batchAt);
   bytes.set(envelope.subarray(batchAt + 5), batchAt + batch.length);
   bytes.writeInt32LE(envelope.length + grown, 0);
-  bytes.writeInt32LE(Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length).readInt32LE(cursorAt) + grown, cursorAt);
+  bytes.writeInt32LE(bytes.readInt32LE(cursorAt) + grown, cursorAt);
   return bytes;
 }
