@@ -67,8 +67,39 @@ export type ActionMethod<S extends ActionSchema> = (input: InputOf<S>) => Promis
 /** The method a query schema asks for: one object in, an array of rows (or `{ error }`) out. */
 export type QueryMethod<S extends QuerySchema> = (input: InputOf<S>) => Promise<OutputOf<S>[] | ErrorOutput>;
 
+/**
+ * Rows a concept has written as JSON itself: the UTF-8 bytes of the rows' JSON joined by
+ * commas, and how many rows. A batch may be one when the concept reads its rows as bytes (the
+ * driver's `raw: true`, then `utils/bson-json.ts`): an edge writes the bytes as they are, where
+ * building each row as an object only to stringify and encode it cost a long history more
+ * than its reading.
+ */
+export class JsonRows {
+  constructor(
+    readonly json: Uint8Array,
+    readonly count: number,
+  ) {}
+
+  /** The rows of `texts` (each one row's JSON). */
+  static of(texts: readonly string[]): JsonRows {
+    return new JsonRows(new TextEncoder().encode(texts.join(",")), texts.length);
+  }
+
+  /** The rows' JSON as text. */
+  text(): string {
+    return new TextDecoder().decode(this.json);
+  }
+}
+
+/** One batch of rows: the rows, or their JSON (see `JsonRows`). */
+export type RowBatch<Row = unknown> = readonly Row[] | JsonRows;
+
+/** A batch's rows as values; rows written as JSON are parsed, so their dates are ISO strings, as a client reads them. */
+export function rowsOfBatch<Row>(batch: RowBatch<Row>): readonly Row[] | unknown[] {
+  return batch instanceof JsonRows ? (JSON.parse(`[${batch.text()}]`) as unknown[]) : batch;
+}
 /** Rows in batches, in answer order: what a batched query's `<query>Batches` method answers. */
-export type RowBatches<Row = unknown> = AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>;
+export type RowBatches<Row = unknown> = AsyncIterable<RowBatch<Row>> | Iterable<RowBatch<Row>>;
 /** The `<query>Batches` method of a batched query: the same rows as the query, in batches as read (or `{ error }` before any). */
 export type QueryBatchesMethod<S extends QuerySchema> = (input: InputOf<S>) => Promise<RowBatches<OutputOf<S>> | ErrorOutput>;
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FocusStatsConcept } from "../../src/concepts/FocusStats/FocusStatsConcept.ts";
+import { JsonRows, rowsOfBatch, type RowBatch } from "../../src/engine/concept.ts";
 import { useConceptDatabase } from "./concept-database.ts";
 import { commandLog, Killed, killedAfterWrites, type CommandLog } from "./database-probes.ts";
 import { minute, ok } from "./fake-clock.ts";
@@ -231,11 +232,17 @@ describe("FocusStats queries", () => {
     const batches = ok(await stats._getSessionsBatches({ user: "ada" }));
     const streamed: unknown[] = [];
     const sizes: number[] = [];
+    const texts: string[] = [];
     for await (const batch of batches) {
-      sizes.push(batch.length);
-      streamed.push(...batch);
+      const rows = rowsOfBatch(batch);
+      sizes.push(rows.length);
+      streamed.push(...rows);
+      if (batch instanceof JsonRows) texts.push(batch.text());
     }
-    expect(streamed).toEqual(whole);
+    // Written as JSON from the records' bytes: the very text of `_getSessions`' rows stringified.
+    expect(texts).toHaveLength(sizes.length);
+    expect(`[${texts.join(",")}]`).toBe(JSON.stringify(whole));
+    expect(streamed).toEqual(asClientReads(whole));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(1_000);
     expect(sizes.length).toBeGreaterThanOrEqual(Math.ceil((count + 1) / 1_000));
 
@@ -243,7 +250,7 @@ describe("FocusStats queries", () => {
     try {
       const logged = new FocusStatsConcept(log.db);
       for await (const batch of ok(await logged._getSessionsBatches({ user: "ada" }))) {
-        expect(batch[0]?.focusSession._id).toBe("bulk-00000");
+        expect(rowsOfBatch(batch)[0]).toMatchObject({ focusSession: { _id: "bulk-00000" } });
         break;
       }
       expect(log.take().filter((command) => !command.startsWith("createIndexes"))).toEqual(["find FocusStats.sessions", "killCursors FocusStats.sessions"]);
@@ -253,7 +260,7 @@ describe("FocusStats queries", () => {
 
     expect(await stats._getSessionsBatches({ user: "nobody" })).toMatchObject({ reason: "not_found" });
     expect(await stats._getSessionsBatches({ user: "ada", before: new Date("2024-01-01T00:00:00Z") })).toEqual([]);
-    expect(ok(await stats._getSessionsBatches({ user: "ada", limit: 2 }))).toEqual([whole.slice(-2)]);
+    expect([...(ok(await stats._getSessionsBatches({ user: "ada", limit: 2 })) as Iterable<RowBatch>)].map(rowsOfBatch)).toEqual([asClientReads(whole.slice(-2))]);
   });
 
   it("_getTotals answers zeros for a user with nothing recorded", async () => {
@@ -424,3 +431,8 @@ describe("FocusStats exactly once, across crashes", () => {
     expect(await stats._getDailyProgress({ user: "ada" })).toEqual([{ day: "2026-02-17", focusMs: 10 * minute, sessions: 1 }]);
   });
 });
+
+/** Rows as a client reads them from JSON (dates as ISO strings). */
+function asClientReads(rows: unknown[]): unknown[] {
+  return JSON.parse(JSON.stringify(rows)) as unknown[];
+}

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { query, type InputOf, type RowBatches } from "../../src/engine/concept.ts";
+import { query, rowsOfBatch, type InputOf, type RowBatches } from "../../src/engine/concept.ts";
 import { SyncEngine } from "../../src/engine/engine.ts";
 
 const byUpTo = z.object({ upTo: z.number().int().nonnegative() });
@@ -49,7 +49,7 @@ async function* threesUpTo(reading: { given: number; ended: boolean }, upTo: num
 
 async function collected(batches: RowBatches): Promise<unknown[][]> {
   const all: unknown[][] = [];
-  for await (const batch of batches) all.push([...batch]);
+  for await (const batch of batches) all.push([...rowsOfBatch(batch)]);
   return all;
 }
 

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { JsonRows, type RowBatch } from "../../src/engine/concept.ts";
 import { jsonRows, sliceRows } from "../../src/edges/http/json-rows.ts";
 
 function appAnswering(rows: readonly unknown[]): Hono {
@@ -70,6 +71,29 @@ describe("jsonRows", () => {
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await response.text()).toBe(JSON.stringify(rows));
     expect(ended).toBe(true);
+  });
+
+  it.each([
+    ["batches all written as JSON, one of them empty", [300, 0, 1_700, 5], () => true],
+    ["one batch written as JSON", [42], () => true],
+    ["one empty batch written as JSON", [0], () => true],
+    ["batches written as JSON between arrays of rows", [1, 2_500, 0, 999, 3], (index: number) => index % 2 === 1],
+  ])("writes %s as the concept wrote them, in the one JSON array of all the rows", async (_, sizes, asJson) => {
+    // Non-ASCII text: a batch's bytes are its text's, whatever its length in characters.
+    const rows = rowsOf(sizes.reduce((sum, size) => sum + size, 0)).map((row) => ({ ...row, text: `${row.text} é𝄞` }));
+    const batches: RowBatch[] = [];
+    let start = 0;
+    for (const [index, size] of sizes.entries()) {
+      const batch = rows.slice(start, start + size);
+      batches.push(asJson(index) ? JsonRows.of(batch.map((row) => JSON.stringify(row))) : batch);
+      start += size;
+    }
+    const app = new Hono();
+    app.get("/rows", (c) => jsonRows(c, batches));
+    const response = await app.request("/rows");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.text()).toBe(JSON.stringify(rows));
   });
 
   it("stops reading the batches when the client goes away", async () => {

@@ -106,6 +106,16 @@ describe("find", () => {
     expect(await c().findOne({ _id: 1 }, { projection: { "scores.score": 1, _id: 0 } })).toEqual({ scores: [{ score: 98 }, { score: 70 }] });
   });
 
+  it("top-level inclusions keep the document's field order, _id first, whatever the projection's order", async () => {
+    const [first] = await c().find({ _id: 1 }, { projection: { tags: 1, name: 1, missing: 1 } }).toArray();
+    expect(Object.keys(first!)).toEqual(["_id", "name", "tags"]);
+    const [second] = await c().find({ _id: 1 }, { projection: { age: true, _id: false, name: 1.0 } }).toArray();
+    expect(Object.keys(second!)).toEqual(["name", "age"]);
+    expect(await c().findOne({ _id: 1 }, { projection: { _id: 1 } })).toEqual({ _id: 1 });
+    expect(await c().findOne({ _id: 4 }, { projection: { age: 1 } })).toEqual({ _id: 4, age: null });
+    expect(await c().findOne({ _id: 1 }, { projection: { address: 1, "scores.score": 1 } })).toEqual({ _id: 1, address: { city: "London", zip: "N1" }, scores: [{ score: 98 }, { score: 70 }] });
+  });
+
   it("projections slice arrays, pick the element matched by the query, and by $elemMatch", async () => {
     expect(await c().findOne({ _id: 1 }, { projection: { tags: { $slice: 1 }, name: 1 } })).toEqual({ _id: 1, name: "Ada", tags: ["math"] });
     expect(await c().findOne({ _id: 1 }, { projection: { tags: { $slice: -1 }, scores: 0, address: 0 } })).toEqual({ _id: 1, name: "Ada", age: 36, tags: ["poetry"] });

@@ -7,8 +7,8 @@ import {
   type ConceptImplementation,
   type ConceptSchemas,
   type ErrorOutput,
-  isErrorOutput,
   type InputOf,
+  JsonRows,
   type OutputOf,
   type RowBatches,
 } from "../../engine/concept.ts";
@@ -16,6 +16,7 @@ import { insertOnce } from "../../utils/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { empty, id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
+import { BsonFieldReader, JsonWriter } from "../../utils/bson-json.ts";
 import { OneAtATime } from "../../utils/one-at-a-time.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { applyOnce, negated, type Tally } from "./tallies.ts";
@@ -223,15 +224,14 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
   /** _getSessions (user, limit?, before?): (focusSession)
    *  requires the user has stats
    *  -- earliest end first; with before, only those that ended before it; with limit, the
-   *  latest limit of those. Reads only the four fields it answers, in batches, so a long
-   *  history neither doubles its bytes nor parses in one piece that holds other requests */
+   *  latest limit of those. Reads only the four fields it answers */
   async _getSessions(input: InputOf<Schemas["_getSessions"]>): Promise<Row<"_getSessions">[] | ErrorOutput> {
+    await this.ensureIndexes();
     const read = async (): Promise<Row<"_getSessions">[] | ErrorOutput> => {
-      const batches = await this._getSessionsBatches(input);
-      if (isErrorOutput(batches)) return batches;
-      const rows: Row<"_getSessions">[] = [];
-      for await (const batch of batches) for (const row of batch) rows.push(row);
-      return rows;
+      const records = await this.history(input, { raw: false, batchSize: sessionsBatch }).toArray();
+      if (records.length === 0) return this.emptyHistory(input.user);
+      if (input.limit !== undefined) records.reverse();
+      return records.map((record) => sessionRow(record, input.user));
     };
     // A whole history held whole, one at a time from this process: the database works through
     // a long read on one thread, so eight at once would hold every other request (a /health
@@ -240,27 +240,48 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     return input.limit === undefined ? this.wholeHistories.run(read) : read();
   }
 
-  /** `_getSessions` in batches as they are read: the same rows in the same order (`batched`). */
-  async _getSessionsBatches({ user, limit, before }: InputOf<Schemas["_getSessions"]>): Promise<RowBatches<Row<"_getSessions">> | ErrorOutput> {
+  /**
+   * `_getSessions` in batches as they are read, for an edge that writes JSON (`batched`): the
+   * same rows in the same order, written as JSON from the records' bytes (see `JsonRows`).
+   */
+  async _getSessionsBatches(input: InputOf<Schemas["_getSessions"]>): Promise<RowBatches<Row<"_getSessions">> | ErrorOutput> {
     await this.ensureIndexes();
-    const filter: Filter<SessionRecord> = { user };
-    if (before !== undefined) filter.endTime = { $lt: before };
-    if (limit !== undefined) {
-      // The latest `limit`, read newest first through the (user, endTime, _id) index, then turned.
-      const latest = await this.sessions.find(filter, { projection: sessionFields, batchSize: Math.min(limit, sessionsBatch) }).sort({ endTime: -1, _id: -1 }).limit(limit).toArray();
-      if (latest.length === 0) return (await this.hasStats(user)) ? [] : noStats(user);
-      return [latest.reverse().map((record) => sessionRow(record, user))];
+    if (input.limit !== undefined) {
+      const latest = await this.history(input, { raw: true, batchSize: Math.min(input.limit, sessionsBatch) }).toArray();
+      if (latest.length === 0) return this.emptyHistory(input.user);
+      return [sessionRowsJson(latest.reverse(), input.user)];
     }
-    const cursor = this.sessions.find(filter, { projection: sessionFields, batchSize: rowsPerBatch }).sort({ endTime: 1, _id: 1 });
+    const cursor = this.history(input, { raw: true, batchSize: rowsPerBatch });
     // The first batch is read now: a user without stats answers { error } (and a passing
     // outage is retried) before any row goes out. The database finds every record of the
     // history for it, so those finds go one at a time: eight at once kept a /health ping waiting
     // 260 ms. The batches after it do not wait.
     if (!(await this.historyFinds.run(() => cursor.hasNext()))) {
       await cursor.close();
-      return (await this.hasStats(user)) ? [] : noStats(user);
+      return this.emptyHistory(input.user);
     }
-    return sessionRows(cursor, user);
+    return sessionJsonBatches(cursor, input.user);
+  }
+
+  /**
+   * The user's records `_getSessions` answers, through the (user, endTime, _id) index: earliest
+   * end first, or with a limit the latest ones newest first (the caller turns them). Raw, the
+   * driver answers each record as its BSON bytes.
+   */
+  private history<Raw extends boolean>(
+    { user, limit, before }: InputOf<Schemas["_getSessions"]>,
+    { raw, batchSize }: { raw: Raw; batchSize: number },
+  ): FindCursor<Raw extends true ? Uint8Array : SessionFields> {
+    const filter: Filter<SessionRecord> = { user };
+    if (before !== undefined) filter.endTime = { $lt: before };
+    const cursor = this.sessions.find(filter, { projection: sessionFields, batchSize, raw });
+    if (limit === undefined) return cursor.sort({ endTime: 1, _id: 1 }) as never;
+    return cursor.sort({ endTime: -1, _id: -1 }).limit(limit) as never;
+  }
+
+  /** What `_getSessions` answers when no record matched: no rows for a user with stats, else an error. */
+  private async emptyHistory(user: string): Promise<[] | ErrorOutput> {
+    return (await this.hasStats(user)) ? [] : noStats(user);
   }
 
   /** _getTotals (user): (user, totalFocusMs, sessionCount) -- zeros for a user with nothing recorded */
@@ -365,16 +386,54 @@ const sessionFields = { _id: 1, document: 1, startTime: 1, endTime: 1 } as const
 type SessionFields = Pick<SessionRecord, "_id" | "document" | "startTime" | "endTime">;
 
 function sessionRow({ _id, document, startTime, endTime }: SessionFields, user: string): Row<"_getSessions"> {
-  return { focusSession: { _id, user, document, startTime, endTime } };
+  return { focusSession: { _id, user, document: document ?? null, startTime, endTime: endTime ?? null } };
 }
 
-/** Records parsed per batch a stream answers: a few milliseconds of work between two turns of the event loop. */
+/** `sessionRow`s as JSON, written from the records' bytes: the bytes `JSON.stringify` gives of them, joined by commas. */
+function sessionRowsJson(records: readonly Uint8Array[], user: string): JsonRows {
+  const writer = rowsWriter;
+  const userJson = Buffer.from(JSON.stringify(user));
+  for (const [index, record] of records.entries()) {
+    const fields = sessionFieldReader.read(record);
+    writer.bytes(index === 0 ? rowJson.open : rowJson.between);
+    writer.field(fields, 0);
+    writer.bytes(rowJson.user);
+    writer.bytes(userJson);
+    writer.bytes(rowJson.document);
+    writer.field(fields, 1);
+    writer.bytes(rowJson.startTime);
+    writer.field(fields, 2);
+    writer.bytes(rowJson.endTime);
+    writer.field(fields, 3);
+    writer.bytes(rowJson.close);
+  }
+  return new JsonRows(writer.take(), records.length);
+}
+
+/** Finds a record's answered fields, in `sessionRow`'s order. */
+const sessionFieldReader = new BsonFieldReader(["_id", "document", "startTime", "endTime"]);
+
+/** Writes every batch, one at a time (a batch is written in one go): its buffer grows once. */
+const rowsWriter = new JsonWriter();
+
+/** The JSON around a row's values, in `sessionRow`'s order. */
+const rowJson = {
+  open: Buffer.from('{"focusSession":{"_id":'),
+  between: Buffer.from(',{"focusSession":{"_id":'),
+  user: Buffer.from(',"user":'),
+  document: Buffer.from(',"document":'),
+  startTime: Buffer.from(',"startTime":'),
+  endTime: Buffer.from(',"endTime":'),
+  close: Buffer.from("}}"),
+};
+
+/** Records per batch a stream answers: a few milliseconds of work between two turns of the event loop. */
 const rowsPerBatch = 1_000;
 
-/** The rows of a cursor over a user's records, as the driver has them buffered; closes it when done or abandoned. */
-async function* sessionRows(cursor: FindCursor<SessionFields>, user: string): AsyncGenerator<Row<"_getSessions">[]> {
+/** The rows of a raw cursor over a user's records as JSON, a batch as the driver has it buffered; closes it when done or abandoned. */
+async function* sessionJsonBatches(cursor: FindCursor<Uint8Array>, user: string): AsyncGenerator<JsonRows> {
   try {
-    while (await cursor.hasNext()) yield cursor.readBufferedDocuments(rowsPerBatch).map((record) => sessionRow(record, user));
+    while (await cursor.hasNext()) yield sessionRowsJson(cursor.readBufferedDocuments(rowsPerBatch), user);
   } finally {
     await cursor.close();
   }

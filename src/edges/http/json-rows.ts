@@ -10,7 +10,7 @@
  */
 import type { Context } from "hono";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import type { RowBatches } from "../../engine/concept.ts";
+import { JsonRows, type RowBatches } from "../../engine/concept.ts";
 import { OneAtATime } from "../../utils/one-at-a-time.ts";
 
 /** Rows per slice: about 150 KB of JSON for a FocusStats session row. */
@@ -18,6 +18,8 @@ export const sliceRows = 1_000;
 
 const openBracket = "[".charCodeAt(0);
 const comma = ",".charCodeAt(0);
+const openBracketBytes = new Uint8Array([openBracket]);
+const commaBytes = new Uint8Array([comma]);
 
 /** Answers the rows of `batches` with 200 as one JSON array (the bytes `c.json` of all rows would give). */
 export async function jsonRows(c: Context, batches: RowBatches): Promise<Response> {
@@ -25,9 +27,9 @@ export async function jsonRows(c: Context, batches: RowBatches): Promise<Respons
   const first = await slices.next();
   if (first.done === true) return c.json([], 200);
   const second = await slices.next();
-  if (second.done === true) return c.json(first.value, 200);
+  if (second.done === true) return first.value instanceof JsonRows ? c.body(`[${first.value.text()}]`, 200, jsonType) : c.json(first.value, 200);
   const encoder = new TextEncoder();
-  const waiting: (readonly unknown[])[] = [first.value, second.value];
+  const waiting: Slice[] = [first.value, second.value];
   let started = false;
   const body = new ReadableStream<Uint8Array>({
     pull: (controller) =>
@@ -39,11 +41,17 @@ export async function jsonRows(c: Context, batches: RowBatches): Promise<Respons
           controller.close();
           return;
         }
-        // One stringify per slice (an array), its brackets traded for the separators around
-        // it in the bytes (no copy of the text): "[" opens the answer, "," joins the next slice.
-        const bytes = encoder.encode(JSON.stringify(next));
-        bytes[0] = started ? comma : openBracket;
-        controller.enqueue(bytes.subarray(0, bytes.length - 1));
+        if (next instanceof JsonRows) {
+          // Written as JSON by the concept: its bytes go as they are, after the separator.
+          controller.enqueue(started ? commaBytes : openBracketBytes);
+          controller.enqueue(next.json);
+        } else {
+          // One stringify per slice (an array), its brackets traded for the separators around
+          // it in the bytes (no copy of the text): "[" opens the answer, "," joins the next slice.
+          const bytes = encoder.encode(JSON.stringify(next));
+          bytes[0] = started ? comma : openBracket;
+          controller.enqueue(bytes.subarray(0, bytes.length - 1));
+        }
         started = true;
       }),
     async cancel() {
@@ -51,8 +59,13 @@ export async function jsonRows(c: Context, batches: RowBatches): Promise<Respons
       await slices.return(undefined);
     },
   });
-  return c.body(body, 200, { "content-type": "application/json" });
+  return c.body(body, 200, jsonType);
 }
+
+const jsonType = { "content-type": "application/json" };
+
+/** What one turn writes: rows, or rows the concept wrote as JSON. */
+type Slice = readonly unknown[] | JsonRows;
 
 /**
  * Turns at reading and writing a slice, one at a time across every answer this process
@@ -63,9 +76,13 @@ export async function jsonRows(c: Context, batches: RowBatches): Promise<Respons
  */
 const sliceTurns = new OneAtATime();
 
-/** The rows of `batches` in slices of at most `sliceRows` (none empty). */
-async function* slicesOf(batches: RowBatches): AsyncGenerator<readonly unknown[], void, undefined> {
+/** The rows of `batches` in slices of at most `sliceRows` (none empty); a batch written as JSON is one slice as the concept cut it. */
+async function* slicesOf(batches: RowBatches): AsyncGenerator<Slice, void, undefined> {
   for await (const batch of batches) {
+    if (batch instanceof JsonRows) {
+      if (batch.count > 0) yield batch;
+      continue;
+    }
     for (let start = 0; start < batch.length; start += sliceRows) yield batch.length <= sliceRows ? batch : batch.slice(start, start + sliceRows);
   }
 }

@@ -31,7 +31,23 @@ export function compileProjection(spec: Doc | undefined, filter: Filter = {}): P
   if (!spec || Object.keys(spec).length === 0) return undefined;
   if (Object.values(spec).some(isComputed)) return computedProjection(spec);
   const plan = planOf(spec);
+  if (isTopLevelInclusion(plan)) return topLevelInclusion(new Set(Object.keys(plan.tree)), plan.keepId);
   return (doc) => project(doc, plan, filter);
+}
+
+/** Only top-level fields included (`{ a: 1, b: 1 }`): the common shape, which needs no walk. */
+function isTopLevelInclusion(plan: Plan): boolean {
+  return plan.inclusion && plan.slices.length === 0 && plan.elemMatches.length === 0 && plan.positional.length === 0 && Object.values(plan.tree).every((node) => node === true);
+}
+
+/** The fields named, `_id` first when kept, the others in the document's order (as `project` gives them, without copying twice). */
+function topLevelInclusion(fields: ReadonlySet<string>, keepId: boolean): Projector {
+  return (doc) => {
+    const out: Doc = {};
+    if (keepId && "_id" in doc) out._id = doc._id;
+    for (const key of Object.keys(doc)) if (key !== "_id" && fields.has(key)) out[key] = doc[key];
+    return out;
+  };
 }
 
 function isComputed(value: unknown): boolean {
