@@ -147,9 +147,9 @@ export class CursorRegistry {
     if (this.prefetched >= MAX_PREFETCHED_BYTES) return;
     this.toGather.push(() => {
       if (this.open.get(key) !== cursor || cursor.ready !== undefined || this.prefetched >= MAX_PREFETCHED_BYTES) return;
+      // Encoded as taken: the getMore's reply then only copies the bytes (encoded-batches.ts).
       const { docs, bytes } = takeBatch(cursor, limit);
-      // Encoded now too: the getMore's reply then only copies the bytes (encoded-batches.ts).
-      cursor.ready = { docs: encodeBatch(docs), bytes, limit };
+      cursor.ready = { docs, bytes, limit };
       this.prefetched += bytes;
     });
     if (this.toGather.length === 1) setImmediate(this.gatherNext);
@@ -190,22 +190,44 @@ const BATCH_GATHER_MS = 3;
  */
 const MIN_TIMED_BATCH = 1024;
 
-/** Takes the next batch from the cursor's list (without trimming it: see `release`). */
+/**
+ * Takes the next batch from the cursor's list (without trimming it: see `release`), encoded
+ * (encoded-batches.ts): encoded whole, it is known to fit a reply without measuring each
+ * document; a batch that does not is measured and cut, its rest left for the next.
+ */
 function takeBatch(cursor: OpenCursor, limit: number): { docs: Document[]; bytes: number } {
+  const first = cursor.position;
+  const batch = gather(cursor, limit);
+  try {
+    const bytes = encodeBatch(batch);
+    if (bytes <= MAX_BATCH_BYTES) return { docs: batch, bytes };
+  } catch (error) {
+    // Past the encoder's 17 MiB: measured below.
+    if (!(error instanceof RangeError)) throw error;
+  }
+  let bytes = 0;
+  let kept = 0;
+  for (; kept < batch.length; kept++) {
+    const size = BSON.calculateObjectSize(batch[kept]!);
+    if (bytes + size > MAX_BATCH_BYTES && kept > 0) break;
+    bytes += size;
+  }
+  cursor.position = first + kept;
+  const docs = batch.slice(0, kept);
+  return { docs, bytes: encodeBatch(docs) };
+}
+
+/** The next documents, shaped, up to `limit`, or fewer once gathering took `BATCH_GATHER_MS` (past `MIN_TIMED_BATCH`). */
+function gather(cursor: OpenCursor, limit: number): Document[] {
   const batch: Document[] = [];
   const started = performance.now();
-  let bytes = 0;
   while (cursor.position < cursor.docs.length && batch.length < limit) {
     if (batch.length >= MIN_TIMED_BATCH && (batch.length & 63) === 0 && performance.now() - started > BATCH_GATHER_MS) break;
     const stored = cursor.docs[cursor.position]!;
-    const doc = cursor.shape ? cursor.shape(stored) : stored;
-    const size = BSON.calculateObjectSize(doc);
-    if (bytes + size > MAX_BATCH_BYTES && batch.length > 0) break;
-    bytes += size;
-    batch.push(doc);
+    batch.push(cursor.shape ? cursor.shape(stored) : stored);
     cursor.position += 1;
   }
-  return { docs: batch, bytes };
+  return batch;
 }
 
 /**

@@ -27,7 +27,12 @@ describe("size limits", () => {
     expect(first.cursor.firstBatch.length).toBeGreaterThan(0);
     expect(first.cursor.firstBatch.length).toBeLessThan(20);
     await t.db.command({ killCursors: "bulky", cursors: [first.cursor.id] });
-    expect(await c.find({}, { batchSize: 1000 }).toArray()).toHaveLength(20);
+    expect((await c.find({}, { batchSize: 1000 }).toArray()).map((doc) => doc._id)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    // Sixteen of them: past the limit (16 MiB less room for the envelope), yet within what one encoding holds.
+    const sixteen = await t.db.command({ find: "bulky", filter: { _id: { $lt: 16 } }, batchSize: 1000 }, { promoteLongs: false });
+    expect(sixteen.cursor.firstBatch.map((doc: { _id: number }) => doc._id)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    const rest = await t.db.command({ getMore: sixteen.cursor.id, collection: "bulky" }, { promoteLongs: false });
+    expect(rest.cursor.nextBatch.map((doc: { _id: number }) => doc._id)).toEqual([15]);
   });
 
   it("a document nested deeper than 100 levels is refused with mongod's Overflow (15), by insert and by update", async () => {

@@ -26,17 +26,27 @@ describe("wire framing", () => {
     expect(command).toEqual({ insert: "c", $db: "d", documents: [{ _id: 1 }, { _id: 2 }] });
   });
 
-  it("splices a batch encoded ahead into its reply: the same bytes as encoding the reply whole", () => {
+  it("splices a batch encoded as taken into its reply: the same bytes as encoding the reply whole", () => {
+    /** The batch, encoded for its reply. */
+    const encoded = <T extends object>(docs: T[]): T[] => {
+      encodeBatch(docs);
+      return docs;
+    };
     const docs = [{ _id: 1, at: new Date(0), nested: { s: "é", list: [1, 2.5, null] } }, { _id: "two", skipped: undefined }, {}];
-    for (const reply of [
-      { cursor: { nextBatch: encodeBatch(docs.map((doc) => ({ ...doc }))), id: Long.fromNumber(42), ns: "d.c" }, ok: 1 },
-      { cursor: { nextBatch: encodeBatch([]), id: Long.ZERO, ns: "d.c" }, ok: 1, $clusterTime: { t: 1 } },
-    ]) {
-      const plain = encodeDocument({ ...reply, cursor: { ...reply.cursor, nextBatch: [...reply.cursor.nextBatch] } });
-      expect(Buffer.from(encodeReply(reply))).toEqual(Buffer.from(plain));
+    // Past ten documents the elements' index keys take two digits.
+    const many = Array.from({ length: 120 }, (_, index) => ({ _id: index, text: "x".repeat(index) }));
+    for (const key of ["firstBatch", "nextBatch"]) {
+      for (const reply of [
+        { cursor: { [key]: encoded(docs.map((doc) => ({ ...doc }))), id: Long.fromNumber(42), ns: "d.c" }, ok: 1 },
+        { cursor: { [key]: encoded(many), id: Long.fromNumber(42), ns: "d.c" }, ok: 1 },
+        { cursor: { [key]: encoded([]), id: Long.ZERO, ns: "d.c" }, ok: 1, $clusterTime: { t: 1 } },
+      ]) {
+        const plain = encodeDocument({ ...reply, cursor: { ...reply.cursor, [key]: [...(reply.cursor[key] as object[])] } });
+        expect(Buffer.from(encodeReply(reply))).toEqual(Buffer.from(plain));
+      }
     }
-    // A batch no longer in a cursor's first field, or never encoded ahead, is encoded as usual.
-    expect(Buffer.from(encodeReply({ ok: 1, cursor: { nextBatch: encodeBatch([{ a: 1 }]) } }))).toEqual(Buffer.from(encodeDocument({ ok: 1, cursor: { nextBatch: [{ a: 1 }] } })));
+    // A batch no longer in a cursor's first field, or never encoded, is encoded as usual.
+    expect(Buffer.from(encodeReply({ ok: 1, cursor: { nextBatch: encoded([{ a: 1 }]) } }))).toEqual(Buffer.from(encodeDocument({ ok: 1, cursor: { nextBatch: [{ a: 1 }] } })));
     expect(Buffer.from(encodeReply({ cursor: { nextBatch: [{ a: 1 }], id: Long.ZERO } }))).toEqual(Buffer.from(encodeDocument({ cursor: { nextBatch: [{ a: 1 }], id: Long.ZERO } })));
   });
 
