@@ -28,7 +28,10 @@ export interface CursorLimits {
 
 export interface CursorSource {
   ns: string;
+  /** The documents to answer, or the first of them when `rest` finds the others. */
   docs: Document[];
+  /** Finds the documents after `docs` as batches are taken (see `documentsAsRead`). */
+  rest?: Iterator<Document> | undefined;
   /** Shapes each document as its batch is sent (a projection). */
   shape?: ((doc: Document) => Document) | undefined;
   /** Exempt from the idle timeout (find's `noCursorTimeout`). */
@@ -83,7 +86,7 @@ export class CursorRegistry {
   start(source: CursorSource, batchSize: number | undefined, singleBatch = false): Batch {
     const cursor: OpenCursor = { ...source, position: 0, lastUsed: Date.now() };
     const batch = takeBatch(cursor, batchSize ?? DEFAULT_FIRST_BATCH).docs;
-    if (singleBatch || cursor.position >= cursor.docs.length) return { id: Long.ZERO, docs: batch };
+    if (singleBatch || exhausted(cursor)) return { id: Long.ZERO, docs: batch };
     if (this.open.size >= this.maxOpen) {
       throw new MongoServerFailure(146, "ExceededMemoryLimit", `too many open cursors: the server keeps at most ${this.maxOpen}; exhaust or close (killCursors) the ones you have`);
     }
@@ -108,7 +111,7 @@ export class CursorRegistry {
     const ready = this.takeReady(cursor);
     if (ready !== undefined && ready.limit !== limit) cursor.position -= ready.docs.length;
     const docs = ready?.limit === limit ? ready.docs : takeBatch(cursor, limit).docs;
-    if (cursor.position >= cursor.docs.length) {
+    if (exhausted(cursor)) {
       this.open.delete(key);
       return { id: Long.ZERO, docs };
     }
@@ -221,13 +224,30 @@ function takeBatch(cursor: OpenCursor, limit: number): { docs: Document[]; bytes
 function gather(cursor: OpenCursor, limit: number): Document[] {
   const batch: Document[] = [];
   const started = performance.now();
-  while (cursor.position < cursor.docs.length && batch.length < limit) {
+  while (batch.length < limit && !exhausted(cursor)) {
     if (batch.length >= MIN_TIMED_BATCH && (batch.length & 63) === 0 && performance.now() - started > BATCH_GATHER_MS) break;
     const stored = cursor.docs[cursor.position]!;
     batch.push(cursor.shape ? cursor.shape(stored) : stored);
     cursor.position += 1;
   }
   return batch;
+}
+
+/**
+ * Whether the cursor has given every document. Documents its `rest` finds join its list one
+ * ahead, so that this knows, and so that a batch gathered ahead and not sent can go back
+ * (`more`).
+ */
+function exhausted(cursor: OpenCursor): boolean {
+  if (cursor.position < cursor.docs.length) return false;
+  if (cursor.rest === undefined) return true;
+  const next = cursor.rest.next();
+  if (next.done === true) {
+    cursor.rest = undefined;
+    return true;
+  }
+  cursor.docs.push(next.value);
+  return false;
 }
 
 /**

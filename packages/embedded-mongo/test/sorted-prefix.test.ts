@@ -46,6 +46,31 @@ describe("sorted prefix scans", () => {
     }
   });
 
+  it("finds what a covering index walk reads as its batches are taken: later batches see the documents as they are then", async () => {
+    const rows = t.db.collection<{ _id: number; user: string; at: number; note?: string }>("prefix_as_read");
+    await rows.createIndex({ user: 1, at: 1 });
+    await rows.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: i, user: i % 2 === 0 ? "even" : "odd", at: i })));
+    const cursor = rows.find({ user: "even" }).sort({ at: 1 }).batchSize(2);
+    expect((await cursor.next())?._id).toBe(0);
+    expect(cursor.bufferedCount()).toBe(1);
+    // After the first batch (the next one is gathered ahead, and one more document found):
+    // one further on changes, one leaves the filter, one is deleted, one joins at the end.
+    // Every match found before the first reply would have answered them as they were.
+    await rows.updateOne({ _id: 12 }, { $set: { note: "changed" } });
+    await rows.updateOne({ _id: 14 }, { $set: { user: "odd" } });
+    await rows.deleteOne({ _id: 16 });
+    await rows.insertOne({ _id: 30, user: "even", at: 30 });
+    const rest = await cursor.toArray();
+    expect(rest.map((row) => row._id)).toEqual([2, 4, 6, 8, 10, 12, 18, 30]);
+    expect(rest[5]).toMatchObject({ _id: 12, note: "changed" });
+    // With skip and limit, the cursor closes once the limit is given.
+    const windowed = await t.db.command({ find: "prefix_as_read", filter: { user: "odd" }, sort: { at: 1 }, skip: 1, limit: 3, batchSize: 2 }, { promoteLongs: false });
+    expect(windowed.cursor.firstBatch.map((row: { _id: number }) => row._id)).toEqual([3, 5]);
+    const last = await t.db.command({ getMore: windowed.cursor.id, collection: "prefix_as_read", batchSize: 5 }, { promoteLongs: false });
+    expect(last.cursor.nextBatch.map((row: { _id: number }) => row._id)).toEqual([7]);
+    expect(Number(last.cursor.id)).toBe(0);
+  });
+
   it("takes a user's latest of 50,000 about as long as of 10 (the walk stops at the limit)", async () => {
     const rows = t.db.collection<Row>("prefix_big");
     await rows.createIndex({ user: 1, endedAt: -1, startedAt: -1, _id: -1 });

@@ -6,7 +6,7 @@ import { collectionName, type CommandContext, type CommandTable } from "./contex
 import { compileProjection } from "../query/projection.ts";
 import { optionalNumber } from "./numbers.ts";
 import { readQueryOptions } from "./query-env.ts";
-import { matchingDocuments } from "./select.ts";
+import { documentsAsRead, matchingDocuments } from "./select.ts";
 
 /** Opens a cursor on `docs` and answers with its first batch, as find and aggregate do. */
 export function cursorReply(
@@ -15,7 +15,7 @@ export function cursorReply(
   docs: Document[],
   batchSize: number | undefined,
   singleBatch = false,
-  options: { shape?: ((doc: Document) => Document) | undefined; noTimeout?: boolean } = {},
+  options: { shape?: ((doc: Document) => Document) | undefined; noTimeout?: boolean; rest?: Iterator<Document> | undefined } = {},
 ): Document {
   const batch = context.server.cursors.start({ ns, docs, ...options }, batchSize, singleBatch);
   return { cursor: { firstBatch: batch.docs, id: batch.id, ns }, ok: 1 };
@@ -34,7 +34,8 @@ async function find(command: Document, context: CommandContext): Promise<Documen
   if (limit < 0) throw new MongoServerFailure(51024, "Location51024", "BSON field 'limit' value must be >= 0, actual value '" + limit + "'");
   const filter = command.filter as Filter;
   const shape = compileProjection(command.projection as Document | undefined, filter);
-  const docs = await matchingDocuments(context.server.store.collection(context.db, name), {
+  const collection = context.server.store.collection(context.db, name);
+  const selection = {
     filter,
     sort: command.sort as Document,
     skip,
@@ -42,10 +43,14 @@ async function find(command: Document, context: CommandContext): Promise<Documen
     deadline: context.deadline,
     ...readQueryOptions(command.collation, command.let, context.server.store.definition(context.db, name)?.options),
     hint: command.hint,
-  });
+  };
+  // Found as the batches are taken where that is bounded, else every match first.
+  const rest = documentsAsRead(collection, selection);
+  const docs = rest === undefined ? await matchingDocuments(collection, selection) : [];
   return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true, {
     shape,
     noTimeout: command.noCursorTimeout === true,
+    rest,
   });
 }
 

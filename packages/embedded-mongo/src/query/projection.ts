@@ -45,7 +45,8 @@ function topLevelInclusion(fields: ReadonlySet<string>, keepId: boolean): Projec
   return (doc) => {
     const out: Doc = {};
     if (keepId && "_id" in doc) out._id = doc._id;
-    for (const key of Object.keys(doc)) if (key !== "_id" && fields.has(key)) out[key] = doc[key];
+    // for-in: a stored document is a plain object, and this walk allocates no list of its keys.
+    for (const key in doc) if (key !== "_id" && fields.has(key)) out[key] = doc[key];
     return out;
   };
 }

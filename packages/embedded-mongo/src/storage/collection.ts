@@ -65,6 +65,16 @@ export class Collection {
   }
 
   /**
+   * Every document in `sort` order from an index whose leading equalities are the whole
+   * filter, so that a walk may stop anywhere and go on later with nearly every document it
+   * meets a match; undefined when no such index applies.
+   */
+  inCoveredSortOrder(filter: Document | undefined, sort: Document | undefined): Iterable<Document> | undefined {
+    const prefixed = prefixSortingIndex(filter, sort, this.plannable());
+    return prefixed?.covered ? this.documentsAt(prefixed.index.prefixOrdered(prefixed.prefix, prefixed.direction), prefixed.index.multikey) : undefined;
+  }
+
+  /**
    * The indexes a query may be planned on: not hidden ones (as mongod), and not collated ones,
    * whose entries are in their collation's order rather than the binary order lookups assume.
    */

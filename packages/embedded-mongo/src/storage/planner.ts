@@ -77,7 +77,7 @@ export function prefixSortingIndex(
   filter: Document | undefined,
   sort: Document | undefined,
   indexes: Iterable<SortedIndex>,
-): { index: SortedIndex; prefix: unknown[]; direction: 1 | -1 } | undefined {
+): { index: SortedIndex; prefix: unknown[]; direction: 1 | -1; covered: boolean } | undefined {
   if (!filter || !sort) return undefined;
   const fields = Object.entries(sort);
   const direction = fields[0]?.[1];
@@ -87,7 +87,11 @@ export function prefixSortingIndex(
     const values = equalities(condition);
     if (values?.length === 1 && values[0] !== null) pinned.set(path, values[0]);
   }
-  let best: { index: SortedIndex; prefix: unknown[]; direction: 1 | -1 } | undefined;
+  let best: { index: SortedIndex; prefix: unknown[]; direction: 1 | -1; covered: boolean } | undefined;
+  // Covered: the filter is nothing but the prefix's equalities, so nearly every document the
+  // walk meets matches (all but one changed meanwhile).
+  const onlyConditions = Object.keys(filter).every((key) => !key.startsWith("$") || key === "$and");
+  const paths = conditions(filter).map(([path]) => path);
   for (const index of indexes) {
     if (index.sparse || index.partial) continue;
     let leading = 0;
@@ -95,7 +99,9 @@ export function prefixSortingIndex(
     if (leading === 0 || index.paths.length < leading + fields.length) continue;
     if (!fields.every(([path], i) => index.paths[leading + i] === path)) continue;
     if (best === undefined || leading > best.prefix.length) {
-      best = { index, prefix: index.paths.slice(0, leading).map((path) => pinned.get(path)), direction };
+      const prefixPaths = index.paths.slice(0, leading);
+      const covered = onlyConditions && paths.length === pinned.size && paths.every((path) => prefixPaths.includes(path));
+      best = { index, prefix: prefixPaths.map((path) => pinned.get(path)), direction, covered };
     }
   }
   return best;

@@ -53,6 +53,10 @@ export class ViewSnapshot extends Collection {
     return undefined;
   }
 
+  override inCoveredSortOrder(): undefined {
+    return undefined;
+  }
+
   override insert(_doc: Document, _log: JournalRecord[]): never {
     throw notOnView(this.ns);
   }
