@@ -253,9 +253,10 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     }
     const cursor = this.history(input, { raw: true, batchSize: rowsPerBatch });
     // The first batch is read now: a user without stats answers { error } (and a passing
-    // outage is retried) before any row goes out. The database finds every record of the
-    // history for it, so those finds go one at a time: eight at once kept a /health ping waiting
-    // 260 ms. The batches after it do not wait.
+    // outage is retried) before any row goes out. A database that finds every record before
+    // its first reply (the embedded one did, until its finds read as their batches are taken)
+    // kept a /health ping waiting 260 ms behind eight of them at once, so these finds go one
+    // at a time; the batches after them do not wait.
     if (!(await this.historyFinds.run(() => cursor.hasNext()))) {
       await cursor.close();
       return this.emptyHistory(input.user);
