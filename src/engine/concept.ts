@@ -98,6 +98,7 @@ export type RowBatch<Row = unknown> = readonly Row[] | JsonRows;
 export function rowsOfBatch<Row>(batch: RowBatch<Row>): readonly Row[] | unknown[] {
   return batch instanceof JsonRows ? (JSON.parse(`[${batch.text()}]`) as unknown[]) : batch;
 }
+
 /** Rows in batches, in answer order: what a batched query's `<query>Batches` method answers. */
 export type RowBatches<Row = unknown> = AsyncIterable<RowBatch<Row>> | Iterable<RowBatch<Row>>;
 /** The `<query>Batches` method of a batched query: the same rows as the query, in batches as read (or `{ error }` before any). */

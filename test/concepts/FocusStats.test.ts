@@ -261,6 +261,10 @@ describe("FocusStats queries", () => {
     expect(await stats._getSessionsBatches({ user: "nobody" })).toMatchObject({ reason: "not_found" });
     expect(await stats._getSessionsBatches({ user: "ada", before: new Date("2024-01-01T00:00:00Z") })).toEqual([]);
     expect([...(ok(await stats._getSessionsBatches({ user: "ada", limit: 2 })) as Iterable<RowBatch>)].map(rowsOfBatch)).toEqual([asClientReads(whole.slice(-2))]);
+    // A long page is written a batch at a time too.
+    const page = [...(ok(await stats._getSessionsBatches({ user: "ada", limit: 2_500 })) as Iterable<RowBatch>)].map(rowsOfBatch);
+    expect(page.map((rows) => rows.length)).toEqual([1_000, 1_000, 500]);
+    expect(page.flat()).toEqual(asClientReads(whole.slice(-2_500)));
   });
 
   it("_getTotals answers zeros for a user with nothing recorded", async () => {

@@ -249,7 +249,7 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     if (input.limit !== undefined) {
       const latest = await this.history(input, { raw: true, batchSize: Math.min(input.limit, sessionsBatch) }).toArray();
       if (latest.length === 0) return this.emptyHistory(input.user);
-      return [sessionRowsJson(latest.reverse(), input.user)];
+      return inBatches(latest.reverse(), input.user);
     }
     const cursor = this.history(input, { raw: true, batchSize: rowsPerBatch });
     // The first batch is read now: a user without stats answers { error } (and a passing
@@ -439,6 +439,11 @@ async function* sessionJsonBatches(cursor: FindCursor<Uint8Array>, user: string)
     await cursor.close();
   }
 }
+/** Records already read, as JSON a batch at a time when asked for: a page of 100k is written a thousand rows per turn, not in one. */
+function* inBatches(records: readonly Uint8Array[], user: string): Generator<JsonRows> {
+  for (let start = 0; start < records.length; start += rowsPerBatch) yield sessionRowsJson(records.slice(start, start + rowsPerBatch), user);
+}
+
 /**
  * A long page of `_getSessions` (`limit` up to 100k) is read in replies of this many records:
  * the driver parses each (~0.5 MB) on its own, so other requests are served between them
