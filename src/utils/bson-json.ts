@@ -34,20 +34,13 @@ export class BsonFieldReader {
     const bytes = asBuffer(document);
     this.document = bytes;
     this.types.fill(0);
-    const end = bytes.readInt32LE(0) - 1;
-    let at = 4;
-    while (at < end) {
-      const elementType = bytes[at]!;
-      const nameStart = at + 1;
-      const nameEnd = cStringEnd(bytes, nameStart);
-      at = nameEnd + 1;
+    forEachElement(bytes, 0, (elementType, nameStart, nameEnd, at) => {
       const index = this.indexOf(bytes, nameStart, nameEnd);
       if (index >= 0 && this.types[index] === 0) {
         this.types[index] = elementType;
         this.offsets[index] = at;
       }
-      at += valueLength(bytes, elementType, at);
-    }
+    });
     return this;
   }
 
@@ -88,19 +81,6 @@ export class JsonWriter {
       const decoded = BSON.deserialize(reader.document);
       // Its own value: a field named "__proto__" is a field like any other.
       this.text(JSON.stringify(Object.getOwnPropertyDescriptor(decoded, reader.names[index]!)?.value) ?? "null");
-    }
-  }
-
-  /** Writes the JSON of a whole BSON document. */
-  document(document: Uint8Array): void {
-    const bytes = asBuffer(document);
-    const start = this.length;
-    try {
-      this.embedded(bytes, 0, false);
-    } catch (error) {
-      if (!(error instanceof UnsupportedType)) throw error;
-      this.length = start;
-      this.text(JSON.stringify(BSON.deserialize(bytes)));
     }
   }
 
@@ -155,11 +135,11 @@ export class JsonWriter {
   private embedded(bytes: Buffer, start: number, isArray: boolean): void {
     this.byte(isArray ? 0x5b : 0x7b);
     let first = true;
-    forEachElement(bytes, start, (name, elementType, at) => {
+    forEachElement(bytes, start, (elementType, nameStart, nameEnd, at) => {
       if (!first) this.byte(0x2c);
       first = false;
       if (!isArray) {
-        this.text(JSON.stringify(name));
+        this.text(JSON.stringify(bytes.toString("utf8", nameStart, nameEnd)));
         this.byte(0x3a);
       }
       this.bsonValue(bytes, elementType, at);
@@ -211,13 +191,6 @@ export class JsonWriter {
   }
 }
 
-/** The JSON text of a whole BSON document: `JSON.stringify` of what the driver decodes. */
-export function documentJson(document: Uint8Array): string {
-  const writer = new JsonWriter();
-  writer.document(document);
-  return writer.take().toString("utf8");
-}
-
 /** Thrown within a walk at a value type written by decoding instead. */
 class UnsupportedType extends Error {}
 
@@ -250,17 +223,16 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Calls `visit` with each element of the document at `start`: its name, its type byte and where its value begins. */
-function forEachElement(bytes: Buffer, start: number, visit: (name: string, type: number, at: number) => void): void {
+/** Calls `visit` with each element of the document at `start`: its type byte, where its name begins and ends, and where its value begins. */
+function forEachElement(bytes: Buffer, start: number, visit: (type: number, nameStart: number, nameEnd: number, at: number) => void): void {
   const end = start + bytes.readInt32LE(start) - 1;
   let at = start + 4;
   while (at < end) {
     const elementType = bytes[at]!;
     const nameStart = at + 1;
     const nameEnd = cStringEnd(bytes, nameStart);
-    const name = bytes.toString(isAscii(bytes, nameStart, nameEnd) ? "latin1" : "utf8", nameStart, nameEnd);
     at = nameEnd + 1;
-    visit(name, elementType, at);
+    visit(elementType, nameStart, nameEnd, at);
     at += valueLength(bytes, elementType, at);
   }
 }
@@ -270,11 +242,6 @@ function cStringEnd(bytes: Buffer, start: number): number {
   let at = start;
   while (at < bytes.length && bytes[at] !== 0) at++;
   return at;
-}
-
-function isAscii(bytes: Buffer, start: number, end: number): boolean {
-  for (let at = start; at < end; at++) if (bytes[at]! > 0x7f) return false;
-  return true;
 }
 
 /** The length of a value of the given type at `at`, for every type of the BSON specification. */
