@@ -203,10 +203,7 @@ export class SyncEngine {
   /** Runs a concept query with validated input; answers its rows or `{ error }`. */
   async query(ref: OperationName, input: object): Promise<unknown[] | ErrorOutput> {
     const binding = this.queryBinding(ref);
-    const parsed = binding.schema.input.safeParse(input);
-    if (!parsed.success) return invalidInput(parsed.error);
-    // A read is safe to repeat: a transient error is retried, then answered as unavailable.
-    return (await retryTransient(() => binding.call(parsed.data, { flow: "" }), this.retryPolicy)) as unknown[] | ErrorOutput;
+    return this.read(binding, input, (data) => binding.call(data, { flow: "" })) as Promise<unknown[] | ErrorOutput>;
   }
 
   /**
@@ -221,9 +218,14 @@ export class SyncEngine {
       const rows = await this.query(ref, input);
       return isErrorOutput(rows) ? rows : [rows];
     }
+    return this.read(binding, input, batches) as Promise<RowBatches | ErrorOutput>;
+  }
+
+  /** Validates a query's input, then reads; a read is safe to repeat, so a transient error is retried, then answered as unavailable. */
+  private async read(binding: Binding, input: object, reading: (data: unknown) => Promise<unknown>): Promise<unknown> {
     const parsed = binding.schema.input.safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
-    return (await retryTransient(() => batches(parsed.data), this.retryPolicy)) as RowBatches | ErrorOutput;
+    return retryTransient(() => reading(parsed.data), this.retryPolicy);
   }
 
   private queryBinding(ref: OperationName): Binding {
