@@ -30,7 +30,7 @@ export interface CursorSource {
   ns: string;
   /** The documents to answer, or the first of them when `rest` finds the others. */
   docs: Document[];
-  /** Finds the documents after `docs` as batches are taken (see `documentsAsRead`). */
+  /** Finds the documents after `docs` as batches are taken (see `findDocuments`). */
   rest?: Iterator<Document> | undefined;
   /** Shapes each document as its batch is sent (a projection). */
   shape?: ((doc: Document) => Document) | undefined;

@@ -134,7 +134,7 @@ describe("storage: sorts served by an index", () => {
     collection.createIndex({ v: 2, key: { b: 1 }, name: "b_1" }, []);
     const first = (sort: Record<string, unknown>, filter = {}) => {
       const ordered = collection.inSortOrder(filter, sort);
-      return ordered && [...ordered].slice(0, 2).map((d) => d.b);
+      return ordered && [...ordered.docs].slice(0, 2).map((d) => d.b);
     };
     expect(first({ b: 1 })).toEqual(["s0", "s1"]);
     expect(first({ b: -1 })).toEqual(["s999", "s998"]);

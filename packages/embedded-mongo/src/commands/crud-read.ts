@@ -6,7 +6,7 @@ import { collectionName, type CommandContext, type CommandTable } from "./contex
 import { compileProjection } from "../query/projection.ts";
 import { optionalNumber } from "./numbers.ts";
 import { readQueryOptions } from "./query-env.ts";
-import { documentsAsRead, matchingDocuments } from "./select.ts";
+import { findDocuments } from "./select.ts";
 
 /** Opens a cursor on `docs` and answers with its first batch, as find and aggregate do. */
 export function cursorReply(
@@ -44,9 +44,7 @@ async function find(command: Document, context: CommandContext): Promise<Documen
     ...readQueryOptions(command.collation, command.let, context.server.store.definition(context.db, name)?.options),
     hint: command.hint,
   };
-  // Found as the batches are taken where that is bounded, else every match first.
-  const rest = documentsAsRead(collection, selection);
-  const docs = rest === undefined ? await matchingDocuments(collection, selection) : [];
+  const { docs, rest } = await findDocuments(collection, selection);
   return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true, {
     shape,
     noTimeout: command.noCursorTimeout === true,

@@ -49,41 +49,58 @@ export type MatchQuery = Pick<Selection, "filter" | "collation" | "variables">;
 
 /** Matching documents in result order, as stored (not projected). */
 export async function matchingDocuments(collection: Collection | undefined, selection: Selection): Promise<Document[]> {
-  if (!collection) return [];
+  return collection ? everyMatch(collection, selection, plan(collection, selection)) : [];
+}
+
+/**
+ * What a find answers: every match, or, when an index holds the documents in result order and
+ * its leading equalities are the whole filter (a user's records by time, say), the documents
+ * found as they are read (`rest`). A cursor then finds each batch as it is taken instead of
+ * every match before its first reply (100k records held the server 75 ms before the first,
+ * while its client had nothing to do). Each is matched when it is read, so a change made
+ * meanwhile is seen, as on mongod; and nearly every document met matches, so no batch scans long.
+ */
+export async function findDocuments(collection: Collection | undefined, selection: Selection): Promise<{ docs: Document[]; rest?: Iterator<Document> }> {
+  if (!collection) return { docs: [] };
+  const planned = plan(collection, selection);
+  if (planned.ordered?.covered) {
+    return { docs: [], rest: matchesInWindow(planned.ordered.docs, planned.predicate, selection.skip ?? 0, selection.limit || Number.POSITIVE_INFINITY) };
+  }
+  return { docs: await everyMatch(collection, selection, planned) };
+}
+
+interface Plan {
+  predicate: (doc: Document) => boolean;
+  compare: ((a: Document, b: Document) => number) | undefined;
+  /** An index walk in result order, when one serves the sort. */
+  ordered: { docs: Iterable<Document>; covered: boolean } | undefined;
+}
+
+function plan(collection: Collection, selection: Selection): Plan {
   checkHint(collection, selection.hint);
-  const slice = new TimeSlice(selection.deadline);
-  const predicate = compileFilter(selection.filter, selection);
   const compare = compileSort(selection.sort, selection.collation);
+  return {
+    predicate: compileFilter(selection.filter, selection),
+    compare,
+    // Indexes hold strings in binary order: a collated query scans and sorts for itself.
+    ordered: compare && !selection.collation ? collection.inSortOrder(selection.filter, selection.sort) : undefined,
+  };
+}
+
+async function everyMatch(collection: Collection, selection: Selection, { predicate, compare, ordered }: Plan): Promise<Document[]> {
+  const slice = new TimeSlice(selection.deadline);
   const skip = selection.skip ?? 0;
   const limit = selection.limit || Number.POSITIVE_INFINITY;
-  // Indexes hold strings in binary order: a collated query scans and sorts for itself.
-  const ordered = compare && !selection.collation && collection.inSortOrder(selection.filter, selection.sort);
   const needsSort = compare && !ordered;
   let matched: Document[] = [];
   const enough = needsSort ? Number.POSITIVE_INFINITY : skip + limit;
-  for (const doc of ordered || (selection.collation ? collection.all() : collection.candidates(selection.filter))) {
+  for (const doc of ordered?.docs ?? (selection.collation ? collection.all() : collection.candidates(selection.filter))) {
     if (slice.due()) await slice.pause();
     if (predicate(doc)) matched.push(doc);
     if (matched.length >= enough) break;
   }
   if (needsSort) matched = await sortYielding(matched, compare, slice);
   return skip || limit !== Number.POSITIVE_INFINITY ? matched.slice(skip, skip + limit) : matched;
-}
-
-/**
- * Matching documents in result order, found as they are read, when an index holds them in
- * that order and its leading equalities are the whole filter (a user's records by time, say):
- * a cursor then finds each batch as it is taken instead of every match before its first reply
- * (100k records held the server 75 ms before the first, while its client had nothing to do).
- * Each document is matched when it is read, so a change made meanwhile is seen, as on mongod;
- * and nearly every document met matches, so no batch scans long. Undefined otherwise.
- */
-export function documentsAsRead(collection: Collection | undefined, selection: Selection): Iterator<Document> | undefined {
-  if (!collection || selection.collation || !selection.sort) return undefined;
-  checkHint(collection, selection.hint);
-  const ordered = collection.inCoveredSortOrder(selection.filter, selection.sort);
-  if (ordered === undefined) return undefined;
-  return matchesInWindow(ordered, compileFilter(selection.filter, selection), selection.skip ?? 0, selection.limit || Number.POSITIVE_INFINITY);
 }
 
 function* matchesInWindow(docs: Iterable<Document>, predicate: (doc: Document) => boolean, skip: number, limit: number): Generator<Document> {

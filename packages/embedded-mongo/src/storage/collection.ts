@@ -54,24 +54,16 @@ export class Collection {
 
   /**
    * Every document in `sort` order, read from an index that holds them so, when the filter has
-   * no index of its own to narrow the search; undefined when no such plan applies.
+   * no index of its own to narrow the search; undefined when no such plan applies. Covered:
+   * the index's leading equalities are the whole filter, so nearly every document the walk
+   * meets matches, and it may stop anywhere and go on later without scanning long.
    */
-  inSortOrder(filter: Document | undefined, sort: Document | undefined): Iterable<Document> | undefined {
+  inSortOrder(filter: Document | undefined, sort: Document | undefined): { docs: Iterable<Document>; covered: boolean } | undefined {
     const prefixed = prefixSortingIndex(filter, sort, this.plannable());
-    if (prefixed) return this.documentsAt(prefixed.index.prefixOrdered(prefixed.prefix, prefixed.direction), prefixed.index.multikey);
+    if (prefixed) return { docs: this.documentsAt(prefixed.index.prefixOrdered(prefixed.prefix, prefixed.direction), prefixed.index.multikey), covered: prefixed.covered };
     if (planQuery(filter, this.plannable()).kind !== "scan") return undefined;
     const sorting = sortingIndex(sort, this.plannable());
-    return sorting && this.documentsAt(sorting.index.ordered(sorting.direction), sorting.index.multikey);
-  }
-
-  /**
-   * Every document in `sort` order from an index whose leading equalities are the whole
-   * filter, so that a walk may stop anywhere and go on later with nearly every document it
-   * meets a match; undefined when no such index applies.
-   */
-  inCoveredSortOrder(filter: Document | undefined, sort: Document | undefined): Iterable<Document> | undefined {
-    const prefixed = prefixSortingIndex(filter, sort, this.plannable());
-    return prefixed?.covered ? this.documentsAt(prefixed.index.prefixOrdered(prefixed.prefix, prefixed.direction), prefixed.index.multikey) : undefined;
+    return sorting && { docs: this.documentsAt(sorting.index.ordered(sorting.direction), sorting.index.multikey), covered: false };
   }
 
   /**

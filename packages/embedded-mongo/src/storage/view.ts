@@ -53,10 +53,6 @@ export class ViewSnapshot extends Collection {
     return undefined;
   }
 
-  override inCoveredSortOrder(): undefined {
-    return undefined;
-  }
-
   override insert(_doc: Document, _log: JournalRecord[]): never {
     throw notOnView(this.ns);
   }
