@@ -15,8 +15,10 @@ import { BSON } from "mongodb";
  * their names: a reader per set of names, read again for each document.
  */
 export class BsonFieldReader {
-  /** The document last read. */
+  /** The bytes holding the document last read. */
   document: Buffer = Buffer.alloc(5);
+  /** Where in `document` that document begins (a reply holds many). */
+  start = 0;
   /** Per name (in the order given), its value's type byte in the document read, 0 when absent. */
   readonly types: Uint8Array;
   /** Per name, where its value begins in the document read. */
@@ -29,13 +31,14 @@ export class BsonFieldReader {
     this.offsets = new Int32Array(names.length);
   }
 
-  /** Reads where each name's value is in `document`. */
-  read(document: Uint8Array): this {
-    const bytes = asBuffer(document);
-    this.document = bytes;
+  /** Reads where each name's value is in the document at `start` of `bytes`. */
+  read(bytes: Uint8Array, start = 0): this {
+    const document = asBuffer(bytes);
+    this.document = document;
+    this.start = start;
     this.types.fill(0);
-    forEachElement(bytes, 0, (elementType, nameStart, nameEnd, at) => {
-      const index = this.indexOf(bytes, nameStart, nameEnd);
+    forEachElement(document, start, (elementType, nameStart, nameEnd, at) => {
+      const index = this.indexOf(document, nameStart, nameEnd);
       if (index >= 0 && this.types[index] === 0) {
         this.types[index] = elementType;
         this.offsets[index] = at;
@@ -78,7 +81,8 @@ export class JsonWriter {
       // Written again from what the driver decodes: the document is decoded whole, once
       // per such value, which only documents with uncommon types pay.
       this.length = start;
-      const decoded = BSON.deserialize(reader.document);
+      const { document, start: documentStart } = reader;
+      const decoded = BSON.deserialize(document.subarray(documentStart, documentStart + document.readInt32LE(documentStart)));
       // Its own value: a field named "__proto__" is a field like any other.
       this.text(JSON.stringify(Object.getOwnPropertyDescriptor(decoded, reader.names[index]!)?.value) ?? "null");
     }
@@ -221,6 +225,13 @@ function copy(from: Uint8Array, start: number, end: number, to: Uint8Array, at: 
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Where each value of the array (or document) at `start` of `bytes` begins: the documents of a reply's batch. */
+export function valueStarts(bytes: Buffer, start: number): number[] {
+  const starts: number[] = [];
+  forEachElement(bytes, start, (_type, _nameStart, _nameEnd, at) => starts.push(at));
+  return starts;
 }
 
 /** Calls `visit` with each element of the document at `start`: its type byte, where its name begins and ends, and where its value begins. */

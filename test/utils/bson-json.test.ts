@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { BSON, Long, ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { BsonFieldReader, JsonWriter } from "../../src/utils/bson-json.ts";
+import { BsonFieldReader, JsonWriter, valueStarts } from "../../src/utils/bson-json.ts";
 
 /** What the driver answers for the field `d` of these bytes, stringified: the text to match. */
 function decodedJson(bytes: Uint8Array): string {
@@ -105,5 +105,22 @@ describe("BsonFieldReader and JsonWriter.field", () => {
     const larger = new Uint8Array(bytes.length + 7);
     larger.set(bytes, 7);
     expect(fieldsJson(larger.subarray(7), ["a", "b", "long", "é"])).toEqual({ a: '"x"', b: "2", long: JSON.stringify(long), é: '"accent"' });
+  });
+
+  it("reads each document of a reply's batch where valueStarts finds it, also decoding a value of another type there", () => {
+    const batch = [{ a: "first", id: new ObjectId() }, { a: "second", id: Long.fromString("9007199254740993") }, { id: 3 }];
+    const reply = Buffer.from(BSON.serialize({ id: Long.fromNumber(7), nextBatch: batch, ns: "db.c" }));
+    const starts = valueStarts(reply, new BsonFieldReader(["nextBatch"]).read(reply).offsets[0]!);
+    expect(starts).toHaveLength(3);
+    const reader = new BsonFieldReader(["a", "id"]);
+    const writer = new JsonWriter();
+    const written = starts.map((start) => {
+      reader.read(reply, start);
+      writer.field(reader, 0);
+      writer.bytes(Buffer.from(" "));
+      writer.field(reader, 1);
+      return writer.take().toString("utf8");
+    });
+    expect(written).toEqual(BSON.deserialize(reply).nextBatch.map((doc: Record<string, unknown>) => `${JSON.stringify(doc.a) ?? "null"} ${JSON.stringify(doc.id)}`));
   });
 });

@@ -18,6 +18,7 @@ import { conceptRef } from "../../engine/refs.ts";
 import { empty, id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
 import { BsonFieldReader, JsonWriter } from "../../utils/bson-json.ts";
 import { OneAtATime } from "../../utils/one-at-a-time.ts";
+import { rawFindBatches, type RawBatch } from "../../utils/raw-find.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { applyOnce, negated, type Tally } from "./tallies.ts";
 
@@ -251,17 +252,18 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
       if (latest.length === 0) return this.emptyHistory(input.user);
       return inBatches(latest.reverse(), input.user);
     }
-    const cursor = this.history(input, { raw: true, batchSize: rowsPerBatch });
+    const batches = rawFindBatches(this.sessions, { filter: historyFilter(input), sort: earliestEndFirst, projection: sessionFields, batchSize: rowsPerBatch });
     // The first batch is read now: a user without stats answers { error } (and a passing
     // outage is retried) before any row goes out. A database that finds every record before
     // its first reply (the embedded one did, until its finds read as their batches are taken)
     // kept a /health ping waiting 260 ms behind eight of them at once, so these finds go one
     // at a time; the batches after them do not wait.
-    if (!(await this.historyFinds.run(() => cursor.hasNext()))) {
-      await cursor.close();
+    const first = await this.historyFinds.run(() => batches.next());
+    if (first.done === true || first.value.starts.length === 0) {
+      await batches.return(undefined);
       return this.emptyHistory(input.user);
     }
-    return sessionJsonBatches(cursor, input.user);
+    return sessionJsonBatches(first.value, batches, input.user);
   }
 
   /**
@@ -273,10 +275,8 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
     { user, limit, before }: InputOf<Schemas["_getSessions"]>,
     { raw, batchSize }: { raw: Raw; batchSize: number },
   ): FindCursor<Raw extends true ? Uint8Array : SessionFields> {
-    const filter: Filter<SessionRecord> = { user };
-    if (before !== undefined) filter.endTime = { $lt: before };
-    const cursor = this.sessions.find(filter, { projection: sessionFields, batchSize, raw });
-    if (limit === undefined) return cursor.sort({ endTime: 1, _id: 1 }) as never;
+    const cursor = this.sessions.find(historyFilter({ user, before }), { projection: sessionFields, batchSize, raw });
+    if (limit === undefined) return cursor.sort(earliestEndFirst) as never;
     return cursor.sort({ endTime: -1, _id: -1 }).limit(limit) as never;
   }
 
@@ -390,25 +390,42 @@ function sessionRow({ _id, document, startTime, endTime }: SessionFields, user: 
   return { focusSession: { _id, user, document: document ?? null, startTime, endTime: endTime ?? null } };
 }
 
+/** The records of `_getSessions`: the user's, those that ended before `before` if given. */
+function historyFilter({ user, before }: { user: string; before?: Date | undefined }): Filter<SessionRecord> {
+  return before === undefined ? { user } : { user, endTime: { $lt: before } };
+}
+
+const earliestEndFirst = { endTime: 1, _id: 1 } as const;
+
 /** `sessionRow`s as JSON, written from the records' bytes: the bytes `JSON.stringify` gives of them, joined by commas. */
 function sessionRowsJson(records: readonly Uint8Array[], user: string): JsonRows {
-  const writer = rowsWriter;
   const userJson = Buffer.from(JSON.stringify(user));
-  for (const [index, record] of records.entries()) {
-    const fields = sessionFieldReader.read(record);
-    writer.bytes(index === 0 ? rowJson.open : rowJson.between);
-    writer.field(fields, 0);
-    writer.bytes(rowJson.user);
-    writer.bytes(userJson);
-    writer.bytes(rowJson.document);
-    writer.field(fields, 1);
-    writer.bytes(rowJson.startTime);
-    writer.field(fields, 2);
-    writer.bytes(rowJson.endTime);
-    writer.field(fields, 3);
-    writer.bytes(rowJson.close);
-  }
-  return new JsonRows(writer.take(), records.length);
+  records.forEach((record, index) => writeSessionRow(record, 0, index, userJson));
+  return new JsonRows(rowsWriter.take(), records.length);
+}
+
+/** The rows of a batch as the database sent it, as `sessionRowsJson` writes them. */
+function batchRowsJson({ bytes, starts }: RawBatch, user: string): JsonRows {
+  const userJson = Buffer.from(JSON.stringify(user));
+  starts.forEach((start, index) => writeSessionRow(bytes, start, index, userJson));
+  return new JsonRows(rowsWriter.take(), starts.length);
+}
+
+/** Writes the row of the record at `start` of `bytes`, the `index`th of its batch. */
+function writeSessionRow(bytes: Uint8Array, start: number, index: number, userJson: Buffer): void {
+  const writer = rowsWriter;
+  const fields = sessionFieldReader.read(bytes, start);
+  writer.bytes(index === 0 ? rowJson.open : rowJson.between);
+  writer.field(fields, 0);
+  writer.bytes(rowJson.user);
+  writer.bytes(userJson);
+  writer.bytes(rowJson.document);
+  writer.field(fields, 1);
+  writer.bytes(rowJson.startTime);
+  writer.field(fields, 2);
+  writer.bytes(rowJson.endTime);
+  writer.field(fields, 3);
+  writer.bytes(rowJson.close);
 }
 
 /** Finds a record's answered fields, in `sessionRow`'s order. */
@@ -431,12 +448,13 @@ const rowJson = {
 /** Records per batch a stream answers: a few milliseconds of work between two turns of the event loop. */
 const rowsPerBatch = 1_000;
 
-/** The rows of a raw cursor over a user's records as JSON, a batch as the driver has it buffered; closes it when done or abandoned. */
-async function* sessionJsonBatches(cursor: FindCursor<Uint8Array>, user: string): AsyncGenerator<JsonRows> {
+/** The rows of a user's records as JSON, a batch as the database sent it: `first`, then the rest of `batches` (closed when done or abandoned). */
+async function* sessionJsonBatches(first: RawBatch, batches: AsyncGenerator<RawBatch>, user: string): AsyncGenerator<JsonRows> {
   try {
-    while (await cursor.hasNext()) yield sessionRowsJson(cursor.readBufferedDocuments(rowsPerBatch), user);
+    yield batchRowsJson(first, user);
+    for await (const batch of batches) if (batch.starts.length > 0) yield batchRowsJson(batch, user);
   } finally {
-    await cursor.close();
+    await batches.return(undefined);
   }
 }
 /** Records already read, as JSON a batch at a time when asked for: a page of 100k is written a thousand rows per turn, not in one. */
