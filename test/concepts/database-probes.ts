@@ -3,7 +3,7 @@
  * commands it sends, and what it leaves behind when its process dies between two writes.
  */
 import { MongoClient, type CommandStartedEvent, type Db } from "mongodb";
-import { inject } from "vitest";
+import { afterEach, beforeEach, inject } from "vitest";
 
 /** A second connection to a test database that records every command sent through it. */
 export interface CommandLog {
@@ -28,6 +28,22 @@ export async function commandLog(database: Db): Promise<CommandLog> {
       return taken;
     },
     close: () => client.close(),
+  };
+}
+
+/** A fresh `commandLog` of `database()` for each test of the file (closed after it); call the answer for the current one. */
+export function useCommandLog(database: () => Db): () => CommandLog {
+  let log: CommandLog | undefined;
+  beforeEach(async () => {
+    log = await commandLog(database());
+  });
+  afterEach(async () => {
+    await log?.close();
+    log = undefined;
+  });
+  return () => {
+    if (log === undefined) throw new Error("useCommandLog: no test is running");
+    return log;
   };
 }
 

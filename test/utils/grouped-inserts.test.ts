@@ -1,36 +1,29 @@
 import { MongoBulkWriteError, MongoNetworkError, type Collection } from "mongodb";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isTransientError } from "../../src/engine/transient.ts";
 import { insertGrouped } from "../../src/utils/grouped-inserts.ts";
 import { isDuplicateKeyError } from "../../src/utils/mongo-errors.ts";
 import { useConceptDatabase } from "../concepts/concept-database.ts";
-import { commandLog, type CommandLog } from "../concepts/database-probes.ts";
+import { useCommandLog } from "../concepts/database-probes.ts";
 
 const db = useConceptDatabase();
-let log: CommandLog;
-
-beforeEach(async () => {
-  log = await commandLog(db());
-});
-afterEach(async () => {
-  await log.close();
-});
+const commands = useCommandLog(db);
 
 describe("insertGrouped", () => {
   it("sends the inserts of one turn as one command, and a lone insert as one command at once", async () => {
-    const things = log.db.collection<{ _id: string; n: number }>("things");
+    const things = commands().db.collection<{ _id: string; n: number }>("things");
     await Promise.all(Array.from({ length: 20 }, (_, n) => insertGrouped(things, { _id: `t${n}`, n })));
-    expect(log.take()).toEqual(["insert things"]);
+    expect(commands().take()).toEqual(["insert things"]);
     expect(await things.countDocuments()).toBe(20);
-    log.take();
+    commands().take();
 
     await insertGrouped(things, { _id: "alone", n: 0 });
     await insertGrouped(things, { _id: "later", n: 1 });
-    expect(log.take()).toEqual(["insert things", "insert things"]);
+    expect(commands().take()).toEqual(["insert things", "insert things"]);
   });
 
   it("fails only the caller whose document the database refused", async () => {
-    const things = log.db.collection<{ _id: string }>("things");
+    const things = commands().db.collection<{ _id: string }>("things");
     await insertGrouped(things, { _id: "taken" });
     const outcomes = await Promise.allSettled(["a", "taken", "b", "a"].map((_id) => insertGrouped(things, { _id })));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected"]);
@@ -49,8 +42,8 @@ describe("insertGrouped", () => {
   });
 
   it("keeps collections apart: one command per collection", async () => {
-    const [left, right] = [log.db.collection<{ _id: string }>("left"), log.db.collection<{ _id: string }>("right")];
+    const [left, right] = [commands().db.collection<{ _id: string }>("left"), commands().db.collection<{ _id: string }>("right")];
     await Promise.all([insertGrouped(left, { _id: "1" }), insertGrouped(right, { _id: "1" }), insertGrouped(left, { _id: "2" })]);
-    expect(log.take().sort()).toEqual(["insert left", "insert right"]);
+    expect(commands().take().sort()).toEqual(["insert left", "insert right"]);
   });
 });

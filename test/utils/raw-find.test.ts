@@ -1,18 +1,11 @@
 import { BSON } from "mongodb";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rawFindBatches, type RawBatch } from "../../src/utils/raw-find.ts";
 import { useConceptDatabase } from "../concepts/concept-database.ts";
-import { commandLog, type CommandLog } from "../concepts/database-probes.ts";
+import { useCommandLog } from "../concepts/database-probes.ts";
 
 const db = useConceptDatabase();
-let log: CommandLog;
-
-beforeEach(async () => {
-  log = await commandLog(db());
-});
-afterEach(async () => {
-  await log.close();
-});
+const commands = useCommandLog(db);
 
 interface Thing {
   _id: string;
@@ -27,9 +20,9 @@ function documentsOf({ bytes, starts }: RawBatch): unknown[] {
 
 describe("rawFindBatches", () => {
   it("answers what the driver's find answers, in the same order, a reply at a time", async () => {
-    const things = log.db.collection<Thing>("things");
+    const things = commands().db.collection<Thing>("things");
     await things.insertMany(Array.from({ length: 25 }, (_, n) => ({ _id: `t${String(n).padStart(2, "0")}`, n: (n * 7) % 25, tag: n % 2 === 0 ? "even" : "odd" })));
-    log.take();
+    commands().take();
 
     const found: unknown[] = [];
     const sizes: number[] = [];
@@ -38,31 +31,31 @@ describe("rawFindBatches", () => {
       found.push(...documentsOf(batch));
     }
     // The cursor ran out on its own: nothing to close.
-    expect(log.take().filter((command) => command.startsWith("find") || command.startsWith("killCursors"))).toEqual(["find things"]);
+    expect(commands().take().filter((command) => command.startsWith("find") || command.startsWith("killCursors"))).toEqual(["find things"]);
     expect(found).toEqual(await things.find({ tag: "even" }, { projection: { n: 1 } }).sort({ n: -1 }).toArray());
     expect(sizes).toEqual([5, 5, 3]);
   });
 
   it("answers one empty batch when nothing matches", async () => {
-    const things = log.db.collection<Thing>("things");
+    const things = commands().db.collection<Thing>("things");
     const batches: RawBatch[] = [];
     for await (const batch of rawFindBatches(things, { filter: { tag: "none" }, batchSize: 5 })) batches.push(batch);
     expect(batches.map((batch) => batch.starts.length)).toEqual([0]);
   });
 
   it("closes the cursor on the server when the reader stops early", async () => {
-    const things = log.db.collection<Thing>("things");
+    const things = commands().db.collection<Thing>("things");
     await things.insertMany(Array.from({ length: 12 }, (_, n) => ({ _id: `t${n}`, n, tag: "x" })));
-    log.take();
+    commands().take();
     for await (const batch of rawFindBatches(things, { filter: {}, sort: { n: 1 }, batchSize: 5 })) {
       expect(documentsOf(batch)).toHaveLength(5);
       break;
     }
-    expect(log.take()).toEqual(["find things", "killCursors things"]);
+    expect(commands().take()).toEqual(["find things", "killCursors things"]);
   });
 
   it("fails with the database's error, before any batch", async () => {
-    const things = log.db.collection<Thing>("things");
+    const things = commands().db.collection<Thing>("things");
     await things.insertOne({ _id: "t", n: 1, tag: "x" });
     const read = async () => {
       for await (const batch of rawFindBatches(things, { filter: { n: { $notAnOperator: 1 } }, batchSize: 5 })) void batch;
