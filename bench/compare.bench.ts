@@ -19,6 +19,10 @@
  * completion at a time (timed: "seeding 1,000 completions"), then runs a few requests of each
  * kind one at a time, counting each one's commands alone. BENCH_SECONDS (default 10) sets the
  * length of a run. The last line is one JSON object with every figure and the ratios.
+ *
+ * `BENCH_SIDES=project,baseline,concepts` adds a third side, in turn with the others: the
+ * project's five concepts called by hand (`bench/concepts-by-hand/`, no engine, no log, the
+ * same answers), which tells what the engine costs from what the concepts themselves cost.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
@@ -43,8 +47,11 @@ const probeRequests = 10;
 /** Time for work a server finishes after answering (the project's log is flushed within 20 ms). */
 const settleMs = 60;
 
-type SideName = "project" | "baseline";
-const sides: readonly SideName[] = ["project", "baseline"];
+type SideName = "project" | "baseline" | "concepts";
+const sides: readonly SideName[] = (["project", "baseline", "concepts"] as const).filter(
+  (side) => side !== "concepts" || (process.env.BENCH_SIDES ?? "").split(",").includes("concepts"),
+);
+const sideTitles: Record<SideName, string> = { project: "project", baseline: "baseline", concepts: "concepts by hand" };
 
 interface Server {
   url: string;
@@ -64,8 +71,9 @@ async function startSide(side: SideName, { proxiedUri }: Processes): Promise<Ser
   if (side === "project") {
     return startApiServer({ mongodbUrl: proxiedUri, env: { API_KEY: apiKey, LOG_LEVEL: "warn", MONGODB_DB: database } });
   }
-  const baseline = await startScript("bench/baseline/server.ts", { MONGODB_URL: proxiedUri, MONGODB_DB: database, PORT: "0", API_KEY: apiKey }, /listening on (http:\/\/\S+)/);
-  return { ...baseline, url: baseline.ready[0]! };
+  const entry = side === "baseline" ? "bench/baseline/server.ts" : "bench/concepts-by-hand/server.ts";
+  const plain = await startScript(entry, { MONGODB_URL: proxiedUri, MONGODB_DB: database, PORT: "0", API_KEY: apiKey }, /listening on (http:\/\/\S+)/);
+  return { ...plain, url: plain.ready[0]! };
 }
 
 /** What the processes have done so far: commands through the proxy, CPU of each. */
@@ -371,10 +379,9 @@ async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), "bench-compare-"));
   const database = await startSharedDatabase(join(root, "data"));
   let proxy: ScriptProcess | undefined;
-  const results: Record<SideName, SideResults> = {
-    project: { runs: {}, seedingSeconds: Number.NaN, sequential: { start: {}, complete: {}, summary: {}, list: {}, viewStats: {} } },
-    baseline: { runs: {}, seedingSeconds: Number.NaN, sequential: { start: {}, complete: {}, summary: {}, list: {}, viewStats: {} } },
-  };
+  const results = Object.fromEntries(
+    sides.map((side): [SideName, SideResults] => [side, { runs: {}, seedingSeconds: Number.NaN, sequential: { start: {}, complete: {}, summary: {}, list: {}, viewStats: {} } }]),
+  ) as Record<SideName, SideResults>;
   try {
     proxy = await startScript("bench/support/command-proxy-process.ts", { PROXY_TARGET: database.uri }, /command proxy on (\d+)/, { ipc: true });
     const processes: Processes = { databasePid: scriptPid(database.pid), proxy, proxiedUri: throughProxy(database.uri, Number(proxy.ready[0])) };
@@ -400,6 +407,19 @@ async function main(): Promise<void> {
 
 const ratio = (project: number, baseline: number): number => project / baseline;
 
+/** One side's figures against another's. */
+function ratiosOf(side: Medians, other: Medians): Record<"opsPerSec" | "p99Ms" | "commandsPerOp" | "apiCpuMsPerOp" | "databaseCpuMsPerOp", number> {
+  return {
+    opsPerSec: ratio(side.opsPerSec, other.opsPerSec),
+    p99Ms: ratio(side.p99Ms, other.p99Ms),
+    commandsPerOp: ratio(side.commandsPerOp, other.commandsPerOp),
+    apiCpuMsPerOp: ratio(side.apiCpuMsPerOp, other.apiCpuMsPerOp),
+    databaseCpuMsPerOp: ratio(side.databaseCpuMsPerOp, other.databaseCpuMsPerOp),
+  };
+}
+
+const withConcepts = sides.includes("concepts");
+
 function describeCommands(byName: Record<string, number>): string {
   return Object.entries(byName)
     .sort(([, a], [, b]) => b - a)
@@ -412,15 +432,15 @@ function report(results: Record<SideName, SideResults>, loadAverageAtStart: numb
     workloads.map(({ name }) => {
       const project = medians(results.project.runs[name]!);
       const baseline = medians(results.baseline.runs[name]!);
-      const ratios = {
-        opsPerSec: ratio(project.opsPerSec, baseline.opsPerSec),
-        p99Ms: ratio(project.p99Ms, baseline.p99Ms),
-        commandsPerOp: ratio(project.commandsPerOp, baseline.commandsPerOp),
-        apiCpuMsPerOp: ratio(project.apiCpuMsPerOp, baseline.apiCpuMsPerOp),
-        databaseCpuMsPerOp: ratio(project.databaseCpuMsPerOp, baseline.databaseCpuMsPerOp),
-      };
+      const ratios = ratiosOf(project, baseline);
       const byName = (side: SideName) => results[side].runs[name]!.map((run) => run.commandsByName);
-      return [name, { project, baseline, ratios, commandsByNamePerRound: { project: byName("project"), baseline: byName("baseline") } }];
+      const concepts = withConcepts ? medians(results.concepts.runs[name]!) : undefined;
+      const conceptsFigures = concepts && {
+        concepts,
+        // The concepts by hand against the hand-written side, and the project against them: the engine's own cost.
+        conceptsRatios: { toBaseline: ratiosOf(concepts, baseline), projectToConcepts: ratiosOf(project, concepts) },
+      };
+      return [name, { project, baseline, ratios, ...conceptsFigures, commandsByNamePerRound: Object.fromEntries(sides.map((side) => [side, byName(side)])) }];
     }),
   );
   const sequential = Object.fromEntries(
@@ -436,7 +456,7 @@ function report(results: Record<SideName, SideResults>, loadAverageAtStart: numb
   };
   const seeding = { project: results.project.seedingSeconds, baseline: results.baseline.seedingSeconds, ratio: ratio(results.project.seedingSeconds, results.baseline.seedingSeconds) };
   const reads = ["summary", "list", "viewStats"] as const;
-  const clean = Object.values(figures).every(({ project, baseline }) => project.non2xx + project.errors + baseline.non2xx + baseline.errors === 0);
+  const clean = Object.values(figures).every((figure) => sides.every((side) => figure[side]!.non2xx + figure[side]!.errors === 0));
   // Issue 9's targets.
   const targets = {
     readCommandsAtMostBaseline: reads.every((kind) => sequential[kind].project <= sequential[kind].baseline),
@@ -448,12 +468,13 @@ function report(results: Record<SideName, SideResults>, loadAverageAtStart: numb
   };
 
   const cpus = os.cpus();
-  console.log(`\nproject (src/main.ts) vs baseline (bench/baseline/), one npm run db, ${seconds} s runs, medians of ${rounds} rounds (A B A B)`);
+  const others = withConcepts ? " and the concepts by hand (bench/concepts-by-hand/)" : "";
+  console.log(`\nproject (src/main.ts) vs baseline (bench/baseline/)${others}, one npm run db, ${seconds} s runs, medians of ${rounds} rounds, in turn`);
   console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? "cpu"}, load average at start ${loadAverageAtStart.map((load) => load.toFixed(2)).join(" ")}, now ${os.loadavg().map((load) => load.toFixed(2)).join(" ")}\n`);
   const rows: Cell[][] = workloads.flatMap(({ name }) =>
     sides.map((side): Cell[] => {
-      const f = figures[name]![side];
-      return [side === "project" ? workloadTitles[name]! : "", side, f.opsPerSec, f.p50Ms, f.p99Ms, String(f.non2xx + f.errors), f.commandsPerOp, f.apiCpuMsPerOp, f.databaseCpuMsPerOp];
+      const f = figures[name]![side]!;
+      return [side === "project" ? workloadTitles[name]! : "", sideTitles[side], f.opsPerSec, f.p50Ms, f.p99Ms, String(f.non2xx + f.errors), f.commandsPerOp, f.apiCpuMsPerOp, f.databaseCpuMsPerOp];
     }),
   );
   console.log(formatTable(["workload (ops: lifecycles or answers)", "side", "ops/s", "p50 ms", "p99 ms", "non-2xx+errors", "db cmds/op", "API CPU ms/op", "DB CPU ms/op"], rows));
@@ -467,6 +488,21 @@ function report(results: Record<SideName, SideResults>, loadAverageAtStart: numb
       }),
     ),
   );
+  if (withConcepts) {
+    console.log();
+    console.log(
+      formatTable(
+        ["concepts by hand / baseline, project / concepts by hand", "ops/s", "p99", "db cmds/op", "API CPU/op", "DB CPU/op"],
+        workloads.flatMap(({ name }) => {
+          const { toBaseline: c, projectToConcepts: p } = figures[name]!.conceptsRatios!;
+          return [
+            [`${workloadTitles[name]!}: concepts / baseline`, c.opsPerSec, c.p99Ms, c.commandsPerOp, c.apiCpuMsPerOp, c.databaseCpuMsPerOp],
+            ["  project / concepts", p.opsPerSec, p.p99Ms, p.commandsPerOp, p.apiCpuMsPerOp, p.databaseCpuMsPerOp],
+          ];
+        }),
+      ),
+    );
+  }
   console.log();
   console.log(
     formatTable(
@@ -497,6 +533,7 @@ function report(results: Record<SideName, SideResults>, loadAverageAtStart: numb
     sequential,
     lifecycleCommands,
     seeding,
+    ...(withConcepts && { conceptsByHand: { seedingSeconds: results.concepts.seedingSeconds, sequential: results.concepts.sequential } }),
     targets,
     clean,
   });

@@ -4,10 +4,10 @@
  * codes and messages. Pausing and resuming through PATCH (`status: "paused"`), Idempotency-Key,
  * bearer tokens, CORS and request logging are left out: the benchmarks use none of them.
  */
-import { hash, timingSafeEqual } from "node:crypto";
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import { jsonObject, limitBody, requireApiKey } from "../support/plain-server.ts";
 import { maxListLimit, statuses, type SessionDoc, type Store } from "./store.ts";
 
 /** A client's mistake, answered with its status and `{ error }`. */
@@ -20,7 +20,6 @@ class Refusal extends Error {
   }
 }
 
-const maxBodyBytes = 1024 * 1024;
 const dayMs = 24 * 60 * 60 * 1000;
 const earliest = Date.UTC(2000, 0, 1);
 
@@ -192,32 +191,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 
 /** The JSON object body; `{}` when there is none. */
 async function readBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === "") return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value;
-  } catch {
-    // answered below
-  }
-  throw new Refusal(400, "body must be a JSON object");
-}
-
-/** 413 for a declared body over the limit (Node never delivers more than Content-Length declares). */
-const limitBody: MiddlewareHandler = async (c, next) => {
-  if (Number(c.req.header("content-length") ?? 0) > maxBodyBytes) return c.json({ error: `body larger than ${maxBodyBytes} bytes` }, 413);
-  await next();
-};
-
-/** `x-api-key` must be the configured key (compared as digests, in constant time); no key configured: open. */
-function requireApiKey(apiKey: string | undefined): MiddlewareHandler {
-  if (apiKey === undefined) return (_c, next) => next();
-  const digest = (value: string): Buffer => hash("sha256", value, "buffer");
-  const expected = digest(apiKey);
-  return async (c, next) => {
-    const given = c.req.header("x-api-key");
-    if (given === undefined) return c.json({ error: "missing credentials: send x-api-key" }, 401);
-    if (!timingSafeEqual(digest(given), expected)) return c.json({ error: "invalid API key" }, 401);
-    await next();
-  };
+  const body = jsonObject(await c.req.text());
+  if (body === undefined) throw new Refusal(400, "body must be a JSON object");
+  return body;
 }
