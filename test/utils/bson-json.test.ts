@@ -73,14 +73,14 @@ describe("JsonWriter.field of a document", () => {
 });
 
 describe("BsonFieldReader and JsonWriter.field", () => {
-  /** The fields `names` of `document` as the writer writes each alone. */
-  function fieldsJson(document: Uint8Array, names: readonly string[]): Record<string, string> {
+  /** The fields `names` of `document` as the writer writes each alone (a Map: "__proto__" is a name like any other). */
+  function fieldsJson(document: Uint8Array, names: readonly string[]): Map<string, string> {
     const reader = new BsonFieldReader(names).read(document);
     const writer = new JsonWriter();
-    const texts: Record<string, string> = {};
+    const texts = new Map<string, string>();
     for (const [index, name] of names.entries()) {
       writer.field(reader, index);
-      texts[name] = writer.take().toString("utf8");
+      texts.set(name, writer.take().toString("utf8"));
     }
     return texts;
   }
@@ -93,10 +93,15 @@ describe("BsonFieldReader and JsonWriter.field", () => {
         const decoded = BSON.deserialize(bytes);
         const names = [...Object.keys(decoded).reverse(), ...(missing in decoded ? [] : [missing])];
         const fields = fieldsJson(bytes, names);
-        for (const name of names) expect(fields[name], name).toBe(JSON.stringify(ownValue(decoded, name)) ?? "null");
+        for (const name of names) expect(fields.get(name), name).toBe(JSON.stringify(ownValue(decoded, name)) ?? "null");
       }),
       { numRuns: 1_000 },
     );
+  });
+
+  it("writes a field named __proto__ like any other (a run of the property above found the test's own helper losing it)", () => {
+    const bytes = BSON.serialize(JSON.parse('{"__proto__":{},"a":1}') as object);
+    expect(Object.fromEntries(fieldsJson(bytes, ["__proto__", "a"]))).toEqual(JSON.parse('{"__proto__":"{}","a":"1"}'));
   });
 
   it("reads a Uint8Array that is not a Buffer, at an offset into a larger one, and grows past its first buffer", () => {
@@ -104,7 +109,7 @@ describe("BsonFieldReader and JsonWriter.field", () => {
     const bytes = BSON.serialize({ a: "x", b: 2, long, é: "accent" });
     const larger = new Uint8Array(bytes.length + 7);
     larger.set(bytes, 7);
-    expect(fieldsJson(larger.subarray(7), ["a", "b", "long", "é"])).toEqual({ a: '"x"', b: "2", long: JSON.stringify(long), é: '"accent"' });
+    expect(Object.fromEntries(fieldsJson(larger.subarray(7), ["a", "b", "long", "é"]))).toEqual({ a: '"x"', b: "2", long: JSON.stringify(long), é: '"accent"' });
   });
 
   it("reads each document of a reply's batch where valueStarts finds it, also decoding a value of another type there", () => {
