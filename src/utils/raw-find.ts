@@ -25,6 +25,8 @@ export interface RawFindSpec {
   readonly filter: Document;
   readonly sort?: Document;
   readonly projection?: Document;
+  /** At most this many documents in all. */
+  readonly limit?: number;
   /** Documents per reply. */
   readonly batchSize: number;
 }
@@ -33,7 +35,7 @@ export interface RawFindSpec {
  * The batches of a find on `collection`, as the database answers them. Stopping early (a
  * `return` on the iterator, as `for await` does on `break`) closes the cursor on the server.
  */
-export async function* rawFindBatches<T extends Document>(collection: Collection<T>, { filter, sort, projection, batchSize }: RawFindSpec): AsyncGenerator<RawBatch, void, undefined> {
+export async function* rawFindBatches<T extends Document>(collection: Collection<T>, { filter, sort, projection, limit, batchSize }: RawFindSpec): AsyncGenerator<RawBatch, void, undefined> {
   const session = collection.db.client.startSession();
   const run = async (command: Document): Promise<Buffer> => {
     const reply = await collection.db.command(command, { session, raw: true });
@@ -41,7 +43,7 @@ export async function* rawFindBatches<T extends Document>(collection: Collection
   };
   let cursorId = 0n;
   try {
-    let reply = await run({ find: collection.collectionName, filter, ...(sort && { sort }), ...(projection && { projection }), batchSize });
+    let reply = await run({ find: collection.collectionName, filter, ...(sort && { sort }), ...(projection && { projection }), ...(limit !== undefined && { limit }), batchSize });
     for (;;) {
       const { id, batch } = readCursor(reply);
       cursorId = id;

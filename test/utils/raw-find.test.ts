@@ -36,6 +36,15 @@ describe("rawFindBatches", () => {
     expect(sizes).toEqual([5, 5, 3]);
   });
 
+  it("answers at most `limit` documents, over as many replies as the batch size takes", async () => {
+    const things = commands().db.collection<Thing>("things");
+    await things.insertMany(Array.from({ length: 20 }, (_, n) => ({ _id: `t${String(n).padStart(2, "0")}`, n, tag: "x" })));
+    const batches: RawBatch[] = [];
+    for await (const batch of rawFindBatches(things, { filter: {}, sort: { n: -1 }, limit: 12, batchSize: 5 })) batches.push(batch);
+    expect(batches.map((batch) => batch.starts.length)).toEqual([5, 5, 2]);
+    expect(batches.flatMap(documentsOf)).toEqual(await things.find().sort({ n: -1 }).limit(12).toArray());
+  });
+
   it("answers one empty batch when nothing matches", async () => {
     const things = commands().db.collection<Thing>("things");
     const batches: RawBatch[] = [];

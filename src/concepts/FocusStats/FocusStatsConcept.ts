@@ -229,7 +229,7 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
   async _getSessions(input: InputOf<Schemas["_getSessions"]>): Promise<Row<"_getSessions">[] | ErrorOutput> {
     await this.ensureIndexes();
     const read = async (): Promise<Row<"_getSessions">[] | ErrorOutput> => {
-      const records = await this.history(input, { raw: false, batchSize: sessionsBatch }).toArray();
+      const records = await this.history(input).toArray();
       if (records.length === 0) return this.emptyHistory(input.user);
       if (input.limit !== undefined) records.reverse();
       return records.map((record) => sessionRow(record, input.user));
@@ -247,12 +247,15 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
    */
   async _getSessionsBatches(input: InputOf<Schemas["_getSessions"]>): Promise<RowBatches<Row<"_getSessions">> | ErrorOutput> {
     await this.ensureIndexes();
+    const filter = historyFilter(input);
     if (input.limit !== undefined) {
-      const latest = await this.history(input, { raw: true, batchSize: Math.min(input.limit, sessionsBatch) }).toArray();
-      if (latest.length === 0) return this.emptyHistory(input.user);
-      return inBatches(latest.reverse(), input.user);
+      // The latest `limit`, read newest first through the (user, endTime, _id) index, then turned.
+      const latest: RawBatch[] = [];
+      for await (const batch of rawFindBatches(this.sessions, { filter, sort: latestEndFirst, projection: sessionFields, limit: input.limit, batchSize: Math.min(input.limit, sessionsBatch) })) latest.push(batch);
+      if (latest.every((batch) => batch.starts.length === 0)) return this.emptyHistory(input.user);
+      return rowsOf(turned(latest), input.user);
     }
-    const batches = rawFindBatches(this.sessions, { filter: historyFilter(input), sort: earliestEndFirst, projection: sessionFields, batchSize: rowsPerBatch });
+    const batches = rawFindBatches(this.sessions, { filter, sort: earliestEndFirst, projection: sessionFields, batchSize: rowsPerBatch });
     // The first batch is read now: a user without stats answers { error } (and a passing
     // outage is retried) before any row goes out. A database that finds every record before
     // its first reply (the embedded one did, until its finds read as their batches are taken)
@@ -268,16 +271,11 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
 
   /**
    * The user's records `_getSessions` answers, through the (user, endTime, _id) index: earliest
-   * end first, or with a limit the latest ones newest first (the caller turns them). Raw, the
-   * driver answers each record as its BSON bytes.
+   * end first, or with a limit the latest ones newest first (the caller turns them).
    */
-  private history<Raw extends boolean>(
-    { user, limit, before }: InputOf<Schemas["_getSessions"]>,
-    { raw, batchSize }: { raw: Raw; batchSize: number },
-  ): FindCursor<Raw extends true ? Uint8Array : SessionFields> {
-    const cursor = this.sessions.find(historyFilter({ user, before }), { projection: sessionFields, batchSize, raw });
-    if (limit === undefined) return cursor.sort(earliestEndFirst) as never;
-    return cursor.sort({ endTime: -1, _id: -1 }).limit(limit) as never;
+  private history({ user, limit, before }: InputOf<Schemas["_getSessions"]>): FindCursor<SessionFields> {
+    const cursor = this.sessions.find(historyFilter({ user, before }), { projection: sessionFields, batchSize: sessionsBatch });
+    return limit === undefined ? cursor.sort(earliestEndFirst) : cursor.sort(latestEndFirst).limit(limit);
   }
 
   /** What `_getSessions` answers when no record matched: no rows for a user with stats, else an error. */
@@ -396,19 +394,14 @@ function historyFilter({ user, before }: { user: string; before?: Date | undefin
 }
 
 const earliestEndFirst = { endTime: 1, _id: 1 } as const;
+const latestEndFirst = { endTime: -1, _id: -1 } as const;
 
-/** `sessionRow`s as JSON, written from the records' bytes: the bytes `JSON.stringify` gives of them, joined by commas. */
-function sessionRowsJson(records: readonly Uint8Array[], user: string): JsonRows {
+/** `sessionRow`s of the records of `batches` as JSON, written from their bytes: the bytes `JSON.stringify` gives of the rows, joined by commas. */
+function rowsJson(batches: readonly RawBatch[], user: string): JsonRows {
   const userJson = Buffer.from(JSON.stringify(user));
-  records.forEach((record, index) => writeSessionRow(record, 0, index, userJson));
-  return new JsonRows(rowsWriter.take(), records.length);
-}
-
-/** The rows of a batch as the database sent it, as `sessionRowsJson` writes them. */
-function batchRowsJson({ bytes, starts }: RawBatch, user: string): JsonRows {
-  const userJson = Buffer.from(JSON.stringify(user));
-  starts.forEach((start, index) => writeSessionRow(bytes, start, index, userJson));
-  return new JsonRows(rowsWriter.take(), starts.length);
+  let index = 0;
+  for (const { bytes, starts } of batches) for (const start of starts) writeSessionRow(bytes, start, index++, userJson);
+  return new JsonRows(rowsWriter.take(), index);
 }
 
 /** Writes the row of the record at `start` of `bytes`, the `index`th of its batch. */
@@ -451,21 +444,46 @@ const rowsPerBatch = 1_000;
 /** The rows of a user's records as JSON, a batch as the database sent it: `first`, then the rest of `batches` (closed when done or abandoned). */
 async function* sessionJsonBatches(first: RawBatch, batches: AsyncGenerator<RawBatch>, user: string): AsyncGenerator<JsonRows> {
   try {
-    yield batchRowsJson(first, user);
-    for await (const batch of batches) if (batch.starts.length > 0) yield batchRowsJson(batch, user);
+    yield rowsJson([first], user);
+    for await (const batch of batches) if (batch.starts.length > 0) yield rowsJson([batch], user);
   } finally {
     await batches.return(undefined);
   }
 }
-/** Records already read, as JSON a batch at a time when asked for: a page of 100k is written a thousand rows per turn, not in one. */
-function* inBatches(records: readonly Uint8Array[], user: string): Generator<JsonRows> {
-  for (let start = 0; start < records.length; start += rowsPerBatch) yield sessionRowsJson(records.slice(start, start + rowsPerBatch), user);
+/** Records already read, as JSON one slice at a time when asked for. */
+function* rowsOf(slices: Iterable<RawBatch[]>, user: string): Generator<JsonRows> {
+  for (const slice of slices) yield rowsJson(slice, user);
 }
 
 /**
- * A long page of `_getSessions` (`limit` up to 100k) is read in replies of this many records:
- * the driver parses each (~0.5 MB) on its own, so other requests are served between them
- * instead of waiting for one 14 MB reply to be parsed.
+ * The records of batches read newest first, turned earliest first, in slices of `rowsPerBatch`
+ * (the last one shorter) whatever the replies' sizes: a page of 100k is written a thousand
+ * rows per turn, not in one. A slice may span replies.
+ */
+function* turned(newestFirst: readonly RawBatch[]): Generator<RawBatch[]> {
+  let slice: RawBatch[] = [];
+  let size = 0;
+  for (const { bytes, starts } of [...newestFirst].reverse()) {
+    const earliestFirst = [...starts].reverse();
+    for (let from = 0; from < earliestFirst.length; ) {
+      const taken = earliestFirst.slice(from, from + rowsPerBatch - size);
+      slice.push({ bytes, starts: taken });
+      size += taken.length;
+      from += taken.length;
+      if (size === rowsPerBatch) {
+        yield slice;
+        slice = [];
+        size = 0;
+      }
+    }
+  }
+  if (size > 0) yield slice;
+}
+
+/**
+ * A long page of `_getSessions` (`limit` up to 100k) is read in replies of this many records,
+ * so other requests are served between them instead of waiting for one 14 MB reply (which the
+ * array form's driver would also parse in one piece).
  */
 const sessionsBatch = 5_000;
 
