@@ -3,6 +3,8 @@
  * walking the index in order: a limit stops the walk, so a user's latest document among
  * 50,000 costs what it does among 10, and the answers equal a sort of every match.
  */
+import { Double, Long } from "bson";
+import type { Filter } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "./support/database.ts";
 
@@ -69,6 +71,37 @@ describe("sorted prefix scans", () => {
     const last = await t.db.command({ getMore: windowed.cursor.id, collection: "prefix_as_read", batchSize: 5 }, { promoteLongs: false });
     expect(last.cursor.nextBatch.map((row: { _id: number }) => row._id)).toEqual([7]);
     expect(Number(last.cursor.id)).toBe(0);
+  });
+
+  it("tests each document the walk meets unless the prefix is string equalities alone: numbers, arrays and other operators keep the filter's own rules", async () => {
+    const rows = t.db.collection<{ _id: number; key?: unknown; at: number }>("prefix_exact");
+    await rows.createIndex({ key: 1, at: 1 });
+    await rows.insertMany([
+      { _id: 1, key: 1, at: 1 },
+      { _id: 2, key: new Double(1), at: 2 },
+      { _id: 3, key: Long.fromNumber(1), at: 3 },
+      { _id: 4, key: "1", at: 4 },
+      { _id: 5, key: "a", at: 5 },
+      { _id: 6, key: ["a", "b"], at: 6 },
+      { _id: 7, key: ["b"], at: 7 },
+      { _id: 8, at: 8 },
+      { _id: 9, key: null, at: 9 },
+    ]);
+    const ids = async (filter: Filter<{ _id: number; key?: unknown; at: number }>) => (await rows.find(filter).sort({ at: 1 }).toArray()).map((row) => row._id);
+    expect(await ids({ key: 1 })).toEqual([1, 2, 3]);
+    expect(await ids({ key: "1" })).toEqual([4]);
+    expect(await ids({ key: "a" })).toEqual([5, 6]);
+    expect(await ids({ key: { $eq: "a" } })).toEqual([5, 6]);
+    expect(await ids({ key: { $eq: "a", $ne: "a" } })).toEqual([]);
+    expect(await ids({ key: { $eq: "a", $size: 2 } })).toEqual([6]);
+    expect(await ids({ key: { $in: ["b"] } })).toEqual([6, 7]);
+    expect(await ids({ $and: [{ key: "a" }, { key: { $type: "array" } }] })).toEqual([6]);
+    // A string prefix on an index no array went into needs no test per document: the answers are the same.
+    const plain = t.db.collection<{ _id: number; user: string; at: number }>("prefix_exact_plain");
+    await plain.createIndex({ user: 1, at: 1 });
+    await plain.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, user: ["u", "U", "u ", "v"][i % 4]!, at: 300 - i })));
+    const found = (await plain.find({ user: "u" }).sort({ at: 1 }).toArray()).map((row) => row._id);
+    expect(found).toEqual(Array.from({ length: 75 }, (_, i) => 296 - 4 * i));
   });
 
   it("takes a user's latest of 50,000 about as long as of 10 (the walk stops at the limit)", async () => {

@@ -10,7 +10,7 @@ import { compileSort, type SortSpec } from "../query/sort.ts";
 import { compareValues } from "../query/compare.ts";
 import { isPlainDocument } from "../query/bson-types.ts";
 import { MongoServerFailure } from "../errors.ts";
-import type { Collection } from "../storage/collection.ts";
+import type { Collection, SortOrderWalk } from "../storage/collection.ts";
 import type { JournalRecord, Persistence } from "../storage/persistence.ts";
 import type { Store } from "../storage/store.ts";
 import type { Variables } from "../query/variables.ts";
@@ -64,7 +64,8 @@ export async function findDocuments(collection: Collection | undefined, selectio
   if (!collection) return { docs: [] };
   const planned = plan(collection, selection);
   if (planned.ordered?.covered) {
-    return { docs: [], rest: matchesInWindow(planned.ordered.docs, planned.predicate, selection.skip ?? 0, selection.limit || Number.POSITIVE_INFINITY) };
+    const { docs, exact } = planned.ordered;
+    return { docs: [], rest: matchesInWindow(docs, exact ? undefined : planned.predicate, selection.skip ?? 0, selection.limit || Number.POSITIVE_INFINITY) };
   }
   return { docs: await everyMatch(collection, selection, planned) };
 }
@@ -73,7 +74,7 @@ interface Plan {
   predicate: (doc: Document) => boolean;
   compare: ((a: Document, b: Document) => number) | undefined;
   /** An index walk in result order, when one serves the sort. */
-  ordered: { docs: Iterable<Document>; covered: boolean } | undefined;
+  ordered: SortOrderWalk | undefined;
 }
 
 function plan(collection: Collection, selection: Selection): Plan {
@@ -103,11 +104,12 @@ async function everyMatch(collection: Collection, selection: Selection, { predic
   return skip || limit !== Number.POSITIVE_INFINITY ? matched.slice(skip, skip + limit) : matched;
 }
 
-function* matchesInWindow(docs: Iterable<Document>, predicate: (doc: Document) => boolean, skip: number, limit: number): Generator<Document> {
+/** The documents of `docs` that pass `predicate` (every one when there is none to apply), past the first `skip`, `limit` at most. */
+function* matchesInWindow(docs: Iterable<Document>, predicate: ((doc: Document) => boolean) | undefined, skip: number, limit: number): Generator<Document> {
   let skipped = 0;
   let given = 0;
   for (const doc of docs) {
-    if (!predicate(doc)) continue;
+    if (predicate !== undefined && !predicate(doc)) continue;
     if (skipped < skip) skipped += 1;
     else {
       yield doc;

@@ -14,6 +14,13 @@ import { valueKey } from "./value-key.ts";
 
 export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: "_id_" };
 
+/** Documents in a sort's order from an index walk; `covered` and `exact` as `PrefixPlan` says. */
+export interface SortOrderWalk {
+  docs: Iterable<Document>;
+  covered: boolean;
+  exact: boolean;
+}
+
 export class Collection {
   private readonly docs = new Map<string, Document>();
   readonly indexes = new Map<string, SortedIndex>();
@@ -58,12 +65,15 @@ export class Collection {
    * the index's leading equalities are the whole filter, so nearly every document the walk
    * meets matches, and it may stop anywhere and go on later without scanning long.
    */
-  inSortOrder(filter: Document | undefined, sort: Document | undefined): { docs: Iterable<Document>; covered: boolean } | undefined {
+  inSortOrder(filter: Document | undefined, sort: Document | undefined): SortOrderWalk | undefined {
     const prefixed = prefixSortingIndex(filter, sort, this.plannable());
-    if (prefixed) return { docs: this.documentsAt(prefixed.index.prefixOrdered(prefixed.prefix, prefixed.direction), prefixed.index.multikey), covered: prefixed.covered };
+    if (prefixed) {
+      const { index, prefix, direction, covered, exact } = prefixed;
+      return { docs: this.documentsAt(index.prefixOrdered(prefix, direction), index.multikey), covered, exact };
+    }
     if (planQuery(filter, this.plannable()).kind !== "scan") return undefined;
     const sorting = sortingIndex(sort, this.plannable());
-    return sorting && { docs: this.documentsAt(sorting.index.ordered(sorting.direction), sorting.index.multikey), covered: false };
+    return sorting && { docs: this.documentsAt(sorting.index.ordered(sorting.direction), sorting.index.multikey), covered: false, exact: false };
   }
 
   /**

@@ -73,11 +73,35 @@ export function sortingIndex(sort: Document | undefined, indexes: Iterable<Sorte
  * sort's, all in one direction: the matching documents come out of it already sorted, so a
  * limit stops the walk (a user's latest session among 100k costs what it does among 10).
  */
+export interface PrefixPlan {
+  index: SortedIndex;
+  /** The values of the index's leading fields the filter pins, in the index's order. */
+  prefix: unknown[];
+  direction: 1 | -1;
+  /** The filter is nothing but the prefix's equalities: nearly every document the walk meets matches. */
+  covered: boolean;
+  /**
+   * Covered, and by equalities to strings on an index no array went into: a document is under
+   * the prefix exactly when it matches (a string's key equals only that string's), so the walk's
+   * documents need no test. Numbers (1 equals 1.0 and NumberLong 1), null (a missing field)
+   * and arrays keep the test.
+   */
+  exact: boolean;
+}
+
+/** A condition that is one string, as a value or as `$eq` alone. */
+function stringEquality(condition: unknown): boolean {
+  if (typeof condition === "string") return true;
+  if (!isOperatorDocument(condition)) return false;
+  const keys = Object.keys(condition);
+  return keys.length === 1 && keys[0] === "$eq" && typeof condition.$eq === "string";
+}
+
 export function prefixSortingIndex(
   filter: Document | undefined,
   sort: Document | undefined,
   indexes: Iterable<SortedIndex>,
-): { index: SortedIndex; prefix: unknown[]; direction: 1 | -1; covered: boolean } | undefined {
+): PrefixPlan | undefined {
   if (!filter || !sort) return undefined;
   const fields = Object.entries(sort);
   const direction = fields[0]?.[1];
@@ -87,7 +111,7 @@ export function prefixSortingIndex(
     const values = equalities(condition);
     if (values?.length === 1 && values[0] !== null) pinned.set(path, values[0]);
   }
-  let best: { index: SortedIndex; prefix: unknown[]; direction: 1 | -1; covered: boolean } | undefined;
+  let best: PrefixPlan | undefined;
   // Covered: the filter is nothing but the prefix's equalities, so nearly every document the
   // walk meets matches (all but one changed meanwhile).
   const onlyConditions = Object.keys(filter).every((key) => !key.startsWith("$") || key === "$and");
@@ -101,7 +125,8 @@ export function prefixSortingIndex(
     if (best === undefined || leading > best.prefix.length) {
       const prefixPaths = index.paths.slice(0, leading);
       const covered = onlyConditions && paths.length === pinned.size && paths.every((path) => prefixPaths.includes(path));
-      best = { index, prefix: prefixPaths.map((path) => pinned.get(path)), direction, covered };
+      const exact = covered && !index.multikey && conditions(filter).every(([, condition]) => stringEquality(condition));
+      best = { index, prefix: prefixPaths.map((path) => pinned.get(path)), direction, covered, exact };
     }
   }
   return best;
