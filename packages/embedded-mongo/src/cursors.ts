@@ -9,7 +9,7 @@
  */
 import { BSON, Long, type Document } from "bson";
 import { MongoServerFailure } from "./errors.ts";
-import { encodeBatch } from "./wire/encoded-batches.ts";
+import { encodeBatch, encodedStoredDocuments, joinBatch } from "./wire/encoded-batches.ts";
 
 /** Replies stay under mongod's 16 MiB document limit with room for the envelope. */
 export const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 16 * 1024;
@@ -34,6 +34,11 @@ export interface CursorSource {
   rest?: Iterator<Document> | undefined;
   /** Shapes each document as its batch is sent (a projection). */
   shape?: ((doc: Document) => Document) | undefined;
+  /**
+   * The name of `shape` (`projectionKey`) when `docs` and `rest` give stored documents and the
+   * shape depends on the document alone: their encodings are then kept (encoded-batches.ts).
+   */
+  storedShape?: string | undefined;
   /** Exempt from the idle timeout (find's `noCursorTimeout`). */
   noTimeout?: boolean;
 }
@@ -201,6 +206,16 @@ const MIN_TIMED_BATCH = 1024;
 function takeBatch(cursor: OpenCursor, limit: number): { docs: Document[]; bytes: number } {
   const first = cursor.position;
   const batch = gather(cursor, limit);
+  if (cursor.storedShape !== undefined) {
+    // `gather` only moves the position along the cursor's list: the stored documents are there.
+    const { each, bytes } = encodedStoredDocuments(cursor.docs.slice(first, cursor.position), batch, cursor.storedShape);
+    if (bytes <= MAX_BATCH_BYTES) return { docs: batch, bytes: joinBatch(batch, each) };
+    let kept = 0;
+    for (let size = 0; kept < each.length && (kept === 0 || size + each[kept]!.length <= MAX_BATCH_BYTES); kept++) size += each[kept]!.length;
+    cursor.position = first + kept;
+    const docs = batch.slice(0, kept);
+    return { docs, bytes: joinBatch(docs, each.slice(0, kept)) };
+  }
   try {
     const bytes = encodeBatch(batch);
     if (bytes <= MAX_BATCH_BYTES) return { docs: batch, bytes };

@@ -3,7 +3,9 @@ import { Long, type Document } from "bson";
 import { MongoServerFailure } from "../errors.ts";
 import type { Filter } from "../query/matcher.ts";
 import { collectionName, type CommandContext, type CommandTable } from "./context.ts";
-import { compileProjection } from "../query/projection.ts";
+import { compileProjection, projectionKey } from "../query/projection.ts";
+import type { CursorSource } from "../cursors.ts";
+import { ViewSnapshot } from "../storage/view.ts";
 import { optionalNumber } from "./numbers.ts";
 import { readQueryOptions } from "./query-env.ts";
 import { findDocuments } from "./select.ts";
@@ -15,7 +17,7 @@ export function cursorReply(
   docs: Document[],
   batchSize: number | undefined,
   singleBatch = false,
-  options: { shape?: ((doc: Document) => Document) | undefined; noTimeout?: boolean; rest?: Iterator<Document> | undefined } = {},
+  options: Pick<CursorSource, "shape" | "storedShape" | "noTimeout" | "rest"> = {},
 ): Document {
   const batch = context.server.cursors.start({ ns, docs, ...options }, batchSize, singleBatch);
   return { cursor: { firstBatch: batch.docs, id: batch.id, ns }, ok: 1 };
@@ -47,6 +49,8 @@ async function find(command: Document, context: CommandContext): Promise<Documen
   const { docs, rest } = await findDocuments(collection, selection);
   return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true, {
     shape,
+    // Stored documents, unless the collection is a view (its pipeline makes new ones).
+    storedShape: collection instanceof ViewSnapshot ? undefined : projectionKey(command.projection as Document | undefined),
     noTimeout: command.noCursorTimeout === true,
     rest,
   });

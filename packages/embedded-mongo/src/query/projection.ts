@@ -35,6 +35,24 @@ export function compileProjection(spec: Doc | undefined, filter: Filter = {}): P
   return (doc) => project(doc, plan, filter);
 }
 
+/**
+ * A name for what `compileProjection(spec)` makes of a document when that depends on the
+ * document alone: no projection (""), or fields included or excluded. Two finds whose
+ * projections have the same name shape a stored document alike, so its encoding may be kept
+ * (wire/encoded-batches.ts). Undefined for the rest: a positional `field.$` depends on the
+ * filter, `$slice` and `$elemMatch` hold values whose JSON would not tell their types apart,
+ * and computed fields may read `$$NOW`.
+ */
+export function projectionKey(spec: Doc | undefined): string | undefined {
+  if (!spec) return "";
+  const fields: Array<[string, 0 | 1]> = [];
+  for (const [path, value] of Object.entries(spec)) {
+    if (!isFlag(value) || path.endsWith(".$")) return undefined;
+    fields.push([path, toNumber(value) || value === true ? 1 : 0]);
+  }
+  return JSON.stringify(fields);
+}
+
 /** Only top-level fields included (`{ a: 1, b: 1 }`): the common shape, which needs no walk. */
 function isTopLevelInclusion(plan: Plan): boolean {
   return plan.inclusion && plan.slices.length === 0 && plan.elemMatches.length === 0 && plan.positional.length === 0 && Object.values(plan.tree).every((node) => node === true);
