@@ -1,8 +1,10 @@
 /**
- * Times `GET <url>` every `intervalMs` from a process of its own, so that what the benchmark
- * process does meanwhile (reading eight 17 MB answers) does not count as the server's delay.
+ * Times `GET <url>` every `intervalMs` from a process of its own (health-probe-child.mjs), so
+ * that what the benchmark process does meanwhile (reading eight 17 MB answers) does not count
+ * as the server's delay.
  */
 import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 export interface ProbeResults {
   /** Milliseconds of each probe answered 200. */
@@ -11,21 +13,8 @@ export interface ProbeResults {
   readonly failures: number;
 }
 
-const proberSource = (url: string, intervalMs: number): string => `
-  const url = ${JSON.stringify(url)};
-  (async () => {
-    for (;;) {
-      const began = performance.now();
-      let status = 0;
-      try { const response = await fetch(url); await response.text(); status = response.status; } catch {}
-      console.log(status + " " + (performance.now() - began).toFixed(1));
-      await new Promise((resolve) => setTimeout(resolve, ${intervalMs}));
-    }
-  })();
-`;
-
-export function startHealthProber(url: string, intervalMs = 20): { stop(): Promise<ProbeResults> } {
-  const child = spawn(process.execPath, ["-e", proberSource(url, intervalMs)], { stdio: ["ignore", "pipe", "inherit"] });
+export function startHealthProber(url: string, intervalMs = 20, giveUpMs = 5_000): { stop(): Promise<ProbeResults> } {
+  const child = spawn(process.execPath, [fileURLToPath(new URL("./health-probe-child.mjs", import.meta.url)), url, String(intervalMs), String(giveUpMs)], { stdio: ["ignore", "pipe", "inherit"] });
   const okMs: number[] = [];
   let failures = 0;
   let pending = "";
