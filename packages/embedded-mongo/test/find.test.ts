@@ -162,4 +162,29 @@ describe("find", () => {
     expect(await c().find({}).limit(2).toArray()).toHaveLength(2);
     expect(await t.db.collection("nothing-here").find({}).toArray()).toEqual([]);
   });
+
+  it("refuses a filter mongod cannot parse whatever the documents: on a missing collection, and past a condition no document passes", async () => {
+    const refusals: Array<[object, RegExp]> = [
+      [{ n: { $notAnOperator: 1 } }, /unknown operator: \$notAnOperator/],
+      [{ $foo: 1 }, /unknown top level operator: \$foo/],
+      [{ n: { $in: 5 } }, /\$in needs an array/],
+      [{ $or: [] }, /\$or argument must be a non-empty array/],
+      [{ $and: [{ n: 1 }, { m: { $mod: [0, 1] } }] }, /divisor cannot be 0/],
+      [{ tags: { $elemMatch: { $gt: 1, $bogus: 2 } } }, /unknown operator: \$bogus/],
+      [{ tags: { $not: { $bogus: 2 } } }, /unknown operator: \$bogus/],
+      [{ scores: { $elemMatch: { subject: { $bogus: 1 } } } }, /unknown operator: \$bogus/],
+    ];
+    for (const [filter, message] of refusals) {
+      for (const collection of ["nothing-here", "people"]) {
+        const refused = { code: 2, message: expect.stringMatching(message) };
+        await expect(t.db.collection(collection).find({ name: "nobody", ...filter }).toArray()).rejects.toMatchObject(refused);
+        await expect(t.db.collection(collection).countDocuments(filter)).rejects.toMatchObject(refused);
+        await expect(t.db.collection(collection).deleteMany(filter)).rejects.toMatchObject(refused);
+        await expect(t.db.command({ count: collection, query: filter })).rejects.toMatchObject(refused);
+      }
+    }
+    // $expr is evaluated per document, as on mongod: no document, no error.
+    expect(await t.db.collection("nothing-here").find({ $expr: { $divide: [1, 0] } }).toArray()).toEqual([]);
+    expect(await c().countDocuments()).toBe(5);
+  });
 });

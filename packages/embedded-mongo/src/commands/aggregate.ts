@@ -16,7 +16,7 @@ import { optionalNumber } from "./numbers.ts";
 import { splitPipeline } from "./pipeline-prefix.ts";
 import { readQueryOptions, type QueryOptions } from "./query-env.ts";
 import { outputDatabase, requireRightsOn } from "./rights.ts";
-import { checkHint, matchingDocuments } from "./select.ts";
+import { checkHint, matchingDocuments, noneFrom } from "./select.ts";
 import { TimeSlice } from "./time-slice.ts";
 import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
 
@@ -105,7 +105,7 @@ async function count(command: Document, context: CommandContext): Promise<Docume
   const limit = Math.abs(optionalNumber(command, "limit") ?? 0);
   const options = readQueryOptions(command.collation, undefined, context.server.store.definition(context.db, collectionName(command))?.options);
   checkHint(collection, command.hint);
-  if (!collection) return { n: 0, ok: 1 };
+  if (!collection) return { n: noneFrom({ filter: query, ...options }).length, ok: 1 };
   const n = Object.keys(query).length === 0 && !skip && !limit
     ? collection.size
     : (await matchingDocuments(collection, { filter: query, skip, limit, deadline: context.deadline, ...options })).length;

@@ -5,7 +5,7 @@ import type { Filter } from "../query/matcher.ts";
 import type { Variables } from "../query/variables.ts";
 import type { Collation } from "../query/collation.ts";
 import type { CommandContext } from "./context.ts";
-import { forEachStillMatching, matchingDocuments, stillMatching, type MatchQuery } from "./select.ts";
+import { forEachStillMatching, matchingDocuments, noneFrom, stillMatching, type MatchQuery } from "./select.ts";
 import { refuseView } from "../storage/view.ts";
 import { applyUpdate, isReplacement, upsertSeed, validateUpdate, withId, type UpdateSpec } from "../query/update.ts";
 import type { Collection } from "../storage/collection.ts";
@@ -105,7 +105,7 @@ export interface DeleteStatement extends MatchQuery {
 
 /** Runs one delete statement: the matching documents (all, or the first when `limit` is 1) removed; answers how many. */
 export async function runDeleteStatement(context: CommandContext, collection: Collection | undefined, statement: DeleteStatement, log: JournalRecord[]): Promise<number> {
-  if (!collection) return 0;
+  if (!collection) return noneFrom(statement).length;
   refuseView(collection);
   const found = await matchingDocuments(collection, { ...statement, deadline: context.deadline });
   let n = 0;

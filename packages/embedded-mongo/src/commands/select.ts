@@ -49,7 +49,8 @@ export type MatchQuery = Pick<Selection, "filter" | "collation" | "variables">;
 
 /** Matching documents in result order, as stored (not projected). */
 export async function matchingDocuments(collection: Collection | undefined, selection: Selection): Promise<Document[]> {
-  return collection ? everyMatch(collection, selection, plan(collection, selection)) : [];
+  if (!collection) return noneFrom(selection);
+  return everyMatch(collection, selection, plan(collection, selection));
 }
 
 /**
@@ -61,13 +62,19 @@ export async function matchingDocuments(collection: Collection | undefined, sele
  * meanwhile is seen, as on mongod; and nearly every document met matches, so no batch scans long.
  */
 export async function findDocuments(collection: Collection | undefined, selection: Selection): Promise<{ docs: Document[]; rest?: Iterator<Document> }> {
-  if (!collection) return { docs: [] };
+  if (!collection) return { docs: noneFrom(selection) };
   const planned = plan(collection, selection);
   if (planned.ordered?.covered) {
     const { docs, exact } = planned.ordered;
     return { docs: [], rest: matchesInWindow(docs, exact ? undefined : planned.predicate, selection.skip ?? 0, selection.limit || Number.POSITIVE_INFINITY) };
   }
   return { docs: await everyMatch(collection, selection, planned) };
+}
+
+/** No documents, from a collection that does not exist: the filter is still refused if mongod would refuse it. */
+export function noneFrom(query: MatchQuery): Document[] {
+  compileFilter(query.filter, query);
+  return [];
 }
 
 interface Plan {

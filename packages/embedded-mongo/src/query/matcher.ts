@@ -28,7 +28,39 @@ const NO_ENV: QueryEnv = {};
 
 export function compileFilter(filter: Filter | undefined, env: QueryEnv = NO_ENV): Predicate {
   if (!filter || Object.keys(filter).length === 0) return () => true;
+  checkFilter(filter, env);
   return (doc) => matches(doc, filter, env);
+}
+
+/**
+ * Refuses a filter mongod refuses when it parses it, whatever the documents: an unknown
+ * operator, `$in` without an array, a malformed `$mod` or regex... Matching finds these only
+ * at a document that reaches them, so an empty collection (or a condition an earlier one cut
+ * short) answered no error. Each operator is tried on no values, which checks its operand as
+ * matching would; `$expr` is left to its evaluation, as its errors depend on the document.
+ */
+function checkFilter(filter: Filter, env: QueryEnv): void {
+  for (const key of Object.keys(filter)) {
+    const condition = filter[key];
+    if (!key.startsWith("$")) checkCondition(condition, env);
+    else if (key === "$and" || key === "$or" || key === "$nor") for (const sub of subFilters(key, condition)) checkFilter(sub, env);
+    else if (key !== "$expr") matchLogical({}, key, condition, env);
+  }
+}
+
+function checkCondition(condition: unknown, env: QueryEnv): void {
+  if (!isOperatorDocument(condition)) return;
+  for (const operator of Object.keys(condition)) {
+    const operand = condition[operator];
+    matchOperator([], operator, operand, condition, env);
+    if (operator === "$not") checkCondition(operand, env);
+    else if (operator === "$elemMatch") {
+      if (isOperatorDocument(operand) && onValues(operand)) checkCondition(operand, env);
+      else checkFilter(operand as Filter, env);
+    } else if (operator === "$all") {
+      for (const item of operand as unknown[]) if (isPlainDocument(item) && "$elemMatch" in item) checkCondition(item, env);
+    }
+  }
 }
 
 export function matches(doc: unknown, filter: Filter, env: QueryEnv = NO_ENV): boolean {
@@ -138,10 +170,14 @@ function typeTest(operand: unknown): (value: unknown) => boolean {
   };
 }
 
+/** An `$elemMatch` on the elements themselves (`{ $gt: 1 }`), not on fields of document elements. */
+function onValues(spec: Record<string, unknown>): boolean {
+  return Object.keys(spec).every((k) => k.startsWith("$") && !["$and", "$or", "$nor", "$expr"].includes(k));
+}
+
 function elemMatchTest(spec: unknown, env: QueryEnv): (element: unknown) => boolean {
   if (!isPlainDocument(spec)) throw badValue("$elemMatch needs an Object");
-  const onValues = Object.keys(spec).every((k) => k.startsWith("$") && !["$and", "$or", "$nor", "$expr"].includes(k));
-  if (onValues) return (element) => matchCondition([element], spec, env);
+  if (onValues(spec)) return (element) => matchCondition([element], spec, env);
   return (element) => isPlainDocument(element) && matches(element, spec, env);
 }
 
