@@ -208,13 +208,14 @@ function takeBatch(cursor: OpenCursor, limit: number): { docs: Document[]; bytes
   const batch = gather(cursor, limit);
   if (cursor.storedShape !== undefined) {
     // `gather` only moves the position along the cursor's list: the stored documents are there.
-    const { each, bytes } = encodedStoredDocuments(cursor.docs.slice(first, cursor.position), batch, cursor.storedShape);
-    if (bytes <= MAX_BATCH_BYTES) return { docs: batch, bytes: joinBatch(batch, each) };
+    const encoded = encodedStoredDocuments(cursor.docs.slice(first, cursor.position), batch, cursor.storedShape);
+    if (encoded.bytes <= MAX_BATCH_BYTES) return { docs: batch, bytes: joinBatch(batch, encoded) };
+    const { sources, starts, lengths } = encoded;
     let kept = 0;
-    for (let size = 0; kept < each.length && (kept === 0 || size + each[kept]!.length <= MAX_BATCH_BYTES); kept++) size += each[kept]!.length;
+    for (let size = 0; kept < lengths.length && (kept === 0 || size + lengths[kept]! <= MAX_BATCH_BYTES); kept++) size += lengths[kept]!;
     cursor.position = first + kept;
     const docs = batch.slice(0, kept);
-    return { docs, bytes: joinBatch(docs, each.slice(0, kept)) };
+    return { docs, bytes: joinBatch(docs, { sources: sources.slice(0, kept), starts: starts.slice(0, kept), lengths: lengths.slice(0, kept), bytes: 0 }) };
   }
   try {
     const bytes = encodeBatch(batch);

@@ -4,7 +4,8 @@
  * now and as this find's projection shapes them, whatever was read before.
  */
 import { describe, expect, it } from "vitest";
-import { encodedStoredDocuments } from "../src/wire/encoded-batches.ts";
+import { serialize } from "bson";
+import { KeptEncodings, type EncodedDocuments } from "../src/wire/kept-encodings.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 interface Row {
@@ -63,17 +64,34 @@ describe("kept encodings of stored documents", () => {
     expect(await view.find({}, { projection: { a: 1 }, sort: { _id: 1 } }).toArray()).toEqual([{ _id: 1, a: 50 }, { _id: 2, a: 20 }]);
   });
 
-  it("keeps one encoding per document, the last shape's: the same shape is copied, another encoded anew", () => {
-    const stored = { _id: 1, a: 1, b: "x" };
-    const onlyA = { _id: 1, a: 1 };
-    const first = encodedStoredDocuments([stored], [onlyA], '[["a",1]]').each[0];
-    expect(encodedStoredDocuments([stored], [onlyA], '[["a",1]]').each[0]).toBe(first);
-    const other = encodedStoredDocuments([stored], [stored], "").each[0];
-    expect(other).not.toBe(first);
-    expect(other!.length).toBeGreaterThan(first!.length);
-    expect(encodedStoredDocuments([stored], [onlyA], '[["a",1]]').each[0]).not.toBe(first);
-    // A new version of a document is another object: nothing kept for it.
-    const next = { ...stored, a: 2 };
-    expect(encodedStoredDocuments([next], [{ _id: 1, a: 2 }], '[["a",1]]').each[0]).not.toEqual(first);
+  it("copies a kept encoding for the same shape, encodes anew for another, and stays within its budget", () => {
+    const kept = new KeptEncodings(64 * 1024);
+    const bytesOf = (encoded: EncodedDocuments, i: number) => Buffer.from(encoded.sources[i]!.subarray(encoded.starts[i], encoded.starts[i]! + encoded.lengths[i]!));
+    const docs = Array.from({ length: 2_000 }, (_, i) => ({ _id: i, a: i, b: "x".repeat(i % 50) }));
+    const onlyA = docs.map(({ _id, a }) => ({ _id, a }));
+    const first = kept.encode(docs.slice(0, 10), onlyA.slice(0, 10), "a");
+    const again = kept.encode(docs.slice(0, 10), onlyA.slice(0, 10), "a");
+    for (let i = 0; i < 10; i++) {
+      expect(bytesOf(again, i)).toEqual(Buffer.from(serialize(onlyA[i]!)));
+      // Kept: read from the buffer the first read filled, not encoded again.
+      expect(again.sources[i]).toBe(again.sources[0]);
+      expect(again.sources[i]).not.toBe(first.sources[i]);
+    }
+    // Another shape of the same documents is its own.
+    const whole = kept.encode(docs.slice(0, 10), docs.slice(0, 10), "");
+    expect(bytesOf(whole, 3)).toEqual(Buffer.from(serialize(docs[3]!)));
+    // Far more than the budget, read twice: every answer right, and the buffer never past it.
+    for (let round = 0; round < 2; round++) {
+      const all = kept.encode(docs, docs, "");
+      for (let i = 0; i < docs.length; i += 97) expect(bytesOf(all, i)).toEqual(Buffer.from(serialize(docs[i]!)));
+      expect(all.bytes).toBeGreaterThan(64 * 1024);
+      expect(Math.max(...all.sources.map((source) => source.length))).toBeLessThanOrEqual(64 * 1024);
+    }
+    // Documents kept before the buffer filled up in the middle of a batch are not read from the new one.
+    const late = new KeptEncodings(64 * 1024);
+    late.encode(docs.slice(1_000), docs.slice(1_000), "");
+    const mixed = late.encode(docs, docs, "");
+    for (let i = 0; i < docs.length; i += 7) expect(bytesOf(mixed, i)).toEqual(Buffer.from(serialize(docs[i]!)));
+    expect(bytesOf(kept.encode(docs.slice(5, 6), onlyA.slice(5, 6), "a"), 0)).toEqual(Buffer.from(serialize(onlyA[5]!)));
   });
 });

@@ -10,51 +10,31 @@
  */
 import type { Document } from "bson";
 import { encodeDocument } from "./bson-codec.ts";
+import { KeptEncodings, type EncodedDocuments } from "./kept-encodings.ts";
 
 const encodedBatches = new WeakMap<readonly Document[], Uint8Array>();
 
-/**
- * The encoding of a stored document as a find shaped it last, by the name of that shape
- * (`projectionKey`): a stored document is never changed in place (a write stores a new
- * version), so its bytes stay true while it lives, and read again it is copied, not encoded
- * (encoding was a quarter of the database's work on a 100k-record history read). Held weakly:
- * a document gone from the store takes its bytes with it. One shape per document, the last.
- */
-const encodedShapes = new WeakMap<Document, { shape: string; bytes: Uint8Array }>();
+/** The server's kept encodings of stored documents (kept-encodings.ts). */
+const kept = new KeptEncodings();
 
-/**
- * The bytes of `stored[i]` shaped as `shaped[i]` (the shape named `shape`), from the ones kept
- * or encoded now and kept; answers them with their total size.
- */
-export function encodedStoredDocuments(stored: readonly Document[], shaped: readonly Document[], shape: string): { each: Uint8Array[]; bytes: number } {
-  const each: Uint8Array[] = [];
-  let bytes = 0;
-  for (let i = 0; i < stored.length; i++) {
-    const kept = encodedShapes.get(stored[i]!);
-    let encoded = kept?.shape === shape ? kept.bytes : undefined;
-    if (encoded === undefined) {
-      encoded = encodeDocument(shaped[i]!);
-      encodedShapes.set(stored[i]!, { shape, bytes: encoded });
-    }
-    each.push(encoded);
-    bytes += encoded.length;
-  }
-  return { each, bytes };
+/** The bytes of `stored[i]` shaped as `shaped[i]` (the shape named `shape`, `projectionKey`), kept ones copied. */
+export function encodedStoredDocuments(stored: readonly Document[], shaped: readonly Document[], shape: string): EncodedDocuments {
+  return kept.encode(stored, shaped, shape);
 }
 
 /** Keeps, as the batch `docs`, the BSON array of these encoded documents (as `encodeBatch` would write it); answers its size. */
-export function joinBatch(docs: Document[], each: readonly Uint8Array[]): number {
+export function joinBatch(docs: Document[], { sources, starts, lengths }: EncodedDocuments): number {
   let size = 4 + 1;
-  for (let i = 0; i < each.length; i++) size += 1 + decimalDigits(i) + 1 + each[i]!.length;
+  for (let i = 0; i < lengths.length; i++) size += 1 + decimalDigits(i) + 1 + lengths[i]!;
   const batch = Buffer.allocUnsafe(size);
   batch.writeInt32LE(size, 0);
   let at = 4;
-  for (let i = 0; i < each.length; i++) {
+  for (let i = 0; i < lengths.length; i++) {
     batch[at++] = embeddedDocument;
     at = writeDecimal(batch, at, i);
     batch[at++] = 0;
-    batch.set(each[i]!, at);
-    at += each[i]!.length;
+    batch.set(sources[i]!.subarray(starts[i], starts[i]! + lengths[i]!), at);
+    at += lengths[i]!;
   }
   batch[at] = 0;
   encodedBatches.set(docs, batch);
