@@ -36,7 +36,7 @@ export interface CursorSource {
   shape?: ((doc: Document) => Document) | undefined;
   /**
    * The name of `shape` (`projectionKey`) when `docs` and `rest` give stored documents and the
-   * shape depends on the document alone: their encodings are then kept (encoded-batches.ts).
+   * shape depends on the document alone: their encodings are then kept (wire/kept-encodings.ts).
    */
   storedShape?: string | undefined;
   /** Exempt from the idle timeout (find's `noCursorTimeout`). */
@@ -210,12 +210,12 @@ function takeBatch(cursor: OpenCursor, limit: number): { docs: Document[]; bytes
     // `gather` only moves the position along the cursor's list: the stored documents are there.
     const encoded = encodedStoredDocuments(cursor.docs.slice(first, cursor.position), batch, cursor.storedShape);
     if (encoded.bytes <= MAX_BATCH_BYTES) return { docs: batch, bytes: joinBatch(batch, encoded) };
-    const { sources, starts, lengths } = encoded;
+    const { lengths } = encoded;
     let kept = 0;
     for (let size = 0; kept < lengths.length && (kept === 0 || size + lengths[kept]! <= MAX_BATCH_BYTES); kept++) size += lengths[kept]!;
     cursor.position = first + kept;
     const docs = batch.slice(0, kept);
-    return { docs, bytes: joinBatch(docs, { sources: sources.slice(0, kept), starts: starts.slice(0, kept), lengths: lengths.slice(0, kept), bytes: 0 }) };
+    return { docs, bytes: joinBatch(docs, encoded) };
   }
   try {
     const bytes = encodeBatch(batch);

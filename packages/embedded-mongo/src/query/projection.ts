@@ -39,7 +39,7 @@ export function compileProjection(spec: Doc | undefined, filter: Filter = {}): P
  * A name for what `compileProjection(spec)` makes of a document when that depends on the
  * document alone: no projection (""), or fields included or excluded. Two finds whose
  * projections have the same name shape a stored document alike, so its encoding may be kept
- * (wire/encoded-batches.ts). Undefined for the rest: a positional `field.$` depends on the
+ * (wire/kept-encodings.ts). Undefined for the rest: a positional `field.$` depends on the
  * filter, `$slice` and `$elemMatch` hold values whose JSON would not tell their types apart,
  * and computed fields may read `$$NOW`.
  */

@@ -22,14 +22,17 @@ export function encodedStoredDocuments(stored: readonly Document[], shaped: read
   return kept.encode(stored, shaped, shape);
 }
 
-/** Keeps, as the batch `docs`, the BSON array of these encoded documents (as `encodeBatch` would write it); answers its size. */
+/**
+ * Keeps, as the batch `docs`, the BSON array of the first `docs.length` encoded documents (as
+ * `encodeBatch` would write it); answers its size.
+ */
 export function joinBatch(docs: Document[], { sources, starts, lengths }: EncodedDocuments): number {
   let size = 4 + 1;
-  for (let i = 0; i < lengths.length; i++) size += 1 + decimalDigits(i) + 1 + lengths[i]!;
+  for (let i = 0; i < docs.length; i++) size += 1 + decimalDigits(i) + 1 + lengths[i]!;
   const batch = Buffer.allocUnsafe(size);
   batch.writeInt32LE(size, 0);
   let at = 4;
-  for (let i = 0; i < lengths.length; i++) {
+  for (let i = 0; i < docs.length; i++) {
     batch[at++] = embeddedDocument;
     at = writeDecimal(batch, at, i);
     batch[at++] = 0;
