@@ -173,10 +173,14 @@ describe("find", () => {
       [{ tags: { $elemMatch: { $gt: 1, $bogus: 2 } } }, /unknown operator: \$bogus/],
       [{ tags: { $not: { $bogus: 2 } } }, /unknown operator: \$bogus/],
       [{ scores: { $elemMatch: { subject: { $bogus: 1 } } } }, /unknown operator: \$bogus/],
+      [{ tags: { $size: "2" } }, /\$size needs a number/],
+      [{ tags: { $size: 1.5 } }, /\$size needs a whole number/],
+      [{ tags: { $size: -1 } }, /\$size may not be negative/],
+      [{ name: { $regex: "a", $options: "iz" } }, /invalid flag in regex options: z/],
     ];
     for (const [filter, message] of refusals) {
       for (const collection of ["nothing-here", "people"]) {
-        const refused = { code: 2, message: expect.stringMatching(message) };
+        const refused = { code: message.source.includes("regex options") ? 51108 : 2, message: expect.stringMatching(message) };
         await expect(t.db.collection(collection).find({ name: "nobody", ...filter }).toArray()).rejects.toMatchObject(refused);
         await expect(t.db.collection(collection).countDocuments(filter)).rejects.toMatchObject(refused);
         await expect(t.db.collection(collection).deleteMany(filter)).rejects.toMatchObject(refused);
@@ -186,5 +190,8 @@ describe("find", () => {
     // $expr is evaluated per document, as on mongod: no document, no error.
     expect(await t.db.collection("nothing-here").find({ $expr: { $divide: [1, 0] } }).toArray()).toEqual([]);
     expect(await c().countDocuments()).toBe(5);
+    expect(await ids({ tags: { $size: 2 } }, { sort: { _id: 1 } })).toEqual([1, 2]);
+    expect(await ids({ tags: { $size: 1.0 } })).toEqual([3]);
+    expect(await ids({ name: { $regex: "^a", $options: "imsxu" } }, { sort: { _id: 1 } })).toEqual([1, 2]);
   });
 });

@@ -4,7 +4,7 @@
  * field holds when it holds for the value itself or, if that is an array, one of its elements.
  */
 import { Query } from "mingo";
-import { badValue } from "../errors.ts";
+import { badValue, MongoServerFailure } from "../errors.ts";
 import type { Collation } from "./collation.ts";
 import { compileSchema } from "./json-schema.ts";
 import { bsonTypeOf, isNumeric, isPlainDocument, TYPE_NUMBERS, typeRank } from "./bson-types.ts";
@@ -190,7 +190,10 @@ function matchOperator(leaves: Leaf[], operator: string, operand: unknown, sibli
     case "$nin": return !anyLeaf(leaves, inList(operand, env.collation));
     case "$exists": return leaves.some((v) => v !== MISSING) === Boolean(operand);
     case "$type": return anyLeaf(leaves, typeTest(operand));
-    case "$size": return leaves.some((v) => Array.isArray(v) && v.length === toNumber(operand));
+    case "$size": {
+      const size = sizeOf(operand);
+      return leaves.some((v) => Array.isArray(v) && v.length === size);
+    }
     case "$all": return matchAll(leaves, operand, env);
     case "$elemMatch": {
       const test = elemMatchTest(operand, env);
@@ -222,10 +225,25 @@ const compiledRegexes = new WeakMap<object, RegexTester>();
 function regexOf(condition: Record<string, unknown>): RegexTester {
   let re = compiledRegexes.get(condition);
   if (!re) {
+    for (const flag of String(condition.$options ?? "")) {
+      if (!REGEX_OPTIONS.includes(flag)) throw new MongoServerFailure(51108, "Location51108", `invalid flag in regex options: ${flag}`);
+    }
     re = toRegexTester(condition.$regex, String(condition.$options ?? ""));
     compiledRegexes.set(condition, re);
   }
   return re;
+}
+
+/** The flags mongod takes in `$options`. */
+const REGEX_OPTIONS = "imsxu";
+
+/** `$size`'s operand: a whole, non-negative number, as mongod parses it. */
+function sizeOf(operand: unknown): number {
+  const size = toNumber(operand);
+  if (Number.isNaN(size)) throw badValue("$size needs a number");
+  if (!Number.isInteger(size)) throw badValue("$size needs a whole number");
+  if (size < 0) throw badValue("$size may not be negative");
+  return size;
 }
 
 function modTest(operand: unknown): (value: unknown) => boolean {
