@@ -454,7 +454,8 @@ async function* sessionJsonBatches(first: RawBatch, batches: AsyncGenerator<RawB
 /**
  * A reply's records in slices of `rowsPerBatch`: the database answers 5,000 per reply (a
  * hundred getMores per 100k-record read cost both sides a tenth more than twenty), the edge
- * writes a thousand per turn.
+ * writes a thousand per turn. A streamed slice stays within its reply, so that it goes out
+ * without waiting for the next; a page read whole is sliced across replies (`turned`).
  */
 function* sliced({ bytes, starts }: RawBatch): Generator<RawBatch> {
   for (let from = 0; from < starts.length; from += rowsPerBatch) yield { bytes, starts: starts.slice(from, from + rowsPerBatch) };

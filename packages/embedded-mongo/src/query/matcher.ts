@@ -225,10 +225,11 @@ const compiledRegexes = new WeakMap<object, RegexTester>();
 function regexOf(condition: Record<string, unknown>): RegexTester {
   let re = compiledRegexes.get(condition);
   if (!re) {
-    for (const flag of String(condition.$options ?? "")) {
+    const options = String(condition.$options ?? "");
+    for (const flag of options) {
       if (!REGEX_OPTIONS.includes(flag)) throw new MongoServerFailure(51108, "Location51108", `invalid flag in regex options: ${flag}`);
     }
-    re = toRegexTester(condition.$regex, String(condition.$options ?? ""));
+    re = toRegexTester(condition.$regex, options);
     compiledRegexes.set(condition, re);
   }
   return re;
