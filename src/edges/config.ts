@@ -44,6 +44,8 @@ const environment = z.object({
   REQUESTING_BASE_URL: withDefault(z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be a path such as /api"), "/api"),
   /** Milliseconds a template-style request waits for a sync to respond before answering 504. */
   REQUESTING_TIMEOUT: withDefault(z.coerce.number().int().min(1).max(600_000), "10000"),
+  /** Template-style requests that may wait for a response at once; beyond it, 503 with Retry-After (nothing is run). */
+  REQUESTING_MAX_WAITING: withDefault(z.coerce.number().int().min(1).max(100_000), "256"),
   /** `200` answers a concept's `{ error }` with status 200, as the 6.1040 template does; the default keeps the contract's 4xx. */
   ERROR_STATUS: withDefault(z.enum(["4xx", "200"]), "4xx"),
   /** `1` adds `POST /__bench/bare`, a route that does nothing: the ceiling `bench/http.bench.ts` compares with. */
@@ -78,6 +80,8 @@ export interface Config {
   requestingBaseUrl: string;
   /** How long a template-style request waits for its response (REQUESTING_TIMEOUT). */
   requestingTimeoutMs: number;
+  /** How many template-style requests may wait for their response at once (REQUESTING_MAX_WAITING). */
+  requestingMaxWaiting: number;
   /** The status of a concept's `{ error }` on its route: by reason (4xx, the default) or always 200 (ERROR_STATUS=200). */
   errorStatus: "4xx" | "200";
 }
@@ -121,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     benchBareRoute: vars.BENCH_BARE_ROUTE === "1",
     requestingBaseUrl: vars.REQUESTING_BASE_URL,
     requestingTimeoutMs: vars.REQUESTING_TIMEOUT,
+    requestingMaxWaiting: vars.REQUESTING_MAX_WAITING,
     errorStatus: vars.ERROR_STATUS,
   };
 }

@@ -7,7 +7,8 @@ import { readdir, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ConceptClass } from "./concept.ts";
-import type { Sync } from "./sync.ts";
+import { isTemplateDeclaration, type Sync, type SyncDeclaration } from "./sync.ts";
+import { templateSyncName } from "./template/sync.ts";
 import { asConceptClass } from "./unchecked.ts";
 import { variablesProxy } from "./vars.ts";
 
@@ -29,7 +30,11 @@ export async function discoverConcepts(dir = "src/concepts"): Promise<ConceptCla
   return found;
 }
 
-/** Every exported sync of every `*.sync.ts` below `dir`, by export name (names must be unique). */
+/**
+ * Every exported sync of every `*.sync.ts` below `dir`, by name: a sync written against
+ * `@engine` (the template's surface) is named by file and export, as the template names it
+ * (`auth.Login`); one written against the project's engine by its export name, unique.
+ */
 export async function discoverSyncs(dir = "src/syncs"): Promise<Record<string, Sync>> {
   return Object.fromEntries((await discoverSyncSources(dir)).map(({ name, sync }) => [name, sync]));
 }
@@ -48,13 +53,15 @@ export async function discoverSyncSources(dir = "src/syncs"): Promise<SyncSource
   const origins = new Map<string, string>();
   for (const file of await syncFiles(root)) {
     const module = await importNamingTypeOnlyNames(file);
-    for (const [name, value] of Object.entries(module)) {
-      if (!isSync(value)) continue;
-      const origin = relative(root, file);
+    const origin = relative(root, file);
+    for (const [exportName, value] of Object.entries(module)) {
+      const declaration = declarationOf(value);
+      if (declaration === undefined) continue;
+      const name = isTemplateDeclaration(declaration) ? templateSyncName(origin, exportName) : exportName;
       const earlier = origins.get(name);
       if (earlier !== undefined) throw new Error(`sync ${name} is exported by both ${earlier} and ${origin}; sync names must be unique`);
       origins.set(name, origin);
-      sources.push({ name, sync: value, file: origin });
+      sources.push({ name, sync: value as Sync, file: origin });
     }
   }
   return sources;
@@ -98,14 +105,14 @@ function isConceptClass(value: unknown): value is ConceptClass {
   return typeof candidate.conceptName === "string" && typeof candidate.schemas === "object" && candidate.schemas !== null;
 }
 
-/** A sync is a function that, given variables, declares `{ when, then }` (sync files may export helpers too). */
-function isSync(value: unknown): value is Sync {
-  if (typeof value !== "function" || value.length > 1) return false;
+/** What a sync declares (`{ when, then }`), or undefined for anything else a sync file exports (helpers). */
+function declarationOf(value: unknown): SyncDeclaration | undefined {
+  if (typeof value !== "function" || value.length > 1) return undefined;
   try {
-    const declaration = (value as (vars: unknown) => unknown)(variablesProxy().vars) as { when?: { patterns?: unknown }; then?: { patterns?: unknown } } | undefined;
-    return Array.isArray(declaration?.when?.patterns) && Array.isArray(declaration?.then?.patterns);
+    const declaration = (value as (vars: unknown) => unknown)(variablesProxy().vars) as Partial<SyncDeclaration> | undefined;
+    return Array.isArray(declaration?.when?.patterns) && Array.isArray(declaration?.then?.patterns) ? (declaration as SyncDeclaration) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -22,7 +22,9 @@ import { flowTree, recordProvenance } from "./provenance.ts";
 import type { Provenance } from "./provenance.ts";
 import { actionKey, firingKey, frameOf, IdSource, intentOf, plannedOf, recordIdOf } from "./records.ts";
 import type { ActionRecord, Cause, Intent, PlannedAction, QueryRead, SyncFailure } from "./records.ts";
-import { recordingReads, routeDirectQueries } from "./direct-queries.ts";
+import { recordingReads, routeDirectCalls } from "./direct-calls.ts";
+import { templateFramesFor } from "./template/frames.ts";
+import { hasUncheckedSchemas } from "./unchecked.ts";
 import { compileSync, literalsOf, operationKey } from "./sync.ts";
 import type { CompiledSync, Sync } from "./sync.ts";
 import { defaultRetryPolicy, isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";
@@ -91,6 +93,8 @@ export class SyncEngine {
   private readonly warnings: Logger;
   private readonly runner: QueryRunner = { query: (ref, input) => this.query(ref, input) };
   private readonly EngineFrames: typeof Frames = framesFor(this.runner);
+  /** What a template-style sync's where-clause receives (template/frames.ts). */
+  private readonly TemplateFrames: typeof Frames = templateFramesFor(this.runner);
   private readonly leaseMs: number;
   private readonly retryPolicy: RetryPolicy;
   private readonly consequences = new Consequences(this.matcher, (concept) => this.bindings.isEphemeral(concept));
@@ -125,8 +129,17 @@ export class SyncEngine {
 
   registerConcept(conceptClass: ConceptClass, instance: object): void {
     this.bindings.register(conceptClass, instance);
-    // `await Concept._query(input)` in a where-clause runs as engine.query does (validated, retried).
-    routeDirectQueries(conceptClass.conceptName, (name, input) => this.query({ concept: conceptClass.conceptName, name }, input));
+    // `await Concept._query(input)` in a where-clause runs as engine.query does (validated,
+    // retried); `await Concept.action(input)`, as the template's instrumented actions do, as a flow of its own.
+    const concept = conceptClass.conceptName;
+    routeDirectCalls(concept, {
+      query: (name, input) => this.query({ concept, name }, input),
+      act: async (name, input) => {
+        const { output, flow } = await this.invoke({ concept, name }, input);
+        return { output, flow };
+      },
+      template: hasUncheckedSchemas(conceptClass),
+    });
     this.consequences.reset();
   }
 
@@ -479,7 +492,7 @@ export class SyncEngine {
     try {
       const reads: QueryRead[] = [];
       const where = () => this.frames(sync, match.frame);
-      const frames = await retryTransient(() => (sync.callsQueries ? recordingReads(reads, where) : where()), this.retryPolicy);
+      const frames = await retryTransient(() => (sync.callsDirectly ? recordingReads(reads, where) : where()), this.retryPolicy);
       planned = this.thenActions(sync, firing, ids, frames, reads);
     } catch (error) {
       if (isTransientError(error)) throw error;
@@ -497,7 +510,7 @@ export class SyncEngine {
   }
 
   private async frames(sync: CompiledSync, frame: Frame): Promise<readonly Frame[]> {
-    const initial = new this.EngineFrames(frame);
+    const initial = sync.template ? new this.TemplateFrames(frame) : new this.EngineFrames(frame);
     if (sync.where === undefined) return initial;
     const result = await sync.where(initial);
     if (!Array.isArray(result)) throw new TypeError(`where of ${sync.name} must return frames`);

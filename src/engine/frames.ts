@@ -94,7 +94,7 @@ export class Frames extends Array<Frame> {
   }
 
   /** Frames of this class (so they keep reaching the engine) holding `frames`. One allocation: where-clauses run per request. */
-  private derive(frames: readonly Frame[]): this {
+  protected derive(frames: readonly Frame[]): this {
     const derived = new (this.constructor as new () => this)();
     for (const frame of frames) derived.push(frame);
     return derived;

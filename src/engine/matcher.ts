@@ -90,8 +90,21 @@ function join(flow: FlowState, sync: CompiledSync, index: number, frame: Frame, 
 
 function matchRecord(pattern: CompiledPattern, record: ActionRecord, frame: Frame): Frame | undefined {
   if (record.thrown !== undefined) return undefined;
-  if (isErrorOutput(record.output) !== pattern.matchesError) return undefined;
+  if (pattern.template) {
+    // The template's matching: each named field must be there (not undefined), whatever the
+    // output; `{}` matches an `{ error }` output too (template/README.md).
+    if (!hasDefinedFields(pattern.input, record.input) || !hasDefinedFields(pattern.output, record.output)) return undefined;
+  } else if (isErrorOutput(record.output) !== pattern.matchesError) {
+    return undefined;
+  }
   const withInput = bindPattern(frame, pattern.input, record.input);
   if (withInput === undefined) return undefined;
   return bindPattern(withInput, pattern.output, record.output as Record<string, unknown>);
+}
+
+function hasDefinedFields(pattern: Readonly<Record<string, unknown>>, source: unknown): boolean {
+  for (const key in pattern) {
+    if (typeof source !== "object" || source === null || (source as Record<string, unknown>)[key] === undefined) return false;
+  }
+  return true;
 }

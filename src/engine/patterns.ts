@@ -42,6 +42,8 @@ export type ActionPattern<R extends AnyActionRef> =
 /** The value `actions(...)` returns: the patterns as plain data for the engine. */
 export interface ActionList {
   readonly patterns: readonly PatternData[];
+  /** Written with `@engine`'s `actions`, the 6.1040 template's surface: the sync follows its semantics (engine/template/). */
+  readonly template?: true;
 }
 
 export interface PatternData {

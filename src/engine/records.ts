@@ -8,15 +8,19 @@ export interface Cause {
   readonly records: readonly string[];
   /** Stable idempotency key: sync, matched records, frame and position in `then`. */
   readonly key: string;
-  /** Queries the sync's where-clause called directly (`await Concept._query(...)`), for provenance. */
+  /** References the sync's where-clause called directly (`await Concept._query(...)`), for provenance. */
   readonly reads?: readonly QueryRead[];
 }
 
-/** A query a where-clause called as a function: which, with what input, and how many rows it answered. */
+/**
+ * A reference a where-clause called as a function: which, with what input, and how many rows
+ * it answered. An action called so (template-style code) ran as a flow of its own: `flow`.
+ */
 export interface QueryRead {
   readonly query: string;
   readonly input: unknown;
   readonly rows: number;
+  readonly flow?: string;
 }
 
 /** A then-action as a sync plans it, before it runs. */

@@ -6,7 +6,7 @@
  * (`await FocusStats._viewStats({ user })`), for where-clauses written as in the template.
  */
 import type { ConceptSchemas, InputOf, OutputOf } from "./concept.ts";
-import { runDirectQuery } from "./direct-queries.ts";
+import { runDirectAction, runDirectQuery } from "./direct-calls.ts";
 import { asConceptClass } from "./unchecked.ts";
 
 export interface OperationRef<Input = unknown, Output = unknown, Kind extends "action" | "query" = "action" | "query"> {
@@ -32,9 +32,14 @@ export type ConceptRef<S extends ConceptSchemas> = {
 type Fields = Record<string, unknown>;
 type MethodNames<T> = { [K in keyof T & string]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T & string];
 
-/** The references of a class without schemas: one per method, any object in and out (nothing is checked). */
+/**
+ * The references of a class without schemas: one per method, any object in and out for
+ * patterns (nothing is checked), and callable with the method's own signature, as the
+ * template's instrumented concepts are (`await Catalog._byOwner({ owner })` answers what the
+ * method returns).
+ */
 export type UncheckedConceptRef<T> = {
-  readonly [K in MethodNames<T>]: K extends `_${string}` ? CallableQueryRef<Fields, Fields> : ActionRef<Fields, Fields>;
+  readonly [K in MethodNames<T>]: T[K] & (K extends `_${string}` ? QueryRef<Fields, Fields> : ActionRef<Fields, Fields>);
 };
 
 /** A class's references: typed by its `static schemas`, or one unchecked reference per method when it has none. */
@@ -52,13 +57,14 @@ export function conceptRef<C extends abstract new (...args: never[]) => object>(
   const conceptClass = asConceptClass(concept, name);
   const refs: Record<string, OperationRef> = {};
   for (const [operation, schema] of Object.entries(conceptClass.schemas)) {
-    refs[operation] = schema.kind === "query" ? callableQuery(conceptClass.conceptName, operation) : Object.freeze({ concept: conceptClass.conceptName, name: operation, kind: schema.kind });
+    refs[operation] = callableRef(conceptClass.conceptName, operation, schema.kind);
   }
   return Object.freeze(refs) as RefsOf<C>;
 }
 
-function callableQuery(concept: string, name: string): OperationRef {
-  const call = (input: object) => runDirectQuery(concept, name, input);
+/** A reference that can also be called (see direct-calls.ts): a query answers its rows, an action runs as a flow of its own. */
+function callableRef(concept: string, name: string, kind: "action" | "query"): OperationRef {
+  const call = kind === "query" ? (input: object) => runDirectQuery(concept, name, input) : (input: object) => runDirectAction(concept, name, input);
   Object.defineProperty(call, "name", { value: name });
-  return Object.freeze(Object.assign(call, { concept, kind: "query" as const }));
+  return Object.freeze(Object.assign(call, { concept, kind }));
 }

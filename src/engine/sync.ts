@@ -3,7 +3,7 @@
  * `compileSync` calls it once with variables made on demand and turns the declaration into
  * plain data the matcher indexes by concept and action.
  */
-import type { Frames } from "./frames.ts";
+import type { Frame, Frames } from "./frames.ts";
 import type { ActionList, PatternData } from "./patterns.ts";
 import { isVariable, variablesProxy } from "./vars.ts";
 import type { Untyped, Vars } from "./vars.ts";
@@ -11,8 +11,11 @@ import type { Untyped, Vars } from "./vars.ts";
 export interface SyncDeclaration {
   /** Actions that happened in one flow; all must match for the sync to fire. */
   readonly when: ActionList;
-  /** Frames in, frames out: filter and extend the bindings with concept queries. */
-  readonly where?: (frames: Frames) => Frames | Promise<Frames>;
+  /**
+   * Frames in, frames out: filter and extend the bindings with concept queries. A method, so a
+   * where-clause may declare the frames it takes more narrowly (the template's `Frames`).
+   */
+  where?(frames: Frames): Frames | readonly Frame[] | Promise<Frames | readonly Frame[]>;
   /** Actions to run, in order, once for each frame `where` leaves. */
   readonly then: ActionList;
 }
@@ -31,8 +34,10 @@ export interface CompiledPattern {
   readonly key: string;
   readonly input: Readonly<Record<string, unknown>>;
   readonly output: Readonly<Record<string, unknown>>;
-  /** Output patterns naming `error` match error outputs; the others match successes only. */
+  /** Output patterns naming `error` match error outputs; the others match successes only (not for template syncs). */
   readonly matchesError: boolean;
+  /** Matched as the template matches: every named field must be present, whatever the output (template/README.md). */
+  readonly template: boolean;
 }
 
 export interface CompiledThen {
@@ -46,8 +51,10 @@ export interface CompiledSync {
   readonly when: readonly CompiledPattern[];
   readonly where: SyncDeclaration["where"];
   readonly then: readonly CompiledThen[];
-  /** Its where-clause calls a query as a function (`await Concept._query(...)`): the engine records those reads. */
-  readonly callsQueries: boolean;
+  /** Its where-clause may call a reference as a function (`await Concept._query(...)`): the engine records those calls. */
+  readonly callsDirectly: boolean;
+  /** Written against `@engine`, the template's surface: it runs with the template's semantics (template/README.md). */
+  readonly template: boolean;
 }
 
 export function operationKey(concept: string, action: string): string {
@@ -61,13 +68,21 @@ export function compileSync(name: string, sync: Sync): CompiledSync {
     throw new TypeError(`sync ${name}: expected { when: actions(...), then: actions(...) }`);
   }
   if (declaration.when.patterns.length === 0) throw new TypeError(`sync ${name}: when needs at least one action pattern`);
+  const template = isTemplateDeclaration(declaration);
   return {
     name,
-    when: declaration.when.patterns.map(compileWhen),
+    when: declaration.when.patterns.map((pattern) => compileWhen(pattern, template)),
     where: declaration.where,
     then: declaration.then.patterns.map(({ ref, input }) => ({ concept: ref.concept, action: ref.name, input })),
-    callsQueries: declaration.where !== undefined && callsQueryDirectly(declaration.where),
+    // A template where-clause may call any action or query of any concept: always recorded.
+    callsDirectly: declaration.where !== undefined && (template || callsQueryDirectly(declaration.where)),
+    template,
   };
+}
+
+/** Whether a sync was written with `@engine`'s `actions` (the template's surface; template/actions.ts). */
+export function isTemplateDeclaration(declaration: Pick<SyncDeclaration, "when" | "then">): boolean {
+  return declaration.when.template === true || declaration.then.template === true;
 }
 
 /**
@@ -79,7 +94,7 @@ function callsQueryDirectly(where: NonNullable<SyncDeclaration["where"]>): boole
   return /\b[A-Z][\w$]*\s*\.\s*_[\w$]*\s*\(/.test(Function.prototype.toString.call(where));
 }
 
-function compileWhen({ ref, input, output }: PatternData): CompiledPattern {
+function compileWhen({ ref, input, output }: PatternData, template: boolean): CompiledPattern {
   const outputPattern = output ?? {};
   return {
     concept: ref.concept,
@@ -88,6 +103,7 @@ function compileWhen({ ref, input, output }: PatternData): CompiledPattern {
     input,
     output: outputPattern,
     matchesError: "error" in outputPattern,
+    template,
   };
 }
 

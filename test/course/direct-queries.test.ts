@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { actions, SyncEngine, type FlowProvenance, type ProvenanceNode, type Sync } from "../../src/engine/index.ts";
 import { useTestDatabase } from "../support/database.ts";
+import type { ID } from "@utils/types.ts";
 import PollConcept from "./fixtures/Poll/PollConcept.ts";
 import { Poll } from "./fixtures/poll.syncs.ts";
 
@@ -11,7 +12,7 @@ const syncs: Record<string, Sync> = {
   VoteForFirstPoll: ({ owner, first }) => ({
     when: actions([Poll.open, { owner }, {}]),
     where: async (frames) => {
-      const polls = await Poll._getPollsOf({ owner: frames[0]![owner] as string });
+      const polls = await Poll._getPollsOf({ owner: frames[0]![owner] as ID });
       return frames.map(($) => ({ ...$, [first]: polls[0]!._id }));
     },
     then: actions([Poll.vote, { poll: first }]),
@@ -36,7 +37,7 @@ describe("a where-clause calling a query directly", () => {
     await engine.start();
     const { output, flow } = await engine.invoke(Poll.open, { owner: "cy", question: "First?" });
     const first = (output as { poll: string }).poll;
-    expect(await Poll._getPoll({ poll: first })).toMatchObject([{ votes: 1 }]);
+    expect(await Poll._getPoll({ poll: first as ID })).toMatchObject([{ votes: 1 }]);
     await engine.stop();
 
     const provenance = (await engine.provenance(flow)) as FlowProvenance;

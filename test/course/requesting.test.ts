@@ -19,11 +19,11 @@ describe("template-style requests (6.1040 Requesting)", () => {
     expect(await json(stored)).toEqual([{ _id: poll, owner: "ada", question: "Tea?", votes: 0 }]);
   });
 
-  it("lets a responded `status` field set the status, the other fields being the body", async () => {
+  it("answers every responded field but `request` as the body, a `status` field included, with 200, as the template does", async () => {
     const app = templateApp(database.db, { passthrough: rules }).make();
     const response = await post(app, "/api/Poll/open", { owner: "ada", question: "" });
-    expect(response.status).toBe(422);
-    expect(await json(response)).toEqual({ error: "a poll needs a question" });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ error: "a poll needs a question", status: 422 });
   });
 
   it("answers {} when a sync responds with no fields", async () => {
@@ -99,9 +99,17 @@ describe("passthrough.ts (inclusions and exclusions)", () => {
     expect(warnings.filter((line) => line.startsWith("Poll declares no schemas"))).toHaveLength(1);
   });
 
-  it("refuses at start a sync listening on a path a concept route still serves, naming both and the fix", () => {
-    const { make } = templateApp(database.db, { passthrough: { inclusions: {}, exclusions: [] } });
-    expect(make).toThrow(/Requesting\.request \{ path: "\/Poll\/open" \}.*Poll\.open.*exclusions/);
+  it("serves a path a concept route still serves to the concept, as the template does, warning about each template sync that never fires there", async () => {
+    const { make, warnings } = templateApp(database.db, { passthrough: { inclusions: {}, exclusions: [] } });
+    const app = make();
+    expect(warnings.some((line) => /sync OpenPollRequest .*POST \/api\/Poll\/open.*Poll\.open.*never fires.*exclusions/.test(line))).toBe(true);
+    // The concept answers (its output), not the syncs (which would answer `{ poll }` too, but through Requesting).
+    const response = await post(app, "/api/Poll/open", { owner: "ada", question: "Tea?" }, asService);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-flow-id")).not.toBeNull();
+  });
+
+  it("refuses at start a project-style sync listening on a path a concept route still serves, naming both and the fix", () => {
     const rest: Record<string, Sync> = {
       ShadowsVote: ({ request }) => ({
         when: actions([Requesting.request, { route: "POST /api/Poll/vote" }, { request }]),
@@ -109,6 +117,13 @@ describe("passthrough.ts (inclusions and exclusions)", () => {
       }),
     };
     expect(templateApp(database.db, { syncs: rest }).make).toThrow(/POST \/api\/Poll\/vote.*Poll\.vote/);
+    const typedOnPath: Record<string, Sync> = {
+      OpensPoll: ({ request }) => ({
+        when: actions([Requesting.request, { path: "/Poll/open" }, { request }]),
+        then: actions([Requesting.respond, { request }]),
+      }),
+    };
+    expect(templateApp(database.db, { syncs: typedOnPath, passthrough: { inclusions: {}, exclusions: [] } }).make).toThrow(/sync OpensPoll .*Poll\.open.*exclusions/);
   });
 
   it("documents excluded routes as served by syncs, and unchecked concepts as unchecked, in /openapi.json", async () => {

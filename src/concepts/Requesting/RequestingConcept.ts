@@ -32,8 +32,30 @@ export const routeLiteral = z
   );
 
 
-/** Fields of a template-style request that a client's body may not set (the bridge sets them; dialect syncs match on them). */
+/**
+ * Fields of a template-style request that a client's body may not set: the bridge sets
+ * `principal`, and a `route` would make the request a REST dialect's, matched by its syncs.
+ * Every other body field passes through, whatever its name, as in the template.
+ */
 export const reservedRequestFields = ["route", "principal"] as const;
+
+/**
+ * A field typed as a dialect request carries it, but taken as it is: a template-style request
+ * (no `route`) may carry a body field of the same name holding anything (a search box's
+ * `query: "focus music"`). A dialect request's fields are checked by `dialectFields` below.
+ */
+function passedThrough<S extends z.ZodType>(_dialectType: S) {
+  return z.custom<NonNullable<z.infer<S>> | Extract<z.infer<S>, null>>(() => true).optional();
+}
+
+/** What a REST dialect request's fields must be (the bridge builds them; a sync may too). */
+const dialectFields = z.object({
+  method: z.enum(httpMethods).optional(),
+  params: z.record(z.string(), z.string()).optional(),
+  query: z.record(z.string(), z.string()).optional(),
+  user: id.nullable().optional(),
+});
+const dialectStatus = z.number().int().min(200).max(599);
 
 export const RequestingSchemas = {
   request: action({
@@ -42,32 +64,37 @@ export const RequestingSchemas = {
     // JSON body's fields flattened in. Only `path` is common; any other field may come along.
     input: z
       .object({
-        method: z.enum(httpMethods).optional(),
+        method: passedThrough(dialectFields.shape.method),
         route: routeLiteral.optional(),
         path: z.string(),
-        params: z.record(z.string(), z.string()).optional(),
-        query: z.record(z.string(), z.string()).optional(),
+        params: passedThrough(dialectFields.shape.params),
+        query: passedThrough(dialectFields.shape.query),
         body: z.unknown().optional(),
-        user: id.nullable().optional(),
+        user: passedThrough(dialectFields.shape.user),
         principal: z.enum(["user", "service"]).optional(),
       })
-      .catchall(z.unknown()),
+      .catchall(z.unknown())
+      .superRefine((input, context) => {
+        if (input.route === undefined) return;
+        const checked = dialectFields.safeParse(input);
+        for (const issue of checked.success ? [] : checked.error.issues) context.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      }),
     output: z.object({ request: id }),
     description: "An HTTP request arrived on a route (or, template-style, a path) some sync listens to.",
     syncOnly: true,
   }),
   respond: action({
     // A dialect's request is answered `{ request, status?, body }`; a template-style request's
-    // answer is every field but `request` (and `status`, which sets the status), as the template does.
+    // answer is every field but `request` (a `status` field included), with 200, as the template does.
     input: z
       .object({
         request: id,
-        status: z.number().int().min(200).max(599).optional(),
+        status: passedThrough(dialectStatus),
         body: z.unknown().optional(),
       })
       .catchall(z.unknown()),
     output: z.object({ request: id }),
-    description: "The answer to a request: a status (200 unless given) and a JSON body.",
+    description: "The answer to a request: for a REST dialect's, a status (200 unless given) and a JSON body; for a template-style one, every field but `request`, with 200.",
     syncOnly: true,
   }),
   _awaitResponse: query({
@@ -131,14 +158,22 @@ export class RequestingConcept implements ConceptImplementation<Schemas> {
   }
 
   /** respond (request, status?, body | ...fields): (request)
-   *  requires the request is pending and has no response yet
-   *  effects  records the response: status (200 unless given) and body (a template-style
-   *           request's body is the given fields, `{}` when there are none) */
-  async respond({ request, status = 200, ...fields }: InputOf<Schemas["respond"]>): Promise<{ request: string } | ErrorOutput> {
+   *  requires the request is pending and has no response yet; a dialect request's status,
+   *           when given, is an HTTP status (200 to 599)
+   *  effects  records the response: for a dialect request, status (200 unless given) and body;
+   *           for a template-style request, status 200 and every field but `request` as the
+   *           body (`{}` when there are none), as the template answers */
+  async respond({ request, ...fields }: InputOf<Schemas["respond"]>): Promise<{ request: string } | ErrorOutput> {
     const pending = this.pending.get(request);
     if (pending === undefined) return { error: "request not found", reason: "not_found" };
     if (pending.response !== undefined) return { error: "request already has a response", reason: "conflict" };
-    pending.response = { status, body: pending.answeredWithFields ? fields : fields.body };
+    if (pending.answeredWithFields) {
+      pending.response = { status: 200, body: fields };
+    } else {
+      const status = dialectStatus.optional().safeParse(fields.status);
+      if (!status.success) return { error: "status: an HTTP status from 200 to 599", reason: "invalid" };
+      pending.response = { status: status.data ?? 200, body: fields.body };
+    }
     pending.wake?.();
     return { request };
   }

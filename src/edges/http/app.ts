@@ -30,7 +30,7 @@ import { planPassthrough, type Passthrough } from "./passthrough.ts";
 import { prepareTemplateRequests, registerRequestingBridge } from "./requesting-bridge.ts";
 
 export type AppConfig = Pick<Config, "apiKey" | "jwtSecret" | "corsOrigins" | "bodyLimitBytes" | "routePlaceholders"> &
-  Partial<Pick<Config, "benchBareRoute" | "requestingBaseUrl" | "requestingTimeoutMs" | "errorStatus">> & {
+  Partial<Pick<Config, "benchBareRoute" | "requestingBaseUrl" | "requestingTimeoutMs" | "requestingMaxWaiting" | "errorStatus">> & {
     /** Idempotency-Key timings (lease, wait); the defaults suit a server, tests shorten them. */
     idempotency?: Partial<RetryOptions>;
   };
@@ -55,6 +55,7 @@ export function createApp({ engine, concepts, config, db, passthrough, logger = 
   // Template-style requests (6.1040): `POST <REQUESTING_BASE_URL><path>` for the paths syncs listen to.
   const baseUrl = config.requestingBaseUrl ?? "/api";
   const template = prepareTemplateRequests({ engine, baseUrl, served: operations, restRoutes: routes });
+  for (const warning of template.warnings) logger.warn(warning);
   Object.assign(openApi.paths as object, template.docs);
 
   const app = new Hono<HttpEnv>();
@@ -91,7 +92,15 @@ export function createApp({ engine, concepts, config, db, passthrough, logger = 
   const retries = idempotentRetries({ db, logger, options: config.idempotency ?? {} });
   registerConceptRoutes(app, { engine, operations, retries, logger, errorStatus: config.errorStatus ?? "4xx" });
   registerRestBridge(app, { engine, routes, retries, logger });
-  registerRequestingBridge(app, { engine, baseUrl, timeoutMs: config.requestingTimeoutMs ?? 10_000, paths: template.paths, retries, logger });
+  registerRequestingBridge(app, {
+    engine,
+    baseUrl,
+    timeoutMs: config.requestingTimeoutMs ?? 10_000,
+    maxWaiting: config.requestingMaxWaiting ?? 256,
+    paths: template.paths,
+    retries,
+    logger,
+  });
 
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

@@ -15,6 +15,7 @@ import { principalOf, type HttpEnv } from "./principal.ts";
 import { flowHeader } from "./provenance-route.ts";
 import { checkInput, checkTimes, inputFields, timeFields } from "./validation.ts";
 import { jsonRows } from "./json-rows.ts";
+import { isUnchecked } from "../../engine/unchecked.ts";
 
 export interface ConceptOperation {
   readonly concept: string;
@@ -88,6 +89,13 @@ export function registerConceptRoutes(
         throw error;
       }
 
+      if (operation.schema.kind === "query" && isUnchecked(operation.schema)) {
+        // A concept without schemas answers what its method returned, an object as well as an
+        // array, as the template's passthrough routes do.
+        const answer = await engine.query(ref, input);
+        if (isErrorOutput(answer)) return c.json({ error: answer.error }, failureStatus(answer.reason));
+        return c.json(answer as object, 200);
+      }
       if (operation.schema.kind === "query") {
         // In batches, so a long answer streams as the concept reads it (see json-rows.ts).
         const batches = await engine.queryBatches(ref, input);

@@ -3,8 +3,9 @@
  * the concept routes: an included route is served straight to its concept (with the reason on
  * record), an excluded one is left to the syncs (a template-style `Requesting.request` on its
  * path), and one listed nowhere is served with a warning at start, as the template prints.
- * A sync listening on a path that a concept route still serves is refused at start: it would
- * never see a request, and the documentation would say otherwise.
+ * A sync listening on a path that a concept route still serves never sees a request there, as
+ * in the template: a template-style sync is named in a warning at start; a sync written against
+ * the project's engine is refused at start, since its author opted into the stricter rules.
  */
 import { isUnchecked } from "../../engine/unchecked.ts";
 import type { ConceptOperation } from "./concept-routes.ts";
@@ -56,15 +57,24 @@ export interface SyncRoute {
   readonly declaredBy: string;
 }
 
+/** One warning per template-style sync listening on a path a concept route serves (the route wins, as in the template). */
+export function shadowedRouteWarnings(served: readonly ConceptOperation[], syncRoutes: readonly SyncRoute[]): string[] {
+  return shadowed(served, syncRoutes).map(
+    (conflict) => `${conflict}: the concept route serves it and the sync never fires for it, as in the template; add the route to exclusions in ${passthroughFile} to let syncs serve it`,
+  );
+}
+
+function shadowed(served: readonly ConceptOperation[], syncRoutes: readonly SyncRoute[]): string[] {
+  const servedPaths = new Map(served.map((operation) => [operation.path, operation]));
+  return syncRoutes.flatMap(({ method, path, declaredBy }) => {
+    const operation = method === "POST" ? servedPaths.get(path) : undefined;
+    return operation === undefined ? [] : [`${declaredBy} listens to POST ${path}, which the concept route to ${operation.concept}.${operation.name} serves`];
+  });
+}
+
 /** Throws, naming every conflict, when a sync listens on a path a concept route serves. */
 export function refuseShadowedSyncRoutes(served: readonly ConceptOperation[], syncRoutes: readonly SyncRoute[]): void {
-  const servedPaths = new Map(served.map((operation) => [operation.path, operation]));
-  const conflicts = syncRoutes.flatMap(({ method, path, declaredBy }) => {
-    const operation = method === "POST" ? servedPaths.get(path) : undefined;
-    return operation === undefined
-      ? []
-      : [`${declaredBy} listens to POST ${path}, which the concept route to ${operation.concept}.${operation.name} serves`];
-  });
+  const conflicts = shadowed(served, syncRoutes);
   if (conflicts.length === 0) return;
   throw new Error(
     `${conflicts.join("; ")}. Add the route to exclusions in ${passthroughFile} so that the syncs serve it, or change the syncs.`,
