@@ -105,13 +105,11 @@ async function bridge(c: Context<HttpEnv>, path: string, { engine, timeoutMs, lo
   // The body is read and run in a call of its own, so nothing here holds it while the request
   // waits for its response (up to REQUESTING_TIMEOUT).
   const { flow, request, failed } = await runRequest(c, path, engine, logger);
-  const response = await awaitSyncResponse(engine, request, timeoutMs);
+  // The template answers 500 at once when a sync throws (its exception reaches the route): so
+  // does this bridge, unless a sync responded before, rather than leave the client to wait.
+  const response = await awaitSyncResponse(engine, request, failed ? undefined : timeoutMs);
   if (response !== undefined) return c.json((response.body ?? {}) as object, 200);
-  if (failed) {
-    // The template answers 500 at once when a sync throws (its exception reaches the route): so
-    // does this bridge, rather than leaving the client to wait for the timeout.
-    return c.json({ error: "An internal server error occurred." }, 500);
-  }
+  if (failed) return c.json({ error: "An internal server error occurred." }, 500);
   logger.error({ flow, path, timeoutMs }, "no sync responded to this request in time (REQUESTING_TIMEOUT)");
   return c.json({ error: "Request timed out." }, 504);
 }
