@@ -21,6 +21,7 @@ describe("configuration from the environment", () => {
       benchBareRoute: false,
       requestingBaseUrl: "/api",
       requestingTimeoutMs: 10_000,
+      requestingMaxWaiting: 256,
       errorStatus: "4xx",
     });
   });
