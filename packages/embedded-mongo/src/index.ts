@@ -7,6 +7,7 @@
  *   ...
  *   await mongo.stop();
  */
+import { randomBytes } from "node:crypto";
 import net from "node:net";
 import type { Socket } from "node:net";
 import type { Document } from "bson";
@@ -104,11 +105,11 @@ function startSweeper(state: ServerState, intervalMs: number): NodeJS.Timeout {
 }
 
 /** Who may log in: the administrator (`credentials`) and the database owners (`users`); nothing when neither is given. */
-function userTable(options: EmbeddedMongoOptions): Pick<ServerState, "users"> {
+function userTable(options: EmbeddedMongoOptions): Pick<ServerState, "users" | "decoySaltKey"> {
   const users = new Map<string, ScramCredential>();
   for (const { user, password, database } of options.users ?? []) users.set(user, { ...scramCredential(user, password), database });
   if (options.credentials) users.set(options.credentials.user, scramCredential(options.credentials.user, options.credentials.password));
-  return users.size === 0 ? {} : { users };
+  return users.size === 0 ? {} : { users, decoySaltKey: randomBytes(32) };
 }
 
 function loginOf(credentials: EmbeddedMongoOptions["credentials"]): string {

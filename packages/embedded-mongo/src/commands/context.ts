@@ -22,6 +22,8 @@ export interface ServerState {
   readonly defaultMaxTimeMS?: number;
   /** The users who may log in, by name; when set, every connection must log in (SCRAM-SHA-256). */
   readonly users?: ReadonlyMap<string, ScramCredential>;
+  /** The server's secret for unknown names' salts (auth.ts), made with `users`. */
+  readonly decoySaltKey?: Buffer;
   /** The sessions commands named in their `lsid` ($listLocalSessions). */
   readonly sessions?: LocalSessions;
   /** Present only when test commands are enabled (`configureFailPoint`). */
