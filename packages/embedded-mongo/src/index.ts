@@ -13,7 +13,8 @@ import type { Socket } from "node:net";
 import type { Document } from "bson";
 import type { ServerState } from "./commands/context.ts";
 import { Connection } from "./connection.ts";
-import { MAX_CONNECTIONS, refuseConnection } from "./connection-cap.ts";
+import { MAX_CONNECTIONS } from "./connection-cap.ts";
+import { Admission, LOGIN_TIMEOUT_MS, MAX_UNAUTHENTICATED_CONNECTIONS } from "./admission.ts";
 import { CursorRegistry } from "./cursors.ts";
 import { openJournal, type JournalOptions } from "./journal/index.ts";
 import { noPersistence, type JournalRecord, type Persistence } from "./storage/persistence.ts";
@@ -63,6 +64,16 @@ export interface EmbeddedMongoOptions {
   maxOpenCursors?: number;
   /** Open connections at most (mongod's maxIncomingConnections), default 2,000; more are refused. */
   maxConnections?: number;
+  /**
+   * With a login required: how long a connection may take to log in before it is closed,
+   * default 5,000 ms (admission.ts).
+   */
+  loginTimeoutMs?: number;
+  /**
+   * With a login required: connections waiting to log in at most, default 100; a new one past
+   * it closes the oldest waiting. They never fill `maxConnections`.
+   */
+  maxUnauthenticatedConnections?: number;
 }
 
 export interface EmbeddedMongo {
@@ -124,6 +135,13 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const host = options.host ?? "127.0.0.1";
   const store = new Store();
   const persistence = await openPersistence(options, store);
+  const logins = userTable(options);
+  const admission = new Admission({
+    maxConnections: options.maxConnections ?? MAX_CONNECTIONS,
+    loginRequired: logins.users !== undefined,
+    loginTimeoutMs: options.loginTimeoutMs ?? LOGIN_TIMEOUT_MS,
+    maxUnauthenticated: options.maxUnauthenticatedConnections ?? MAX_UNAUTHENTICATED_CONNECTIONS,
+  });
   const state: ServerState = {
     store,
     cursors: new CursorRegistry({
@@ -135,29 +153,23 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     host,
     port: 0,
     inMemory: persistence === noPersistence,
-    connections: 0,
+    get connections() {
+      return admission.open;
+    },
     defaultMaxTimeMS: options.defaultMaxTimeMS ?? 60_000,
     ...(options.enableTestCommands ? { failPoints: new FailPoints() } : {}),
     sessions: new LocalSessions(),
-    ...userTable(options),
+    ...logins,
   };
   const sockets = new Set<Socket>();
   let connectionIds = 0;
-  const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   const server = net.createServer((socket) => {
     sockets.add(socket);
-    if (state.connections >= maxConnections) {
-      socket.on("close", () => sockets.delete(socket));
-      refuseConnection(socket, maxConnections);
-      return;
-    }
-    state.connections += 1;
-    socket.on("close", () => {
-      sockets.delete(socket);
-      state.connections -= 1;
-    });
+    socket.on("close", () => sockets.delete(socket));
+    const loggedIn = admission.admit(socket);
+    if (loggedIn === undefined) return;
     connectionIds += 1;
-    new Connection(socket, state, connectionIds);
+    new Connection(socket, state, connectionIds, loggedIn);
   });
   state.port = await listen(server, options.port ?? 0, host);
   const sweeper = startSweeper(state, options.ttlSweepIntervalMs ?? 1000);

@@ -130,3 +130,54 @@ describe("a SCRAM start for an unknown user", () => {
     expect(unknown, `longest ping: ${unknown.toFixed(0)} ms (${known.toFixed(0)} ms for the real name)`).toBeLessThan(3 * known + 300);
   });
 });
+
+describe("connections that do not log in", () => {
+  it("are closed after loginTimeoutMs, idle or talking; a logged-in client goes on", async () => {
+    const server = await serverWithLogin({ loginTimeoutMs: 300 });
+    const client = new MongoClient(server.uri, { heartbeatFrequencyMS: 1_000 });
+    cleanups.push(() => client.close());
+    let heartbeatFailures = 0;
+    client.on("serverHeartbeatFailed", () => (heartbeatFailures += 1));
+    await client.connect();
+
+    const idle = await connect(server.port);
+    cleanups.push(() => idle.destroy());
+    const talking = await rawConnection(server.port);
+    await talking.command({ hello: 1, $db: "admin" });
+    expect(await closedWithin(idle, 3_000)).toBe(true);
+    expect(await talking.closedWithin(3_000)).toBe(true);
+
+    // The driver's own connections: its pool logged in; its monitor (which never logs in) reconnects.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await client.db("focus").collection("notes").insertOne({ n: 1 })).toMatchObject({ acknowledged: true });
+    expect(heartbeatFailures).toBe(0);
+  });
+
+  it("never fill the connection cap of `npm run db`: with 2,100 idle sockets open, the right password logs in", async () => {
+    const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "embedded-idle-")), "data");
+    cleanups.push(() => rm(path.dirname(dataDir), { recursive: true, force: true }));
+    const cli = await startCli(dataDir);
+    cleanups.push(() => cli.stop());
+    const port = Number(/:(\d+)\//.exec(cli.uri)![1]);
+
+    const idle: net.Socket[] = [];
+    cleanups.push(() => idle.forEach((socket) => socket.destroy()));
+    for (let batch = 0; batch < 21; batch++) {
+      const opened = await Promise.allSettled(Array.from({ length: 100 }, () => connect(port)));
+      for (const result of opened) {
+        if (result.status !== "fulfilled") continue;
+        result.value.on("error", () => undefined);
+        idle.push(result.value);
+      }
+    }
+    expect(idle.length).toBeGreaterThan(2000);
+
+    const client = await MongoClient.connect(cli.uri, { serverSelectionTimeoutMS: 10_000 });
+    cleanups.push(() => client.close());
+    expect(await client.db("focus").collection("notes").insertOne({ n: 1 })).toMatchObject({ acknowledged: true });
+    // Within the default login timeout (5 s), every idle socket is gone.
+    const closed = await Promise.all(idle.map((socket) => closedWithin(socket, 12_000)));
+    expect(closed.filter((isClosed) => !isClosed)).toHaveLength(0);
+    expect(await client.db("admin").command({ ping: 1 })).toMatchObject({ ok: 1 });
+  });
+});

@@ -17,7 +17,7 @@ export interface ServerState {
   port: number;
   readonly inMemory: boolean;
   /** Open client connections. */
-  connections: number;
+  readonly connections: number;
   /** The time limit of a command that gives no `maxTimeMS` (0 or absent: none). */
   readonly defaultMaxTimeMS?: number;
   /** The users who may log in, by name; when set, every connection must log in (SCRAM-SHA-256). */
