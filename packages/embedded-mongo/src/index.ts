@@ -80,6 +80,13 @@ export interface EmbeddedMongo {
   /** `mongodb://[user:password@]host:port/` to give the driver (directConnection included). */
   uri: string;
   port: number;
+  /**
+   * Whether this server holds its data directory's lock: with a data directory, from start
+   * until `stop()`; in memory, never. The lock dies with its owner however it dies (see
+   * journal/dir-lock.ts), so holding it also proves that the process that had the directory
+   * before is gone: whatever it left pending can be taken over at once.
+   */
+  readonly holdsDataDirLock: boolean;
   stop(): Promise<void>;
 }
 
@@ -178,6 +185,9 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   return {
     uri: `mongodb://${loginOf(options.credentials)}${uriHost}:${state.port}/?directConnection=true${options.credentials === undefined ? "" : "&authSource=admin"}`,
     port: state.port,
+    get holdsDataDirLock() {
+      return !state.inMemory && stopped === undefined;
+    },
     stop: () =>
       (stopped ??= (async () => {
         clearInterval(sweeper);
