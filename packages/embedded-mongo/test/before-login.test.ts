@@ -126,8 +126,8 @@ describe("a SCRAM start for an unknown user", () => {
     // The same flood for the real user is the yardstick: its challenge is derived once, at start.
     const known = await longestPingDuring(() => "ada");
     const unknown = await longestPingDuring((a, i) => `probe-${a}-${i}`);
-    // 1,200 key derivations would hold the thread for 6 s or more.
-    expect(unknown, `longest ping: ${unknown.toFixed(0)} ms (${known.toFixed(0)} ms for the real name)`).toBeLessThan(3 * known + 300);
+    // 1,200 key derivations would hold the thread for 6 s or more; the margin is for a loaded machine.
+    expect(unknown, `longest ping: ${unknown.toFixed(0)} ms (${known.toFixed(0)} ms for the real name)`).toBeLessThan(3 * known + 1_500);
   });
 });
 
