@@ -72,7 +72,9 @@ function saslStart(command: Document, context: CommandContext): Document {
   if (match === null) throw authFailure();
   const [, clientFirstBare = "", encodedUser = "", clientNonce = ""] = match;
   const user = decodeName(encodedUser);
-  const challenge = users?.get(user) ?? decoyCredential(user, context.server.decoySaltKey ?? randomBytes(32));
+  // Made for every name, so that a user's start takes as long as a stranger's.
+  const decoy = decoyCredential(user, context.server.decoySaltKey ?? randomBytes(32));
+  const challenge = users?.get(user) ?? decoy;
   const nonce = clientNonce + randomBytes(24).toString("base64");
   const serverFirst = `r=${nonce},s=${challenge.salt.toString("base64")},i=${challenge.iterations}`;
   context.auth.conversation = { credential: challenge, clientFirstBare, serverFirst, nonce, done: false };
