@@ -6,7 +6,8 @@
  *
  * Environment: DATA_DIR (default ./data), DB_PORT (default 27017, 0 picks a free port),
  * HOST (default 127.0.0.1), DB_USER (default focus) and DB_PASSWORD (default: generated on the
- * first start into DATA_DIR/credentials.json, mode 0600, and reused).
+ * first start into DATA_DIR/credentials.json, mode 0600, and reused), DB_LOGIN_TIMEOUT_MS (how long a
+ * connection may take to log in before it is closed, default 5000).
  */
 import { z } from "zod";
 import { credentialsFor } from "./credentials.ts";
@@ -18,6 +19,7 @@ const environment = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   DB_USER: z.string().min(1).max(100).optional(),
   DB_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  DB_LOGIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
 });
 
 const parsed = environment.safeParse(
@@ -27,10 +29,10 @@ if (!parsed.success) {
   process.stderr.write(`invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}\n`);
   process.exit(2);
 }
-const { DATA_DIR: dataDir, DB_PORT: port, HOST: host, DB_USER: user, DB_PASSWORD: password } = parsed.data;
+const { DATA_DIR: dataDir, DB_PORT: port, HOST: host, DB_USER: user, DB_PASSWORD: password, DB_LOGIN_TIMEOUT_MS: loginTimeoutMs } = parsed.data;
 
 const credentials = await credentialsFor(dataDir, { user, password });
-const server = await startEmbeddedMongo({ dataDir, host, port, credentials });
+const server = await startEmbeddedMongo({ dataDir, host, port, credentials, ...(loginTimeoutMs !== undefined && { loginTimeoutMs }) });
 
 let stopping = false;
 const stop = async (signal: NodeJS.Signals): Promise<void> => {

@@ -35,6 +35,8 @@ export class Connection {
     private readonly socket: Socket,
     private readonly server: ServerState,
     private readonly connectionId: number,
+    /** Told once, when this connection first logs in (admission.ts); cleared then. */
+    private onLogin?: () => void,
   ) {
     this.clientAddress = `${socket.remoteAddress ?? "127.0.0.1"}:${socket.remotePort ?? 0}`;
     socket.setNoDelay(true);
@@ -114,12 +116,21 @@ export class Connection {
     if (request.opCode === OP_MSG) {
       const { flags, command } = request;
       const reply = await this.run(command, typeof command.$db === "string" ? command.$db : "admin");
+      this.noticeLogin();
       if (!(flags & MORE_TO_COME)) this.send(encodeOpMsg(request.requestId, reply));
       return;
     }
     const command = (request.query.$query ?? request.query) as Document;
     const reply = await this.run(command, request.fullCollectionName.split(".")[0] ?? "admin");
+    this.noticeLogin();
     this.send(encodeOpReply(request.requestId, reply));
+  }
+
+  private noticeLogin(): void {
+    if (this.onLogin === undefined || this.auth.user === undefined) return;
+    const notify = this.onLogin;
+    this.onLogin = undefined;
+    notify();
   }
 
   /** A fail point may drop the connection (made once: commands are hot). */

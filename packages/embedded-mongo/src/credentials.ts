@@ -4,9 +4,10 @@
  * so the URI other processes were given stays valid across restarts.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { narrowFiles, PRIVATE_FILE_MODE, privateDirectory } from "./journal/index.ts";
 
 const stored = z.object({ user: z.string().min(1), password: z.string().min(1) });
 export type Credentials = z.infer<typeof stored>;
@@ -23,10 +24,14 @@ export async function credentialsFor(dataDir: string, given: { user?: string | u
       throw error;
     },
   );
-  if (existing !== undefined && (given.user === undefined || given.user === existing.user)) return existing;
+  if (existing !== undefined && (given.user === undefined || given.user === existing.user)) {
+    await narrowFiles([path]);
+    return existing;
+  }
   const created = { user: given.user ?? existing?.user ?? "focus", password: randomBytes(24).toString("base64url") };
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(path, `${JSON.stringify(created)}\n`, { mode: 0o600 });
-  await chmod(path, 0o600);
+  await privateDirectory(dataDir);
+  await writeFile(path, `${JSON.stringify(created)}\n`, { mode: PRIVATE_FILE_MODE });
+  // A file that existed keeps its mode through writeFile.
+  await narrowFiles([path]);
   return created;
 }

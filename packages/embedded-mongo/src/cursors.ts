@@ -6,7 +6,11 @@
  * Bounded as mongod bounds them: an idle cursor is closed after `idleMs` (mongod's
  * cursorTimeoutMillis, 10 minutes) unless opened with `noCursorTimeout`, and no more than
  * `maxOpen` are open at once on the whole server.
+ * Guarded as mongod guards them: an id is random (63 bits, positive), so no id can be guessed
+ * from another; a cursor answers getMore only on its namespace and for the login that opened
+ * it, and killCursors only on its namespace, from that login or one that may kill any cursor.
  */
+import { randomBytes } from "node:crypto";
 import { BSON, Long, type Document } from "bson";
 import { MongoServerFailure } from "./errors.ts";
 import { encodeBatch, encodedStoredDocuments, joinBatch } from "./wire/encoded-batches.ts";
@@ -41,6 +45,17 @@ export interface CursorSource {
   storedShape?: string | undefined;
   /** Exempt from the idle timeout (find's `noCursorTimeout`). */
   noTimeout?: boolean;
+  /** The login that opened it (absent on a server without logins): only it may read on. */
+  owner?: string | undefined;
+}
+
+/** Who asks to kill cursors, and where: mongod's `killCursors` on a namespace. */
+export interface KillRequest {
+  ns: string;
+  /** The login asking (absent on a server without logins). */
+  user?: string | undefined;
+  /** Whether it may kill any user's cursor (mongod's killAnyCursor, the administrator's). */
+  anyOwner: boolean;
 }
 
 interface OpenCursor extends CursorSource {
@@ -71,7 +86,6 @@ export interface Batch {
 
 export class CursorRegistry {
   private readonly open = new Map<string, OpenCursor>();
-  private next = BigInt(Date.now()) * 1000n;
   /** Bytes of the batches gathered ahead and not yet sent. */
   private prefetched = 0;
   /** Batches to gather ahead, one per turn (see `gatherNext`). */
@@ -95,20 +109,21 @@ export class CursorRegistry {
     if (this.open.size >= this.maxOpen) {
       throw new MongoServerFailure(146, "ExceededMemoryLimit", `too many open cursors: the server keeps at most ${this.maxOpen}; exhaust or close (killCursors) the ones you have`);
     }
-    this.next += 1n;
-    const id = Long.fromBigInt(this.next);
+    const id = this.unusedId();
     this.open.set(id.toString(), cursor);
     this.prefetch(id.toString(), cursor, batchSize ?? Number.MAX_SAFE_INTEGER);
     return { id, docs: batch };
   }
 
-  more(id: Long, ns: string, batchSize: number | undefined): Batch {
+  /** The next batch, for `user` (the login asking; absent on a server without logins), as mongod's getMore. */
+  more(id: Long, ns: string, batchSize: number | undefined, user?: string): Batch {
     const key = id.toString();
     const cursor = this.open.get(key);
     if (!cursor) throw new MongoServerFailure(43, "CursorNotFound", `cursor id ${key} not found`);
     if (cursor.ns !== ns) {
       throw new MongoServerFailure(13, "Unauthorized", `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
     }
+    if (cursor.owner !== user) throw new MongoServerFailure(13, "Unauthorized", `cursor id ${key} was not created by the authenticated user`);
     cursor.lastUsed = Date.now();
     const limit = batchSize ?? Number.MAX_SAFE_INTEGER;
     // A batch gathered ahead for the size asked now is sent as it is; otherwise its documents
@@ -125,12 +140,27 @@ export class CursorRegistry {
     return { id, docs };
   }
 
-  /** Closes cursors; returns which ids were open and which were not. */
-  kill(ids: Long[]): { killed: Long[]; notFound: Long[] } {
+  /**
+   * Closes the cursors the request may close; the others, as those that are not open, are
+   * reported not found (and left open): whether another login's cursor exists is not told.
+   */
+  kill(ids: Long[], request: KillRequest): { killed: Long[]; notFound: Long[] } {
     const killed: Long[] = [];
     const notFound: Long[] = [];
-    for (const id of ids) (this.close(id.toString()) ? killed : notFound).push(id);
+    for (const id of ids) {
+      const cursor = this.open.get(id.toString());
+      const allowed = cursor !== undefined && cursor.ns === request.ns && (request.anyOwner || cursor.owner === request.user);
+      (allowed && this.close(id.toString()) ? killed : notFound).push(id);
+    }
     return { killed, notFound };
+  }
+
+  /** A random positive 63-bit id no open cursor has (0 means "no cursor" on the wire). */
+  private unusedId(): Long {
+    for (;;) {
+      const id = randomBytes(8).readBigUInt64BE() >> 1n;
+      if (id !== 0n && !this.open.has(id.toString())) return Long.fromBigInt(id);
+    }
   }
 
   /** Closes cursors idle since before `now - idleMs`, as mongod's cursor timeout does. */

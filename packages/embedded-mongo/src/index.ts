@@ -7,12 +7,14 @@
  *   ...
  *   await mongo.stop();
  */
+import { randomBytes } from "node:crypto";
 import net from "node:net";
 import type { Socket } from "node:net";
 import type { Document } from "bson";
 import type { ServerState } from "./commands/context.ts";
 import { Connection } from "./connection.ts";
-import { MAX_CONNECTIONS, refuseConnection } from "./connection-cap.ts";
+import { MAX_CONNECTIONS } from "./connection-cap.ts";
+import { Admission, LOGIN_TIMEOUT_MS, MAX_UNAUTHENTICATED_CONNECTIONS } from "./admission.ts";
 import { CursorRegistry } from "./cursors.ts";
 import { openJournal, type JournalOptions } from "./journal/index.ts";
 import { noPersistence, type JournalRecord, type Persistence } from "./storage/persistence.ts";
@@ -62,12 +64,29 @@ export interface EmbeddedMongoOptions {
   maxOpenCursors?: number;
   /** Open connections at most (mongod's maxIncomingConnections), default 2,000; more are refused. */
   maxConnections?: number;
+  /**
+   * With a login required: how long a connection may take to log in before it is closed,
+   * default 5,000 ms (admission.ts).
+   */
+  loginTimeoutMs?: number;
+  /**
+   * With a login required: connections waiting to log in at most, default 100; a new one past
+   * it closes the oldest waiting. They never fill `maxConnections`.
+   */
+  maxUnauthenticatedConnections?: number;
 }
 
 export interface EmbeddedMongo {
   /** `mongodb://[user:password@]host:port/` to give the driver (directConnection included). */
   uri: string;
   port: number;
+  /**
+   * Whether this server holds its data directory's lock: with a data directory, from start
+   * until `stop()`; in memory, never. The lock dies with its owner however it dies (see
+   * journal/dir-lock.ts), so holding it also proves that the process that had the directory
+   * before is gone: whatever it left pending can be taken over at once.
+   */
+  readonly holdsDataDirLock: boolean;
   stop(): Promise<void>;
 }
 
@@ -104,11 +123,11 @@ function startSweeper(state: ServerState, intervalMs: number): NodeJS.Timeout {
 }
 
 /** Who may log in: the administrator (`credentials`) and the database owners (`users`); nothing when neither is given. */
-function userTable(options: EmbeddedMongoOptions): Pick<ServerState, "users"> {
+function userTable(options: EmbeddedMongoOptions): Pick<ServerState, "users" | "decoySaltKey"> {
   const users = new Map<string, ScramCredential>();
   for (const { user, password, database } of options.users ?? []) users.set(user, { ...scramCredential(user, password), database });
   if (options.credentials) users.set(options.credentials.user, scramCredential(options.credentials.user, options.credentials.password));
-  return users.size === 0 ? {} : { users };
+  return users.size === 0 ? {} : { users, decoySaltKey: randomBytes(32) };
 }
 
 function loginOf(credentials: EmbeddedMongoOptions["credentials"]): string {
@@ -123,6 +142,13 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const host = options.host ?? "127.0.0.1";
   const store = new Store();
   const persistence = await openPersistence(options, store);
+  const logins = userTable(options);
+  const admission = new Admission({
+    maxConnections: options.maxConnections ?? MAX_CONNECTIONS,
+    loginRequired: logins.users !== undefined,
+    loginTimeoutMs: options.loginTimeoutMs ?? LOGIN_TIMEOUT_MS,
+    maxUnauthenticated: options.maxUnauthenticatedConnections ?? MAX_UNAUTHENTICATED_CONNECTIONS,
+  });
   const state: ServerState = {
     store,
     cursors: new CursorRegistry({
@@ -134,29 +160,23 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     host,
     port: 0,
     inMemory: persistence === noPersistence,
-    connections: 0,
+    get connections() {
+      return admission.open;
+    },
     defaultMaxTimeMS: options.defaultMaxTimeMS ?? 60_000,
     ...(options.enableTestCommands ? { failPoints: new FailPoints() } : {}),
     sessions: new LocalSessions(),
-    ...userTable(options),
+    ...logins,
   };
   const sockets = new Set<Socket>();
   let connectionIds = 0;
-  const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   const server = net.createServer((socket) => {
     sockets.add(socket);
-    if (state.connections >= maxConnections) {
-      socket.on("close", () => sockets.delete(socket));
-      refuseConnection(socket, maxConnections);
-      return;
-    }
-    state.connections += 1;
-    socket.on("close", () => {
-      sockets.delete(socket);
-      state.connections -= 1;
-    });
+    socket.on("close", () => sockets.delete(socket));
+    const loggedIn = admission.admit(socket);
+    if (loggedIn === undefined) return;
     connectionIds += 1;
-    new Connection(socket, state, connectionIds);
+    new Connection(socket, state, connectionIds, loggedIn);
   });
   state.port = await listen(server, options.port ?? 0, host);
   const sweeper = startSweeper(state, options.ttlSweepIntervalMs ?? 1000);
@@ -165,6 +185,9 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   return {
     uri: `mongodb://${loginOf(options.credentials)}${uriHost}:${state.port}/?directConnection=true${options.credentials === undefined ? "" : "&authSource=admin"}`,
     port: state.port,
+    get holdsDataDirLock() {
+      return !state.inMemory && stopped === undefined;
+    },
     stop: () =>
       (stopped ??= (async () => {
         clearInterval(sweeper);

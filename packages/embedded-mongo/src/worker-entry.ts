@@ -3,7 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { startEmbeddedMongo, type EmbeddedMongoOptions } from "./index.ts";
 
 const server = await startEmbeddedMongo({ ...(workerData as EmbeddedMongoOptions), worker: false });
-parentPort!.postMessage({ uri: server.uri, port: server.port });
+parentPort!.postMessage({ uri: server.uri, port: server.port, holdsDataDirLock: server.holdsDataDirLock });
 parentPort!.on("message", (message: unknown) => {
   if (message === "stop") {
     void server.stop().then(() => parentPort!.postMessage("stopped"));

@@ -16,11 +16,15 @@ export function startInWorker(options: EmbeddedMongoOptions): Promise<EmbeddedMo
   const worker = new Worker(bootstrap(), { eval: true, workerData: options });
   return new Promise((resolve, reject) => {
     worker.once("error", reject);
-    worker.once("message", (address: { uri: string; port: number }) => {
+    worker.once("message", (started: { uri: string; port: number; holdsDataDirLock: boolean }) => {
       worker.off("error", reject);
       let stopped: Promise<void> | undefined;
       resolve({
-        ...address,
+        uri: started.uri,
+        port: started.port,
+        get holdsDataDirLock() {
+          return started.holdsDataDirLock && stopped === undefined;
+        },
         stop: () =>
           (stopped ??= new Promise<void>((done) => {
             worker.once("message", () => void worker.terminate().then(() => done()));

@@ -116,7 +116,7 @@ describe("cursors", () => {
     const prefetched = (cursors as unknown as { prefetched: number }).prefetched;
     expect(prefetched).toBeGreaterThan(0);
     expect(prefetched).toBeLessThanOrEqual(65 * 1024 * 1024);
-    cursors.kill(held.slice(0, 40).map((batch) => batch.id));
+    cursors.kill(held.slice(0, 40).map((batch) => batch.id), { ns: "d.c", anyOwner: false });
     cursors.closeIdle(Date.now() + 20 * 60 * 1000);
     expect(cursors.size).toBe(0);
     expect((cursors as unknown as { prefetched: number }).prefetched).toBe(0);

@@ -4,6 +4,10 @@
  * mechanism. The server keeps, per user, only the salted keys (never the password). While a
  * server has users, a connection that has not logged in may run only the handshake commands;
  * anything else answers 13 Unauthorized.
+ * A name that is not a user costs no more than one that is: no key is derived for it (a
+ * pbkdf2 of 15,000 rounds would hold the thread ~5 ms per attempt), and its salt is a keyed
+ * hash of the name, the same at every attempt, so the challenge does not tell names apart;
+ * the conversation then fails as a wrong password does.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
 import { Binary, type Document } from "bson";
@@ -12,6 +16,7 @@ import type { CommandContext, CommandTable } from "./context.ts";
 
 export const scramMechanism = "SCRAM-SHA-256";
 const iterations = 15_000;
+const saltBytes = 28;
 
 /** What the server stores for a user: the RFC 5802 keys, derived once from the password. */
 export interface ScramCredential {
@@ -30,10 +35,20 @@ export interface ConnectionAuth {
   conversation?: { credential: ScramCredential; clientFirstBare: string; serverFirst: string; nonce: string; done: boolean };
 }
 
-export function scramCredential(user: string, password: string, salt: Buffer = randomBytes(28)): ScramCredential {
+export function scramCredential(user: string, password: string, salt: Buffer = randomBytes(saltBytes)): ScramCredential {
   const salted = pbkdf2Sync(password.normalize("NFKC"), salt, iterations, 32, "sha256");
   const clientKey = hmac(salted, "Client Key");
   return { user, salt, iterations, storedKey: sha256(clientKey), serverKey: hmac(salted, "Server Key") };
+}
+
+/**
+ * What an unknown name is challenged with: a salt that is the keyed hash of the name (`secret`
+ * is the server's, made with its users), so each attempt gets the same one, as a real user
+ * does; keys that are random, so no proof can match.
+ */
+function decoyCredential(user: string, secret: Buffer): ScramCredential {
+  const salt = createHmac("sha256", secret).update(user).digest().subarray(0, saltBytes);
+  return { user, salt, iterations, storedKey: randomBytes(32), serverKey: randomBytes(32) };
 }
 
 /** Commands a connection may run before it logs in (what a driver sends to connect and log in). */
@@ -56,12 +71,12 @@ function saslStart(command: Document, context: CommandContext): Document {
   const match = /^n,,(n=([^,]*),r=([^,]+))$/.exec(clientFirst);
   if (match === null) throw authFailure();
   const [, clientFirstBare = "", encodedUser = "", clientNonce = ""] = match;
-  const credential = users?.get(decodeName(encodedUser));
-  // An unknown user still gets a plausible challenge (from a throwaway credential), so names cannot be probed.
-  const challenge = credential ?? scramCredential(decodeName(encodedUser), randomBytes(16).toString("hex"));
+  const user = decodeName(encodedUser);
+  // Made for every name, so that a user's start takes as long as a stranger's.
+  const decoy = decoyCredential(user, context.server.decoySaltKey ?? randomBytes(32));
+  const challenge = users?.get(user) ?? decoy;
   const nonce = clientNonce + randomBytes(24).toString("base64");
   const serverFirst = `r=${nonce},s=${challenge.salt.toString("base64")},i=${challenge.iterations}`;
-  // For an unknown user the proof can never match: the throwaway key comes from a random password.
   context.auth.conversation = { credential: challenge, clientFirstBare, serverFirst, nonce, done: false };
   context.auth.user = undefined;
   return { conversationId: 1, done: false, payload: new Binary(Buffer.from(serverFirst)), ok: 1 };
@@ -115,12 +130,13 @@ export const authCommands: CommandTable = {
   logout,
 };
 
-/** What `hello` answers to `saslSupportedMechs: "<db>.<user>"`: the mechanisms for that user. */
+/**
+ * What `hello` answers to `saslSupportedMechs: "<db>.<user>"`: the mechanism, whatever the
+ * name (answering only for users would tell which names are users).
+ */
 export function supportedMechanisms(command: Document, context: CommandContext): Document {
-  const asked = command.saslSupportedMechs;
-  if (typeof asked !== "string" || context.server.users === undefined) return {};
-  const user = asked.slice(asked.indexOf(".") + 1);
-  return context.server.users.has(user) ? { saslSupportedMechs: [scramMechanism] } : {};
+  if (typeof command.saslSupportedMechs !== "string" || context.server.users === undefined) return {};
+  return { saslSupportedMechs: [scramMechanism] };
 }
 
 function authFailure(): MongoServerFailure {

@@ -17,11 +17,13 @@ export interface ServerState {
   port: number;
   readonly inMemory: boolean;
   /** Open client connections. */
-  connections: number;
+  readonly connections: number;
   /** The time limit of a command that gives no `maxTimeMS` (0 or absent: none). */
   readonly defaultMaxTimeMS?: number;
   /** The users who may log in, by name; when set, every connection must log in (SCRAM-SHA-256). */
   readonly users?: ReadonlyMap<string, ScramCredential>;
+  /** The server's secret for unknown names' salts (auth.ts), made with `users`. */
+  readonly decoySaltKey?: Buffer;
   /** The sessions commands named in their `lsid` ($listLocalSessions). */
   readonly sessions?: LocalSessions;
   /** Present only when test commands are enabled (`configureFailPoint`). */

@@ -8,6 +8,7 @@ import type { CursorSource } from "../cursors.ts";
 import { ViewSnapshot } from "../storage/view.ts";
 import { optionalNumber } from "./numbers.ts";
 import { readQueryOptions } from "./query-env.ts";
+import { scopeOf } from "./rights.ts";
 import { findDocuments } from "./select.ts";
 
 /** Opens a cursor on `docs` and answers with its first batch, as find and aggregate do. */
@@ -19,7 +20,7 @@ export function cursorReply(
   singleBatch = false,
   options: Pick<CursorSource, "shape" | "storedShape" | "noTimeout" | "rest"> = {},
 ): Document {
-  const batch = context.server.cursors.start({ ns, docs, ...options }, batchSize, singleBatch);
+  const batch = context.server.cursors.start({ ns, docs, owner: context.auth.user, ...options }, batchSize, singleBatch);
   return { cursor: { firstBatch: batch.docs, id: batch.id, ns }, ok: 1 };
 }
 
@@ -60,13 +61,15 @@ function getMore(command: Document, context: CommandContext): Document {
   const id = command.getMore;
   if (!(id instanceof Long)) throw new MongoServerFailure(14, "TypeMismatch", "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
   const ns = `${context.db}.${String(command.collection)}`;
-  const batch = context.server.cursors.more(id, ns, optionalNumber(command, "batchSize"));
+  const batch = context.server.cursors.more(id, ns, optionalNumber(command, "batchSize"), context.auth.user);
   return { cursor: { nextBatch: batch.docs, id: batch.id, ns }, ok: 1 };
 }
 
 function killCursors(command: Document, context: CommandContext): Document {
   const ids = ((command.cursors ?? []) as unknown[]).map((id) => (id instanceof Long ? id : Long.fromNumber(Number(id))));
-  const { killed, notFound } = context.server.cursors.kill(ids);
+  const ns = `${context.db}.${collectionName(command)}`;
+  // The administrator may kill any cursor (mongod's root has killAnyCursor); other logins their own.
+  const { killed, notFound } = context.server.cursors.kill(ids, { ns, user: context.auth.user, anyOwner: scopeOf(context) === undefined });
   return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
 }
 

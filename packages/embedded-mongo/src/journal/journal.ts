@@ -4,11 +4,11 @@
  * live data. It stores opaque records and knows nothing of commands.
  */
 import { openSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import type { JournalRecord, Persistence, ReplayableStore } from "../storage/persistence.ts";
 import { AppendLog } from "./append-log.ts";
 import { lockDirectory, type DirectoryLock } from "./dir-lock.ts";
-import { logPath, removeFilesBefore, syncDirectory } from "./files.ts";
+import { listDirectory, logPath, removeFilesBefore, snapshotPath, syncDirectory } from "./files.ts";
+import { narrowFiles, PRIVATE_FILE_MODE, privateDirectory } from "./private-files.ts";
 import { encodeFrame } from "./frame.ts";
 import { encodeRecords, wrappedNumbersCodec, type RecordCodec } from "./record-codec.ts";
 import { recover, type RecoveryReport } from "./recovery.ts";
@@ -44,14 +44,16 @@ const MiB = 1024 * 1024;
 
 /** Replays `dir` into `options.store` and returns the journal that takes new writes. */
 export async function openJournal(options: JournalOptions): Promise<Journal> {
-  await mkdir(options.dir, { recursive: true });
+  await privateDirectory(options.dir);
   const lock = await lockDirectory(options.dir);
   const codec = options.codec ?? wrappedNumbersCodec;
   try {
+    const found = await listDirectory(options.dir);
+    await narrowFiles([...found.logs.map((g) => logPath(options.dir, g)), ...found.snapshots.map((g) => snapshotPath(options.dir, g))]);
     const recovery = await recover(options.dir, options.store, codec);
     // An empty log may not exist yet: create it, and make its directory entry durable.
     const empty = recovery.logBytes === 0;
-    const fd = openSync(logPath(options.dir, recovery.generation), empty ? "w" : "r+");
+    const fd = openSync(logPath(options.dir, recovery.generation), empty ? "w" : "r+", PRIVATE_FILE_MODE);
     if (empty) await syncDirectory(options.dir);
     return new Journal({ ...options, codec }, lock, recovery, fd);
   } catch (error) {
@@ -161,7 +163,7 @@ export class Journal implements Persistence {
     const next = this.#generation + 1;
     const previous = this.#log;
     try {
-      const fd = openSync(logPath(this.#dir, next), "wx");
+      const fd = openSync(logPath(this.#dir, next), "wx", PRIVATE_FILE_MODE);
       const previousDurable = previous.close().then(() => syncDirectory(this.#dir));
       // Its failure reaches the new log's durable appends and this compaction, not the process.
       previousDurable.catch(() => {});

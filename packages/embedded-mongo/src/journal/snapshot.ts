@@ -9,6 +9,7 @@ import type { JournalRecord } from "../storage/persistence.ts";
 import { encodeFrame } from "./frame.ts";
 import type { RecordCodec } from "./record-codec.ts";
 import { snapshotPath, snapshotTempPath, syncDirectory } from "./files.ts";
+import { PRIVATE_FILE_MODE } from "./private-files.ts";
 
 const FRAME_PAYLOAD_BYTES = 1024 * 1024;
 
@@ -34,7 +35,7 @@ export function encodeSnapshot(records: Iterable<JournalRecord>, codec: RecordCo
 /** Writes the snapshot of `generation` crash-safely; resolves with its size in bytes. */
 export async function writeSnapshot(dir: string, generation: number, frames: Buffer[]): Promise<number> {
   const temp = snapshotTempPath(dir, generation);
-  const handle = await open(temp, "w");
+  const handle = await open(temp, "w", PRIVATE_FILE_MODE);
   let bytes = 0;
   try {
     for (const frame of frames) {

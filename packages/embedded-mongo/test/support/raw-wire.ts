@@ -6,7 +6,7 @@
 import net from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../../src/index.ts";
-import { BSON } from "bson";
+import { BSON, type Document } from "bson";
 import { OP_MSG } from "../../src/wire/header.ts";
 
 /** An OP_MSG as a driver sends it: a body section and optional document sequences. */
@@ -74,7 +74,10 @@ export function closedWithin(socket: net.Socket, ms: number): Promise<boolean> {
   });
 }
 
-/** A connection that sends `ping` and waits for its reply, one at a time. */
+/**
+ * A connection that sends commands (`ping` by default) and waits for each reply, one at a
+ * time; `flood` pipelines many at once.
+ */
 export class Pinger {
   private buffered = Buffer.alloc(0);
   private waiting: ((frame: Buffer) => void) | undefined;
@@ -85,15 +88,12 @@ export class Pinger {
     socket.on("error", () => undefined);
     socket.on("data", (chunk: Buffer) => {
       this.buffered = Buffer.concat([this.buffered, chunk]);
-      if (this.buffered.length >= 4) {
+      while (this.buffered.length >= 4) {
         const length = this.buffered.readInt32LE(0);
-        if (this.buffered.length >= length) {
-          const frame = this.buffered.subarray(0, length);
-          this.buffered = this.buffered.subarray(length);
-          const resolve = this.waiting;
-          this.waiting = undefined;
-          resolve?.(frame);
-        }
+        if (this.buffered.length < length) break;
+        const frame = this.buffered.subarray(0, length);
+        this.buffered = this.buffered.subarray(length);
+        this.waiting?.(frame);
       }
     });
   }
@@ -105,20 +105,40 @@ export class Pinger {
   /** The time the reply took in ms, or rejects when none came within `timeoutMs`. */
   async ping(timeoutMs = 2_000): Promise<number> {
     const started = performance.now();
-    const id = this.nextId++;
-    const reply = new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ping reply within ${timeoutMs} ms`)), timeoutMs);
-      this.waiting = (frame) => {
-        clearTimeout(timer);
-        resolve(frame);
-      };
-    });
-    this.socket.write(opMsg({ ping: 1, $db: "admin" }, [], 0, id));
-    const frame = await reply;
-    if (frame.readInt32LE(8) !== id) throw new Error("ping reply answers another request");
-    const doc = BSON.deserialize(frame.subarray(21));
+    const doc = await this.command({ ping: 1, $db: "admin" }, timeoutMs);
     if (doc.ok !== 1) throw new Error(`ping answered ${JSON.stringify(doc)}`);
     return performance.now() - started;
+  }
+
+  /** Sends one command (an OP_MSG body, `$db` included) and resolves with its reply. */
+  async command(body: object, timeoutMs = 2_000): Promise<Document> {
+    const id = this.nextId++;
+    const [frame] = await this.replies(1, timeoutMs, () => this.socket.write(opMsg(body, [], 0, id)));
+    if (frame!.readInt32LE(8) !== id) throw new Error("reply answers another request");
+    return BSON.deserialize(frame!.subarray(21));
+  }
+
+  /** Sends all the commands at once (pipelined) and resolves with their replies, in order. */
+  async flood(bodies: object[], timeoutMs = 30_000): Promise<Document[]> {
+    const frames = bodies.map((body) => opMsg(body, [], 0, this.nextId++));
+    const replies = await this.replies(frames.length, timeoutMs, () => this.socket.write(Buffer.concat(frames)));
+    return replies.map((frame) => BSON.deserialize(frame.subarray(21)));
+  }
+
+  private replies(count: number, timeoutMs: number, send: () => void): Promise<Buffer[]> {
+    const frames: Buffer[] = [];
+    const received = new Promise<Buffer[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${frames.length} of ${count} replies within ${timeoutMs} ms`)), timeoutMs);
+      this.waiting = (frame) => {
+        frames.push(frame);
+        if (frames.length < count) return;
+        clearTimeout(timer);
+        this.waiting = undefined;
+        resolve(frames);
+      };
+    });
+    send();
+    return received;
   }
 
   /** Sends raw bytes on this connection. */
