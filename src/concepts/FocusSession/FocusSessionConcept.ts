@@ -19,6 +19,7 @@ import { conflictOnDuplicate, insertOnce, isDuplicateKeyError } from "../../util
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
+import { cut } from "../../utils/quote.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { deletionReplaySeconds, remember, replayed, type RememberedChange } from "./replay.ts";
 
@@ -212,7 +213,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
    *  effects  creates an active session, started at startedAt (default now), with nothing run yet */
   async start(input: InputOf<Schemas["start"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
     const zone = input.timeZone ?? defaultTimeZone;
-    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${zone}` };
+    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${cut(zone)}` };
     if (input.targetDurationMs != null && !(input.targetDurationMs > 0)) return { error: "targetDurationMs must be positive" };
     await this.ensureIndexes();
     const now = this.clock.now();

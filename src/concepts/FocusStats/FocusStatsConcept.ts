@@ -19,6 +19,7 @@ import { empty, id, instant, isKnownTimeZone, timeZone } from "../../utils/schem
 import { BsonFieldReader, JsonWriter } from "../../utils/bson-json.ts";
 import { OneAtATime } from "../../utils/one-at-a-time.ts";
 import { rawFindBatches, type RawBatch } from "../../utils/raw-find.ts";
+import { cut } from "../../utils/quote.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { applyOnce, negated, type Tally } from "./tallies.ts";
 
@@ -168,7 +169,7 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
    *           the user's totals once it is counted */
   async recordSession(input: InputOf<Schemas["recordSession"]>): Promise<Row<"recordSession"> | ErrorOutput> {
     const zone = input.timeZone ?? defaultTimeZone;
-    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${zone}` };
+    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${cut(zone)}` };
     if (input.endTime < input.startTime) return { error: "endTime is before startTime" };
     if (!(input.durationMs >= 0)) return { error: "durationMs must not be negative" };
     await this.ensureIndexes();

@@ -16,6 +16,7 @@ import { registerDevConsole } from "../dev-console/routes.ts";
 import { registerDocs } from "./docs.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { isTransientError } from "../../engine/transient.ts";
+import { cut } from "../../utils/quote.ts";
 import { HttpError } from "./errors.ts";
 import { registerHealth } from "./health.ts";
 import { idempotentRetries, replayedHeader, type RetryOptions } from "./idempotency/retries.ts";
@@ -93,7 +94,7 @@ export function createApp({ engine, concepts, config, db, passthrough, logger = 
   registerRestBridge(app, { engine, routes, retries, logger });
   registerRequestingBridge(app, { engine, baseUrl, timeoutMs: config.requestingTimeoutMs ?? 10_000, paths: template.paths, retries, logger });
 
-  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => c.json({ error: `no route ${cut(c.req.method)} ${cut(c.req.path, 200)}` }, 404));
   app.onError((error, c) => {
     if (error instanceof HttpError) {
       return c.json({ error: error.message }, error.status, error.status === 401 ? { "WWW-Authenticate": "Bearer" } : {});
