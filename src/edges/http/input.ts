@@ -23,6 +23,11 @@ const maxDepth = 32;
 /** A UTF-16 surrogate not part of a pair (a code point, in `u` mode, only when it stands alone). */
 const loneSurrogate = /\p{Cs}/u;
 
+/** Whether `text` holds a UTF-16 surrogate not part of a pair: stored, it would read back as U+FFFD. */
+export function hasLoneSurrogate(text: string): boolean {
+  return loneSurrogate.test(text);
+}
+
 /** The request's JSON object body; `{}` when there is none. 400 for anything else. */
 export async function readJsonBody(c: Context): Promise<JsonObject> {
   // A GET has no body to read (HTTP gives it no meaning); not asking for one spares building
@@ -67,7 +72,7 @@ function shownPath(path: string): string {
 
 function findProblem(value: unknown, path: string, depth: number): string | undefined {
   if (depth > maxDepth) throw new HttpError(400, `${shownPath(path)}: nested more than ${maxDepth} levels deep`);
-  if (typeof value === "string") return loneSurrogate.test(value) ? `${shownPath(path)}: text with a lone UTF-16 surrogate cannot be stored` : undefined;
+  if (typeof value === "string") return hasLoneSurrogate(value) ? `${shownPath(path)}: text with a lone UTF-16 surrogate cannot be stored` : undefined;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const found = findProblem(item, `${path}.${index}`, depth + 1);
@@ -90,7 +95,7 @@ function keyProblem(key: string): string | undefined {
   if (key.startsWith("$") || prototypeKeys.has(key)) return `${cut(key)}: keys starting with "$" and prototype keys are not allowed`;
   // The key is shown as a JSON string: it may hold exactly the characters being refused.
   if (key.includes("\u0000")) return `${quoted(key)}: keys with a NUL byte cannot be stored`;
-  if (loneSurrogate.test(key)) return `${quoted(key)}: keys with a lone UTF-16 surrogate cannot be stored`;
+  if (hasLoneSurrogate(key)) return `${quoted(key)}: keys with a lone UTF-16 surrogate cannot be stored`;
   if (key.includes(".")) return `${quoted(key)}: keys containing "." are not allowed`;
   return undefined;
 }
