@@ -11,6 +11,8 @@ import type { Config } from "../config.ts";
 import { authenticate } from "./auth.ts";
 import { corsHeaders } from "./cors.ts";
 import { limitBodies } from "./body-limit.ts";
+import { jsonBodiesOnly } from "./json-bodies.ts";
+import { isLoopbackOrigin, loopbackOnly } from "./loopback-only.ts";
 import { registerConceptRoutes, servedOperations, type ConceptDescription } from "./concept-routes.ts";
 import { registerDevConsole } from "../dev-console/routes.ts";
 import { registerDocs } from "./docs.ts";
@@ -59,12 +61,16 @@ export function createApp({ engine, concepts, config, db, passthrough, logger = 
   Object.assign(openApi.paths as object, template.docs);
 
   const app = new Hono<HttpEnv>();
+  // Open mode: every caller is trusted, so only this machine's own (loopback-only.ts).
+  const open = config.apiKey === undefined && config.jwtSecret === undefined;
   app.use("*", requestLog(logger));
+  if (open) app.use("*", loopbackOnly());
   app.use(
     "*",
     corsHeaders({
-      // Credentials travel in headers, never cookies, so allowing an origin grants it nothing by itself.
-      origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+      // Credentials travel in headers, never cookies, so allowing an origin grants it nothing by
+      // itself; in open mode no credentials are needed, so "*" means the loopback pages only.
+      origin: config.corsOrigins.includes("*") ? (open ? isLoopbackOrigin : "*") : config.corsOrigins,
       allowHeaders: ["Content-Type", "Authorization", "x-api-key", "x-user-id", idempotencyHeader],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       exposeHeaders: [flowHeader, replayedHeader],
@@ -72,6 +78,7 @@ export function createApp({ engine, concepts, config, db, passthrough, logger = 
     }),
   );
   app.use("*", limitBodies(config.bodyLimitBytes));
+  app.use("*", jsonBodiesOnly());
 
   registerHealth(app, { db, logger });
   app.get("/openapi.json", (c) => c.json(openApi, 200));
