@@ -31,12 +31,12 @@ describe("open mode", () => {
   const focus = useFocusApp({ config: open });
   const startBody = (user: string) => JSON.stringify({ userId: user, subject: "Calculus" });
 
+  /** Starts a seed 004 session for `user` as a page at `origin` would, with a body of `type`. */
+  const startFrom = (origin: string, type: string, user: string) =>
+    request(focus.app, sessions, { method: "POST", body: startBody(user), headers: { host: "127.0.0.1:8000", origin, "content-type": type } });
+
   it("refuses a text/plain POST from a web page (Origin https://evil.example) with 403, creating nothing", async () => {
-    const response = await request(focus.app, sessions, {
-      method: "POST",
-      body: startBody("open-evil"),
-      headers: { host: "127.0.0.1:8000", origin: evil, "content-type": "text/plain;charset=UTF-8" },
-    });
+    const response = await startFrom(evil, "text/plain;charset=UTF-8", "open-evil");
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ error: expect.stringMatching(/Origin/) });
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
@@ -44,12 +44,7 @@ describe("open mode", () => {
   });
 
   it("refuses a JSON POST from that page too: its Origin is not loopback", async () => {
-    const response = await request(focus.app, sessions, {
-      method: "POST",
-      body: startBody("open-evil-json"),
-      headers: { host: "localhost:8000", origin: evil, "content-type": "application/json" },
-    });
-    expect(response.status).toBe(403);
+    expect((await startFrom(evil, "application/json", "open-evil-json")).status).toBe(403);
     expect(await sessionsOf(focus.app, "open-evil-json")).toEqual([]);
   });
 
@@ -84,7 +79,7 @@ describe("open mode", () => {
       expect((await request(focus.app, "/dev/graph.json", { headers: { host } })).status, host).toBe(200);
     }
     const page = "http://localhost:5173";
-    const response = await request(focus.app, sessions, { method: "POST", body: startBody("open-local"), headers: { host: "127.0.0.1:8000", origin: page, "content-type": "application/json" } });
+    const response = await startFrom(page, "application/json", "open-local");
     expect(response.status).toBe(201);
     expect(response.headers.get("access-control-allow-origin")).toBe(page);
     expect(response.headers.get("vary")).toMatch(/Origin/);
