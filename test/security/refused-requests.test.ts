@@ -5,9 +5,10 @@
  * the client sent, however large.
  */
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send, useFocusApp } from "../support/app.ts";
 import { asService, asUser } from "../http/harness.ts";
+import { apiKey, securityApp, type SecurityApp } from "./harness.ts";
 
 /** A body whose one key is about 1 MB of `$zzz…` (under the test app's 1 MiB body limit). */
 const hugeKey = `$${"z".repeat(1_000_000)}`;
@@ -83,5 +84,41 @@ describe("error messages quote a bounded piece of what was sent", () => {
     const answer = await raw(focus.app, `/api/${"p".repeat(8_000)}`, "{}", asService);
     expect(answer.status).toBe(404);
     expect(answer.text.length).toBeLessThan(smallAnswer);
+  });
+});
+
+describe("every REST route, given a huge value in any field, a huge path parameter or a huge key", () => {
+  let security: SecurityApp;
+  beforeAll(async () => {
+    security = await securityApp();
+  });
+  afterAll(async () => {
+    await security.close();
+  });
+
+  const huge = "v".repeat(5_000);
+  /** Every field a seed names, and a few it does not. */
+  const fields = ["userId", "user", "user_id", "subject", "notes", "status", "startTimestamp", "endStudyTimestamp", "sessionLengthMillis", "targetDurationMillis", "quest_id", "description", "duration_minutes", "duration_seconds", "elapsed_seconds", "from", "to", "limit", "cursor", "timeZone", huge, `$${huge}`, `${huge}.x`];
+
+  it("answers in at most a few hundred characters, never a 5xx", async () => {
+    for (const route of security.restRoutes) {
+      const path = route.path.replace(/:[A-Za-z]+/g, "p");
+      const attempts: { path: string; body?: string }[] = [{ path: route.path.replace(/:[A-Za-z]+/g, huge) }];
+      for (const field of fields) {
+        if (route.method === "GET") attempts.push({ path: `${path}?${new URLSearchParams({ [field]: huge })}` });
+        else attempts.push({ path, body: JSON.stringify({ [field]: huge }) });
+      }
+      for (const attempt of attempts) {
+        const response = await security.app.request(attempt.path, {
+          method: route.method,
+          headers: { "x-api-key": apiKey, "x-user-id": "huge-user", ...(attempt.body === undefined ? {} : { "content-type": "application/json" }) },
+          ...(attempt.body === undefined ? {} : { body: attempt.body }),
+        });
+        const text = await response.text();
+        const where = `${route.method} ${route.path} ${attempt.body?.slice(0, 30) ?? attempt.path.slice(0, 60)}`;
+        expect(response.status, where).toBeLessThan(500);
+        expect(text.length, where).toBeLessThan(smallAnswer);
+      }
+    }
   });
 });
