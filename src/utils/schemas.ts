@@ -64,6 +64,19 @@ export function isPlausibleTime(time: Date, nowMs: number = plausibilityClock())
   return ms >= earliestPlausibleMs && ms <= nowMs + plausibleFutureMs;
 }
 
+/**
+ * The longest a session from `start` to `end` can have run: the time between them, plus the
+ * day a client's clock may be ahead of the server's (`plausibleFutureMs`), since a length is
+ * often measured on the client's clock while the start is the server's. A length beyond is
+ * refused: unbounded, two lengths of 1e308 ms made a user's totals infinite for good.
+ */
+export function longestRunMs(start: Date, end: Date): number {
+  return Math.max(0, end.getTime() - start.getTime()) + plausibleFutureMs;
+}
+
+/** How a length beyond `longestRunMs` is described to a client, after the field's name. */
+export const runLengthHint = "is longer than the session could have lasted (the time from its start to its end, and a day)";
+
 /** `instant`, refused unless plausible: for inputs that only a client supplies. */
 export const plausibleInstant = instant.refine((date) => isPlausibleTime(date), plausibleTimeHint);
 

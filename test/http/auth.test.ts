@@ -76,6 +76,30 @@ describe("authentication with an API key and a JWT secret set", () => {
     expect(await json(response)).toEqual({ error: "bearer token has no subject (sub)" });
   });
 
+  it("refuses a valid token without an expiry (exp) with 401: it would never expire", async () => {
+    const { app } = notebookApp(database.db);
+    const token = await sign({ sub: "ada", iat: Math.floor(Date.now() / 1000) }, jwtSecret, "HS256");
+    const response = await post(app, "/api/Notebook/_stamps", readStamps, { authorization: `Bearer ${token}` });
+    expect(response.status).toBe(401);
+    expect(await json(response)).toEqual({ error: "bearer token has no expiry (exp)" });
+  });
+
+  it("refuses a subject with a lone UTF-16 surrogate with 401: it cannot be stored as it is", async () => {
+    const { app } = notebookApp(database.db);
+    // Stored, a lone surrogate becomes U+FFFD: "x\uD800", "x\uDFFF" and "x\uFFFD" would be one user.
+    for (const sub of ["x\uD800", "x\uDFFF", "\uDC00x"]) {
+      const response = await post(app, "/api/Notebook/_stamps", {}, { authorization: `Bearer ${await userToken(sub)}` });
+      expect(response.status).toBe(401);
+      expect(await json(response)).toEqual({ error: "bearer token's subject (sub) is not well-formed text" });
+    }
+    // U+FFFD itself is an ordinary character, and a pair of surrogates is one: both are users.
+    for (const sub of ["x\uFFFD", "x\uD83D\uDE00"]) {
+      const response = await post(app, "/api/Notebook/_stamps", {}, { authorization: `Bearer ${await userToken(sub)}` });
+      expect(response.status).toBe(200);
+      expect(await json(response)).toEqual([{ stamps: 0 }]);
+    }
+  });
+
   it("refuses a malformed Authorization header with 401", async () => {
     const { app } = notebookApp(database.db);
     for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer not.a.jwt"]) {

@@ -86,12 +86,21 @@ describe("a retried request with the same key", () => {
     expect(elsewhere.status).toBe(422);
   });
 
-  it("keeps a refusal (4xx) too: the retry answers it again", async () => {
-    const first = await send(focus.app, "POST", study, { body: { userId: "idem-refused" }, headers: keyed("refused-key") });
-    expect(first).toEqual({ status: 400, body: { error: "subject is required" } });
-    const retry = await focus.app.request(study, { method: "POST", body: JSON.stringify({ userId: "idem-refused" }), headers: { ...keyed("refused-key"), "content-type": "application/json" } });
-    expect(retry.status).toBe(400);
+  it("keeps a refusal the request's run produced (409, a session already running): the retry answers it again", async () => {
+    expect((await send(focus.app, "POST", study, { body: { userId: "idem-refused", subject: "a" }, headers: asService })).status).toBe(201);
+    const request = () =>
+      focus.app.request(study, { method: "POST", body: JSON.stringify({ userId: "idem-refused", subject: "b" }), headers: { ...keyed("refused-key"), "content-type": "application/json" } });
+    expect((await request()).status).toBe(409);
+    const retry = await request();
+    expect(retry.status).toBe(409);
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
+  });
+
+  it("forgets a refusal by validation, before anything ran: the retry is judged anew (as Stripe does)", async () => {
+    const first = await send(focus.app, "POST", study, { body: { userId: "idem-invalid" }, headers: keyed("invalid-key") });
+    expect(first).toEqual({ status: 400, body: { error: "subject is required" } });
+    const corrected = await send(focus.app, "POST", study, { body: { userId: "idem-invalid", subject: "a" }, headers: keyed("invalid-key") });
+    expect(corrected.status).toBe(201);
   });
 
   it("treats the same key from another caller as another key", async () => {

@@ -105,9 +105,17 @@ describe("GET /docs", () => {
     expect(css.headers.get("content-type")).toMatch(/css/);
   });
 
+  it("forgets credentials on reload: Swagger UI keeps no key or token in the browser's storage", async () => {
+    const { app } = notebookApp(database.db);
+    const page = await (await app.request("/docs")).text();
+    expect(page).toContain("SwaggerUIBundle({");
+    // Swagger UI keeps what was typed in "Authorize" in localStorage only with persistAuthorization on (its default is off).
+    expect(page).not.toMatch(/persistAuthorization\s*:\s*true/);
+  });
+
   it("serves no other file from the package", async () => {
     const { app } = notebookApp(database.db);
-    for (const file of ["package.json", "..%2F..%2Fpackage.json", "index.html"]) {
+    for (const file of ["package.json", "..%2F..%2Fpackage.json", "index.html", "__proto__", "constructor", "toString", "hasOwnProperty"]) {
       expect((await app.request(`/docs/assets/swagger-ui-dist/${file}`)).status).toBe(404);
     }
   });

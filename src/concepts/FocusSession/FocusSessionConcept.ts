@@ -18,7 +18,8 @@ import { insertGrouped } from "../../utils/grouped-inserts.ts";
 import { conflictOnDuplicate, insertOnce, isDuplicateKeyError } from "../../utils/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
+import { id, instant, isKnownTimeZone, longestRunMs, runLengthHint, timeZone } from "../../utils/schemas.ts";
+import { cut } from "../../utils/quote.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { deletionReplaySeconds, remember, replayed, type RememberedChange } from "./replay.ts";
 
@@ -212,7 +213,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
    *  effects  creates an active session, started at startedAt (default now), with nothing run yet */
   async start(input: InputOf<Schemas["start"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
     const zone = input.timeZone ?? defaultTimeZone;
-    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${zone}` };
+    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${cut(zone)}` };
     if (input.targetDurationMs != null && !(input.targetDurationMs > 0)) return { error: "targetDurationMs must be positive" };
     await this.ensureIndexes();
     const now = this.clock.now();
@@ -264,12 +265,14 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   }
 
   /** pause (session, user?, elapsedMs?, notes?): (session, view)
-   *  requires the session exists, is user's, and is active
+   *  requires the session exists, is user's, and is active; elapsedMs at most the time since
+   *           it started, and a day (a client's clock)
    *  effects  makes it paused, saving elapsedMs (default: the time it has run by the clock),
    *           and notes when given (null clears them) */
   async pause(input: InputOf<Schemas["pause"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
     return this.change(input, context, (doc, now) => {
       if (doc.status !== "active") return notInStatus(doc, "active");
+      if (longerThanPossible(input.elapsedMs, doc, now)) return tooLong();
       const elapsedMs = input.elapsedMs ?? runTime(doc, now);
       return { result: { session: doc._id }, next: { ...doc, ...notesOf(input), status: "paused", elapsedMs, runningSince: null, updatedAt: now } };
     });
@@ -288,7 +291,8 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
   /** end (session, user?, status, elapsedMs?, endedAt?, notes?):
    *      (session, user, status, elapsedMs, startedAt, endedAt, timeZone, subject, document, view)
    *  requires the session exists, is user's, and is running (an ended session answers "conflict");
-   *           status is completed, abandoned or cancelled; endedAt is not before startedAt
+   *           status is completed, abandoned or cancelled; endedAt is not before startedAt;
+   *           elapsedMs at most the time from startedAt to endedAt, and a day (a client's clock)
    *  effects  gives it that final status, endedAt (default now) and elapsedMs (default: the
    *           time it ran by the clock, up to endedAt), and notes when given */
   async end(input: InputOf<Schemas["end"]>, context?: ActionContext): Promise<EndOutput | ErrorOutput> {
@@ -297,6 +301,7 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
       if (!isRunning(doc)) return notInStatus(doc, "active or paused");
       const endedAt = input.endedAt ?? now;
       if (endedAt < doc.startedAt) return { error: "endedAt is before the session started", reason: "invalid" };
+      if (longerThanPossible(input.elapsedMs, doc, endedAt)) return tooLong();
       const elapsedMs = input.elapsedMs ?? runTime(doc, endedAt);
       const next = { ...doc, ...notesOf(input), status: input.status, elapsedMs, runningSince: null, endedAt, updatedAt: now };
       const { user, startedAt, subject, document } = next;
@@ -433,6 +438,15 @@ function isRunning(doc: SessionDoc): boolean {
 function runTime(doc: Pick<SessionDoc, "elapsedMs" | "runningSince">, until: Date): number {
   const stretch = doc.runningSince === null ? 0 : Math.max(0, until.getTime() - doc.runningSince.getTime());
   return doc.elapsedMs + stretch;
+}
+
+/** Whether a client's `elapsedMs` is more than the session could have run by `until` (see `longestRunMs`). */
+function longerThanPossible(elapsedMs: number | undefined, doc: Pick<SessionDoc, "startedAt">, until: Date): boolean {
+  return elapsedMs !== undefined && elapsedMs > longestRunMs(doc.startedAt, until);
+}
+
+function tooLong(): ErrorOutput {
+  return { error: `elapsedMs ${runLengthHint}`, reason: "invalid" };
 }
 
 function notFound(): ErrorOutput {

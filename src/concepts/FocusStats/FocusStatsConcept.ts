@@ -15,10 +15,11 @@ import {
 import { insertOnce } from "../../utils/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { empty, id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
+import { empty, id, instant, isKnownTimeZone, longestRunMs, runLengthHint, timeZone } from "../../utils/schemas.ts";
 import { BsonFieldReader, JsonWriter } from "../../utils/bson-json.ts";
 import { OneAtATime } from "../../utils/one-at-a-time.ts";
 import { rawFindBatches, type RawBatch } from "../../utils/raw-find.ts";
+import { cut } from "../../utils/quote.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { applyOnce, negated, type Tally } from "./tallies.ts";
 
@@ -160,7 +161,8 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
   }
 
   /** recordSession (focusSession, user, startTime, endTime, durationMs, timeZone?, document?): (recorded, sessionCount, totalFocusMs)
-   *  requires endTime is not before startTime; durationMs >= 0; timeZone is an IANA name
+   *  requires endTime is not before startTime; durationMs >= 0, and at most the time from
+   *           startTime to endTime and a day (a client's clock); timeZone is an IANA name
    *  effects  if focusSession is not recorded yet: keeps a copy of it and adds it to the user's
    *           totals and the daily progress of the day it ended; recorded tells whether this
    *           call recorded it (false: it already was, and nothing changed, except that a
@@ -168,9 +170,10 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
    *           the user's totals once it is counted */
   async recordSession(input: InputOf<Schemas["recordSession"]>): Promise<Row<"recordSession"> | ErrorOutput> {
     const zone = input.timeZone ?? defaultTimeZone;
-    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${zone}` };
+    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${cut(zone)}` };
     if (input.endTime < input.startTime) return { error: "endTime is before startTime" };
     if (!(input.durationMs >= 0)) return { error: "durationMs must not be negative" };
+    if (input.durationMs > longestRunMs(input.startTime, input.endTime)) return { error: `durationMs ${runLengthHint}` };
     await this.ensureIndexes();
     const record: SessionRecord = {
       _id: input.focusSession,

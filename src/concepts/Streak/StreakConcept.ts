@@ -12,6 +12,7 @@ import {
 import { isDuplicateKeyError } from "../../utils/mongo-errors.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
+import { cut } from "../../utils/quote.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 
 const counts = z.object({ current: z.number().int().nonnegative(), longest: z.number().int().nonnegative() });
@@ -80,7 +81,7 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
    *           grows by 1; after a longer gap current is back to 1; a day before the last
    *           active day changes nothing; longest is the largest current ever */
   async recordActivity(input: InputOf<Schemas["recordActivity"]>): Promise<OutputOf<Schemas["recordActivity"]> | ErrorOutput> {
-    if (input.timeZone !== undefined && !isKnownTimeZone(input.timeZone)) return { error: `unknown time zone ${input.timeZone}` };
+    if (input.timeZone !== undefined && !isKnownTimeZone(input.timeZone)) return { error: `unknown time zone ${cut(input.timeZone)}` };
     const zone = input.timeZone ?? (await this.streaks.findOne({ _id: input.user }, { projection: { timeZone: 1 } }))?.timeZone ?? defaultTimeZone;
     const day = dayIn(input.at, zone);
     for (let attempt = 0; attempt < maxAttempts; attempt++) {

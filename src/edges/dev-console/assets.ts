@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { quoted } from "../../utils/quote.ts";
 import { HttpError } from "../http/errors.ts";
 
 const require = createRequire(import.meta.url);
@@ -51,7 +52,7 @@ export async function pageResponse(): Promise<Response> {
 
 export async function assetResponse(name: string): Promise<Response> {
   const path = Object.hasOwn(files, name) ? files[name] : undefined;
-  if (path === undefined) throw new HttpError(404, `no dev console asset ${name}`);
+  if (path === undefined) throw new HttpError(404, `no dev console asset ${quoted(name)}`);
   const type = types[name.slice(name.lastIndexOf(".") + 1)] ?? "application/octet-stream";
   return new Response(await read(path), { headers: { "content-type": type, "cache-control": "no-cache" } });
 }

@@ -11,11 +11,14 @@ import type { Config } from "../config.ts";
 import { authenticate } from "./auth.ts";
 import { corsHeaders } from "./cors.ts";
 import { limitBodies } from "./body-limit.ts";
+import { jsonBodiesOnly } from "./json-bodies.ts";
+import { isLoopbackOrigin, loopbackOnly } from "./loopback-only.ts";
 import { registerConceptRoutes, servedOperations, type ConceptDescription } from "./concept-routes.ts";
 import { registerDevConsole } from "../dev-console/routes.ts";
 import { registerDocs } from "./docs.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { isTransientError } from "../../engine/transient.ts";
+import { cut } from "../../utils/quote.ts";
 import { HttpError } from "./errors.ts";
 import { registerHealth } from "./health.ts";
 import { idempotentRetries, replayedHeader, type RetryOptions } from "./idempotency/retries.ts";
@@ -59,12 +62,16 @@ export function createApp({ engine, concepts, config, db, passthrough, logger = 
   Object.assign(openApi.paths as object, template.docs);
 
   const app = new Hono<HttpEnv>();
+  // Open mode: every caller is trusted, so only this machine's own (loopback-only.ts).
+  const open = config.apiKey === undefined && config.jwtSecret === undefined;
   app.use("*", requestLog(logger));
+  if (open) app.use("*", loopbackOnly());
   app.use(
     "*",
     corsHeaders({
-      // Credentials travel in headers, never cookies, so allowing an origin grants it nothing by itself.
-      origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+      // Credentials travel in headers, never cookies, so allowing an origin grants it nothing by
+      // itself; in open mode no credentials are needed, so "*" means the loopback pages only.
+      origin: config.corsOrigins.includes("*") ? (open ? isLoopbackOrigin : "*") : config.corsOrigins,
       allowHeaders: ["Content-Type", "Authorization", "x-api-key", "x-user-id", idempotencyHeader],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       exposeHeaders: [flowHeader, replayedHeader],
@@ -72,6 +79,7 @@ export function createApp({ engine, concepts, config, db, passthrough, logger = 
     }),
   );
   app.use("*", limitBodies(config.bodyLimitBytes));
+  app.use("*", jsonBodiesOnly());
 
   registerHealth(app, { db, logger });
   app.get("/openapi.json", (c) => c.json(openApi, 200));
@@ -102,7 +110,7 @@ export function createApp({ engine, concepts, config, db, passthrough, logger = 
     logger,
   });
 
-  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => c.json({ error: `no route ${cut(c.req.method)} ${cut(c.req.path, 200)}` }, 404));
   app.onError((error, c) => {
     if (error instanceof HttpError) {
       return c.json({ error: error.message }, error.status, error.status === 401 ? { "WWW-Authenticate": "Bearer" } : {});

@@ -1,14 +1,16 @@
 /**
  * Authentication as CONTRACTS.md fixes it: `x-api-key: <API_KEY>` (or the key as a bearer
  * token) makes the caller a trusted service; `Authorization: Bearer <HS256 JWT>` signed with
- * JWT_SECRET makes it the user named by `sub`. With neither secret configured the server is
+ * JWT_SECRET, with an `exp` claim, makes it the user named by `sub`. With neither secret configured the server is
  * open (development, loopback only) and every caller is a service.
  */
 import { hash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { verify } from "hono/jwt";
 import type { Config } from "../config.ts";
+import { idMaxLength } from "../../utils/schemas.ts";
 import { HttpError } from "./errors.ts";
+import { hasLoneSurrogate } from "./input.ts";
 import type { HttpEnv, Principal } from "./principal.ts";
 
 export type AuthConfig = Pick<Config, "apiKey" | "jwtSecret">;
@@ -49,7 +51,12 @@ function bearerToken(authorization: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** The `sub` of a token signed with HS256 by `secret`, not expired; 401 otherwise. */
+/**
+ * The `sub` of a token signed with HS256 by `secret`, with an expiry not yet past, and a
+ * subject that can be stored as it is; 401 otherwise. A token without `exp` would never
+ * expire: a leaked one would act for its user for good. A subject with a lone surrogate
+ * would be stored as U+FFFD, so `x\uD800`, `x\uDFFF` and `x\uFFFD` would be one user.
+ */
 async function verifiedSubject(token: string, secret: string): Promise<string> {
   let payload: Record<string, unknown>;
   try {
@@ -57,8 +64,10 @@ async function verifiedSubject(token: string, secret: string): Promise<string> {
   } catch {
     throw unauthorized("invalid or expired bearer token");
   }
-  const { sub } = payload;
-  if (typeof sub !== "string" || sub === "" || sub.length > 200) throw unauthorized("bearer token has no subject (sub)");
+  const { sub, exp } = payload;
+  if (typeof exp !== "number") throw unauthorized("bearer token has no expiry (exp)");
+  if (typeof sub !== "string" || sub === "" || sub.length > idMaxLength) throw unauthorized("bearer token has no subject (sub)");
+  if (hasLoneSurrogate(sub)) throw unauthorized("bearer token's subject (sub) is not well-formed text");
   return sub;
 }
 

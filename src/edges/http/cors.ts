@@ -9,8 +9,8 @@ import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 
 export interface CorsOptions {
-  /** "*" or the origins allowed. */
-  origin: "*" | readonly string[];
+  /** "*", the origins allowed, or a test of an origin (each allowed origin is named back). */
+  origin: "*" | readonly string[] | ((origin: string) => boolean);
   allowHeaders: string[];
   allowMethods: string[];
   exposeHeaders: string[];
@@ -19,12 +19,14 @@ export interface CorsOptions {
 }
 
 export function corsHeaders(options: CorsOptions): MiddlewareHandler {
-  const preflight = cors({ ...options, origin: options.origin === "*" ? "*" : [...options.origin] });
   const allowed = options.origin;
+  const allows = typeof allowed === "function" ? allowed : allowed === "*" ? undefined : (origin: string) => allowed.includes(origin);
+  const preflight = cors({ ...options, origin: allows === undefined ? "*" : (origin) => (allows(origin) ? origin : null) });
   const exposed = options.exposeHeaders.length > 0 ? options.exposeHeaders.join(",") : undefined;
   return async (c, next) => {
     if (c.req.method === "OPTIONS") return preflight(c, next);
-    const origin = allowed === "*" ? "*" : allowedOrigin(allowed, c.req.header("origin") ?? "");
+    const sent = c.req.header("origin");
+    const origin = allows === undefined ? "*" : sent !== undefined && allows(sent) ? sent : undefined;
     const headers: [string, string][] = [];
     if (origin !== undefined) headers.push(["Access-Control-Allow-Origin", origin]);
     if (exposed !== undefined) headers.push(["Access-Control-Expose-Headers", exposed]);
@@ -34,8 +36,4 @@ export function corsHeaders(options: CorsOptions): MiddlewareHandler {
     for (const [name, value] of headers) if (!c.res.headers.has(name)) c.header(name, value);
     if (allowed !== "*") c.header("Vary", "Origin", { append: true });
   };
-}
-
-function allowedOrigin(allowed: readonly string[], origin: string): string | undefined {
-  return allowed.includes(origin) ? origin : undefined;
 }

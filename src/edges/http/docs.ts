@@ -22,10 +22,13 @@ export function registerDocs(app: Hono<HttpEnv>): void {
   const assetsDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
   const cache = new Map<string, Promise<Buffer>>();
 
-  app.get("/docs", swaggerUI({ url: "/openapi.json", baseUrl: assetsBase, title: "focus-backend API", persistAuthorization: true }));
+  // Credentials typed into "Authorize" last until the page is reloaded: with persistAuthorization
+  // they would sit in localStorage, readable by any script of this origin, long after use.
+  app.get("/docs", swaggerUI({ url: "/openapi.json", baseUrl: assetsBase, title: "focus-backend API", persistAuthorization: false }));
   app.get(`${assetsBase}/swagger-ui-dist/:file`, async (c) => {
     const file = c.req.param("file");
-    const type = assetTypes[file];
+    // Own names only: `__proto__` or `toString` would find Object.prototype's members.
+    const type = Object.hasOwn(assetTypes, file) ? assetTypes[file] : undefined;
     if (type === undefined) return c.json({ error: "not found" }, 404);
     let content = cache.get(file);
     if (content === undefined) {

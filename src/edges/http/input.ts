@@ -12,6 +12,7 @@
  * 5.0) and reads as a path in queries. All of these are a 400 here, before anything is written.
  */
 import type { Context } from "hono";
+import { cut, quoted } from "../../utils/quote.ts";
 import { HttpError } from "./errors.ts";
 
 export type JsonObject = Record<string, unknown>;
@@ -21,6 +22,11 @@ const prototypeKeys = new Set(["__proto__", "constructor", "prototype"]);
 const maxDepth = 32;
 /** A UTF-16 surrogate not part of a pair (a code point, in `u` mode, only when it stands alone). */
 const loneSurrogate = /\p{Cs}/u;
+
+/** Whether `text` holds a UTF-16 surrogate not part of a pair: stored, it would read back as U+FFFD. */
+export function hasLoneSurrogate(text: string): boolean {
+  return loneSurrogate.test(text);
+}
 
 /** The request's JSON object body; `{}` when there is none. 400 for anything else. */
 export async function readJsonBody(c: Context): Promise<JsonObject> {
@@ -49,16 +55,24 @@ export function readQuery(c: Context): Record<string, string> {
 
 /**
  * 400 naming the first key that could act as an operator or touch a prototype, or the first
- * key or string that could not be stored as it is.
+ * key or string that could not be stored as it is. Its path quotes every key cut short (see
+ * utils/quote.ts), and at most its last `maxPathShown` characters: a refusal stays small
+ * whatever the keys' size and depth.
  */
 export function refuseUnsafeKeys(value: unknown, where: string): void {
   const problem = findProblem(value, where, 0);
   if (problem !== undefined) throw new HttpError(400, problem);
 }
 
+const maxPathShown = 300;
+
+function shownPath(path: string): string {
+  return path.length <= maxPathShown ? path : `…${path.slice(path.length - maxPathShown)}`;
+}
+
 function findProblem(value: unknown, path: string, depth: number): string | undefined {
-  if (depth > maxDepth) throw new HttpError(400, `${path}: nested more than ${maxDepth} levels deep`);
-  if (typeof value === "string") return loneSurrogate.test(value) ? `${path}: text with a lone UTF-16 surrogate cannot be stored` : undefined;
+  if (depth > maxDepth) throw new HttpError(400, `${shownPath(path)}: nested more than ${maxDepth} levels deep`);
+  if (typeof value === "string") return hasLoneSurrogate(value) ? `${shownPath(path)}: text with a lone UTF-16 surrogate cannot be stored` : undefined;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const found = findProblem(item, `${path}.${index}`, depth + 1);
@@ -69,20 +83,20 @@ function findProblem(value: unknown, path: string, depth: number): string | unde
   if (typeof value !== "object" || value === null) return undefined;
   for (const [key, item] of Object.entries(value)) {
     const problem = keyProblem(key);
-    if (problem !== undefined) return `${path}.${problem}`;
-    const found = findProblem(item, `${path}.${key}`, depth + 1);
+    if (problem !== undefined) return `${shownPath(path)}.${problem}`;
+    const found = findProblem(item, `${path}.${cut(key)}`, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;
 }
 
-/** What is wrong with a key, starting with the key itself as the message shows it. */
+/** What is wrong with a key, starting with the key itself (cut short) as the message shows it. */
 function keyProblem(key: string): string | undefined {
-  if (key.startsWith("$") || prototypeKeys.has(key)) return `${key}: keys starting with "$" and prototype keys are not allowed`;
+  if (key.startsWith("$") || prototypeKeys.has(key)) return `${cut(key)}: keys starting with "$" and prototype keys are not allowed`;
   // The key is shown as a JSON string: it may hold exactly the characters being refused.
-  if (key.includes("\u0000")) return `${JSON.stringify(key)}: keys with a NUL byte cannot be stored`;
-  if (loneSurrogate.test(key)) return `${JSON.stringify(key)}: keys with a lone UTF-16 surrogate cannot be stored`;
-  if (key.includes(".")) return `${JSON.stringify(key)}: keys containing "." are not allowed`;
+  if (key.includes("\u0000")) return `${quoted(key)}: keys with a NUL byte cannot be stored`;
+  if (hasLoneSurrogate(key)) return `${quoted(key)}: keys with a lone UTF-16 surrogate cannot be stored`;
+  if (key.includes(".")) return `${quoted(key)}: keys containing "." are not allowed`;
   return undefined;
 }
 

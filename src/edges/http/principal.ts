@@ -12,6 +12,8 @@ export interface HttpEnv {
     principal: Principal;
     /** The engine's idempotency key, on a mutating request sent with an `Idempotency-Key` (see idempotency/). */
     engineKey?: string;
+    /** Set once the route hands the request to the engine: from then on its answer is its outcome (see idempotency/retries.ts). */
+    ran?: true;
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { instant, isPlausibleTime, plausibleTimeHint } from "../../utils/schemas.ts";
+import { cut, cutList } from "../../utils/quote.ts";
 import { HttpError } from "./errors.ts";
 
 type Issue = z.core.$ZodRawIssue;
@@ -14,8 +15,9 @@ export function checkInput(schema: z.ZodType, value: unknown): void {
   if (!parsed.success) throw new HttpError(400, describeIssues(parsed.error));
 }
 
+/** Every issue as `path: message`; the paths' keys (a client's, in records) are cut short. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length === 0 ? "body" : issue.path.join(".")}: ${issue.message}`).join("; ");
+  return error.issues.map((issue) => `${issue.path.length === 0 ? "body" : issue.path.map((key) => cut(String(key))).join(".")}: ${issue.message}`).join("; ");
 }
 
 /** The top-level field names an input schema accepts (none when it is not an object). */
@@ -68,7 +70,7 @@ function humanMessage(issue: Issue): string | undefined {
     case "invalid_value":
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
     case "unrecognized_keys":
-      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${cutList(issue.keys)}`;
     case "invalid_format":
       return `must be a valid ${issue.format}`;
     default:

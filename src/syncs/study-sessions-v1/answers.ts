@@ -18,5 +18,7 @@ export function studyError(error: string, reason: ErrorReason | undefined): { st
   const ended = /^session has already ended \((\w+)\)$/.exec(error);
   if (ended !== null) return { status: 409, body: { error: `Session already ended (${ended[1]})` } };
   if (error === "endedAt is before the session started") return { status: 400, body: { error: "endStudyTimestamp is before the session started" } };
+  // The session's length, in the seed's name for it.
+  if (error.startsWith("elapsedMs ")) return { status: 400, body: { error: `sessionLengthMillis ${error.slice("elapsedMs ".length)}` } };
   return { status: statusForReason(reason), body: { error } };
 }

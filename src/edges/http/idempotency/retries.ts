@@ -5,6 +5,15 @@
  * the key with another request answers 422; a retry while the first still runs waits for it
  * (up to `waitMs`) or answers 409. A 5xx is not an outcome: the next retry runs again.
  *
+ * Only the answer of a request that ran is kept, as Stripe keeps none for a request refused
+ * by validation. A request runs when its route hands it to the engine (`invokeOptions`):
+ * from then on its answer, success or a concept's or sync's refusal, is its outcome, and a
+ * retry must get that outcome rather than act again. Anything answered before that (the
+ * body is not a JSON object, a key is unsafe, the input fails its schema or a dialect's
+ * declared shape, another user's data: the 400, 403 and 415 of the edge) changed nothing
+ * and is forgotten: a retry is judged anew, and what a refused client sent is never stored.
+ * (401, 413 and an unknown route's 404 are answered before this middleware is reached.)
+ *
  * Every attempt of one request runs the engine with the same idempotency key, so when a
  * retry runs it again (after a 5xx, or after the process died and the lease ran out) the
  * concepts answer with what the first attempt did instead of acting twice.
@@ -42,8 +51,13 @@ const longestPollMs = 250;
 
 type InvokeOptions = NonNullable<Parameters<HttpEngine["invoke"]>[2]>;
 
-/** The engine options for this request: its idempotency key when it came with one. */
+/**
+ * The engine options for this request: its idempotency key when it came with one. Called as
+ * the route hands the request to the engine, so it also marks the request as run: its answer
+ * is now an outcome worth keeping.
+ */
 export function invokeOptions(c: Context<HttpEnv>): InvokeOptions {
+  c.set("ran", true);
   const key = c.get("engineKey");
   return key === undefined ? {} : { key };
 }
@@ -111,14 +125,15 @@ async function admit(attempt: Attempt & { fingerprint: string; leaseMs: number; 
   }
 }
 
-/** Runs the route and keeps its answer; a 5xx or a throw releases the key for the next retry. */
+/** Runs the route and keeps its answer; a 5xx or a throw releases the key for the next retry, a refusal before the engine forgets it. */
 async function run(c: Context<HttpEnv>, next: Next, { store, running, id, owner, logger }: Attempt & { logger: Logger }): Promise<void> {
   let ended!: () => void;
   const attempt = new Promise<void>((resolve) => (ended = resolve));
   running.set(id, attempt);
   try {
     await next();
-    await keep(store, id, owner, c.res).catch((error: unknown) => {
+    const outcome = c.get("ran") === true ? keep(store, id, owner, c.res) : store.forget(id, owner);
+    await outcome.catch((error: unknown) => {
       // The answer stands; a retry finds the entry running and, once its lease ends, runs it again with the same engine key.
       logger.error({ err: error, path: c.req.path }, "could not keep the answer to an Idempotency-Key request");
     });

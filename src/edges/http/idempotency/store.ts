@@ -73,6 +73,14 @@ export class IdempotencyStore {
     );
   }
 
+  /**
+   * Forgets a request refused before it ran (see retries.ts): the key is as if never sent,
+   * so a retry, or a corrected request with the same key, is judged anew.
+   */
+  async forget(id: string, owner: string): Promise<void> {
+    await this.entries.deleteOne({ _id: id, owner, state: "running" });
+  }
+
   /** Lets the next retry run the request again at once (after a 5xx), keeping its fingerprint. */
   async release(id: string, owner: string): Promise<void> {
     await this.entries.updateOne({ _id: id, owner, state: "running" }, { $set: { leaseUntil: new Date(0) } });
