@@ -3,11 +3,11 @@
  * `<dir>/<Name>/<Name>Concept.ts` exporting a concept class, and `*.sync.ts` files anywhere
  * below the syncs folder exporting syncs.
  */
-import { readdir, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ConceptClass } from "./concept.ts";
-import { isTemplateDeclaration, type Sync, type SyncDeclaration } from "./sync.ts";
+import { isTemplateDeclaration, recordLocation, type Sync, type SyncDeclaration } from "./sync.ts";
 import { templateSyncName } from "./template/sync.ts";
 import { asConceptClass } from "./unchecked.ts";
 import { variablesProxy } from "./vars.ts";
@@ -54,9 +54,12 @@ export async function discoverSyncSources(dir = "src/syncs"): Promise<SyncSource
   for (const file of await syncFiles(root)) {
     const module = await importNamingTypeOnlyNames(file);
     const origin = relative(root, file);
+    const lines = (await readFile(file, "utf8")).split("\n");
     for (const [exportName, value] of Object.entries(module)) {
       const declaration = declarationOf(value);
       if (declaration === undefined) continue;
+      const line = lines.findIndex((text) => new RegExp(`\\b(const|let|var|function)\\s+${exportName}\\b`).test(text));
+      recordLocation(value as Sync, `${relative(process.cwd(), file)}${line < 0 ? "" : `:${line + 1}`}`);
       const name = isTemplateDeclaration(declaration) ? templateSyncName(origin, exportName) : exportName;
       const earlier = origins.get(name);
       if (earlier !== undefined) throw new Error(`sync ${name} is exported by both ${earlier} and ${origin}; sync names must be unique`);

@@ -55,6 +55,15 @@ export interface CompiledSync {
   readonly callsDirectly: boolean;
   /** Written against `@engine`, the template's surface: it runs with the template's semantics (template/README.md). */
   readonly template: boolean;
+  /** File and line of its declaration, when discovery found it on disk. */
+  readonly location?: string;
+}
+
+/** Where a sync was declared (`src/syncs/auth.sync.ts:12`), when discovery found it on disk: for warnings. */
+const declaredAt = new WeakMap<Sync, string>();
+
+export function recordLocation(sync: Sync, location: string): void {
+  declaredAt.set(sync, location);
 }
 
 export function operationKey(concept: string, action: string): string {
@@ -77,6 +86,7 @@ export function compileSync(name: string, sync: Sync): CompiledSync {
     // A template where-clause may call any action or query of any concept: always recorded.
     callsDirectly: declaration.where !== undefined && (template || callsQueryDirectly(declaration.where)),
     template,
+    ...(declaredAt.has(sync) ? { location: declaredAt.get(sync) } : {}),
   };
 }
 

@@ -57,7 +57,11 @@ export function prepareTemplateRequests({
 }): { paths: string[]; docs: Record<string, Record<string, unknown>>; warnings: string[] } {
   const listeners = pathListeners(engine).map(({ path, sync }) => ({
     template: sync.template,
-    route: { method: "POST", path: `${baseUrl}${path}`, declaredBy: `sync ${sync.name} (Requesting.request { path: "${path}" })` } satisfies SyncRoute,
+    route: {
+      method: "POST",
+      path: `${baseUrl}${path}`,
+      declaredBy: `sync ${sync.name}${sync.location === undefined ? "" : ` (${sync.location})`} on Requesting.request { path: "${path}" }`,
+    } satisfies SyncRoute,
   }));
   refuseShadowedSyncRoutes(served, [
     ...listeners.filter(({ template }) => !template).map(({ route }) => route),
