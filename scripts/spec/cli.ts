@@ -4,10 +4,8 @@
  * `npm run spec -- --write-signatures X`: writes X.spec.md's signature lines from XSchemas.
  * `--concepts <dir>` reads the concepts from another folder (the tests use scratch copies).
  */
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { checkSpecs } from "./drift/check.ts";
-import { apiPages, pagesDir } from "./pages.ts";
+import { pagesDir, writeApiPages } from "./pages.ts";
 import { writeSignaturesOf } from "./signatures/write-file.ts";
 
 const args = process.argv.slice(2);
@@ -29,9 +27,5 @@ if (args.includes("--check")) {
   const name = option("--write-signatures")!;
   process.stdout.write(await writeSignaturesOf(conceptsDir, name));
 } else {
-  const pages = await apiPages();
-  await mkdir(pagesDir, { recursive: true });
-  for (const file of await readdir(pagesDir)) if (file.endsWith(".md") && !pages.has(file)) await rm(join(pagesDir, file));
-  for (const [file, page] of pages) await writeFile(join(pagesDir, file), page);
-  process.stdout.write(`wrote ${pages.size} pages to ${pagesDir}/\n`);
+  process.stdout.write(`wrote ${await writeApiPages()} pages to ${pagesDir}/\n`);
 }
