@@ -21,7 +21,7 @@ if (args.includes("--check")) {
   const report = await checkSpecs(conceptsDir);
   for (const line of report.notChecked) process.stdout.write(`not checked: ${line}\n`);
   for (const line of report.differences) process.stderr.write(`${line}\n`);
-  process.stdout.write(`${report.checked.length} concept specs checked against their schemas: ${report.differences.length === 0 ? "they agree" : `${report.differences.length} differences`}\n`);
+  process.stdout.write(`${report.checked.length} concept specs checked against their schemas: ${report.differences.length === 0 ? "they agree" : `${report.differences.length} difference${report.differences.length === 1 ? "" : "s"}`}\n`);
   process.exitCode = report.differences.length === 0 ? 0 : 1;
 } else if (args.includes("--write-signatures")) {
   const name = option("--write-signatures")!;
