@@ -34,7 +34,8 @@ export function kebab(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 }
 
-const reserved = new Set(["delete", "new", "class", "default", "function", "var", "let", "const", "in", "of", "this", "status"]);
+/** Field names that cannot be variables in a destructuring pattern. */
+const reserved = new Set(["delete", "new", "class", "default", "function", "var", "let", "const", "in", "this", "return", "if", "for", "while", "switch", "case", "import", "export", "typeof", "void"]);
 
 function syncSource(name: string, when: NamedAction, then: NamedAction): string {
   const whenSchema = when.concept.schemas[when.action]!;
