@@ -38,8 +38,8 @@ describe("the project's concepts and their specs", () => {
     for (const concept of await discoverConcepts(conceptsDir)) {
       if (concept.exposeOverHttp === false) continue;
       const spec = parseConceptSpec(await readFile(join(conceptsDir, concept.conceptName, `${concept.conceptName}.spec.md`), "utf8"));
-      const generated = Object.fromEntries(spec.operations.map((operation) => [operation.name, { kind: operation.kind, input: shape(fieldsOfZod(zodObjectOf(operation.inputs, "input"), "input")), output: shape(fieldsOfZod(zodObjectOf(operation.outputs, "output"), "output")) }]));
-      const coded = Object.fromEntries(Object.entries(concept.schemas).map(([name, schema]) => [name, { kind: schema.kind, input: shape(fieldsOfZod(schema.input, "input")), output: shape(fieldsOfZod(schema.output, "output")) }]));
+      const generated = Object.fromEntries(spec.operations.map((operation) => [operation.name, { kind: operation.kind, syncOnly: operation.syncOnly, input: shape(fieldsOfZod(zodObjectOf(operation.inputs, "input"), "input")), output: shape(fieldsOfZod(zodObjectOf(operation.outputs, "output"), "output")) }]));
+      const coded = Object.fromEntries(Object.entries(concept.schemas).map(([name, schema]) => [name, { kind: schema.kind, syncOnly: schema.kind === "action" && schema.syncOnly === true, input: shape(fieldsOfZod(schema.input, "input")), output: shape(fieldsOfZod(schema.output, "output")) }]));
       expect(generated, concept.conceptName).toEqual(coded);
     }
   });
@@ -130,6 +130,11 @@ describe("the drift check", () => {
     expect(differences(spec.replace("since?: Date", "since?: Number"))).toEqual(["Reading.spec.md:20: _list: argument since is Number in the spec but Date in ReadingSchemas._list.input"]);
   });
 
+  it("fails on an action sync-only on one side only", () => {
+    expect(differences(spec.replace("(item: Item)\n", "(item: Item)   [sync only]\n"))).toEqual(["Reading.spec.md:14: add is [sync only] in the spec but not in ReadingSchemas"]);
+    expect(differences(spec, { ...schemas, add: action({ ...schemas.add, syncOnly: true }) })).toEqual(["Reading.spec.md:14: add is sync-only in ReadingSchemas but the spec's signature has no [sync only]"]);
+  });
+
   it("fails on a state field the code's document type lacks, and a set without a collection", () => {
     expect(differences(spec, schemas, new Map([["items", new Set(["_id", "user", "title"])]]))).toEqual(["Reading.spec.md:10: state field pages of Items is not in the document type of Reading.items"]);
     expect(differences(spec, schemas, new Map())).toEqual(['Reading.spec.md:7: set Items has no collection Reading.items in the code (this.collection<Doc>("items"))']);
@@ -150,10 +155,10 @@ describe("the drift check", () => {
 
 describe("npm run spec -- --write-signatures", () => {
   it("writes the signatures from the schemas, keeping the spec's words for types, the notes, requires and effects", () => {
-    const untyped = spec.replace("add (user: User, title: String, pages?: Number): (item: Item)", "add (user, title): (item)   [sync only]");
-    const withCount = { ...schemas, _count: query({ input: z.object({ user: id }), output: z.object({ count: z.number() }) }) };
+    const untyped = spec.replace("add (user: User, title: String, pages?: Number): (item: Item)", "add (user, title): (item)     (a note)");
+    const withCount = { ...schemas, add: action({ ...schemas.add, syncOnly: true }), _count: query({ input: z.object({ user: id }), output: z.object({ count: z.number() }) }) };
     const { markdown, added, notInCode } = writeSignatures(untyped, { schemas: withCount });
-    expect(markdown).toContain("    add (user: User, title: String, pages?: Number): (item: ID)   [sync only]\n      requires title is not empty\n      effects  stores it\n");
+    expect(markdown).toContain("    add (user: User, title: String, pages?: Number): (item: ID)   [sync only] (a note)\n      requires title is not empty\n      effects  stores it\n");
     expect(markdown).toContain("    _list (user: User, since?: Date): (item: Item, title: String)\n    _count (user: User): (count: Number)\n");
     expect(added).toEqual(["_count"]);
     expect(notInCode).toEqual([]);

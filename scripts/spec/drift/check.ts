@@ -72,6 +72,8 @@ export function differencesOf(spec: ConceptSpecDoc, concept: Pick<ConceptClass, 
       continue;
     }
     if (schema.kind !== operation.kind) found.push(`${file}:${operation.line}: ${operation.name} is a ${operation.kind} in the spec but a ${schema.kind} in ${schemas}`);
+    const syncOnly = schema.kind === "action" && schema.syncOnly === true;
+    if (syncOnly !== operation.syncOnly) found.push(`${file}:${operation.line}: ${operation.name} is ${operation.syncOnly ? "[sync only] in the spec but not in" : "sync-only in"} ${schemas}${operation.syncOnly ? "" : " but the spec's signature has no [sync only]"}`);
     found.push(...fieldDifferences(operation, "argument", operation.inputs, fieldsOfZod(schema.input, "input"), `${schemas}.${operation.name}.input`, file));
     found.push(...fieldDifferences(operation, "result", operation.outputs, fieldsOfZod(schema.output, "output"), `${schemas}.${operation.name}.output`, file));
   }

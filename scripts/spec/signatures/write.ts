@@ -1,7 +1,8 @@
 /**
  * `npm run spec -- --write-signatures X`: the signature lines of `X.spec.md` written from
  * `XSchemas`, for code that came first. Only the signatures change: the prose, requires and
- * effects, and a note after a signature (`[sync only]`) stay as written. A type the spec
+ * effects, and a note after a signature stay as written (`[sync only]` is added to a
+ * sync-only action's). A type the spec
  * already says the same way keeps its words (`User`, not `ID`); a new id is named for the
  * generic its field names (`user` -> `User`), else `ID`.
  */
@@ -49,7 +50,7 @@ export function writeSignatures(markdown: string, concept: Pick<ConceptClass, "s
   for (const kind of ["query", "action"] as const) {
     const missing = Object.entries(concept.schemas).filter(([name, schema]) => schema.kind === kind && !written.has(name));
     if (missing.length === 0 || sectionEnds[kind] === -1) continue;
-    lines.splice(sectionEnds[kind] + 1, 0, ...missing.map(([name, schema]) => `    ${signatureText(name, schema, generics, new Map(), new Map())}`));
+    lines.splice(sectionEnds[kind] + 1, 0, ...missing.map(([name, schema]) => `    ${signatureText(name, schema, generics, new Map(), new Map())}${schema.kind === "action" && schema.syncOnly === true ? "   [sync only]" : ""}`));
     added.push(...missing.map(([name]) => name));
   }
   return { markdown: lines.join("\n"), added, notInCode };
@@ -64,7 +65,9 @@ function rewritten(line: string, name: string, schema: OperationSchema, generics
   const note = line.slice(resultsEnd + 1);
   const before = written(line.slice(open, argsEnd + 1));
   const after = resultsStart === -1 ? new Map<string, SpecType>() : written(line.slice(resultsStart, resultsEnd + 1));
-  return `    ${signatureText(name, schema, generics, before, after)}${note.trim() === "" ? "" : note.match(/^\s{2,}/) ? note : `   ${note.trim()}`}`;
+  // A sync-only action says so after its signature, as the drift check expects.
+  const marked = schema.kind === "action" && schema.syncOnly === true && !/\[sync only/.test(note) ? `   [sync only]${note.trim() === "" ? "" : ` ${note.trim()}`}` : note;
+  return `    ${signatureText(name, schema, generics, before, after)}${marked.trim() === "" ? "" : /^\s{2,}/.test(marked) ? marked : `   ${marked.trim()}`}`;
 }
 
 function signatureText(name: string, schema: OperationSchema, generics: string[], inputs: Map<string, SpecType>, outputs: Map<string, SpecType>): string {
