@@ -2,12 +2,12 @@
  * `npm run client`: writes client/openapi.json and client/schema.ts afresh. With `--check`
  * it writes nothing and exits 1 naming the files that differ from what it would write.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { clientDir, clientFiles } from "./generate.ts";
+import { clientDir, clientFiles, writeClientFiles } from "./generate.ts";
 
-const files = await clientFiles();
 if (process.argv.includes("--check")) {
+  const files = await clientFiles();
   const stale: string[] = [];
   for (const [file, content] of files) if ((await readFile(join(clientDir, file), "utf8").catch(() => "")) !== content) stale.push(`${clientDir}/${file}`);
   if (stale.length > 0) {
@@ -16,7 +16,6 @@ if (process.argv.includes("--check")) {
   }
   process.stdout.write(`${clientDir}/ is up to date\n`);
 } else {
-  await mkdir(clientDir, { recursive: true });
-  for (const [file, content] of files) await writeFile(join(clientDir, file), content);
+  await writeClientFiles();
   process.stdout.write(`wrote ${clientDir}/openapi.json and ${clientDir}/schema.ts\n`);
 }

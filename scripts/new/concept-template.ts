@@ -28,7 +28,7 @@ const ${item}Row = z.object({ ${item}: id, user: id, title: z.string(), createdA
 /** Each action and query once, as zod schemas: HTTP validation, /openapi.json, docs/api/ and sync typing derive from them. */
 export const ${name}Schemas = {
   create: action({
-    input: z.object({ user: id, title: z.string().min(1).max(200) }),
+    input: z.object({ user: id, title: z.string().min(1).max(500) }),
     output: z.object({ ${item}: id }),
     description: "Creates a ${item} for the user.",
   }),
@@ -70,7 +70,7 @@ export class ${name}Concept extends StoredConcept implements ConceptImplementati
 
   private readonly items = this.collection<${name}Doc>("items");
 
-  /** Runs once, before the first operation: indexes for the queries. */
+  /** Runs once, before the first operation (StoredConcept sees to it, no call needed): indexes for the queries. */
   protected async prepare(): Promise<void> {
     await this.items.createIndexes([{ key: { user: 1, createdAt: 1 }, name: "by_user" }]);
   }
@@ -80,7 +80,6 @@ export class ${name}Concept extends StoredConcept implements ConceptImplementati
    *  effects  stores a new ${item} owned by user, created now */
   async create({ user, title }: InputOf<Schemas["create"]>): Promise<{ ${item}: string } | ErrorOutput> {
     if (title.trim() === "") return { error: "title must not be empty" };
-    await this.ensureIndexes();
     const ${item} = randomUUID();
     await this.items.insertOne({ _id: ${item}, user, title, createdAt: this.clock.now() });
     return { ${item} };
@@ -90,7 +89,6 @@ export class ${name}Concept extends StoredConcept implements ConceptImplementati
    *  requires the ${item} exists (else not_found); user, if given, owns it (else forbidden)
    *  effects  deletes it */
   async remove({ ${item}, user }: InputOf<Schemas["remove"]>): Promise<Record<string, never> | ErrorOutput> {
-    await this.ensureIndexes();
     const found = await this.items.findOne({ _id: ${item} });
     if (found === null) return { error: "${item} not found", reason: "not_found" };
     const refusal = refuseUnlessOwner(found.user, user, "${item}");
@@ -101,7 +99,6 @@ export class ${name}Concept extends StoredConcept implements ConceptImplementati
 
   /** _get (${item}, user?): (${item}, user, title, createdAt) -- none when unknown; forbidden for another user's */
   async _get({ ${item}, user }: InputOf<Schemas["_get"]>): Promise<Row[] | ErrorOutput> {
-    await this.ensureIndexes();
     const found = await this.items.findOne({ _id: ${item} });
     if (found === null) return [];
     return refuseUnlessOwner(found.user, user, "${item}") ?? [toRow(found)];
@@ -109,7 +106,6 @@ export class ${name}Concept extends StoredConcept implements ConceptImplementati
 
   /** _list (user): (${item}, user, title, createdAt) -- oldest first */
   async _list({ user }: InputOf<Schemas["_list"]>): Promise<Row[]> {
-    await this.ensureIndexes();
     return (await this.items.find({ user }).sort({ createdAt: 1, _id: 1 }).toArray()).map(toRow);
   }
 }
@@ -132,35 +128,36 @@ function specSource(name: string, item: string): string {
 
 **state**
 
-    a set of ${name}s with
+    a set of Items with
       a user User
       a title String
       a createdAt Date
 
 **actions**
 
-    create (user: User, title: String): (${item}: ${name})
+    create (user: User, title: String): (${item}: Item)
       requires title is not empty
       effects  stores a new ${item} owned by user, created now
 
-    remove (${item}: ${name}, user?: User): ()
+    remove (${item}: Item, user?: User): ()
       requires the ${item} exists (else not_found); user, if given, owns it (else forbidden)
       effects  deletes it
 
 **queries**
 
-    _get (${item}: ${name}, user?: User): (${item}, user, title, createdAt)
+    _get (${item}: Item, user?: User): (${item}: Item, user: User, title: String, createdAt: Date)
       the ${item}, or no rows when unknown; forbidden when user is given and is not the owner
-    _list (user: User): (${item}, user, title, createdAt)
+    _list (user: User): (${item}: Item, user: User, title: String, createdAt: Date)
       the user's ${item}s, oldest first
 `;
 }
 
-function testSource(name: string, item: string): string {
+/** The opening of a concept's test: a fresh database per test, a fake clock, the concept under test. */
+export function conceptTestPrelude(name: string, fromClock: string[]): string {
   return `import { beforeEach, describe, expect, it } from "vitest";
 import { ${name}Concept } from "../../src/concepts/${name}/${name}Concept.ts";
 import { useConceptDatabase } from "./concept-database.ts";
-import { FakeClock, minute, ok } from "./fake-clock.ts";
+import { ${["FakeClock", ...fromClock].join(", ")} } from "./fake-clock.ts";
 
 const db = useConceptDatabase();
 let clock: FakeClock;
@@ -170,7 +167,11 @@ beforeEach(() => {
   clock = new FakeClock();
   concept = new ${name}Concept(db(), { clock });
 });
+`;
+}
 
+function testSource(name: string, item: string): string {
+  return `${conceptTestPrelude(name, ["minute", "ok"])}
 describe("${name} principle", () => {
   it("lists a created ${item} for its user until they remove it", async () => {
     const { ${item} } = ok(await concept.create({ user: "ada", title: "first" }));

@@ -1,19 +1,16 @@
 /**
- * The files `npm run new -- sync <feature> <Name>` writes: one typed sync file in
+ * The files `npm run new -- sync <feature> <Name> --route` writes: one typed sync file in
  * src/syncs/<feature>/ and its test. The sync is a working route (a request answered by a
  * sync, declared for /openapi.json) to reshape; its comment shows a sync between concepts.
  */
+import { kebab } from "./concept-sync-template.ts";
 
-export function syncFiles(feature: string, name: string): Map<string, string> {
+export function routeSyncFiles(feature: string, name: string): Map<string, string> {
   const file = kebab(name);
   return new Map([
     [`src/syncs/${feature}/${file}.sync.ts`, syncSource(feature, name)],
     [`test/syncs/${feature}.${file}.test.ts`, testSource(feature, name, file)],
   ]);
-}
-
-function kebab(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 }
 
 function syncSource(feature: string, name: string): string {

@@ -3,7 +3,7 @@
  * (from its schemas and `<Name>.spec.md`) and one per REST dialect (from its declared
  * routes). Pure: `npm run spec` writes them, and a test compares them with the committed ones.
  */
-import { readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { declaredDialects } from "../../src/edges/http/route-declarations.ts";
 import { discoverConcepts, discoverSyncs } from "../../src/engine/index.ts";
@@ -25,6 +25,16 @@ export async function apiPages(conceptsDir = "src/concepts", syncsDir = "src/syn
   for (const dialect of [...declaredDialects()].sort((a, b) => a.name.localeCompare(b.name))) pages.set(`${dialect.name}.md`, dialectPage(dialect));
   pages.set("README.md", index(pages));
   return pages;
+}
+
+/** Writes docs/api/ under `root` afresh (every page, and no page left over from a removed concept); answers how many. */
+export async function writeApiPages(root = "."): Promise<number> {
+  const pages = await apiPages(join(root, "src/concepts"), join(root, "src/syncs"));
+  const dir = join(root, pagesDir);
+  await mkdir(dir, { recursive: true });
+  for (const file of await readdir(dir)) if (file.endsWith(".md") && !pages.has(file)) await rm(join(dir, file));
+  for (const [file, page] of pages) await writeFile(join(dir, file), page);
+  return pages.size;
 }
 
 function index(pages: Map<string, string>): string {

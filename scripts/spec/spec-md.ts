@@ -74,7 +74,7 @@ function bullets(paragraphs: string[]): string[] {
   return paragraphs.flatMap(clauses).filter((clause) => clause !== "");
 }
 
-function clauses(paragraph: string): string[] {
+export function clauses(paragraph: string): string[] {
   const found: string[] = [];
   let depth = 0;
   let start = 0;

@@ -34,12 +34,17 @@ export function planPassthrough(operations: readonly ConceptOperation[], rules: 
   const served = operations.filter((operation) => !excluded.has(operation.path));
   const warnings = served
     .filter((operation) => !Object.hasOwn(rules.inclusions, operation.path))
-    .map((operation) => `UNVERIFIED ROUTE: POST ${operation.path} runs ${operation.concept}.${operation.name} for any caller; list it in ${passthroughFile} (inclusions, with a reason, or exclusions, to let syncs serve it)`);
+    .map((operation) => `UNVERIFIED ROUTE: POST ${operation.path} runs ${operation.concept}.${operation.name} ${callers(operation)}; list it in ${passthroughFile} (inclusions, with a reason, or exclusions, to let syncs serve it)`);
   const known = new Set(operations.map((operation) => operation.path));
   for (const route of [...Object.keys(rules.inclusions), ...rules.exclusions]) {
     if (!known.has(route)) warnings.push(`${passthroughFile} lists ${route}, which is no concept route (a typo, or a concept that is gone?)`);
   }
   return { served, warnings: [...unchecked, ...warnings] };
+}
+
+/** Who may call a route served straight: a sync-only action refuses user tokens before the concept sees them. */
+function callers(operation: ConceptOperation): string {
+  return operation.schema.kind === "action" && operation.schema.syncOnly === true ? "for the service key only (sync-only: a user token gets 403)" : "for any caller";
 }
 
 /** One line per concept that declares no schemas: its routes take any JSON object. */
