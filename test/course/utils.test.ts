@@ -102,3 +102,18 @@ describe("@concepts", () => {
     expect(source).toContain(`export const Poll = conceptRef(PollConcept, "Poll");`);
   });
 });
+
+describe("deno.land/x/bcrypt, as course password concepts use it", () => {
+  it("hashes with a fresh salt by default and checks a password against its hash", async () => {
+    const bcrypt = await import("../../src/utils/deno/x-bcrypt.ts");
+    const first = await bcrypt.hash("correct horse");
+    const second = await bcrypt.hash("correct horse");
+    expect(first).toMatch(/^\$2[aby]\$10\$/);
+    expect(first).not.toBe(second);
+    expect(await bcrypt.compare("correct horse", first)).toBe(true);
+    expect(await bcrypt.compare("wrong horse", first)).toBe(false);
+    const salt = bcrypt.genSaltSync(4);
+    expect(bcrypt.hashSync("pw", salt)).toBe(bcrypt.hashSync("pw", salt));
+    expect(bcrypt.compareSync("pw", bcrypt.hashSync("pw"))).toBe(true);
+  });
+});
