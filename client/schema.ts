@@ -1044,7 +1044,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1165,7 +1165,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1398,7 +1398,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -1565,7 +1565,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -1781,7 +1781,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -1997,7 +1997,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -2649,7 +2649,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2766,7 +2766,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2918,7 +2918,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3055,7 +3055,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3191,7 +3191,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3333,7 +3333,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3992,7 +3992,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4117,7 +4117,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4552,7 +4552,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4664,7 +4664,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4776,7 +4776,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4888,7 +4888,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5107,7 +5107,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5348,7 +5348,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5505,7 +5505,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5890,7 +5890,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -6034,7 +6034,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -6159,7 +6159,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.

@@ -4,6 +4,7 @@
  */
 import type { ConceptOperation } from "./concept-routes.ts";
 import { idempotencyHeader } from "./idempotency/key.ts";
+import { retentionHours } from "./idempotency/store.ts";
 import { errorBodySchema as errorBody, exampleOf, jsonSchema } from "./json-schema.ts";
 import { conceptLinks, type Links } from "./openapi-links.ts";
 import { restOperations } from "./openapi-rest.ts";
@@ -27,7 +28,7 @@ const idempotencyParameter = {
   required: false,
   description:
     "1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers " +
-    "the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a " +
+    `the first answer again (kept ${retentionHours} hours, with \`Idempotent-Replayed: true\`) instead of acting twice; the same key with a ` +
     "different request answers 422; while the first still runs, a retry waits for it or answers 409.",
   schema: { type: "string", minLength: 1, maxLength: 255 },
 };
