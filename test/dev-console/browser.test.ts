@@ -113,6 +113,22 @@ async function unreadableBoxes(entry: Locator): Promise<unknown[]> {
   return boxes.filter(({ overflows, outside, cutThroughALine }) => overflows || outside || cutThroughALine);
 }
 
+/** Opens the console's graph, as a person does, and waits for the overview it opens on. */
+async function openGraph(page: Page): Promise<void> {
+  await page.goto(`${server.url}/dev#graph`);
+  await page.locator("#sync-graph.overview").waitFor({ timeout: patience });
+}
+
+/** The syncs the detailed graph draws, by name, sorted. */
+async function drawnSyncs(page: Page): Promise<string[]> {
+  return (await page.locator("#sync-graph g.sync").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-sync") as string))).sort();
+}
+
+/** The syncs a feature folder's files export, by name, sorted. */
+async function syncsOfFolder(folder: string): Promise<string[]> {
+  return (await discoverSyncSources("src/syncs")).filter(({ file }) => file.startsWith(`${folder}/`)).map(({ name }) => name).sort();
+}
+
 interface OverviewEdge {
   from: string;
   to: string;
@@ -132,8 +148,7 @@ describe("the dev console in a browser", () => {
         await withPage(
           asService,
           async (page) => {
-            await page.goto(`${server.url}/dev#graph`);
-            await page.locator("#sync-graph.overview").waitFor({ timeout: patience });
+            await openGraph(page);
             // Every arrow of the overview is drawn, with its count, and together they carry every sync.
             const edges = await overviewEdges();
             // One arrow per direction between two concepts, with a count for each folder whose syncs go that way.
@@ -150,7 +165,7 @@ describe("the dev console in a browser", () => {
             expect(reading.fits).toBe(true);
             // The legend counts each folder's syncs.
             const legend = await page.locator("#graph-legend .legend-item").allTextContents();
-            expect(legend).toContain(`completion · ${(await discoverSyncSources("src/syncs")).filter(({ file }) => file.startsWith("completion")).length} syncs`);
+            expect(legend).toContain(`completion · ${(await syncsOfFolder("completion")).length} syncs`);
             if (viewport === desktop) await page.screenshot({ path: `${screenshots}graph.png` });
           },
           viewport,
@@ -166,13 +181,11 @@ describe("the dev console in a browser", () => {
       await withPage(
         asService,
         async (page) => {
-          await page.goto(`${server.url}/dev#graph`);
-          await page.locator("#sync-graph.overview").waitFor({ timeout: patience });
+          await openGraph(page);
           const busiest = (await overviewEdges()).sort((a, b) => b.syncs.length - a.syncs.length)[0]!;
           await page.locator(`#sync-graph g.flow[data-from="${busiest.from}"][data-to="${busiest.to}"] g.count[data-folder="${busiest.folder}"]`).click();
           await page.locator("#sync-graph.detail").waitFor({ timeout: patience });
-          const drawn = await page.locator("#sync-graph g.sync").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-sync")));
-          expect(drawn.sort()).toEqual([...busiest.syncs].sort());
+          expect(await drawnSyncs(page)).toEqual([...busiest.syncs].sort());
           expect((await graphReading(page)).smallestTextPx).toBeGreaterThanOrEqual(11);
           expect(await page.locator("#graph-context").textContent()).toBe(`${busiest.folder}: ${busiest.from} → ${busiest.to}`);
 
@@ -181,8 +194,7 @@ describe("the dev console in a browser", () => {
           const folder = "study-sessions-v1";
           await page.click(`#graph-legend .legend-item[data-folder="${folder}"]`);
           await page.locator("#sync-graph.detail").waitFor({ timeout: patience });
-          const folderSyncs = (await discoverSyncSources("src/syncs")).filter(({ file }) => file.startsWith(folder));
-          expect(await page.locator("#sync-graph g.sync").count()).toBe(folderSyncs.length);
+          await expect.poll(() => drawnSyncs(page)).toEqual(await syncsOfFolder(folder));
           expect((await graphReading(page)).smallestTextPx).toBeGreaterThanOrEqual(11);
 
           // Actual size: one layout unit to a pixel, scrolled to the middle, with syncs in view.
@@ -213,13 +225,10 @@ describe("the dev console in a browser", () => {
       await withPage(
         asService,
         async (page) => {
-          await page.goto(`${server.url}/dev#graph`);
-          await page.locator("#sync-graph.overview").waitFor({ timeout: patience });
-          const completionSyncs = (await discoverSyncSources("src/syncs")).filter(({ file }) => file.startsWith("completion")).map(({ name }) => name);
+          await openGraph(page);
+          const completionSyncs = await syncsOfFolder("completion");
           await page.selectOption("#graph-folder", "completion");
-          await expect.poll(() => page.locator("#sync-graph g.sync").count(), { timeout: patience }).toBe(completionSyncs.length);
-          const filtered = await page.locator("#sync-graph g.sync").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-sync")));
-          expect(filtered.sort()).toEqual(completionSyncs.sort());
+          await expect.poll(() => drawnSyncs(page), { timeout: patience }).toEqual(completionSyncs);
           await page.locator('#sync-graph g.sync[data-sync="CompletedSessionEvaluatesBadges"]').click();
           const details = page.locator("#graph-details");
           await expect.poll(() => details.textContent()).toContain("src/syncs/completion/evaluate-badges.sync.ts");
@@ -231,6 +240,8 @@ describe("the dev console in a browser", () => {
           expect(others).toHaveLength(completionSyncs.length - 1);
           for (const opacity of others) expect(opacity).toBeGreaterThanOrEqual(0.5);
 
+          // Away from the drawing (a sync under the pointer would show itself on hover), then another folder.
+          await page.mouse.move(0, 0);
           await page.selectOption("#graph-folder", "focus-flow-v1");
           await expect.poll(() => page.locator('#sync-graph g.sync[data-sync="CompletedSessionEvaluatesBadges"]').count(), { timeout: patience }).toBe(0);
           expect(await details.textContent()).not.toContain("CompletedSessionEvaluatesBadges");

@@ -73,7 +73,7 @@ async function show(next) {
   const detailed = view.chosen !== null || view.folder !== "";
   const syncs = detailed ? shownSyncs() : [];
   const svg = detailed
-    ? await drawDetail(elk, graph, syncs, view.concept, { sync: selectSync, hover: showSync, operation: selectOperation })
+    ? await drawDetail(elk, graph, syncs, { sync: selectSync, hover: showSync, operation: selectOperation })
     : await drawOverview(elk, graph, view.concept, byId("graph-canvas"), {
         edge: (edge) => show({ concept: "", folder: edge.folder ?? "", chosen: { title: `${edge.folder ?? "no folder"}: ${edge.from} → ${edge.to}`, syncs: edge.syncs } }),
         pair: (edges) => show({ concept: "", folder: "", chosen: { title: `${edges[0].from} → ${edges[0].to}`, syncs: edges.flatMap((edge) => edge.syncs) } }),
