@@ -10,6 +10,9 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { openApiDocument } from "../../src/edges/http/openapi.ts";
+import { action } from "../../src/engine/concept.ts";
 import { focusApp, testApiKey } from "../support/app.ts";
 import { useTestDatabase } from "../support/database.ts";
 
@@ -86,6 +89,28 @@ describe("calling every operation with its documented example", () => {
     }
     expect(checked.length).toBe(operations.length);
     expect(checked.length).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe("a concept's examples", () => {
+  const start = action({ input: z.object({ user: z.string() }), output: z.object({ timer: z.string() }), example: { input: { user: "ada" } } });
+  const document = (after: string) =>
+    openApiDocument({
+      restRoutes: [],
+      operations: [
+        { concept: "Kettle", name: "start", schema: start, path: "/api/Kettle/start" },
+        { concept: "Kettle", name: "stop", schema: action({ input: z.object({ timer: z.string() }), output: z.object({}), example: { input: { timer: "<the timer start answered>" }, after } }), path: "/api/Kettle/stop" },
+      ],
+    });
+
+  it("links the example that makes a record to the one that acts on it, filling the record's id from the answer", () => {
+    const responses = (document("start")["paths"] as Record<string, { post: { responses: Record<string, { links?: unknown }> } }>)["/api/Kettle/start"]!.post.responses;
+    expect(responses["200"]!.links).toEqual({ stop: expect.objectContaining({ operationId: "Kettle.stop", requestBody: { timer: "{$response.body#/timer}" } }) });
+  });
+
+  it("refuses, as the server starts, an example that runs after no action of its concept", () => {
+    expect(() => document("strat")).toThrow("Kettle.stop's example runs after Kettle.strat, which is no action of Kettle");
+    expect(() => document("stop")).toThrow("Kettle.stop's example runs after itself");
   });
 });
 
