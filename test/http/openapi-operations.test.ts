@@ -108,6 +108,17 @@ describe("a concept's examples", () => {
     expect(responses["200"]!.links).toEqual({ stop: expect.objectContaining({ operationId: "Kettle.stop", requestBody: { timer: "{$response.body#/timer}" } }) });
   });
 
+  it("links an operation without an example from each action whose whole answer is a body it takes", () => {
+    const paths = openApiDocument({
+      restRoutes: [],
+      operations: [
+        { concept: "Kettle", name: "start", schema: action({ input: z.object({ user: z.string() }), output: z.object({ timer: z.string() }) }), path: "/api/Kettle/start" },
+        { concept: "Kettle", name: "stop", schema: action({ input: z.object({ timer: z.string(), user: z.string().optional() }), output: z.object({}) }), path: "/api/Kettle/stop" },
+      ],
+    })["paths"] as Record<string, { post: { responses: Record<string, { links?: unknown }> } }>;
+    expect(paths["/api/Kettle/start"]!.post.responses["200"]!.links).toEqual({ stop: expect.objectContaining({ operationId: "Kettle.stop", requestBody: "$response.body" }) });
+  });
+
   it("refuses, as the server starts, an example that runs after no action of its concept", () => {
     expect(() => document("strat")).toThrow("Kettle.stop's example runs after Kettle.strat, which is no action of Kettle");
     expect(() => document("stop")).toThrow("Kettle.stop's example runs after itself");

@@ -5,7 +5,8 @@
  * `FocusTimer/pause` after `FocusTimer/start`) is linked from the first of that chain, the one
  * that made the record. The link's body is the example with the record's fields taken from the
  * answer (`"{$response.body#/session}"`, a runtime expression embedded in a literal), and
- * `x-after` names the operations to run before it, on the same record.
+ * `x-after` names the operations to run before it, on the same record. An operation without
+ * an example of its own is linked from each action whose whole answer is a body it takes.
  */
 import type { OperationExample } from "../../engine/concept.ts";
 import type { ConceptOperation } from "./concept-routes.ts";
@@ -32,7 +33,14 @@ export const operationIdOf = ({ concept, name }: ConceptOperation): string => `$
 /** The links of each action's success answer, by its operationId (`FocusTimer.start`). */
 export function conceptLinks(operations: readonly ConceptOperation[]): Map<string, Links> {
   const found = new Map<string, Links>();
+  const add = (source: ConceptOperation, name: string, link: Link) => found.set(operationIdOf(source), { ...found.get(operationIdOf(source)), [name]: link });
   for (const target of operations) {
+    if (target.schema.example === undefined) {
+      for (const source of answersAsBody(target, operations)) {
+        add(source, target.name, { operationId: operationIdOf(target), requestBody: "$response.body", description: `${target.concept}/${target.name} with this answer as its body` });
+      }
+      continue;
+    }
     const chain = exampleChain(target, operations);
     if (chain === undefined) continue;
     const { maker, between } = chain;
@@ -44,9 +52,25 @@ export function conceptLinks(operations: readonly ConceptOperation[]): Map<strin
       description: `${target.concept}/${target.name} on the record this made${before.length === 0 ? "" : `, after ${before.join(" then ")}`}`,
       ...(between.length === 0 ? {} : { "x-after": between.map(operationIdOf) }),
     };
-    found.set(operationIdOf(maker), { ...found.get(operationIdOf(maker)), [target.name]: link });
+    add(maker, target.name, link);
   }
   return found;
+}
+
+/**
+ * For an operation without an example of its own (a concept just scaffolded): the actions of
+ * its concept whose whole answer is a body it takes (`create` answers `{ item }`, which
+ * `remove` takes), so that its generated example can run on the record one of them made.
+ */
+function answersAsBody(target: ConceptOperation, operations: readonly ConceptOperation[]): ConceptOperation[] {
+  const taken = jsonSchema(target.schema.input, "input");
+  const takenFields = fieldsOf(taken);
+  const required = (taken["required"] ?? []) as string[];
+  return operations.filter((source) => {
+    if (source === target || source.concept !== target.concept || source.schema.kind !== "action") return false;
+    const answered = fieldsOf(jsonSchema(source.schema.output, "output"));
+    return answered.length > 0 && answered.every((field) => takenFields.includes(field)) && required.every((field) => answered.includes(field));
+  });
 }
 
 /** The chain an operation's example runs after, or undefined when it runs as it stands. */
