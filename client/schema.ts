@@ -228,7 +228,7 @@ export interface paths {
         put?: never;
         /**
          * The session with this id (none if unknown).
-         * @description A query: answers an array of rows.
+         * @description A query: answers an array of rows. Its example acts on a record: run FocusSession/start with its example first, and use the ids FocusSession/start answers (its answer links here).
          */
         post: operations["FocusSession._getSession"];
         delete?: never;
@@ -268,7 +268,7 @@ export interface paths {
         put?: never;
         /**
          * Deletes a session record.
-         * @description An action: runs the syncs it triggers.
+         * @description An action: runs the syncs it triggers. Its example acts on a record: run FocusSession/start with its example first, and use the ids FocusSession/start answers (its answer links here).
          */
         post: operations["FocusSession.delete"];
         delete?: never;
@@ -288,7 +288,7 @@ export interface paths {
         put?: never;
         /**
          * Ends a running session as completed, abandoned or cancelled; a session ends once.
-         * @description An action: runs the syncs it triggers.
+         * @description An action: runs the syncs it triggers. Its example acts on a record: run FocusSession/start with its example first, and use the ids FocusSession/start answers (its answer links here).
          */
         post: operations["FocusSession.end"];
         delete?: never;
@@ -308,7 +308,7 @@ export interface paths {
         put?: never;
         /**
          * Pauses an active session, saving the time run so far (as the client reports it, or by the clock).
-         * @description An action: runs the syncs it triggers.
+         * @description An action: runs the syncs it triggers. Its example acts on a record: run FocusSession/start with its example first, and use the ids FocusSession/start answers (its answer links here).
          */
         post: operations["FocusSession.pause"];
         delete?: never;
@@ -328,7 +328,7 @@ export interface paths {
         put?: never;
         /**
          * Resumes a paused session.
-         * @description An action: runs the syncs it triggers.
+         * @description An action: runs the syncs it triggers. Its example acts on a record: run FocusSession/start, then FocusSession/pause with their examples first, and use the ids FocusSession/start answers (its answer links here).
          */
         post: operations["FocusSession.resume"];
         delete?: never;
@@ -368,7 +368,7 @@ export interface paths {
         put?: never;
         /**
          * Changes a session's details (subject, quest, description, notes), whatever its status.
-         * @description An action: runs the syncs it triggers.
+         * @description An action: runs the syncs it triggers. Its example acts on a record: run FocusSession/start with its example first, and use the ids FocusSession/start answers (its answer links here).
          */
         post: operations["FocusSession.update"];
         delete?: never;
@@ -408,7 +408,7 @@ export interface paths {
         put?: never;
         /**
          * The reading sessions recorded for the user, earliest end first: every one, or those that ended before `before` (exclusive); with `limit`, only the latest `limit` of them (still earliest first). To page back through a long history, pass the first answered endTime as the next `before`.
-         * @description A query: answers an array of rows.
+         * @description A query: answers an array of rows. Its example acts on a record: run FocusStats/recordSession with its example first, and use the ids FocusStats/recordSession answers (its answer links here).
          */
         post: operations["FocusStats._getSessions"];
         delete?: never;
@@ -468,7 +468,7 @@ export interface paths {
         put?: never;
         /**
          * A high-level overview of the user's reading statistics.
-         * @description A query: answers an array of rows.
+         * @description A query: answers an array of rows. Its example acts on a record: run FocusStats/recordSession with its example first, and use the ids FocusStats/recordSession answers (its answer links here).
          */
         post: operations["FocusStats._viewStats"];
         delete?: never;
@@ -508,7 +508,7 @@ export interface paths {
         put?: never;
         /**
          * Permanently deletes a reading session record and takes it out of the user's statistics.
-         * @description An action: runs the syncs it triggers.
+         * @description An action: runs the syncs it triggers. Its example acts on a record: run FocusStats/recordSession with its example first, and use the ids FocusStats/recordSession answers (its answer links here).
          */
         post: operations["FocusStats.removeSession"];
         delete?: never;
@@ -548,7 +548,7 @@ export interface paths {
         put?: never;
         /**
          * The timer with this id (none if unknown).
-         * @description A query: answers an array of rows.
+         * @description A query: answers an array of rows. Its example acts on a record: run FocusTimer/start with its example first, and use the ids FocusTimer/start answers (its answer links here).
          */
         post: operations["FocusTimer._getTimer"];
         delete?: never;
@@ -588,7 +588,7 @@ export interface paths {
         put?: never;
         /**
          * Expires an active timer that has run its duration: flips its phase and starts it again.
-         * @description An action: runs the syncs it triggers.
+         * @description An action: runs the syncs it triggers. Its example acts on a record: run FocusTimer/start with its example first, and use the ids FocusTimer/start answers (its answer links here).
          */
         post: operations["FocusTimer.expire"];
         delete?: never;
@@ -608,7 +608,7 @@ export interface paths {
         put?: never;
         /**
          * Pauses an active timer, keeping the time it has already run.
-         * @description An action: runs the syncs it triggers.
+         * @description An action: runs the syncs it triggers. Its example acts on a record: run FocusTimer/start with its example first, and use the ids FocusTimer/start answers (its answer links here).
          */
         post: operations["FocusTimer.pause"];
         delete?: never;
@@ -628,7 +628,7 @@ export interface paths {
         put?: never;
         /**
          * Resumes a paused timer.
-         * @description An action: runs the syncs it triggers.
+         * @description An action: runs the syncs it triggers. Its example acts on a record: run FocusTimer/start, then FocusTimer/pause with their examples first, and use the ids FocusTimer/start answers (its answer links here).
          */
         post: operations["FocusTimer.resume"];
         delete?: never;
@@ -1044,7 +1044,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1054,9 +1054,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "name-1",
-                 *       "description": "description-1",
-                 *       "criteria": {}
+                 *       "name": "Twenty Sessions",
+                 *       "description": "Completed 20 sessions",
+                 *       "criteria": {
+                 *         "completedSessions": 20
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -1165,7 +1167,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1398,7 +1400,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -1565,7 +1567,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -1781,7 +1783,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -1997,7 +1999,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -2414,7 +2416,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "session": "session-1"
+                 *       "session": "<the session FocusSession/start answered>",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -2649,7 +2652,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2659,7 +2662,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "session": "session-1"
+                 *       "session": "<the session FocusSession/start answered>",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -2766,7 +2770,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2776,7 +2780,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "session": "session-1",
+                 *       "session": "<the session FocusSession/start answered>",
+                 *       "user": "ada",
                  *       "status": "completed"
                  *     }
                  */
@@ -2918,7 +2923,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2928,7 +2933,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "session": "session-1"
+                 *       "session": "<the session FocusSession/start answered>",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -3055,7 +3061,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3065,7 +3071,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "session": "session-1"
+                 *       "session": "<the session FocusSession/start answered>",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -3191,7 +3198,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3201,7 +3208,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "user": "user-1"
+                 *       "user": "ada",
+                 *       "subject": "Calculus",
+                 *       "targetDurationMs": 1500000
                  *     }
                  */
                 "application/json": {
@@ -3333,7 +3342,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3343,7 +3352,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "session": "session-1"
+                 *       "session": "<the session FocusSession/start answered>",
+                 *       "user": "ada",
+                 *       "subject": "Linear algebra",
+                 *       "notes": "chapter 3"
                  *     }
                  */
                 "application/json": {
@@ -3585,7 +3597,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "user": "user-1"
+                 *       "user": "ada",
+                 *       "limit": 20
                  *     }
                  */
                 "application/json": {
@@ -3896,7 +3909,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "user": "user-1"
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -3992,7 +4005,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4002,11 +4015,12 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "focusSession": "focusSession-1",
-                 *       "user": "user-1",
-                 *       "startTime": "2025-10-20T14:00:00.000Z",
-                 *       "endTime": "2025-10-20T14:00:00.000Z",
-                 *       "durationMs": 1
+                 *       "focusSession": "session-1",
+                 *       "user": "ada",
+                 *       "startTime": "2026-02-18T08:00:00Z",
+                 *       "endTime": "2026-02-18T08:25:00Z",
+                 *       "durationMs": 1500000,
+                 *       "timeZone": "Europe/London"
                  *     }
                  */
                 "application/json": {
@@ -4117,7 +4131,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4127,7 +4141,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "focusSession": "focusSession-1"
+                 *       "focusSession": "session-1",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -4340,7 +4355,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "timerId": "timerId-1"
+                 *       "timerId": "<the timerId FocusTimer/start answered>",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -4552,7 +4568,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4562,7 +4578,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "timerId": "timerId-1"
+                 *       "timerId": "<the timerId FocusTimer/start answered>",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -4664,7 +4681,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4674,7 +4691,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "timerId": "timerId-1"
+                 *       "timerId": "<the timerId FocusTimer/start answered>",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -4776,7 +4794,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4786,7 +4804,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "timerId": "timerId-1"
+                 *       "timerId": "<the timerId FocusTimer/start answered>",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -4888,7 +4907,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4899,7 +4918,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "durationMs": 1,
-                 *       "phase": "reading"
+                 *       "phase": "reading",
+                 *       "user": "ada"
                  *     }
                  */
                 "application/json": {
@@ -5107,7 +5127,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5348,7 +5368,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5505,7 +5525,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5890,7 +5910,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -6034,7 +6054,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
@@ -6159,7 +6179,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
+                /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.

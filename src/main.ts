@@ -82,6 +82,7 @@ async function main(): Promise<void> {
   // The URL on a line of its own, for people and for scripts that started us with PORT=0.
   process.stdout.write(`focus-backend listening on ${server.url}\n`);
   process.stdout.write(`read and try every route at ${new URL("/docs", server.url).href}\n`);
+  process.stdout.write(`see the sync graph and flows as they run at ${new URL("/dev", server.url).href}\n`);
 }
 
 /** Signals this soon after the first are copies of it (relayed by npm, tsx or the terminal). */

@@ -15,6 +15,17 @@ export type ErrorReason = "invalid" | "not_found" | "forbidden" | "conflict";
 /** An expected failure: a value syncs can match on, never an exception. */
 export type ErrorOutput = { error: string; reason?: ErrorReason };
 
+/**
+ * A request that succeeds, shown in `/docs` and run by its test: `input` as it stands, or,
+ * where it names a record, once `after` (an operation of the same concept, perhaps itself
+ * after another) has run with its own example: the fields of `input` that the first of that
+ * chain answers (the record it made: `session`, `timerId`) take their values from its answer.
+ */
+export interface OperationExample<I = unknown> {
+  readonly input: I;
+  readonly after?: string;
+}
+
 export interface ActionSchema<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly kind: "action";
   readonly input: I;
@@ -22,6 +33,7 @@ export interface ActionSchema<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   readonly description?: string;
   /** Only synchronizations (or a trusted service) may run it; user tokens get 403. */
   readonly syncOnly?: boolean;
+  readonly example?: OperationExample;
 }
 
 export interface QuerySchema<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -36,6 +48,7 @@ export interface QuerySchema<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
    * holding it whole. Direct calls and where-clauses still get the whole array.
    */
   readonly batched?: boolean;
+  readonly example?: OperationExample;
 }
 
 export type OperationSchema = ActionSchema | QuerySchema;
@@ -46,6 +59,7 @@ export function action<I extends z.ZodType, O extends z.ZodType>(definition: {
   output: O;
   description?: string;
   syncOnly?: boolean;
+  example?: OperationExample<z.input<I>>;
 }): ActionSchema<I, O> {
   return { kind: "action", ...definition };
 }
@@ -55,6 +69,7 @@ export function query<I extends z.ZodType, O extends z.ZodType>(definition: {
   output: O;
   description?: string;
   batched?: boolean;
+  example?: OperationExample<z.input<I>>;
 }): QuerySchema<I, O> {
   return { kind: "query", ...definition };
 }

@@ -27,13 +27,19 @@ describe("npm run graph", () => {
     }
   }, 90_000);
 
-  it("wraps the chart in a fenced block GitHub renders when the file is Markdown", async () => {
+  it("writes Markdown as the overview, then every sync, each a fenced block GitHub renders", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sync-graph-"));
     try {
       const target = join(dir, "graph.md");
       await run(process.execPath, ["--import", "tsx", "src/edges/dev-console/graph-cli.ts", target], { timeout: 60_000 });
       const markdown = await readFile(target, "utf8");
       expect(markdown).toMatch(/```mermaid\nflowchart LR\n[\s\S]*```\n$/);
+      // The overview first: concepts, and each folder's syncs between two of them, counted.
+      const [overview, whole] = markdown.split("## Every sync");
+      expect(overview).toContain('n_FocusSession -->|"completion: 2"| n_FocusStats');
+      expect(overview).toContain('n_Requesting -->|"study-sessions-v1: ');
+      expect(overview).not.toContain("CompletedSessionEvaluatesBadges");
+      expect(whole).toContain('s_CompletedSessionEvaluatesBadges(["CompletedSessionEvaluatesBadges"])');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -105,6 +105,24 @@ describe("GET /dev/graph.json", () => {
     expect(byName("CompletedSessionCountsInStatsAndStreak").clauses.when[0]).toContain('status: "completed"');
     expect(byName("ListStudySessions")).toMatchObject({ folder: "study-sessions-v1", where: ["FocusSession._listSessions"] });
   });
+
+  it("has an overview: each folder's syncs counted on the arrows between the concepts they connect, every sync on one at least", async () => {
+    const { body: graph } = await send(focus.app, "GET", "/dev/graph.json", { headers: asService });
+    type Edge = { from: string; to: string; folder: string | null; syncs: string[] };
+    const overview = graph.overview as Edge[];
+    expect(new Set(overview.flatMap((edge) => edge.syncs))).toEqual(new Set(focus.engine.syncNames()));
+    const edgesOf = (sync: string) => overview.filter((edge) => edge.syncs.includes(sync)).map(({ from, to, folder }) => `${folder}: ${from} → ${to}`);
+    // A sync leads from the concepts of its when to those of its then...
+    expect(edgesOf("CompletedSessionCountsInStatsAndStreak").sort()).toEqual(["completion: FocusSession → FocusStats", "completion: FocusSession → Streak"]);
+    expect(edgesOf("CompletedSessionEvaluatesBadges").sort()).toEqual(["completion: FocusSession → Badge", "completion: FocusStats → Badge", "completion: Streak → Badge"]);
+    // ...but the request a route sync answers is its context: it answers what FocusSession did.
+    expect(edgesOf("AnswerEndedStudySession")).toEqual(["study-sessions-v1: FocusSession → Requesting"]);
+    expect(edgesOf("EndStudySession")).toEqual(["study-sessions-v1: Requesting → FocusSession"]);
+    // A refusal answers the request alone.
+    expect(edgesOf("RefuseStudySessionUpdateWithoutId")).toEqual(["study-sessions-v1: Requesting → Requesting"]);
+    // Far fewer arrows than syncs: that is what makes it readable.
+    expect(overview.length).toBeLessThan(graph.syncs.length / 2);
+  });
 });
 
 describe("GET /dev/events, the live trace", () => {

@@ -5,6 +5,7 @@
  * crash, a retry takes the abandoned request over and answers what it did, once.
  */
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { MongoClient, type CommandStartedEvent, type Db } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FocusSessionConcept } from "../../src/concepts/FocusSession/FocusSessionConcept.ts";
@@ -155,6 +156,18 @@ describe("a retried request with the same key", () => {
     expect(ttl!.expireAfterSeconds).toBeGreaterThanOrEqual(24 * 3600);
     const entry = await focus.db.collection(idempotencyCollection).findOne({ state: "done" });
     expect(entry).toMatchObject({ fingerprint: expect.any(String), status: expect.any(Number), body: expect.any(String), at: expect.any(Date) });
+  });
+
+  it("states one retention figure in README, /docs and the TTL index", async () => {
+    expect((await call(focus.app, "FocusTimer/start", { durationMs: minute, phase: "reading", user: "idem-figure" }, keyed(randomUUID()))).status).toBe(200);
+    const ttl = (await focus.db.collection(idempotencyCollection).indexes()).find((index) => index.expireAfterSeconds !== undefined);
+    const hours = ttl!.expireAfterSeconds! / 3600;
+    const document = (await (await focus.app.request("/openapi.json")).json()) as { paths: Record<string, { post?: { parameters?: { name: string; description: string }[] } }> };
+    const parameter = document.paths["/api/FocusTimer/start"]!.post!.parameters!.find(({ name }) => name === "Idempotency-Key")!;
+    const readme = await readFile("README.md", "utf8");
+    const figures = (text: string) => [...text.matchAll(/kept (?:for )?(\d+) hours/g)].map((match) => Number(match[1]));
+    expect(figures(parameter.description)).toEqual([hours]);
+    expect(figures(readme)).toEqual([hours]);
   });
 });
 

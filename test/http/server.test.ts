@@ -64,6 +64,10 @@ describe("npm start", () => {
     const first = await start();
     try {
       expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // A newcomer learns both pages from the start-up lines: the API's docs and the dev console.
+      await expect.poll(first.output).toContain(`read and try every route at ${first.url}/docs\n`);
+      await expect.poll(first.output).toContain(`see the sync graph and flows as they run at ${first.url}/dev\n`);
+      expect((await call(first, "/dev")).status).toBe(200);
       expect((await call(first, "/health")).status).toBe(200);
       const started = await call(first, "/api/FocusTimer/start", { durationMs: 60_000, phase: "reading", user: "ada" });
       expect(started.status).toBe(200);

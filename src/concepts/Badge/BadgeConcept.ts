@@ -47,6 +47,7 @@ export const BadgeSchemas = {
     output: z.object({ badge: id }),
     syncOnly: true,
     description: "Defines a new badge (service use); names are unique.",
+    example: { input: { name: "Twenty Sessions", description: "Completed 20 sessions", criteria: { completedSessions: 20 } } },
   }),
   _getUserBadges: query({
     input: z.object({ user: id }),

@@ -81,16 +81,19 @@ export const FocusSessionSchemas = {
     }),
     output: sessionOnly,
     description: "Starts an active session for the user; refused (conflict) while the user has a running one.",
+    example: { input: { user: "ada", subject: "Calculus", targetDurationMs: 1_500_000 } },
   }),
   pause: action({
     input: z.object({ ...onSession, elapsedMs: milliseconds.optional(), notes: details.notes }),
     output: sessionOnly,
     description: "Pauses an active session, saving the time run so far (as the client reports it, or by the clock).",
+    example: { input: { session: "<the session FocusSession/start answered>", user: "ada" }, after: "start" },
   }),
   resume: action({
     input: z.object({ ...onSession, notes: details.notes }),
     output: sessionOnly,
     description: "Resumes a paused session.",
+    example: { input: { session: "<the session FocusSession/start answered>", user: "ada" }, after: "pause" },
   }),
   end: action({
     input: z.object({ ...onSession, status: finalStatus, elapsedMs: milliseconds.optional(), endedAt: instant.optional(), notes: details.notes }),
@@ -98,16 +101,19 @@ export const FocusSessionSchemas = {
       .pick({ session: true, user: true, elapsedMs: true, startedAt: true, timeZone: true, subject: true, document: true })
       .extend({ status: finalStatus, endedAt: z.date(), view: sessionView }),
     description: "Ends a running session as completed, abandoned or cancelled; a session ends once.",
+    example: { input: { session: "<the session FocusSession/start answered>", user: "ada", status: "completed" }, after: "start" },
   }),
   update: action({
     input: z.object({ ...onSession, ...details }),
     output: sessionOnly,
     description: "Changes a session's details (subject, quest, description, notes), whatever its status.",
+    example: { input: { session: "<the session FocusSession/start answered>", user: "ada", subject: "Linear algebra", notes: "chapter 3" }, after: "start" },
   }),
   delete: action({
     input: z.object(onSession),
     output: z.object({ session: id, user: id, status }),
     description: "Deletes a session record.",
+    example: { input: { session: "<the session FocusSession/start answered>", user: "ada" }, after: "start" },
   }),
   _getRunning: query({
     input: z.object({ user: id }),
@@ -118,6 +124,7 @@ export const FocusSessionSchemas = {
     input: z.object(onSession),
     output: sessionView,
     description: "The session with this id (none if unknown).",
+    example: { input: { session: "<the session FocusSession/start answered>", user: "ada" }, after: "start" },
   }),
   _listSessions: query({
     input: z.object({

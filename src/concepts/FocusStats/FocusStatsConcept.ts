@@ -47,16 +47,21 @@ export const FocusStatsSchemas = {
     syncOnly: true,
     description:
       "Counts a completed focus session in the user's statistics, once: recording it again changes nothing. Answers the user's totals as they stand once it is counted.",
+    example: {
+      input: { focusSession: "session-1", user: "ada", startTime: "2026-02-18T08:00:00Z", endTime: "2026-02-18T08:25:00Z", durationMs: 1_500_000, timeZone: "Europe/London" },
+    },
   }),
   removeSession: action({
     input: z.object({ focusSession: id, user: id.optional() }),
     output: empty,
     description: "Permanently deletes a reading session record and takes it out of the user's statistics.",
+    example: { input: { focusSession: "session-1", user: "ada" }, after: "recordSession" },
   }),
   _viewStats: query({
     input: byUser,
     output: z.object({ focusStats: z.object({ id, user: id, focusSessionIds: z.array(id) }) }),
     description: "A high-level overview of the user's reading statistics.",
+    example: { input: { user: "ada" }, after: "recordSession" },
   }),
   _getSessions: query({
     input: z.object({
@@ -76,6 +81,7 @@ export const FocusStatsSchemas = {
     }),
     description:
       "The reading sessions recorded for the user, earliest end first: every one, or those that ended before `before` (exclusive); with `limit`, only the latest `limit` of them (still earliest first). To page back through a long history, pass the first answered endTime as the next `before`.",
+    example: { input: { user: "ada", limit: 20 }, after: "recordSession" },
   }),
   _getTotals: query({
     input: byUser,

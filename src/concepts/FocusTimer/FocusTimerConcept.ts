@@ -41,26 +41,32 @@ export const FocusTimerSchemas = {
     input: z.object({ durationMs: z.number().positive().finite(), phase, user: id.optional() }),
     output: z.object({ timerId: id }),
     description: "Starts a new timer with the given duration and phase.",
+    // One millisecond, so that expire's example (a timer that has run its duration) can follow at once.
+    example: { input: { durationMs: 1, phase: "reading", user: "ada" } },
   }),
   pause: action({
     input: timerAction,
     output: empty,
     description: "Pauses an active timer, keeping the time it has already run.",
+    example: { input: { timerId: "<the timerId FocusTimer/start answered>", user: "ada" }, after: "start" },
   }),
   resume: action({
     input: timerAction,
     output: empty,
     description: "Resumes a paused timer.",
+    example: { input: { timerId: "<the timerId FocusTimer/start answered>", user: "ada" }, after: "pause" },
   }),
   expire: action({
     input: timerAction,
     output: empty,
     description: "Expires an active timer that has run its duration: flips its phase and starts it again.",
+    example: { input: { timerId: "<the timerId FocusTimer/start answered>", user: "ada" }, after: "start" },
   }),
   _getTimer: query({
     input: z.object({ timerId: id, user: id.optional() }),
     output: timerRow,
     description: "The timer with this id (none if unknown).",
+    example: { input: { timerId: "<the timerId FocusTimer/start answered>", user: "ada" }, after: "start" },
   }),
   _getActiveTimers: query({
     input: z.object({ user: id.optional() }),

@@ -9,6 +9,7 @@ import type { ConceptClass } from "../../engine/concept.ts";
 export type GraphConceptSource = Pick<ConceptClass, "conceptName" | "schemas">;
 import type { CompiledPattern, CompiledSync } from "../../engine/sync.ts";
 import { isVariable, variableName } from "../../engine/vars.ts";
+import { overviewOf, type OverviewEdge } from "./overview.ts";
 import { whereQueries } from "./where-probe.ts";
 
 export interface GraphOperation {
@@ -42,6 +43,8 @@ export interface GraphSync {
 export interface SyncGraph {
   readonly concepts: readonly GraphConcept[];
   readonly syncs: readonly GraphSync[];
+  /** The same syncs at a glance: counted edges between concepts, by feature folder (overview.ts). */
+  readonly overview: readonly OverviewEdge[];
 }
 
 export interface GraphSources {
@@ -52,6 +55,7 @@ export interface GraphSources {
 }
 
 export async function syncGraph({ concepts, syncs, files }: GraphSources): Promise<SyncGraph> {
+  const graphSyncs = await Promise.all(syncs.map((sync) => graphSync(sync, files.get(sync.name))));
   return {
     concepts: concepts.map((concept) => ({
       name: concept.conceptName,
@@ -62,7 +66,8 @@ export async function syncGraph({ concepts, syncs, files }: GraphSources): Promi
         kind: schema.kind,
       })),
     })),
-    syncs: await Promise.all(syncs.map((sync) => graphSync(sync, files.get(sync.name)))),
+    syncs: graphSyncs,
+    overview: overviewOf({ syncs: graphSyncs }),
   };
 }
 

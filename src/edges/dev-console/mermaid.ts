@@ -23,6 +23,18 @@ export function mermaidOf(graph: SyncGraph): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The overview (overview.ts) as a Mermaid flowchart: the concepts, and an arrow for each
+ * feature folder's syncs between two of them, labelled with the folder and how many.
+ */
+export function overviewMermaidOf(graph: SyncGraph): string {
+  const lines = ["flowchart LR"];
+  const concepts = [...new Set(graph.overview.flatMap((edge) => [edge.from, edge.to]))].sort();
+  for (const concept of concepts) lines.push(`  ${nodeId(concept)}["${concept}"]`);
+  for (const edge of graph.overview) lines.push(`  ${nodeId(edge.from)} -->|"${edge.folder ?? "no folder"}: ${edge.syncs.length}"| ${nodeId(edge.to)}`);
+  return `${lines.join("\n")}\n`;
+}
+
 /** Mermaid ids allow letters, digits and underscores; operation names carry dots and leading underscores. */
 function nodeId(name: string): string {
   return `n_${name.replace(/[^A-Za-z0-9]/g, "_")}`;

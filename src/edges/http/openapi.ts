@@ -4,8 +4,9 @@
  */
 import type { ConceptOperation } from "./concept-routes.ts";
 import { idempotencyHeader } from "./idempotency/key.ts";
+import { retentionHours } from "./idempotency/store.ts";
 import { errorBodySchema as errorBody, exampleOf, jsonSchema } from "./json-schema.ts";
-import { conceptLinks, type Links } from "./openapi-links.ts";
+import { conceptLinks, exampleChain, type Links } from "./openapi-links.ts";
 import { restOperations } from "./openapi-rest.ts";
 import type { RestRoute } from "./rest-routes.ts";
 
@@ -27,7 +28,7 @@ const idempotencyParameter = {
   required: false,
   description:
     "1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers " +
-    "the first answer again (kept 24 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a " +
+    `the first answer again (kept ${retentionHours} hours, with \`Idempotent-Replayed: true\`) instead of acting twice; the same key with a ` +
     "different request answers 422; while the first still runs, a retry waits for it or answers 409.",
   schema: { type: "string", minLength: 1, maxLength: 255 },
 };
@@ -45,7 +46,9 @@ export interface OpenApiSources {
 export function openApiDocument({ operations, restRoutes }: OpenApiSources): Record<string, unknown> {
   const paths: Record<string, Record<string, OpenApiOperation>> = {};
   const links = conceptLinks(operations);
-  for (const operation of operations) paths[operation.path] = { post: conceptOperation(operation, links.get(`${operation.concept}.${operation.name}`)) };
+  for (const operation of operations) {
+    paths[operation.path] = { post: conceptOperation(operation, links.get(`${operation.concept}.${operation.name}`), exampleNote(operation, operations)) };
+  }
   const rest = restOperations(restRoutes, idempotencyParameter);
   for (const [path, operations] of Object.entries(rest.paths)) paths[path] = { ...paths[path], ...operations };
   return {
@@ -70,7 +73,15 @@ export function openApiDocument({ operations, restRoutes }: OpenApiSources): Rec
   };
 }
 
-function conceptOperation({ concept, name, schema }: ConceptOperation, links: Links | undefined): OpenApiOperation {
+/** What a reader must run before an example that names a record, said beside it. */
+function exampleNote(operation: ConceptOperation, operations: readonly ConceptOperation[]): string {
+  const chain = exampleChain(operation, operations);
+  if (chain === undefined) return "";
+  const steps = [chain.maker, ...chain.between].map(({ concept, name }) => `${concept}/${name}`);
+  return ` Its example acts on a record: run ${steps.join(", then ")} with ${steps.length === 1 ? "its example" : "their examples"} first, and use the ids ${steps[0]} answers (its answer links here).`;
+}
+
+function conceptOperation({ concept, name, schema }: ConceptOperation, links: Links | undefined, note: string): OpenApiOperation {
   const input = jsonSchema(schema.input, "input");
   const output = jsonSchema(schema.output, "output");
   const notes = schema.kind === "action" && schema.syncOnly === true ? " Only synchronizations and trusted services may run it." : "";
@@ -78,9 +89,9 @@ function conceptOperation({ concept, name, schema }: ConceptOperation, links: Li
     tags: [concept],
     operationId: `${concept}.${name}`,
     summary: schema.description ?? `${schema.kind === "query" ? "Query" : "Action"} ${concept}.${name}`,
-    description: `${schema.kind === "query" ? "A query: answers an array of rows." : "An action: runs the syncs it triggers."}${notes}`,
+    description: `${schema.kind === "query" ? "A query: answers an array of rows." : "An action: runs the syncs it triggers."}${notes}${note}`,
     ...(schema.kind === "action" ? { parameters: [idempotencyParameter] } : {}),
-    requestBody: { required: true, content: { "application/json": { schema: input, example: exampleOf(input) } } },
+    requestBody: { required: true, content: { "application/json": { schema: input, example: schema.example?.input ?? exampleOf(input) } } },
     responses: {
       "200": {
         description: schema.kind === "query" ? "The matching rows" : "The action's result",

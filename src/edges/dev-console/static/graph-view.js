@@ -1,184 +1,161 @@
 /*
- * The sync graph: concepts as boxes holding their actions and queries, each sync a rounded
- * node that the actions of its `when` (and, dashed, the queries of its `where`) lead into and
- * that leads to the actions of its `then`. elkjs lays it out; it is drawn as SVG.
+ * The sync graph view. It opens on the overview (graph-overview.js): concepts, and each feature
+ * folder's syncs as counted arrows between them. A click on an arrow or a folder opens the
+ * detailed graph of those syncs (graph-detail.js). Both are sized by graph-fit.js. The details
+ * panel says what is under the pointer or selected, and starts afresh whenever the view or a
+ * filter changes, so it never describes something no longer drawn.
  */
-/* global document, window, CSS, ELK, fetch */
-import { element, svgElement } from "./dom.js";
+/* global document, window, CSS, ELK, fetch, ResizeObserver */
+import { element } from "./dom.js";
+import { drawDetail, operationsOf } from "./graph-detail.js";
+import { place } from "./graph-fit.js";
+import { drawOverview, folderColours } from "./graph-overview.js";
 
 const elk = new ELK();
 let graph;
+/** What is drawn: the filters, or a chosen set of syncs (an overview arrow's) whose detail is shown. */
+const view = { concept: "", folder: "", chosen: null };
+let fitted = true;
+/** Layouts are asynchronous: only the latest asked for is shown. */
+let drawing = 0;
+
+const byId = (id) => document.getElementById(id);
 
 export async function startGraph() {
   const response = await fetch("/dev/graph.json");
   if (!response.ok) {
-    document.getElementById("graph-canvas").textContent = `the graph could not be loaded (${response.status})`;
+    byId("graph-canvas").textContent = `the graph could not be loaded (${response.status})`;
     return;
   }
   graph = await response.json();
-  const conceptSelect = document.getElementById("graph-concept");
-  const folderSelect = document.getElementById("graph-folder");
+  const conceptSelect = byId("graph-concept");
+  const folderSelect = byId("graph-folder");
   for (const concept of graph.concepts) conceptSelect.append(element("option", { value: concept.name }, concept.name));
-  for (const folder of [...new Set(graph.syncs.map((sync) => sync.folder).filter(Boolean))].sort()) folderSelect.append(element("option", { value: folder }, folder));
-  const redraw = () => draw(conceptSelect.value, folderSelect.value);
-  conceptSelect.addEventListener("change", redraw);
-  document.getElementById("graph-zoom").addEventListener("click", () => {
+  for (const folder of folders()) folderSelect.append(element("option", { value: folder }, folder));
+  drawLegend();
+  conceptSelect.addEventListener("change", () => show({ ...view, concept: conceptSelect.value, chosen: null }));
+  folderSelect.addEventListener("change", () => show({ ...view, folder: folderSelect.value, chosen: null }));
+  byId("graph-back").addEventListener("click", () => show({ concept: "", folder: "", chosen: null }));
+  byId("graph-zoom").addEventListener("click", () => {
     fitted = !fitted;
-    const svg = document.getElementById("sync-graph");
-    if (svg) sizeGraph(svg);
+    placeDrawn();
   });
-  folderSelect.addEventListener("change", redraw);
-  await redraw();
+  new ResizeObserver(placeDrawn).observe(byId("graph-canvas"));
+  await show(view);
 }
 
-function operationsOf(sync) {
-  return [...sync.when, ...sync.where, ...sync.then];
+function folders() {
+  return [...new Set(graph.syncs.map((sync) => sync.folder).filter(Boolean))].sort();
 }
 
-/** The syncs and operations a filter keeps. */
-function visible(concept, folder) {
-  const syncs = graph.syncs.filter(
-    (sync) => (folder === "" || sync.folder === folder) && (concept === "" || operationsOf(sync).some((id) => id.startsWith(`${concept}.`))),
-  );
-  const used = new Set(syncs.flatMap(operationsOf));
-  const filtered = concept !== "" || folder !== "";
-  const concepts = graph.concepts
-    .map((c) => ({ ...c, operations: c.operations.filter((op) => !filtered || used.has(op.id) || c.name === concept) }))
-    .filter((c) => c.operations.length > 0);
-  return { syncs, concepts };
-}
-
-const textWidth = (text) => 14 + text.length * 7;
-
-async function draw(concept, folder) {
-  const { syncs, concepts } = visible(concept, folder);
-  const children = concepts.map((c) => ({
-    id: `concept:${c.name}`,
-    layoutOptions: { "elk.padding": "[top=26,left=10,bottom=10,right=10]" },
-    labels: [{ text: c.name }],
-    children: c.operations.map((op) => ({ id: op.id, width: textWidth(op.name), height: 24, labels: [{ text: op.name }] })),
-  }));
-  for (const sync of syncs) children.push({ id: `sync:${sync.name}`, width: textWidth(sync.name), height: 22 });
-  const shown = new Set(concepts.flatMap((c) => c.operations.map((op) => op.id)));
-  const edges = [];
-  for (const sync of syncs) {
-    const node = `sync:${sync.name}`;
-    for (const [kind, ids] of [["when", sync.when], ["where", sync.where]]) {
-      for (const id of ids) if (shown.has(id)) edges.push({ id: `${kind}:${sync.name}:${id}`, sources: [id], targets: [node], kind, sync: sync.name });
-    }
-    for (const id of sync.then) if (shown.has(id)) edges.push({ id: `then:${sync.name}:${id}`, sources: [node], targets: [id], kind: "then", sync: sync.name });
-  }
-  const layout = await elk.layout({
-    id: "root",
-    layoutOptions: {
-      "elk.algorithm": "layered",
-      "elk.direction": "RIGHT",
-      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "40",
-      "elk.spacing.nodeNode": "12",
-    },
-    children,
-    edges: edges.map(({ id, sources, targets }) => ({ id, sources, targets })),
+/** The folders, their colours in the overview and their sync counts; a click opens a folder's detail. */
+function drawLegend() {
+  const colours = folderColours(graph);
+  const items = folders().map((folder) => {
+    const count = graph.syncs.filter((sync) => sync.folder === folder).length;
+    const button = element(
+      "button",
+      { class: "legend-item", "data-folder": folder, title: `draw the ${count} syncs of ${folder}` },
+      element("span", { class: "swatch", style: `background: ${colours.get(folder)}` }),
+      `${folder} · ${count} syncs`,
+    );
+    button.addEventListener("click", () => show({ concept: "", folder, chosen: null }));
+    return button;
   });
-  render(layout, edges, syncs, concepts);
-  document.getElementById("graph-summary").textContent = `${syncs.length} of ${graph.syncs.length} syncs, ${shown.size} actions and queries`;
+  byId("graph-legend").replaceChildren(element("span", { class: "muted" }, "Feature folders:"), ...items);
 }
 
-function render(layout, edges, syncs, concepts) {
-  const width = layout.width + 20;
-  const height = layout.height + 20;
-  // Fitted to the panel by default (the whole graph at a glance); "Actual size" shows it 1:1, to read.
-  const svg = svgElement("svg", { id: "sync-graph", viewBox: `0 0 ${width} ${height}`, "data-width": width, "data-height": height });
-  sizeGraph(svg);
-  svg.append(arrowHead());
-  const root = svgElement("g", { transform: "translate(10,10)" });
-  svg.append(root);
-  const byId = new Map(edges.map((edge) => [edge.id, edge]));
-  const kinds = new Map(concepts.flatMap((c) => c.operations.map((op) => [op.id, op.kind])));
-  for (const edge of layout.edges ?? []) {
-    const meta = byId.get(edge.id);
-    for (const section of edge.sections ?? []) {
-      const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => `${p.x},${p.y}`).join(" ");
-      root.append(svgElement("polyline", { points, class: `edge ${meta.kind}`, "data-sync": meta.sync, "marker-end": "url(#arrow)" }));
-    }
-  }
-  for (const node of layout.children ?? []) {
-    if (node.id.startsWith("concept:")) {
-      const group = svgElement("g", { class: "concept", transform: `translate(${node.x},${node.y})` });
-      group.append(svgElement("rect", { width: node.width, height: node.height, rx: 6 }), svgElement("text", { x: 10, y: 17 }, node.labels[0].text));
-      for (const op of node.children ?? []) {
-        const opGroup = svgElement("g", { class: `op ${kinds.get(op.id)}`, "data-op": op.id, transform: `translate(${op.x},${op.y})` });
-        opGroup.append(svgElement("rect", { width: op.width, height: op.height, rx: 3 }), svgElement("text", { x: 7, y: 16 }, op.labels[0].text));
-        opGroup.addEventListener("click", () => selectOperation(svg, op.id));
-        group.append(opGroup);
-      }
-      root.append(group);
-    } else {
-      const sync = syncs.find((candidate) => `sync:${candidate.name}` === node.id);
-      const group = svgElement("g", { class: "sync", "data-sync": sync.name, transform: `translate(${node.x},${node.y})` });
-      group.append(svgElement("rect", { width: node.width, height: node.height, rx: 11 }), svgElement("text", { x: 7, y: 15 }, sync.name));
-      group.addEventListener("mouseenter", () => showSync(sync));
-      group.addEventListener("click", () => selectSync(svg, sync));
-      root.append(group);
-    }
-  }
-  const canvas = document.getElementById("graph-canvas");
+async function show(next) {
+  Object.assign(view, next);
+  byId("graph-concept").value = view.concept;
+  byId("graph-folder").value = view.folder;
+  const ticket = ++drawing;
+  const detailed = view.chosen !== null || view.folder !== "";
+  const syncs = detailed ? shownSyncs() : [];
+  const svg = detailed
+    ? await drawDetail(elk, graph, syncs, { sync: selectSync, hover: showSync, operation: selectOperation })
+    : await drawOverview(elk, graph, view.concept, byId("graph-canvas"), {
+        edge: (edge) => show({ concept: "", folder: edge.folder ?? "", chosen: { title: `${edge.folder ?? "no folder"}: ${edge.from} → ${edge.to}`, syncs: edge.syncs } }),
+        pair: (edges) => show({ concept: "", folder: "", chosen: { title: `${edges[0].from} → ${edges[0].to}`, syncs: edges.flatMap((edge) => edge.syncs) } }),
+        concept: (name) => show({ ...view, concept: name === view.concept ? "" : name }),
+        hover: showEdges,
+      });
+  if (ticket !== drawing) return false;
+  const canvas = byId("graph-canvas");
   canvas.replaceChildren(svg);
+  place(svg, canvas, fitted);
+  byId("graph-view").dataset.graph = detailed ? "detail" : "overview";
+  byId("graph-context").textContent = detailed ? (view.chosen?.title ?? `feature folder ${view.folder}`) : "";
+  byId("graph-summary").textContent = detailed
+    ? `${syncs.length} of ${graph.syncs.length} syncs, ${new Set(syncs.flatMap(operationsOf)).size} actions and queries`
+    : `${graph.syncs.length} syncs over ${graph.concepts.length} concepts, in ${folders().length} feature folders`;
+  byId("graph-details").replaceChildren(element("p", { class: "muted" }, detailed ? detailHint : overviewHint));
+  return true;
 }
 
-let fitted = true;
+const overviewHint =
+  "Each arrow stands for the syncs that lead from one concept to another; its counts say how many of each feature folder, in the folder's colour (legend above). " +
+  "Hover an arrow to list its syncs; click it, a count or a folder to draw those syncs one by one. Click a concept to keep only its arrows.";
+const detailHint = "Hover or click a sync (a rounded node) to see its name, file and clauses; click an action to see the syncs around it.";
 
-function sizeGraph(svg) {
-  svg.setAttribute("width", fitted ? "100%" : svg.dataset.width);
-  svg.setAttribute("height", fitted ? "100%" : svg.dataset.height);
-  document.getElementById("graph-zoom").textContent = fitted ? "Actual size" : "Fit";
+function shownSyncs() {
+  if (view.chosen !== null) return graph.syncs.filter((sync) => view.chosen.syncs.includes(sync.name));
+  return graph.syncs.filter(
+    (sync) => sync.folder === view.folder && (view.concept === "" || operationsOf(sync).some((id) => id.startsWith(`${view.concept}.`))),
+  );
 }
 
-function arrowHead() {
-  const defs = svgElement("defs");
-  const marker = svgElement("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
-  marker.append(svgElement("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "#8c959f" }));
-  defs.append(marker);
-  return defs;
+function placeDrawn() {
+  const svg = byId("sync-graph");
+  if (svg) place(svg, byId("graph-canvas"), fitted);
+  byId("graph-zoom").textContent = fitted ? "Actual size" : "Fit";
 }
 
-/** Shows a sync in the graph (from the trace): its feature folder, the sync selected. */
+/** Shows a sync in the graph (from the trace): the detail of its feature folder, the sync selected. */
 export async function showSyncInGraph(name) {
   const sync = graph?.syncs.find((candidate) => candidate.name === name);
   if (sync === undefined) return;
-  const conceptSelect = document.getElementById("graph-concept");
-  const folderSelect = document.getElementById("graph-folder");
-  conceptSelect.value = "";
-  folderSelect.value = sync.folder ?? "";
   window.location.hash = "#graph";
-  await draw(conceptSelect.value, folderSelect.value);
-  selectSync(document.getElementById("sync-graph"), sync);
+  const chosen = sync.folder ? null : { title: sync.name, syncs: [sync.name] };
+  if (await show({ concept: "", folder: sync.folder ?? "", chosen })) selectSync(sync);
 }
 
-function selectSync(svg, sync) {
+function mark(names) {
+  const svg = byId("sync-graph");
   for (const item of svg.querySelectorAll(".selected, .dim")) item.classList.remove("selected", "dim");
-  for (const item of svg.querySelectorAll(".edge, .sync")) item.classList.toggle(item.dataset.sync === sync.name ? "selected" : "dim", true);
+  for (const item of svg.querySelectorAll(".edge, .sync")) item.classList.add(names.has(item.dataset.sync) ? "selected" : "dim");
+  return svg;
+}
+
+function selectSync(sync) {
+  mark(new Set([sync.name]));
   showSync(sync);
 }
 
-function selectOperation(svg, id) {
+function selectOperation(id) {
   const around = graph.syncs.filter((sync) => operationsOf(sync).includes(id));
-  const names = new Set(around.map((sync) => sync.name));
-  for (const item of svg.querySelectorAll(".selected, .dim")) item.classList.remove("selected", "dim");
-  for (const item of svg.querySelectorAll(".edge, .sync")) item.classList.toggle(names.has(item.dataset.sync) ? "selected" : "dim", true);
-  svg.querySelector(`[data-op="${CSS.escape(id)}"]`)?.classList.add("selected");
-  const details = document.getElementById("graph-details");
-  details.replaceChildren(
+  mark(new Set(around.map((sync) => sync.name)))
+    .querySelector(`[data-op="${CSS.escape(id)}"]`)
+    ?.classList.add("selected");
+  byId("graph-details").replaceChildren(
     element("h3", {}, id),
     element("p", { class: "muted" }, around.length === 0 ? "no sync names it" : `${around.length} syncs name it:`),
     element("ul", {}, ...around.map((sync) => element("li", {}, sync.name))),
   );
 }
 
+/** An arrow's syncs, by folder. */
+function showEdges(edges) {
+  byId("graph-details").replaceChildren(
+    element("h3", {}, `${edges[0].from} → ${edges[0].to}`),
+    element("p", { class: "muted" }, "Click the arrow to draw these syncs, or a count for one folder's:"),
+    ...edges.flatMap((edge) => [element("strong", {}, `${edge.folder ?? "no folder"}: ${edge.syncs.length}`), element("ul", {}, ...edge.syncs.map((name) => element("li", {}, name)))]),
+  );
+}
+
 function showSync(sync) {
-  const details = document.getElementById("graph-details");
   const list = (items) => element("ul", {}, ...items.map((item) => element("li", {}, element("code", {}, item))));
-  details.replaceChildren(
+  byId("graph-details").replaceChildren(
     element("h3", { id: "graph-details-name" }, sync.name),
     element("p", { class: "muted" }, sync.file === undefined || sync.file === null ? "file unknown" : `src/syncs/${sync.file}`),
     element("strong", {}, "when"),

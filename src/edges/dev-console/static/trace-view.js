@@ -20,6 +20,7 @@ let explained;
 
 export function startTrace() {
   connect();
+  render();
   for (const id of ["trace-user", "trace-route", "trace-status", "trace-errors", "trace-reads"]) {
     document.getElementById(id).addEventListener("input", render);
   }
@@ -189,7 +190,14 @@ function render() {
     items.push(entryItem(entry, summary));
   }
   list.replaceChildren(...items);
+  document.getElementById("trace-empty").textContent = items.length > 0 ? "" : entries.size === 0 ? emptyHint : `${entries.size} flows, all hidden by the filters above.`;
 }
+
+/** What an empty trace says: how to make a flow appear. */
+const emptyHint =
+  "No flows yet. Each request that runs actions shows here as it runs: start and complete a session in the Playground tab, " +
+  "or call a route from /docs (reads, which run no action, are hidden while \"hide reads\" is ticked). " +
+  "Finished flows, also from before this page was opened, open from the log above by flow id, action id or user.";
 
 function entryItem(entry, summary) {
   entry.shownAt ??= performance.now();

@@ -1,8 +1,8 @@
 /**
  * The requests sent with an `Idempotency-Key`, one document each in `http.idempotency`:
  * claimed by a unique `_id` insert when the request starts (one round trip when the key is
- * new), finished with one update holding the answer, forgotten by a TTL index 25 hours
- * after the answer (kept at least the 24 hours CONTRACTS.md promises).
+ * new), finished with one update holding the answer, forgotten by a TTL index
+ * `retentionHours` after the answer (kept at least the 24 hours CONTRACTS.md promises).
  *
  * A running entry carries a lease: the time until which its runner is presumed alive. A
  * runner never renews it, so it must outlast any request; once it has run out (the process
@@ -12,7 +12,9 @@ import type { Collection, Db } from "mongodb";
 import { insertOnce } from "../../../utils/mongo-errors.ts";
 
 export const idempotencyCollection = "http.idempotency";
-const retentionSeconds = 25 * 3600;
+/** How long an answer is kept for retries: the one figure `/docs` and README state. */
+export const retentionHours = 25;
+const retentionSeconds = retentionHours * 3600;
 
 /** An answer as it is replayed: status, body text (null for none) and the headers worth repeating. */
 export interface StoredAnswer {
@@ -88,7 +90,7 @@ export class IdempotencyStore {
 
   /** The TTL index, made once per store when the first key arrives: requests without one never wait for it. */
   private ensureIndex(): Promise<void> {
-    this.indexed ??= this.entries.createIndex({ at: 1 }, { name: "forget_after_25h", expireAfterSeconds: retentionSeconds }).then(
+    this.indexed ??= this.entries.createIndex({ at: 1 }, { name: `forget_after_${retentionHours}h`, expireAfterSeconds: retentionSeconds }).then(
       () => undefined,
       (error: unknown) => {
         this.indexed = undefined;
