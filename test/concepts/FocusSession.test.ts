@@ -63,7 +63,8 @@ describe("FocusSession.start", () => {
       elapsedMs: 0,
       startedAt: clock.now(),
       endedAt: null,
-      timeZone: "UTC",
+      // No zone named: none stored, so the completion can take the user's last known one.
+      timeZone: null,
       subject: null,
       questId: null,
       description: null,

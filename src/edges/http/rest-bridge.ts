@@ -8,6 +8,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import { idHint, isId } from "../../utils/schemas.ts";
+import { canonicalTimeZone } from "../../utils/time-zones.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { HttpError } from "./errors.ts";
 import { refuseOtherUsers } from "./identity.ts";
@@ -33,7 +34,9 @@ export function registerRestBridge(
 }
 
 async function bridge(c: Context<HttpEnv>, route: RestRoute, declaration: DeclaredRoute | undefined, engine: HttpEngine, logger: Logger): Promise<Response> {
-  const input = await requestInput(c, route);
+  const zone = headerZone(c.req.header(timeZoneHeader));
+  if ("problem" in zone) return c.json((declaration?.dialect.refuse ?? ((error: string) => ({ error })))(`${timeZoneHeader}: ${zone.problem}`) as object, 400);
+  const input = { ...(await requestInput(c, route)), timeZone: zone.zone };
   // A seed 004 request naming no user at all is refused by its syncs, in the seed's words and
   // before any other problem ("userId is required" comes first in the seed).
   if (declaration !== undefined && !namesNoUser(declaration, input)) {
@@ -69,6 +72,15 @@ async function requestInput(c: Context<HttpEnv>, route: RestRoute) {
     user: authenticatedUser(principal, c.req.header("x-user-id")),
     principal: principal.kind,
   };
+}
+
+/** The header in which any dialect's request may say where the user is (see src/syncs/shared/zones.ts). */
+export const timeZoneHeader = "x-time-zone";
+
+/** The header's zone, canonical, or null when there is none; every request carries it, so that syncs can match on it. */
+function headerZone(header: string | undefined): { zone: string | null } | { problem: string } {
+  if (header === undefined || header === "") return { zone: null };
+  return canonicalTimeZone(header);
 }
 
 /** A route that takes `userId` from the body (or the query of a GET), asked with neither that field nor an authenticated user. */
