@@ -11,7 +11,7 @@ import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asService } from "../http/harness.ts";
 import { temporaryDir } from "../reliability/harness.ts";
-import { send, useFocusApp } from "../support/app.ts";
+import { send, useFocusApp, type Answer } from "../support/app.ts";
 import { startApiServer, type ApiServer } from "../support/server-process.ts";
 
 const focus = useFocusApp();
@@ -225,7 +225,7 @@ describe("the server's host zone", () => {
   it("changes nothing: a time without an offset is UTC, and a session's day is its user's, under TZ=Asia/Kathmandu and TZ=UTC", async () => {
     const answers = [];
     for (const server of servers) {
-      const call = async (method: string, path: string, body?: object) => {
+      const call = async (method: string, path: string, body?: object): Promise<Answer> => {
         const response = await fetch(server.url + path, { method, headers: { "content-type": "application/json" }, ...(body && { body: JSON.stringify(body) }) });
         return { status: response.status, body: await response.json() };
       };
