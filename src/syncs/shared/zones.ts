@@ -49,21 +49,20 @@ export function boundInstant(bound: Date | CalendarDay | undefined, edge: "from"
 }
 
 /**
- * Binds each bound's `time` to its bound as a time: a bare date in the zone the request
- * names (bound to `named`), else the user's last known zone, else UTC. Only a request with a
- * bare date asks for the user's zone.
+ * Binds `endedAfter` and `endedBefore` to the range bound to `from` and `to` as times: a
+ * bare date is a whole day in the zone the request names (bound to `named`), else the
+ * user's last known zone, else UTC. Only a request with a bare date asks for the user's zone.
  */
-export async function withBoundTimes<F extends Frames>(
+export async function withEndedBetween<F extends Frames>(
   frames: F,
-  { user, named, bounds }: { user: symbol; named: symbol; bounds: readonly { bound: symbol; edge: "from" | "to"; time: symbol }[] },
+  { user, named, from, to, endedAfter, endedBefore }: { user: symbol; named: symbol; from: symbol; to: symbol; endedAfter: symbol; endedBefore: symbol },
 ): Promise<F> {
   const zone = Symbol("zone");
-  const hasDay = (frame: Readonly<Record<symbol, unknown>>) => bounds.some(({ bound }) => typeof frame[bound] === "string");
+  const hasDay = (frame: Readonly<Record<symbol, unknown>>) => typeof frame[from] === "string" || typeof frame[to] === "string";
   const all = frames.filter((frame) => !hasDay(frame));
   all.push(...(await withUsersZone(frames.filter(hasDay), { user, named, zone })));
-  return all.extend((frame) => {
-    const times: Record<symbol, Date | undefined> = {};
-    for (const { bound, edge, time } of bounds) times[time] = boundInstant(frame[bound] as Date | CalendarDay | undefined, edge, frame[zone] as string | undefined);
-    return times;
-  });
+  return all.extend((frame) => ({
+    [endedAfter]: boundInstant(frame[from] as Date | CalendarDay | undefined, "from", frame[zone] as string | undefined),
+    [endedBefore]: boundInstant(frame[to] as Date | CalendarDay | undefined, "to", frame[zone] as string | undefined),
+  }));
 }

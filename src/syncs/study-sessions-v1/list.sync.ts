@@ -8,7 +8,7 @@ import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { actions, valueOf, type Sync } from "../../engine/index.ts";
 import { decided } from "../shared/decisions.ts";
 import { withSessionList, type SessionView } from "../shared/sessions.ts";
-import { withBoundTimes } from "../shared/zones.ts";
+import { withEndedBetween } from "../shared/zones.ts";
 import { decideList, decideSummary } from "./requests.ts";
 import { studySessionRoutes } from "./routes.ts";
 import { toStudySession } from "./session-shape.ts";
@@ -29,14 +29,7 @@ export const ListStudySessions: Sync = ({ request, query, user, timeZone, owner,
       endedBefore: before,
       limit,
     });
-    const bounded = await withBoundTimes(listing, {
-      user: owner,
-      named: timeZone,
-      bounds: [
-        { bound: after, edge: "from", time: endedAfter },
-        { bound: before, edge: "to", time: endedBefore },
-      ],
-    });
+    const bounded = await withEndedBetween(listing, { user: owner, named: timeZone, from: after, to: before, endedAfter, endedBefore });
     const listed = await withSessionList(bounded, { user: owner, status, subject, endedAfter, endedBefore, limit }, views);
     return listed.bind(response, (frame) => ({ sessions: (frame[views] as SessionView[]).map(toStudySession) }));
   },
@@ -81,14 +74,7 @@ export const SummarizeOtherStudySessions: Sync = ({ request, query, user, timeZo
   when: actions([Requesting.request, { route: summary, query, user, timeZone }, { request }]),
   where: async (frames) => {
     const other = decided(frames, (frame) => decideSummary(valueOf(frame, query), valueOf(frame, user)), "other", { user: owner, status, from, to });
-    const bounded = await withBoundTimes(other, {
-      user: owner,
-      named: timeZone,
-      bounds: [
-        { bound: from, edge: "from", time: endedAfter },
-        { bound: to, edge: "to", time: endedBefore },
-      ],
-    });
+    const bounded = await withEndedBetween(other, { user: owner, named: timeZone, from, to, endedAfter, endedBefore });
     const listed = await withSessionList(bounded.bind(limit, () => summaryCap), { user: owner, status, endedAfter, endedBefore, limit }, views);
     return listed.bind(response, (frame) => {
       const sessions = frame[views] as SessionView[];
