@@ -24,35 +24,37 @@ function spellingOf(name: string): string | undefined {
   return spellings.get(name.toLowerCase());
 }
 
-/** Canonical names found so far, by the name as sent: a few hundred at most (unknown names are not kept). */
+/** Names Intl accepts without listing them, checked so far, by the name as sent; bounded, since every casing of a name is another key. */
 const known = new Map<string, string>();
+const maxKnown = 1000;
 
 /**
- * The canonical IANA name for `name`, or the problem with it. A name Intl accepts but does
- * not list (an alias such as Asia/Kolkata, which Intl lists as Asia/Calcutta) keeps its
- * own spelling, its case fixed word by word.
+ * The canonical IANA name for `name`, or the problem with it. A name Intl lists is spelt as
+ * Intl lists it. A name Intl accepts but does not list (Node's list holds older spellings:
+ * Asia/Calcutta, not Asia/Kolkata) keeps the spelling it was sent in when each of its words
+ * starts with a capital (Asia/Kolkata, Etc/GMT+5, US/Eastern); sent in lower or upper case,
+ * it is spelt as IANA spells such names (asia/kolkata is Asia/Kolkata, ETC/GMT+5 Etc/GMT+5).
  */
 export function canonicalTimeZone(name: string): CanonicalZone {
+  if (name.length === 0 || name.length > maxNameLength) return { problem: timeZoneHint };
+  const listed = spellingOf(name);
+  if (listed !== undefined) return { zone: listed };
+  if (name.toUpperCase() === "UTC") return { zone: "UTC" };
   const found = known.get(name);
   if (found !== undefined) return { zone: found };
-  if (name.length === 0 || name.length > maxNameLength) return { problem: timeZoneHint };
-  if (name.toUpperCase() === "UTC") return remember(name, "UTC");
   if (!isAcceptedByIntl(name)) return { problem: timeZoneHint };
   // Every place name has an area and a slash (Europe/Paris, Etc/GMT+5); what has none is an
   // abbreviation or a POSIX-style rule (EST, CET, EST5EDT).
   if (!name.includes("/")) return { problem: abbreviationHint };
-  return remember(name, spellingOf(name) ?? (name === name.toLowerCase() || name === name.toUpperCase() ? capitalised(name) : name));
+  const zone = name !== name.toUpperCase() && startsEveryWordWithACapital(name) ? name : spelt(name);
+  if (known.size < maxKnown) known.set(name, zone);
+  return { zone };
 }
 
 /** The canonical name, or undefined when `name` is not one a person may send. */
 export function canonicalZoneOrUndefined(name: string): string | undefined {
   const canonical = canonicalTimeZone(name);
   return "zone" in canonical ? canonical.zone : undefined;
-}
-
-function remember(name: string, zone: string): CanonicalZone {
-  known.set(name, zone);
-  return { zone };
 }
 
 function isAcceptedByIntl(name: string): boolean {
@@ -65,7 +67,20 @@ function isAcceptedByIntl(name: string): boolean {
   }
 }
 
-/** `asia/kolkata` as Asia/Kolkata: each word capitalised, as IANA spells every name Intl does not list. */
-function capitalised(name: string): string {
-  return name.toLowerCase().replace(/(^|[/_-])([a-z])/g, (_, separator: string, letter: string) => separator + letter.toUpperCase());
+const word = /(^|[/_-])([A-Za-z])/g;
+
+function startsEveryWordWithACapital(name: string): boolean {
+  return [...name.matchAll(word)].every((match) => match[2] === match[2]!.toUpperCase());
+}
+
+/** Words IANA writes in capitals (Etc/GMT+5, Etc/UTC, US/Eastern). */
+const capitalWords = new Set(["gmt", "utc", "uct", "us"]);
+
+/** `asia/kolkata` as Asia/Kolkata: each word capitalised, as IANA spells the names Intl does not list. */
+function spelt(name: string): string {
+  return name
+    .toLowerCase()
+    .split("/")
+    .map((segment) => segment.replace(/^[a-z]+/, (first) => (capitalWords.has(first) ? first.toUpperCase() : first)).replace(word, (_, separator: string, letter: string) => separator + letter.toUpperCase()))
+    .join("/");
 }

@@ -83,6 +83,9 @@ describe("canonicalTimeZone", () => {
     expect(canonicalTimeZone("asia/kolkata")).toEqual({ zone: "Asia/Kolkata" });
     expect(canonicalTimeZone("Asia/Kolkata")).toEqual({ zone: "Asia/Kolkata" });
     expect(canonicalTimeZone("utc")).toEqual({ zone: "UTC" });
+    for (const [sent, spelt] of [["ASIA/KATHMANDU", "Asia/Kathmandu"], ["etc/gmt+5", "Etc/GMT+5"], ["ETC/UTC", "Etc/UTC"], ["us/eastern", "US/Eastern"], ["Etc/GMT-14", "Etc/GMT-14"], ["America/Argentina/ComodRivadavia", "America/Argentina/ComodRivadavia"]]) {
+      expect(canonicalTimeZone(sent!)).toEqual({ zone: spelt });
+    }
     expect(DateTime.fromISO("2026-02-11T00:30:00", { zone: "Asia/Kolkata" }).toUTC().toISO()).toBe("2026-02-10T19:00:00.000Z");
   });
 
