@@ -208,6 +208,21 @@ describe("naming a zone", () => {
   });
 });
 
+describe("the concept routes", () => {
+  it("take the X-Time-Zone header as the timeZone of an operation that has one, when the body names none", async () => {
+    const { user } = newUser("concept");
+    const started = await send(focus.app, "POST", "/api/FocusSession/start", { body: { user }, headers: { ...asService, "X-Time-Zone": "asia/kolkata" } });
+    expect(started.body.view.timeZone).toBe("Asia/Kolkata");
+    const ended = await send(focus.app, "POST", "/api/FocusSession/end", {
+      body: { session: started.body.session, status: "completed", timeZone: "Pacific/Kiritimati" },
+      headers: { ...asService, "X-Time-Zone": "Asia/Kolkata" },
+    });
+    expect(ended.body.timeZone).toBe("Pacific/Kiritimati"); // the body wins
+    const refused = await send(focus.app, "POST", "/api/FocusSession/start", { body: { user }, headers: { ...asService, "X-Time-Zone": "EST" } });
+    expect(refused.status).toBe(400);
+  });
+});
+
 describe("the server's host zone", () => {
   let dirs: Awaited<ReturnType<typeof temporaryDir>>[] = [];
   let servers: ApiServer[] = [];

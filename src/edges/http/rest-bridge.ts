@@ -8,7 +8,6 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import { idHint, isId } from "../../utils/schemas.ts";
-import { canonicalTimeZone } from "../../utils/time-zones.ts";
 import type { HttpEngine } from "./engine-port.ts";
 import { HttpError } from "./errors.ts";
 import { refuseOtherUsers } from "./identity.ts";
@@ -16,6 +15,7 @@ import { readJsonBody, readQuery } from "./input.ts";
 import { principalOf, type HttpEnv, type Principal } from "./principal.ts";
 import type { RestRoute } from "./rest-routes.ts";
 import { requestThroughSyncs } from "./through-syncs.ts";
+import { headerZone, timeZoneHeader } from "./time-zone-header.ts";
 import { routeDeclaration, type DeclaredRoute, type PartSchema } from "./route-declarations.ts";
 
 const noBodyStatuses = new Set<number>([204, 205, 304]);
@@ -72,15 +72,6 @@ async function requestInput(c: Context<HttpEnv>, route: RestRoute) {
     user: authenticatedUser(principal, c.req.header("x-user-id")),
     principal: principal.kind,
   };
-}
-
-/** The header in which any dialect's request may say where the user is (see src/syncs/shared/zones.ts). */
-export const timeZoneHeader = "x-time-zone";
-
-/** The header's zone, canonical, or null when there is none; every request carries it, so that syncs can match on it. */
-function headerZone(header: string | undefined): { zone: string | null } | { problem: string } {
-  if (header === undefined || header === "") return { zone: null };
-  return canonicalTimeZone(header);
 }
 
 /** A route that takes `userId` from the body (or the query of a GET), asked with neither that field nor an authenticated user. */
