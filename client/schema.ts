@@ -447,7 +447,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Total focus time and number of sessions that ended between from and to, inclusive.
+         * Total focus time and number of sessions that ended between from and to, inclusive. A bare date (2025-10-31) is a whole calendar day: the sessions whose day (in daily progress, in the user's time zone) is on or after from, or on or before to.
          * @description A query: answers an array of rows.
          */
         post: operations["FocusStats._summary"];
@@ -677,6 +677,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/Streak/_getTimeZone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The time zone of the user's latest activity (their last known zone); null when they have none.
+         * @description A query: answers an array of rows.
+         */
+        post: operations["Streak._getTimeZone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/Streak/recordActivity": {
         parameters: {
             query?: never;
@@ -687,7 +707,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Counts the calendar day of an activity (in the user's time zone) towards the user's streak, once per session.
+         * Counts the calendar day of an activity (in the user's time zone) towards the user's streak, once per session; a late activity counts on its own day.
          * @description An action: runs the syncs it triggers. Only synchronizations and trusted services may run it.
          */
         post: operations["Streak.recordActivity"];
@@ -1303,6 +1323,11 @@ export interface operations {
             };
             header?: {
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -1347,7 +1372,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No user, or a filter of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user, or a filter of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1403,6 +1428,11 @@ export interface operations {
                 /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -1421,6 +1451,8 @@ export interface operations {
                 "application/json": {
                     /** @description 25 min: 1500, 45 min: 2700, 60 min: 3600, custom: 60 to 86400 */
                     duration_seconds: number;
+                    /** @description Where the user is (IANA name, e.g. Asia/Kolkata); defaults to the X-Time-Zone header, else the user's last known zone */
+                    timeZone?: string;
                 };
             };
         };
@@ -1467,7 +1499,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No user, or duration_seconds outside 60..86400; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user, or duration_seconds outside 60..86400; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1570,6 +1602,11 @@ export interface operations {
                 /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -1600,6 +1637,8 @@ export interface operations {
                      * @enum {string}
                      */
                     status: "completed" | "abandoned";
+                    /** @description Where the user is as the session ends (IANA name); defaults to the X-Time-Zone header, else the session's zone */
+                    timeZone?: string;
                 };
             };
         };
@@ -1646,7 +1685,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No user, or status other than completed/abandoned; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user, or status other than completed/abandoned; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1786,6 +1825,11 @@ export interface operations {
                 /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -1862,7 +1906,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No user, or a field of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user, or a field of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2002,6 +2046,11 @@ export interface operations {
                 /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -2060,7 +2109,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No user; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2187,6 +2236,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -2239,7 +2293,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No user; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2330,7 +2384,7 @@ export interface operations {
                         status: "active" | "paused" | "completed" | "abandoned" | "cancelled";
                         subject: string | null;
                         targetDurationMs: number | null;
-                        timeZone: string;
+                        timeZone: string | null;
                         /** Format: date-time */
                         updatedAt: string;
                         user: string;
@@ -2449,7 +2503,7 @@ export interface operations {
                         status: "active" | "paused" | "completed" | "abandoned" | "cancelled";
                         subject: string | null;
                         targetDurationMs: number | null;
-                        timeZone: string;
+                        timeZone: string | null;
                         /** Format: date-time */
                         updatedAt: string;
                         user: string;
@@ -2539,7 +2593,9 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description A time (ISO 8601 or epoch ms); a bound of a range, so it may lie in the future */
                     endedAfter?: string | number;
+                    /** @description A time (ISO 8601 or epoch ms); a bound of a range, so it may lie in the future */
                     endedBefore?: string | number;
                     limit?: number;
                     questId?: string;
@@ -2573,7 +2629,7 @@ export interface operations {
                         status: "active" | "paused" | "completed" | "abandoned" | "cancelled";
                         subject: string | null;
                         targetDurationMs: number | null;
-                        timeZone: string;
+                        timeZone: string | null;
                         /** Format: date-time */
                         updatedAt: string;
                         user: string;
@@ -2792,6 +2848,7 @@ export interface operations {
                     session: string;
                     /** @enum {string} */
                     status: "completed" | "abandoned" | "cancelled";
+                    timeZone?: string;
                     user?: string;
                 };
             };
@@ -2814,7 +2871,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "completed" | "abandoned" | "cancelled";
                         subject: string | null;
-                        timeZone: string;
+                        timeZone: string | null;
                         user: string;
                         view: {
                             /** Format: date-time */
@@ -2832,7 +2889,7 @@ export interface operations {
                             status: "active" | "paused" | "completed" | "abandoned" | "cancelled";
                             subject: string | null;
                             targetDurationMs: number | null;
-                            timeZone: string;
+                            timeZone: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                             user: string;
@@ -2970,7 +3027,7 @@ export interface operations {
                             status: "active" | "paused" | "completed" | "abandoned" | "cancelled";
                             subject: string | null;
                             targetDurationMs: number | null;
-                            timeZone: string;
+                            timeZone: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                             user: string;
@@ -3107,7 +3164,7 @@ export interface operations {
                             status: "active" | "paused" | "completed" | "abandoned" | "cancelled";
                             subject: string | null;
                             targetDurationMs: number | null;
-                            timeZone: string;
+                            timeZone: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                             user: string;
@@ -3251,7 +3308,7 @@ export interface operations {
                             status: "active" | "paused" | "completed" | "abandoned" | "cancelled";
                             subject: string | null;
                             targetDurationMs: number | null;
-                            timeZone: string;
+                            timeZone: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                             user: string;
@@ -3393,7 +3450,7 @@ export interface operations {
                             status: "active" | "paused" | "completed" | "abandoned" | "cancelled";
                             subject: string | null;
                             targetDurationMs: number | null;
-                            timeZone: string;
+                            timeZone: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                             user: string;
@@ -3602,6 +3659,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description A time (ISO 8601 or epoch ms); a bound of a range, so it may lie in the future */
                     before?: string | number;
                     limit?: number;
                     user: string;
@@ -3811,8 +3869,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    from?: string | number;
-                    to?: string | number;
+                    from?: string | (string | number);
+                    to?: string | (string | number);
                     user: string;
                 };
             };
@@ -5123,6 +5181,106 @@ export interface operations {
             };
         };
     };
+    "Streak._getTimeZone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "user": "user-1"
+                 *     }
+                 */
+                "application/json": {
+                    user: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The matching rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        timeZone: string | null;
+                        user: string;
+                    }[];
+                };
+            };
+            /** @description Bad input or a violated precondition */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description Missing or wrong credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description Acting on another user's data, or an action only syncs may run */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description Unknown route or record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description Conflict, such as a second running session */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                    };
+                };
+            };
+        };
+    };
     "Streak.recordActivity": {
         parameters: {
             query?: never;
@@ -5245,9 +5403,9 @@ export interface operations {
     "study-sessions-v1.list": {
         parameters: {
             query?: {
-                /** @description Sessions with endStudyTimestamp >= value (ISO or epoch ms) */
+                /** @description Sessions with endStudyTimestamp >= value (ISO or epoch ms; a bare date from the start of that day in the user's zone) */
                 endedAfter?: string | number;
-                /** @description Sessions with endStudyTimestamp <= value (ISO or epoch ms; a bare date includes that day) */
+                /** @description Sessions with endStudyTimestamp <= value (ISO or epoch ms; a bare date includes that day, in the user's zone) */
                 endedBefore?: string | number;
                 /**
                  * @description At most this many sessions (positive integer)
@@ -5270,7 +5428,13 @@ export interface operations {
                  */
                 userId?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5324,7 +5488,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description userId query parameter is required, limit must be a positive integer, or a filter of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description userId query parameter is required, limit must be a positive integer, or a filter of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5370,6 +5534,11 @@ export interface operations {
             header?: {
                 /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
             };
             path?: never;
             cookie?: never;
@@ -5381,7 +5550,8 @@ export interface operations {
                  *       "userId": "user-123",
                  *       "subject": "Calculus",
                  *       "startTimestamp": "2025-10-20T14:00:00.000Z",
-                 *       "targetDurationMillis": 3600000
+                 *       "targetDurationMillis": 3600000,
+                 *       "timeZone": "America/New_York"
                  *     }
                  */
                 "application/json": {
@@ -5391,6 +5561,8 @@ export interface operations {
                     /** @description What is studied */
                     subject: string;
                     targetDurationMillis?: number | null;
+                    /** @description Where the user is (IANA name, e.g. America/New_York); defaults to the X-Time-Zone header, else the user's last known zone */
+                    timeZone?: string;
                     /** @description The user; may be left out when a bearer token (or x-user-id with the API key) names the user */
                     userId?: string;
                 };
@@ -5443,7 +5615,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description userId is required, subject is required, or a field of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description userId is required, subject is required, or a field of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5527,6 +5699,11 @@ export interface operations {
             header?: {
                 /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
+                /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
             };
             path: {
                 /**
@@ -5557,6 +5734,8 @@ export interface operations {
                      * @enum {string}
                      */
                     status?: "in_progress" | "completed" | "abandoned" | "cancelled" | "paused";
+                    /** @description Where the user is as the session ends (IANA name); the completion counts on its end's day there. Defaults to the X-Time-Zone header, else the session's zone */
+                    timeZone?: string;
                 };
             };
         };
@@ -5623,7 +5802,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description sessionId is required, endStudyTimestamp is required, or a field of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description sessionId is required, endStudyTimestamp is required, or a field of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5721,14 +5900,14 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Inclusive lower bound on endStudyTimestamp (ISO or epoch ms)
+                 * @description Inclusive lower bound on endStudyTimestamp (ISO or epoch ms; a bare date: the sessions counted on that day or later, days in the user's zone)
                  * @example 2025-10-01
                  */
                 from?: string | number;
                 /** @description Defaults to "completed" */
                 status?: "in_progress" | "completed" | "abandoned" | "cancelled";
                 /**
-                 * @description Inclusive upper bound on endStudyTimestamp (ISO or epoch ms; a bare date includes that day)
+                 * @description Inclusive upper bound on endStudyTimestamp (ISO or epoch ms; a bare date includes that day, in the user's zone; may lie in the future)
                  * @example 2025-10-31
                  */
                 to?: string | number;
@@ -5738,7 +5917,13 @@ export interface operations {
                  */
                 userId?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5763,7 +5948,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description userId query parameter is required, or a filter of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description userId query parameter is required, or a filter of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5821,6 +6006,11 @@ export interface operations {
             };
             header?: {
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -5866,7 +6056,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No user, or a filter of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user, or a filter of the wrong kind; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5913,6 +6103,11 @@ export interface operations {
                 /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -5935,6 +6130,8 @@ export interface operations {
                     /** @description target duration */
                     duration_minutes: number;
                     quest_id?: string | null;
+                    /** @description Where the user is (IANA name, e.g. Europe/Paris); defaults to the X-Time-Zone header, else the user's last known zone */
+                    timeZone?: string;
                 };
             };
         };
@@ -5972,7 +6169,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No user, or duration_minutes missing or not a positive integer; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user, or duration_minutes missing or not a positive integer; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6057,6 +6254,11 @@ export interface operations {
                 /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -6092,7 +6294,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No user; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6182,6 +6384,11 @@ export interface operations {
                 /** @description 1 to 255 printable ASCII characters, unique per request (a UUID). A retry with the same key by the same caller answers the first answer again (kept 25 hours, with `Idempotent-Replayed: true`) instead of acting twice; the same key with a different request answers 422; while the first still runs, a retry waits for it or answers 409. */
                 "Idempotency-Key"?: string;
                 /**
+                 * @description Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.
+                 * @example America/New_York
+                 */
+                "X-Time-Zone"?: string;
+                /**
                  * @description With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.
                  * @example user-123
                  */
@@ -6209,6 +6416,8 @@ export interface operations {
                      * @enum {string}
                      */
                     status: "completed" | "cancelled";
+                    /** @description Where the user is as the session ends (IANA name); defaults to the X-Time-Zone header, else the session's zone */
+                    timeZone?: string;
                 };
             };
         };
@@ -6246,7 +6455,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No user, or status other than completed/cancelled; or: A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id */
+            /** @description No user, or status other than completed/cancelled; or: A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -19,6 +19,7 @@ import { FocusStatsConcept } from "../../src/concepts/FocusStats/FocusStatsConce
 import { StreakConcept } from "../../src/concepts/Streak/StreakConcept.ts";
 import { isErrorOutput, type ErrorOutput } from "../../src/engine/concept.ts";
 import { sessionBody, studyError } from "../../src/syncs/study-sessions-v1/answers.ts";
+import { boundInstant } from "../../src/syncs/shared/zones.ts";
 import { decideList, decideStart, decideSummary, decideUpdate } from "../../src/syncs/study-sessions-v1/requests.ts";
 import { toStudySession } from "../../src/syncs/study-sessions-v1/session-shape.ts";
 import { jsonObject, limitBody, requireApiKey } from "../support/plain-server.ts";
@@ -48,19 +49,21 @@ export function createConceptsApp(db: Db, apiKey: string | undefined): Hono {
     const ended = await sessions.end({ session, user: owner, status, endedAt, elapsedMs, notes });
     if (isErrorOutput(ended)) return worded(c, ended);
     if (ended.status !== "completed") return c.json(sessionBody(ended.view));
-    // What the completion syncs do, in their order: statistics and streak, then badges.
+    // What the completion syncs do, in their order: the zone (the session's, else the user's
+    // last known one), statistics and streak, then badges.
+    const timeZone = ended.timeZone ?? (await streaks._getTimeZone({ user: ended.user }))[0]?.timeZone ?? undefined;
     const recorded = await stats.recordSession({
       focusSession: ended.session,
       user: ended.user,
       startTime: ended.startedAt,
       endTime: ended.endedAt,
       durationMs: ended.elapsedMs,
-      timeZone: ended.timeZone,
+      timeZone,
       document: ended.document,
     });
-    const streak = await streaks.recordActivity({ user: ended.user, at: ended.endedAt, timeZone: ended.timeZone, session: ended.session });
+    const streak = await streaks.recordActivity({ user: ended.user, at: ended.endedAt, timeZone, session: ended.session });
     if (isErrorOutput(recorded) || isErrorOutput(streak)) return c.json({ error: "recording the completion failed" }, 500);
-    const evaluated = await badges.evaluate({ user: ended.user, completedSessions: recorded.sessionCount, totalFocusMs: recorded.totalFocusMs, currentStreak: streak.current });
+    const evaluated = await badges.evaluate({ user: ended.user, completedSessions: recorded.sessionCount, totalFocusMs: recorded.totalFocusMs, currentStreak: streak.longest });
     if (isErrorOutput(evaluated)) return c.json({ ...sessionBody(ended.view), newBadgesEarned: [], badgeCount: 0, badgeCheckFailed: true });
     return c.json({ ...sessionBody(ended.view), newBadgesEarned: evaluated.newBadges, badgeCount: evaluated.badgeCount });
   });
@@ -77,8 +80,10 @@ export function createConceptsApp(db: Db, apiKey: string | undefined): Hono {
     const decision = decideList(c.req.query(), null);
     if (decision.kind === "refuse") return answer(c, decision.status, decision.body);
     if (decision.kind === "running") return c.json({ sessions: (await sessions._getRunning({ user: decision.user })).map(toStudySession) });
-    const { kind: _kind, ...filter } = decision;
-    return c.json({ sessions: (await sessions._listSessions(filter)).map(toStudySession) });
+    // Bare dates in the user's zone, as the syncs read them (the benchmark's users name none: UTC).
+    const { kind: _kind, endedAfter, endedBefore, ...filter } = decision;
+    const bounds = { endedAfter: boundInstant(endedAfter, "from", undefined), endedBefore: boundInstant(endedBefore, "to", undefined) };
+    return c.json({ sessions: (await sessions._listSessions({ ...filter, ...bounds })).map(toStudySession) });
   });
 
   app.post("/api/FocusStats/_viewStats", async (c) => {

@@ -45,3 +45,31 @@ export function daysBetween(from: CalendarDay, to: CalendarDay): number {
 export function addDays(day: CalendarDay, count: number): CalendarDay {
   return dayjs.utc(day).add(count, "day").format("YYYY-MM-DD");
 }
+
+const hourMs = 60 * 60 * 1000;
+/** Every zone's offset lies within this many hours of UTC (Kiritimati +14, Baker Island -12). */
+const widestOffsetHours = 15;
+
+/**
+ * The first instant of `day` for someone living in `timeZone`: midnight there, or the first
+ * moment of the day when a clock change skips midnight. Found by bisection over the instants
+ * that can be that day's start, asking `dayIn` alone, so it agrees with it by construction.
+ */
+export function startOfDayIn(day: CalendarDay, timeZone: string = defaultTimeZone): Date {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  if (timeZone === "UTC") return new Date(utcMidnight);
+  // Invariant: the day at `before` is earlier than `day`, the day at `after` is not.
+  let before = utcMidnight - widestOffsetHours * hourMs;
+  let after = utcMidnight + widestOffsetHours * hourMs;
+  while (after - before > 1) {
+    const middle = before + Math.floor((after - before) / 2);
+    if (dayIn(new Date(middle), timeZone) < day) before = middle;
+    else after = middle;
+  }
+  return new Date(after);
+}
+
+/** The last instant (to the millisecond) of `day` in `timeZone`: an inclusive upper bound that takes the whole day. */
+export function endOfDayIn(day: CalendarDay, timeZone: string = defaultTimeZone): Date {
+  return new Date(startOfDayIn(addDays(day, 1), timeZone).getTime() - 1);
+}

@@ -3,6 +3,7 @@
  * and documented the same way everywhere.
  */
 import { z } from "zod";
+import { canonicalTimeZone } from "./time-zones.ts";
 import type { ID as IDType } from "./types.ts";
 
 /** The one length limit of ids, for every concept and every route (issue 10). */
@@ -28,7 +29,8 @@ export const idHint = `must be 1 to ${idMaxLength} characters`;
 
 /**
  * A point in time as clients send it: an ISO 8601 string, epoch milliseconds, or a Date
- * (from syncs). Always a Date once parsed.
+ * (from syncs). Always a Date once parsed. A time without an offset
+ * ("2026-02-01T10:00:00") is UTC, as a bare date is, never the zone of the server's host.
  */
 export const instant = z
   .union([
@@ -39,7 +41,7 @@ export const instant = z
     z.iso.datetime({ offset: true, local: true }),
     z.iso.date(),
   ])
-  .transform((value) => (value instanceof Date ? value : new Date(value)))
+  .transform((value) => (value instanceof Date ? value : new Date(typeof value === "string" ? withOffset(value) : value)))
   .refine((date) => !Number.isNaN(date.getTime()), "must be a valid time");
 
 /**
@@ -77,25 +79,35 @@ export function longestRunMs(start: Date, end: Date): number {
 /** How a length beyond `longestRunMs` is described to a client, after the field's name. */
 export const runLengthHint = "is longer than the session could have lasted (the time from its start to its end, and a day)";
 
+/**
+ * The bound of a question about time (`from`, `to`, `endedBefore`): an `instant` that may lie
+ * anywhere, so that "this month" can be asked for on its first day (CONTRACTS.md, HTTP). Its
+ * own schema object, so that the concept routes, which judge every `instant` a client
+ * supplies for plausibility, leave bounds alone.
+ */
+export const rangeBound = instant.describe("A time (ISO 8601 or epoch ms); a bound of a range, so it may lie in the future");
+
 /** `instant`, refused unless plausible: for inputs that only a client supplies. */
 export const plausibleInstant = instant.refine((date) => isPlausibleTime(date), plausibleTimeHint);
 
-/** An IANA time zone name such as "Europe/Paris"; calendar days are counted in it. */
-export const timeZone = z.string().refine(isKnownTimeZone, "must be an IANA time zone name such as Europe/Paris");
+/**
+ * An IANA time zone name such as "Europe/Paris"; calendar days are counted in it. Parsed to
+ * its canonical spelling (`america/new_york` is America/New_York); abbreviations such as EST
+ * are refused with a hint (see `time-zones.ts`).
+ */
+export const timeZone = z.string().transform((name, context) => {
+  const canonical = canonicalTimeZone(name);
+  if ("zone" in canonical) return canonical.zone;
+  context.addIssue({ code: "custom", message: canonical.problem });
+  return z.NEVER;
+});
 
-/** Names found valid so far: a few hundred at most, so the cache stays small (unknown names are not kept). */
-const knownTimeZones = new Set<string>();
+/** A date and time with no offset after its time of day. */
+const timeWithoutOffset = /T[\d:.,]+$/;
 
-export function isKnownTimeZone(name: string): boolean {
-  if (knownTimeZones.has(name)) return true;
-  try {
-    // Building a formatter is the check, and it is costly (it was ~4% of a lifecycle's CPU time).
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    knownTimeZones.add(name);
-    return true;
-  } catch {
-    return false;
-  }
+/** An ISO date-time without an offset read as UTC (`Date` would read it in the host's zone). */
+function withOffset(text: string): string {
+  return timeWithoutOffset.test(text) ? `${text}Z` : text;
 }
 
 /** The empty success output of an action that has nothing to say. */

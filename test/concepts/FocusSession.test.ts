@@ -63,7 +63,8 @@ describe("FocusSession.start", () => {
       elapsedMs: 0,
       startedAt: clock.now(),
       endedAt: null,
-      timeZone: "UTC",
+      // No zone named: none stored, so the completion can take the user's last known one.
+      timeZone: null,
       subject: null,
       questId: null,
       description: null,
@@ -107,6 +108,19 @@ describe("FocusSession.start", () => {
   it("requires a known time zone", async () => {
     expect(await sessions.start({ user: "ada", timeZone: "Mars/Olympus" })).toHaveProperty("error");
     expect(FocusSessionConcept.schemas.start.input.safeParse({ user: "ada", timeZone: "Mars/Olympus" }).success).toBe(false);
+  });
+
+  it("stores a zone canonical, refuses an abbreviation, and takes the zone an end names (issue 28)", async () => {
+    for (const abbreviation of ["EST", "est", "CET"]) {
+      expect(await sessions.start({ user: "ada", timeZone: abbreviation })).toMatchObject({ error: expect.stringContaining("America/New_York") });
+    }
+    const session = await started("ada", { timeZone: "america/new_york" });
+    expect((await view(session)).timeZone).toBe("America/New_York");
+    expect(await sessions.end({ session, status: "completed", timeZone: "EST" })).toHaveProperty("error");
+    expect((await view(session)).status).toBe("active");
+    const ended = ok(await sessions.end({ session, status: "completed", timeZone: "asia/kolkata" }));
+    expect(ended.timeZone).toBe("Asia/Kolkata");
+    expect((await view(session)).timeZone).toBe("Asia/Kolkata");
   });
 });
 

@@ -290,6 +290,25 @@ describe("FocusStats queries", () => {
     expect(await stats._summary({ user: "nobody" })).toEqual([{ totalFocusMs: 0, sessionCount: 0 }]);
   });
 
+  it("_summary takes a bare date as a whole day: the sessions counted on it, as daily progress counts them (issue 28)", async () => {
+    ok(await stats.recordSession(session("oct-31", "2025-10-31T15:00:00Z", 30)));
+    // 00:30 on 11 February in Kolkata is 19:00Z on the 10th: it counts on the 11th.
+    ok(await stats.recordSession(session("kolkata", "2026-02-10T19:00:00Z", 20, { timeZone: "Asia/Kolkata" })));
+    // 23:30 on 10 February in New York is 04:30Z on the 11th: it counts on the 10th.
+    ok(await stats.recordSession(session("new-york", "2026-02-11T04:30:00Z", 10, { timeZone: "america/new_york" })));
+    expect(await stats._summary({ user: "ada", from: "2025-10-01", to: "2025-10-31" })).toEqual([{ totalFocusMs: 30 * minute, sessionCount: 1 }]);
+    expect(await stats._summary({ user: "ada", from: "2026-02-11", to: "2026-02-11" })).toEqual([{ totalFocusMs: 20 * minute, sessionCount: 1 }]);
+    expect(await stats._summary({ user: "ada", from: "2026-02-10", to: "2026-02-10" })).toEqual([{ totalFocusMs: 10 * minute, sessionCount: 1 }]);
+    const days = await stats._getDailyProgress({ user: "ada", from: "2026-02-10", to: "2026-02-11" });
+    expect(days).toEqual([
+      { day: "2026-02-10", focusMs: 10 * minute, sessions: 1 },
+      { day: "2026-02-11", focusMs: 20 * minute, sessions: 1 },
+    ]);
+    // A bare date and a time mix; a bound in the future is a bound like any other.
+    expect(await stats._summary({ user: "ada", from: new Date("2026-02-10T19:00:00Z"), to: "2099-12-31" })).toEqual([{ totalFocusMs: 30 * minute, sessionCount: 2 }]);
+    expect(FocusStatsConcept.schemas._summary.input.parse({ user: "ada", to: "2025-10-31" })).toEqual({ user: "ada", to: "2025-10-31" });
+  });
+
   it("keeps the (user, endTime, _id) index that _getSessions sorts by and _summary's aggregation matches on", async () => {
     ok(await stats.recordSession(session("a", "2026-10-01T00:00:00Z", 10)));
     const indexes = await db().collection("FocusStats.sessions").indexes();

@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import { DateTime } from "luxon";
 import { beforeEach, describe, expect, it } from "vitest";
 import { recentSessions, StreakConcept } from "../../src/concepts/Streak/StreakConcept.ts";
 import { useConceptDatabase } from "./concept-database.ts";
@@ -119,6 +121,93 @@ describe("Streak.recordActivity", () => {
     expect(StreakConcept.schemas.recordActivity.syncOnly).toBe(true);
   });
 });
+
+describe("Streak from the set of active days (issue 28)", () => {
+  it("counts a late arrival on its own day: days 1, 3, then 2, then 4 give 1, 1, 3, 4", async () => {
+    expect(await activity("2026-02-01T09:00:00Z")).toEqual({ current: 1, longest: 1 });
+    expect(await activity("2026-02-03T09:00:00Z")).toEqual({ current: 1, longest: 1 });
+    expect(await activity("2026-02-02T09:00:00Z")).toEqual({ current: 3, longest: 3 });
+    expect(await activity("2026-02-04T09:00:00Z")).toEqual({ current: 4, longest: 4 });
+    clock.set("2026-02-05T12:00:00Z");
+    expect(await streak()).toEqual({ user: "ada", current: 4, longest: 4, lastActiveDay: "2026-02-04" });
+  });
+
+  it("joins two earlier runs when the day between them arrives late, and keeps the latest run current", async () => {
+    for (const day of ["01", "02", "04", "05", "09"]) await activity(`2026-02-${day}T09:00:00Z`);
+    expect(await activity("2026-02-03T09:00:00Z")).toEqual({ current: 1, longest: 5 });
+    expect((await streak())?.lastActiveDay).toBe("2026-02-09");
+  });
+
+  it("follows the zone of the latest activity, even on a day already counted: Kiritimati 23:00, then Pago Pago 00:30 the same local day", async () => {
+    // 2026-02-10 23:00 in Kiritimati (UTC+14) is 09:00Z; 2026-02-10 00:30 in Pago Pago (UTC-11) is 11:30Z, later.
+    await activity("2026-02-10T09:00:00Z", { timeZone: "Pacific/Kiritimati" });
+    expect(await activity("2026-02-10T11:30:00Z", { timeZone: "Pacific/Pago_Pago" })).toEqual({ current: 1, longest: 1 });
+    clock.set("2026-02-11T20:00:00Z"); // the 12th in Kiritimati, still the 11th in Pago Pago
+    expect((await streak())?.current).toBe(1);
+    expect(await streaks._getTimeZone({ user: "ada" })).toEqual([{ user: "ada", timeZone: "Pacific/Pago_Pago" }]);
+  });
+
+  it("keeps the latest activity's zone when an earlier one arrives late from elsewhere", async () => {
+    await activity("2026-02-10T15:00:00Z", { timeZone: "America/New_York" });
+    await activity("2026-02-09T15:00:00Z", { timeZone: "Asia/Tokyo" });
+    expect(await streaks._getTimeZone({ user: "ada" })).toEqual([{ user: "ada", timeZone: "America/New_York" }]);
+    expect(await streaks._getTimeZone({ user: "nobody" })).toEqual([{ user: "nobody", timeZone: null }]);
+  });
+
+  it("stores a zone canonical and refuses an abbreviation", async () => {
+    await activity("2026-02-10T15:00:00Z", { timeZone: "america/new_york" });
+    expect(await streaks._getTimeZone({ user: "ada" })).toEqual([{ user: "ada", timeZone: "America/New_York" }]);
+    expect(await streaks.recordActivity({ user: "ada", at: new Date(), session: "s", timeZone: "EST" })).toHaveProperty("error");
+  });
+
+  it("carries on from a streak written before runs were kept (its current run stands for its days)", async () => {
+    await db().collection<{ _id: string }>("Streak.streaks").insertOne({ _id: "old", current: 3, longest: 5, lastActiveDay: "2026-02-10", timeZone: "UTC", sessions: [], rev: 4 } as never);
+    expect(await activity("2026-02-11T09:00:00Z", { user: "old" })).toEqual({ current: 4, longest: 5 });
+    expect(await activity("2026-02-07T09:00:00Z", { user: "old" })).toEqual({ current: 5, longest: 5 });
+    expect(await activity("2026-02-12T09:00:00Z", { user: "old" })).toEqual({ current: 6, longest: 6 });
+  });
+
+  it("answers, for activities in any order, any zones and any repeats, the streak the set of their local days makes (days by luxon)", async () => {
+    const zones = ["America/New_York", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata", "America/St_Johns", "Australia/Lord_Howe", "UTC"];
+    const anActivity = fc.record({
+      // Around the March 2026 clock changes of both hemispheres.
+      at: fc.integer({ min: Date.parse("2026-02-25T00:00:00Z"), max: Date.parse("2026-04-10T00:00:00Z") }),
+      zone: fc.constantFrom(...zones),
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(anActivity, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 3 }), async (activities, repeats) => {
+        const user = `prop-${++run}`;
+        const sessions = activities.map((_, index) => `${user}-s${index}`);
+        for (const [index, { at, zone }] of activities.entries()) await activity(new Date(at).toISOString(), { user, timeZone: zone, session: sessions[index] });
+        for (const repeat of repeats) {
+          const index = repeat % activities.length;
+          await activity(new Date(activities[index]!.at + 86_400_000).toISOString(), { user, session: sessions[index] });
+        }
+        const days = [...new Set(activities.map(({ at, zone }) => DateTime.fromMillis(at, { zone }).toISODate()!))].sort();
+        const latest = activities.reduce((a, b) => (b.at >= a.at ? b : a));
+        clock.set(DateTime.fromISO(days.at(-1)!, { zone: latest.zone }).plus({ hours: 12 }).toJSDate());
+        const expected = modelStreak(days);
+        const answered = await streak(user);
+        expect(answered).toEqual({ user, lastActiveDay: days.at(-1), current: expected.current, longest: expected.longest });
+        expect((await streaks._getTimeZone({ user }))[0]?.timeZone).toBe(latest.zone);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+/** A streak by the book: the run of consecutive days ending at the latest, and the longest run, of a sorted set of days. */
+function modelStreak(days: readonly string[]): { current: number; longest: number } {
+  let current = 0;
+  let longest = 0;
+  for (const [index, day] of days.entries()) {
+    const follows = index > 0 && DateTime.fromISO(days[index - 1]!).plus({ days: 1 }).toISODate() === day;
+    current = follows ? current + 1 : 1;
+    longest = Math.max(longest, current);
+  }
+  return { current, longest };
+}
 
 describe("Streak.recordActivity at the database", () => {
   const day17 = { at: new Date("2026-02-17T09:00:00Z"), timeZone: "UTC" };

@@ -14,8 +14,8 @@ describe("ERROR_STATUS=200", () => {
     const refused = await send(lenient.app, "POST", "/api/FocusTimer/start", { body: { user: "eve", durationMs: -5, phase: "reading" }, headers: service });
     expect(refused.status).toBe(200);
     expect(refused.body).toEqual({ error: expect.stringContaining("durationMs") });
-    const far = await send(lenient.app, "POST", "/api/FocusStats/_summary", { body: { user: "eve", from: "2999-01-01T00:00:00Z" }, headers: service });
-    expect(far).toMatchObject({ status: 200, body: { error: expect.stringContaining("from") } });
+    const far = await send(lenient.app, "POST", "/api/FocusSession/start", { body: { user: "eve", startedAt: "2999-01-01T00:00:00Z" }, headers: service });
+    expect(far).toMatchObject({ status: 200, body: { error: expect.stringContaining("startedAt") } });
     expect(await send(lenient.app, "POST", "/api/FocusTimer/_getActiveTimers", { body: { user: "eve" }, headers: service })).toEqual({ status: 200, body: [] });
   });
 

@@ -50,6 +50,7 @@ const examples: [operation: string, body: Record<string, unknown>][] = [
   ["FocusStats/removeSession", { focusSession: "fs-1" }],
   ["Streak/recordActivity", { user: "ada", at: "2026-02-18T08:25:00Z", session: "s-1" }],
   ["Streak/_getStreak", { user: "ada" }],
+  ["Streak/_getTimeZone", { user: "ada" }],
   ["Badge/define", { name: "Marathon", description: "Focused for ten hours", criteria: { totalFocusMs: 36_000_000 } }],
   ["Badge/evaluate", { user: "ada", completedSessions: 1, totalFocusMs: 1_500_000, currentStreak: 1 }],
   ["Badge/_getUserBadges", { user: "ada" }],
@@ -158,13 +159,16 @@ describe("times a client supplies to a concept (CONTRACTS.md: plausible)", () =>
   const operations: [string, (time: unknown) => Record<string, unknown>][] = [
     ["FocusSession/start", (time) => ({ user: "tess", startedAt: time })],
     ["FocusSession/end", (time) => ({ session: "no-such-session", status: "completed", endedAt: time })],
-    ["FocusSession/_listSessions", (time) => ({ user: "tess", endedAfter: time })],
-    ["FocusSession/_listSessions", (time) => ({ user: "tess", endedBefore: time })],
     ["FocusStats/recordSession", (time) => ({ focusSession: "fs-far", user: "tess", startTime: "2026-02-18T08:00:00Z", endTime: time, durationMs: 1 })],
     ["FocusStats/recordSession", (time) => ({ focusSession: "fs-far", user: "tess", startTime: time, endTime: "2026-02-18T08:00:00Z", durationMs: 1 })],
+    ["Streak/recordActivity", (time) => ({ user: "tess", at: time, session: "s-far" })],
+  ];
+  /** The bounds of a question: nothing happened at them, so they may lie anywhere (CONTRACTS.md, HTTP). */
+  const bounds: [string, (time: unknown) => Record<string, unknown>][] = [
+    ["FocusSession/_listSessions", (time) => ({ user: "tess", endedAfter: time })],
+    ["FocusSession/_listSessions", (time) => ({ user: "tess", endedBefore: time })],
     ["FocusStats/_summary", (time) => ({ user: "tess", from: time })],
     ["FocusStats/_summary", (time) => ({ user: "tess", to: time })],
-    ["Streak/recordActivity", (time) => ({ user: "tess", at: time, session: "s-far" })],
   ];
 
   it("answers 400 naming the field, before 2000-01-01 or more than a day ahead, and changes nothing", async () => {
@@ -179,6 +183,15 @@ describe("times a client supplies to a concept (CONTRACTS.md: plausible)", () =>
     }
     expect(await json(await post(app, "/api/Streak/_getStreak", { user: "tess" }))).toEqual(streakBefore);
     expect(await json(await post(app, "/api/FocusSession/_listSessions", { user: "tess" }))).toEqual([]);
+  });
+
+  it("takes the bounds of a question anywhere: this month's summary can be asked for on its first day", async () => {
+    for (const [operation, body] of bounds) {
+      for (const time of far) {
+        const response = await post(app, `/api/${operation}`, body(time));
+        expect({ operation, time, status: response.status }).toEqual({ operation, time, status: 200 });
+      }
+    }
   });
 
   it("accepts the edges of the range: 2000-01-01 itself and a day ahead of now", async () => {
@@ -196,11 +209,12 @@ describe("the clock plausibility is judged by", () => {
   it("can be set, so that a day ahead of it is the limit", async () => {
     const now = Date.parse("2010-06-01T12:00:00Z");
     setPlausibilityClock(() => now);
-    const ahead = await post(app, "/api/FocusSession/_listSessions", { user: "clocked", endedAfter: now + 24 * 60 * 60 * 1000 });
-    expect(ahead.status).toBe(200);
-    const beyond = await post(app, "/api/FocusSession/_listSessions", { user: "clocked", endedAfter: now + 24 * 60 * 60 * 1000 + 1 });
+    const recorded = (endTime: number) => ({ focusSession: `fs-${endTime}`, user: "clocked", startTime: now - 1000, endTime, durationMs: 1000 });
+    const beyond = await post(app, "/api/FocusStats/recordSession", recorded(now + 24 * 60 * 60 * 1000 + 1));
     expect(beyond.status).toBe(400);
+    const ahead = await post(app, "/api/FocusStats/recordSession", recorded(now + 24 * 60 * 60 * 1000));
+    expect(ahead.status).toBe(200);
     setPlausibilityClock();
-    expect((await post(app, "/api/FocusSession/_listSessions", { user: "clocked", endedAfter: now + 24 * 60 * 60 * 1000 + 1 })).status).toBe(200);
+    expect((await post(app, "/api/FocusStats/recordSession", recorded(now + 24 * 60 * 60 * 1000 + 2))).status).toBe(200);
   });
 });

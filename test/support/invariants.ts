@@ -4,8 +4,10 @@
  *
  * - FocusStats counts exactly the user's completed sessions: its records are their ids, each
  *   counted, with their lengths; the total is the sum of the lengths, the count their number;
- * - the Streak equals one recomputed from the calendar days the completed sessions ended on
- *   (in each session's time zone): the current run ending at the last day, the longest run;
+ * - each session counts on one local day everywhere: FocusStats' day of it is the day it
+ *   ended on in its own time zone (when it named one; else the user's last known zone
+ *   decided, which only the record tells), and the Streak equals one recomputed from those
+ *   days: the current run ending at the last day, the longest run;
  * - Badge awards are exactly the badges whose criteria the user's figures meet (a streak
  *   badge by the longest run, since it was earned when that run was current), none twice;
  * - at most one running (active or paused) session per user.
@@ -19,7 +21,7 @@ interface SessionDoc {
   status: string;
   elapsedMs: number;
   endedAt: Date | null;
-  timeZone: string;
+  timeZone: string | null;
 }
 interface StatsDoc {
   user: string;
@@ -100,8 +102,9 @@ export async function checkInvariants(db: Db, options: InvariantOptions = {}): P
   for (const user of users) {
     const mine = byUser.get(user) ?? [];
     const figures = checkStats(user, mine, statsByUser.get(user), violations);
-    checkRecords(user, mine, recordsByUser.get(user) ?? [], counted, violations);
-    const longest = checkStreak(user, mine, streakByUser.get(user), violations);
+    const records = recordsByUser.get(user) ?? [];
+    checkRecords(user, mine, records, counted, violations);
+    const longest = checkStreak(user, countedDays(user, mine, records, violations), streakByUser.get(user), violations);
     checkBadges(user, { ...figures, longestStreak: longest }, awardsByUser.get(user) ?? [], badges, violations);
     const running = sessions.filter((session) => session.user === user && (session.status === "active" || session.status === "paused"));
     if (running.length > 1) violations.push(`${user}: ${running.length} running sessions`);
@@ -143,9 +146,28 @@ function checkRecords(user: string, completed: SessionDoc[], records: RecordDoc[
   }
 }
 
+/**
+ * The days the user's completed sessions count on, as FocusStats recorded them; a session that
+ * named its zone must count on its end's day there. (A session without a record is reported
+ * by `checkRecords`; its UTC day stands in for it here.)
+ */
+function countedDays(user: string, completed: SessionDoc[], records: RecordDoc[], violations: string[]): string[] {
+  const dayOf = new Map(records.map((record) => [record._id, record.day]));
+  const days = completed
+    .filter((session) => session.endedAt !== null)
+    .map((session) => {
+      const recorded = dayOf.get(session._id);
+      const own = dayIn(session.endedAt!, session.timeZone ?? "UTC");
+      if (recorded !== undefined && session.timeZone !== null && recorded !== own) {
+        violations.push(`${user}: session ${session._id} counts on ${recorded}, but ended on ${own} in its zone ${session.timeZone}`);
+      }
+      return recorded ?? own;
+    });
+  return [...new Set(days)].sort();
+}
+
 /** Compares the stored streak with the runs of consecutive days; returns the recomputed longest run. */
-function checkStreak(user: string, completed: SessionDoc[], streak: StreakDoc | undefined, violations: string[]): number {
-  const days = [...new Set(completed.filter((s) => s.endedAt !== null).map((s) => dayIn(s.endedAt!, s.timeZone)))].sort();
+function checkStreak(user: string, days: readonly string[], streak: StreakDoc | undefined, violations: string[]): number {
   let current = 0;
   let longest = 0;
   days.forEach((day, index) => {

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { Filter } from "mongodb";
 import { z } from "zod";
 import type { ActionContext } from "../../engine/bindings.ts";
-import { defaultTimeZone } from "../../utils/calendar.ts";
 import {
   action,
   query,
@@ -18,8 +17,9 @@ import { insertGrouped } from "../../utils/grouped-inserts.ts";
 import { conflictOnDuplicate, insertOnce, isDuplicateKeyError } from "../../utils/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { id, instant, isKnownTimeZone, longestRunMs, runLengthHint, timeZone } from "../../utils/schemas.ts";
+import { id, instant, longestRunMs, rangeBound, runLengthHint, timeZone } from "../../utils/schemas.ts";
 import { cut } from "../../utils/quote.ts";
+import { canonicalZoneOrUndefined, timeZoneHint } from "../../utils/time-zones.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { deletionReplaySeconds, remember, replayed, type RememberedChange } from "./replay.ts";
 
@@ -48,7 +48,7 @@ const sessionView = z.object({
   elapsedMs: z.number(),
   startedAt: z.date(),
   endedAt: z.date().nullable(),
-  timeZone: z.string(),
+  timeZone: z.string().nullable(),
   subject: z.string().nullable(),
   questId: z.string().nullable(),
   description: z.string().nullable(),
@@ -96,7 +96,7 @@ export const FocusSessionSchemas = {
     example: { input: { session: "<the session FocusSession/start answered>", user: "ada" }, after: "pause" },
   }),
   end: action({
-    input: z.object({ ...onSession, status: finalStatus, elapsedMs: milliseconds.optional(), endedAt: instant.optional(), notes: details.notes }),
+    input: z.object({ ...onSession, status: finalStatus, elapsedMs: milliseconds.optional(), endedAt: instant.optional(), timeZone: timeZone.optional(), notes: details.notes }),
     output: sessionView
       .pick({ session: true, user: true, elapsedMs: true, startedAt: true, timeZone: true, subject: true, document: true })
       .extend({ status: finalStatus, endedAt: z.date(), view: sessionView }),
@@ -132,8 +132,8 @@ export const FocusSessionSchemas = {
       status: status.optional(),
       subject: subjectName.optional(),
       questId: id.optional(),
-      endedAfter: instant.optional(),
-      endedBefore: instant.optional(),
+      endedAfter: rangeBound.optional(),
+      endedBefore: rangeBound.optional(),
       limit: z.number().int().positive().max(maxListLimit).optional(),
     }),
     output: sessionView,
@@ -155,7 +155,8 @@ interface SessionDoc extends Revisioned {
   runningSince: Date | null;
   startedAt: Date;
   endedAt: Date | null;
-  timeZone: string;
+  /** Where the user is, as they said at start or end; null when they did not say (their last known zone is not FocusSession's to know). */
+  timeZone: string | null;
   subject: string | null;
   questId: string | null;
   description: string | null;
@@ -217,10 +218,11 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
 
   /** start (user, targetDurationMs?, startedAt?, timeZone?, subject?, questId?, description?, notes?, document?): (session, view)
    *  requires the user has no running (active or paused) session; timeZone is an IANA name
-   *  effects  creates an active session, started at startedAt (default now), with nothing run yet */
+   *  effects  creates an active session, started at startedAt (default now), with nothing
+   *           run yet, in timeZone (canonical; null when not given) */
   async start(input: InputOf<Schemas["start"]>, context?: ActionContext): Promise<SessionOutput | ErrorOutput> {
-    const zone = input.timeZone ?? defaultTimeZone;
-    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${cut(zone)}` };
+    const zone = zoneOf(input.timeZone);
+    if (zone === undefined) return unknownZone;
     if (input.targetDurationMs != null && !(input.targetDurationMs > 0)) return { error: "targetDurationMs must be positive" };
     await this.ensureIndexes();
     const now = this.clock.now();
@@ -301,16 +303,19 @@ export class FocusSessionConcept extends StoredConcept implements ConceptImpleme
    *           status is completed, abandoned or cancelled; endedAt is not before startedAt;
    *           elapsedMs at most the time from startedAt to endedAt, and a day (a client's clock)
    *  effects  gives it that final status, endedAt (default now) and elapsedMs (default: the
-   *           time it ran by the clock, up to endedAt), and notes when given */
+   *           time it ran by the clock, up to endedAt), and notes and timeZone (where the user
+   *           is as it ends) when given */
   async end(input: InputOf<Schemas["end"]>, context?: ActionContext): Promise<EndOutput | ErrorOutput> {
     if (!finalStatus.safeParse(input.status).success) return { error: "status must be completed, abandoned or cancelled" };
+    const zone = zoneOf(input.timeZone);
+    if (zone === undefined) return unknownZone;
     return this.change(input, context, (doc, now) => {
       if (!isRunning(doc)) return notInStatus(doc, "active or paused");
       const endedAt = input.endedAt ?? now;
       if (endedAt < doc.startedAt) return { error: "endedAt is before the session started", reason: "invalid" };
       if (longerThanPossible(input.elapsedMs, doc, endedAt)) return tooLong();
       const elapsedMs = input.elapsedMs ?? runTime(doc, endedAt);
-      const next = { ...doc, ...notesOf(input), status: input.status, elapsedMs, runningSince: null, endedAt, updatedAt: now };
+      const next = { ...doc, ...notesOf(input), status: input.status, elapsedMs, runningSince: null, endedAt, timeZone: zone ?? doc.timeZone, updatedAt: now };
       const { user, startedAt, subject, document } = next;
       const ended = { session: doc._id, user, status: input.status, elapsedMs, startedAt, endedAt };
       return { result: { ...ended, timeZone: next.timeZone, subject, document }, next };
@@ -468,3 +473,10 @@ function notInStatus(doc: SessionDoc, wanted: string): ErrorOutput {
 
 
 export const FocusSession = conceptRef(FocusSessionConcept);
+
+const unknownZone = { error: `unknown time zone: timeZone ${timeZoneHint}`, reason: "invalid" } as const;
+
+/** A zone given as its canonical name, null when none was given; undefined when the name is no zone. */
+function zoneOf(name: string | undefined): string | null | undefined {
+  return name === undefined ? null : canonicalZoneOrUndefined(name);
+}

@@ -15,7 +15,8 @@ import {
 import { insertOnce } from "../../utils/mongo-errors.ts";
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { empty, id, instant, isKnownTimeZone, longestRunMs, runLengthHint, timeZone } from "../../utils/schemas.ts";
+import { empty, id, instant, longestRunMs, rangeBound, runLengthHint, timeZone } from "../../utils/schemas.ts";
+import { canonicalZoneOrUndefined, timeZoneHint } from "../../utils/time-zones.ts";
 import { BsonFieldReader, JsonWriter } from "../../utils/bson-json.ts";
 import { OneAtATime } from "../../utils/one-at-a-time.ts";
 import { rawFindBatches, type RawBatch } from "../../utils/raw-find.ts";
@@ -24,6 +25,8 @@ import { StoredConcept } from "../../utils/stored-concept.ts";
 import { applyOnce, negated, type Tally } from "./tallies.ts";
 
 const byUser = z.object({ user: id });
+/** A summary's bound: a calendar day (the sessions counted on it, as daily progress counts them), or a time. */
+const summaryBound = z.union([calendarDay, rangeBound]);
 /** The most sessions one page of `_getSessions` answers. */
 export const maxSessionsPage = 100_000;
 
@@ -67,7 +70,7 @@ export const FocusStatsSchemas = {
     input: z.object({
       user: id,
       limit: z.number().int().positive().max(maxSessionsPage).optional(),
-      before: instant.optional(),
+      before: rangeBound.optional(),
     }),
     batched: true,
     output: z.object({
@@ -95,9 +98,11 @@ export const FocusStatsSchemas = {
       "Focus time and sessions per calendar day (the day each session ended, in its time zone), from and to inclusive, earliest first.",
   }),
   _summary: query({
-    input: z.object({ user: id, from: instant.optional(), to: instant.optional() }),
+    input: z.object({ user: id, from: summaryBound.optional(), to: summaryBound.optional() }),
     output: z.object({ totalFocusMs: z.number(), sessionCount: z.number() }),
-    description: "Total focus time and number of sessions that ended between from and to, inclusive.",
+    description:
+      "Total focus time and number of sessions that ended between from and to, inclusive. A bare date (2025-10-31) is a whole calendar day: " +
+      "the sessions whose day (in daily progress, in the user's time zone) is on or after from, or on or before to.",
   }),
 } satisfies ConceptSchemas;
 
@@ -175,8 +180,8 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
    *           recording cut short by a crash is finished); sessionCount and totalFocusMs are
    *           the user's totals once it is counted */
   async recordSession(input: InputOf<Schemas["recordSession"]>): Promise<Row<"recordSession"> | ErrorOutput> {
-    const zone = input.timeZone ?? defaultTimeZone;
-    if (!isKnownTimeZone(zone)) return { error: `unknown time zone ${cut(zone)}` };
+    const zone = input.timeZone === undefined ? defaultTimeZone : canonicalZoneOrUndefined(input.timeZone);
+    if (zone === undefined) return { error: `unknown time zone: timeZone ${timeZoneHint}` };
     if (input.endTime < input.startTime) return { error: "endTime is before startTime" };
     if (!(input.durationMs >= 0)) return { error: "durationMs must not be negative" };
     if (input.durationMs > longestRunMs(input.startTime, input.endTime)) return { error: `durationMs ${runLengthHint}` };
@@ -308,13 +313,13 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
   }
 
   /** _summary (user, from?, to?): (totalFocusMs, sessionCount)
-   *  -- over the sessions that ended between from and to inclusive, summed by the database;
-   *  without from and to, the user's running totals (one read, however many sessions) */
+   *  -- over the sessions that ended between from and to inclusive (a bare date: the
+   *  sessions counted on that day or after it, up to that day or before it), summed by the
+   *  database; without from and to, the user's running totals (one read, however many sessions) */
   async _summary({ user, from, to }: InputOf<Schemas["_summary"]>): Promise<Row<"_summary">[]> {
     await this.ensureIndexes();
     if (from === undefined && to === undefined) return [await this.totalsOf(user)];
-    const match: Filter<SessionRecord> = { user };
-    if (from !== undefined || to !== undefined) match.endTime = { ...(from && { $gte: from }), ...(to && { $lte: to }) };
+    const match: Filter<SessionRecord> = { user, ...boundsMatch(from, to) };
     const [sum] = await this.sessions
       .aggregate<Row<"_summary">>([
         { $match: match },
@@ -519,3 +524,27 @@ function noStats(user: string): ErrorOutput {
 }
 
 export const FocusStats = conceptRef(FocusStatsConcept);
+
+/** Every zone's offset lies within this much of UTC (Kiritimati +14, Baker Island -12): a day's sessions ended within it of that UTC day. */
+const widestOffsetMs = 15 * 60 * 60 * 1000;
+
+/**
+ * The `$match` of a summary's bounds. A time bounds `endTime`; a bare date bounds the day a
+ * session counts on (its `day`, the one daily progress and the streak count it on), so a
+ * summary of days agrees with daily progress in every zone. A day bound also bounds
+ * `endTime` loosely (within the widest zone offset), so the `{ user, endTime, _id }` index
+ * still narrows the range.
+ */
+function boundsMatch(from: Date | CalendarDay | undefined, to: Date | CalendarDay | undefined): Filter<SessionRecord> {
+  const endTime: { $gte?: Date; $lte?: Date } = {};
+  const day: { $gte?: CalendarDay; $lte?: CalendarDay } = {};
+  if (typeof from === "string") {
+    day.$gte = from;
+    endTime.$gte = new Date(Date.parse(`${from}T00:00:00Z`) - widestOffsetMs);
+  } else if (from !== undefined) endTime.$gte = from;
+  if (typeof to === "string") {
+    day.$lte = to;
+    endTime.$lte = new Date(Date.parse(`${to}T23:59:59.999Z`) + widestOffsetMs);
+  } else if (to !== undefined) endTime.$lte = to;
+  return { endTime, ...(Object.keys(day).length > 0 && { day }) };
+}

@@ -11,8 +11,9 @@ import {
 } from "../../engine/concept.ts";
 import { isDuplicateKeyError } from "../../utils/mongo-errors.ts";
 import { conceptRef } from "../../engine/refs.ts";
-import { id, instant, isKnownTimeZone, timeZone } from "../../utils/schemas.ts";
-import { cut } from "../../utils/quote.ts";
+import { id, instant, timeZone } from "../../utils/schemas.ts";
+import { canonicalZoneOrUndefined, timeZoneHint } from "../../utils/time-zones.ts";
+import { lengthOf, longestOf, runsOfCounts, withDay, type Run } from "./runs.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 
 const counts = z.object({ current: z.number().int().nonnegative(), longest: z.number().int().nonnegative() });
@@ -22,12 +23,18 @@ export const StreakSchemas = {
     input: z.object({ user: id, at: instant, timeZone: timeZone.optional(), session: id }),
     output: counts,
     syncOnly: true,
-    description: "Counts the calendar day of an activity (in the user's time zone) towards the user's streak, once per session.",
+    description:
+      "Counts the calendar day of an activity (in the user's time zone) towards the user's streak, once per session; a late activity counts on its own day.",
   }),
   _getStreak: query({
     input: z.object({ user: id }),
     output: counts.extend({ user: id, lastActiveDay: calendarDay.nullable() }),
     description: "The user's current and longest streak; current is 0 once a whole day has passed without activity.",
+  }),
+  _getTimeZone: query({
+    input: z.object({ user: id }),
+    output: z.object({ user: id, timeZone: z.string().nullable() }),
+    description: "The time zone of the user's latest activity (their last known zone); null when they have none.",
   }),
 } satisfies ConceptSchemas;
 
@@ -36,18 +43,23 @@ type Schemas = typeof StreakSchemas;
 interface StreakDoc {
   /** The user. */
   _id: string;
+  /** The length of the latest run of active days. */
   current: number;
   longest: number;
+  /** The latest active day: where the latest run ends. */
   lastActiveDay: CalendarDay;
-  /** The time zone of the latest activity: "today" for the user is judged in it. */
+  /**
+   * The active days, as runs of consecutive days, earliest first (see `runs.ts`). Streaks
+   * written before this have none: their current run stands for them (`runsOfCounts`).
+   */
+  runs?: Run[];
+  /** The time zone of the latest activity (by its time): "today" for the user is judged in it. */
   timeZone: string;
+  /** The time of the latest activity; absent in streaks written before it was kept. */
+  latestAt?: Date;
   /** The latest sessions counted (at most `recentSessions`), so that a repeat of one changes nothing. */
   sessions: string[];
-  /**
-   * Bumped on every change. Nothing here reads it any more; it is kept so that a writer that
-   * guards on it (an older version of this concept sharing the database) never overwrites a
-   * change it did not see.
-   */
+  /** Bumped on every change: the read-decide-write of a new day is guarded by it. */
   rev: number;
 }
 
@@ -63,7 +75,8 @@ const maxAttempts = 20;
  * principle after activity on days d, d+1 and d+2 (calendar days in the user's time zone)
  *           the current streak is 3; more activity on d+2 leaves it at 3; after a day with
  *           no activity it reads 0, and the next activity starts it again at 1, while the
- *           longest streak stays 3
+ *           longest streak stays 3; an activity on d+1 logged late, after one on d+2, counts
+ *           on d+1 as if it had arrived in order
  */
 export class StreakConcept extends StoredConcept implements ConceptImplementation<Schemas> {
   static readonly conceptName = "Streak";
@@ -76,25 +89,37 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
 
   /** recordActivity (user, at, timeZone?, session): (current, longest)
    *  requires timeZone (default: the user's last one, else UTC) is an IANA name
-   *  effects  unless session is among the user's latest sessions counted: on the same
-   *           calendar day as the last active day nothing changes; on the next day current
-   *           grows by 1; after a longer gap current is back to 1; a day before the last
-   *           active day changes nothing; longest is the largest current ever */
+   *  effects  unless session is among the user's latest sessions counted: the calendar day
+   *           of at in timeZone joins the user's active days; current is the length of the
+   *           latest run of consecutive active days, longest the longest run ever; the
+   *           streak's time zone becomes timeZone when at is the latest activity */
   async recordActivity(input: InputOf<Schemas["recordActivity"]>): Promise<OutputOf<Schemas["recordActivity"]> | ErrorOutput> {
-    if (input.timeZone !== undefined && !isKnownTimeZone(input.timeZone)) return { error: `unknown time zone ${cut(input.timeZone)}` };
-    const zone = input.timeZone ?? (await this.streaks.findOne({ _id: input.user }, { projection: { timeZone: 1 } }))?.timeZone ?? defaultTimeZone;
+    let named: string | undefined;
+    if (input.timeZone !== undefined) {
+      named = canonicalZoneOrUndefined(input.timeZone);
+      if (named === undefined) return { error: `unknown time zone: timeZone ${timeZoneHint}` };
+    }
+    const zone = named ?? (await this.lastTimeZone(input.user)) ?? defaultTimeZone;
     const day = dayIn(input.at, zone);
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      // Most activities fall on a day already counted: nothing changes but the latest
-      // sessions. One plain conditional update, which also creates a user's first streak; for
-      // a new day (or a session counted already) it finds the streak there and fails to
+      // Most activities fall on a day already counted, and are the latest in the zone the
+      // streak has: nothing changes but the latest sessions and time. One plain conditional
+      // update, which also creates a user's first streak; otherwise (a new day, a late one,
+      // a new zone, a session counted already) it finds the streak there and fails to
       // create a second one.
       const kept = await this.streaks
         .findOneAndUpdate(
-          { _id: input.user, lastActiveDay: { $gte: day }, sessions: { $ne: input.session } },
+          {
+            _id: input.user,
+            sessions: { $ne: input.session },
+            runs: { $elemMatch: { from: { $lte: day }, to: { $gte: day } } },
+            $or: [{ timeZone: zone }, { latestAt: { $gte: input.at } }],
+          },
           {
             $push: joinLatest(input.session),
-            $setOnInsert: { current: 1, longest: 1, lastActiveDay: day, timeZone: zone, rev: 1 },
+            $max: { latestAt: input.at },
+            $inc: { rev: 1 },
+            $setOnInsert: { current: 1, longest: 1, lastActiveDay: day, runs: [{ from: day, to: day }], timeZone: zone },
           },
           { upsert: true, returnDocument: "after", projection: { current: 1, longest: 1 } },
         )
@@ -103,9 +128,9 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
           throw error;
         });
       if (kept !== null) return { current: kept.current, longest: kept.longest };
-      const streak = await this.streaks.findOne({ _id: input.user }, { projection: { current: 1, longest: 1, lastActiveDay: 1, sessions: 1 } });
+      const streak = await this.streaks.findOne({ _id: input.user });
       if (streak !== null && streak.sessions?.includes(input.session)) return { current: streak.current, longest: streak.longest };
-      const counted = await this.countNewDay(input.user, streak, day, zone, input.session);
+      const counted = await this.countDay(streak, { ...input, day, timeZone: zone });
       if (counted !== undefined) return counted;
       // Another count for this user changed the streak between the read and the write: again.
     }
@@ -113,21 +138,35 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
   }
 
   /**
-   * Counts a day after the last active one: one write, guarded by the last active day it was
-   * decided on, so that concurrent counts for one user, from any number of processes, each
-   * build on the last. Undefined when the guard no longer held.
+   * Adds a day to the active days (a new one, or a late one) and moves the zone to the
+   * latest activity's: one write, guarded by the revision it was decided on, so that
+   * concurrent counts for one user, from any number of processes, each build on the last.
+   * Undefined when the guard no longer held.
    */
-  private async countNewDay(user: string, streak: Pick<StreakDoc, "current" | "longest" | "lastActiveDay"> | null, day: CalendarDay, timeZone: string, session: string): Promise<OutputOf<Schemas["recordActivity"]> | undefined> {
+  private async countDay(
+    streak: StreakDoc | null,
+    activity: { user: string; session: string; at: Date; day: CalendarDay; timeZone: string },
+  ): Promise<OutputOf<Schemas["recordActivity"]> | undefined> {
     // Gone since the update found it (deleted by hand): the next attempt creates it.
     if (streak === null) return undefined;
-    if (streak.lastActiveDay >= day) return undefined;
-    const current = streak.lastActiveDay === addDays(day, -1) ? streak.current + 1 : 1;
-    const longest = Math.max(streak.longest, current);
+    const runs = withDay(streak.runs ?? runsOfCounts(streak.lastActiveDay, streak.current), activity.day);
+    const latestRun = runs.at(-1)!;
+    const current = lengthOf(latestRun);
+    const longest = Math.max(streak.longest, longestOf(runs));
+    const isLatest = streak.latestAt === undefined ? activity.day >= streak.lastActiveDay : activity.at >= streak.latestAt;
     const { modifiedCount } = await this.streaks.updateOne(
-      { _id: user, lastActiveDay: streak.lastActiveDay, sessions: { $ne: session } },
-      { $set: { current, longest, lastActiveDay: day, timeZone }, $inc: { rev: 1 }, $push: joinLatest(session) },
+      { _id: activity.user, rev: streak.rev, sessions: { $ne: activity.session } },
+      {
+        $set: { current, longest, lastActiveDay: latestRun.to, runs, ...(isLatest && { timeZone: activity.timeZone, latestAt: activity.at }) },
+        $inc: { rev: 1 },
+        $push: joinLatest(activity.session),
+      },
     );
     return modifiedCount === 1 ? { current, longest } : undefined;
+  }
+
+  private async lastTimeZone(user: string): Promise<string | undefined> {
+    return (await this.streaks.findOne({ _id: user }, { projection: { timeZone: 1 } }))?.timeZone;
   }
 
   /** _getStreak (user): (user, current, longest, lastActiveDay)
@@ -139,6 +178,12 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
     const yesterday = addDays(dayIn(this.clock.now(), streak.timeZone), -1);
     const current = streak.lastActiveDay < yesterday ? 0 : streak.current;
     return [{ user, current, longest: streak.longest, lastActiveDay: streak.lastActiveDay }];
+  }
+
+  /** _getTimeZone (user): (user, timeZone)
+   *  -- the time zone of the user's latest activity; null when they have none */
+  async _getTimeZone({ user }: InputOf<Schemas["_getTimeZone"]>): Promise<OutputOf<Schemas["_getTimeZone"]>[]> {
+    return [{ user, timeZone: (await this.lastTimeZone(user)) ?? null }];
   }
 }
 

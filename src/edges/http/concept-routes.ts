@@ -16,6 +16,7 @@ import { flowHeader } from "./provenance-route.ts";
 import { checkInput, checkTimes, inputFields, timeFields } from "./validation.ts";
 import { jsonRows } from "./json-rows.ts";
 import { isUnchecked } from "../../engine/unchecked.ts";
+import { timeZoneHeader, withHeaderZone } from "./time-zone-header.ts";
 
 export interface ConceptOperation {
   readonly concept: string;
@@ -74,7 +75,7 @@ export function registerConceptRoutes(
         throw new HttpError(403, `${label} is run only by synchronizations and trusted services`);
       }
       refuseOtherUsers(principal, body);
-      const input = withTokenUser(principal, body, fields);
+      const input = withHeaderZone(withTokenUser(principal, body, fields), fields, c.req.header(timeZoneHeader));
       try {
         // Checked here, before the engine sees it, so a client's mistake never starts a flow.
         // The engine parses the same raw input itself: parsing twice would re-apply transforms.
@@ -112,3 +113,4 @@ export function registerConceptRoutes(
     else app.post(operation.path, handle);
   }
 }
+

@@ -23,7 +23,7 @@ export interface RestOperations {
 
 /** What the edge answers on every route before (or instead of) its syncs. */
 const edgeAnswers: Readonly<Record<string, string>> = {
-  400: "A body that is not a JSON object, a key or string that cannot be stored, or an x-user-id that is not an id",
+  400: "A body that is not a JSON object, a key or string that cannot be stored, an x-user-id that is not an id, or an X-Time-Zone that is not a time zone",
   401: "Missing or wrong credentials",
   403: "A bearer token naming another user (userId, user_id, user or x-user-id)",
 };
@@ -61,6 +61,7 @@ function declaredOperation(route: RestRoute, declaration: DeclaredRoute, routes:
     ...fieldParameters(declaration.params, "path", example.params),
     ...fieldParameters(declaration.query, "query", example.query),
     ...(declaration.identity === "authentication" ? [userHeader] : []),
+    zoneHeader,
   ];
   const responses: Record<string, OpenApiResponse> = {};
   for (const [status, answer] of Object.entries(declaration.answers)) responses[status] = declaredResponse(answer);
@@ -103,6 +104,17 @@ const userHeader = {
   description: "With the API key: the user the request acts for (required then). With a bearer token: leave out, or the token's own user.",
   schema: { type: "string", minLength: 1, maxLength: 200 },
   example: "user-123",
+};
+
+const zoneHeader = {
+  name: "X-Time-Zone",
+  in: "header",
+  required: false,
+  description:
+    "Where the user is: an IANA time zone name (any case; stored canonical), not an abbreviation such as EST. A completed session counts on the calendar day " +
+    "its end falls on in this zone; left out, the zone the user named last, else UTC. A timeZone field in the body, where the route takes one, wins.",
+  schema: { type: "string", maxLength: 64 },
+  example: "America/New_York",
 };
 
 function fieldParameters(schema: PartSchema | undefined, where: "path" | "query", examples: Readonly<Record<string, string>> = {}): object[] {

@@ -15,6 +15,7 @@ import { readJsonBody, readQuery } from "./input.ts";
 import { principalOf, type HttpEnv, type Principal } from "./principal.ts";
 import type { RestRoute } from "./rest-routes.ts";
 import { requestThroughSyncs } from "./through-syncs.ts";
+import { headerZone, timeZoneHeader } from "./time-zone-header.ts";
 import { routeDeclaration, type DeclaredRoute, type PartSchema } from "./route-declarations.ts";
 
 const noBodyStatuses = new Set<number>([204, 205, 304]);
@@ -33,7 +34,9 @@ export function registerRestBridge(
 }
 
 async function bridge(c: Context<HttpEnv>, route: RestRoute, declaration: DeclaredRoute | undefined, engine: HttpEngine, logger: Logger): Promise<Response> {
-  const input = await requestInput(c, route);
+  const zone = headerZone(c.req.header(timeZoneHeader));
+  if ("problem" in zone) return c.json((declaration?.dialect.refuse ?? ((error: string) => ({ error })))(`${timeZoneHeader}: ${zone.problem}`) as object, 400);
+  const input = { ...(await requestInput(c, route)), timeZone: zone.zone };
   // A seed 004 request naming no user at all is refused by its syncs, in the seed's words and
   // before any other problem ("userId is required" comes first in the seed).
   if (declaration !== undefined && !namesNoUser(declaration, input)) {

@@ -15,7 +15,7 @@ export const CompletedSessionEvaluatesBadges: Sync = ({ session, user, currentSt
   when: actions(
     [FocusSession.end, {}, { status: "completed", session, user }],
     [FocusStats.recordSession, { focusSession: session }, { sessionCount: completedSessions, totalFocusMs }],
-    [Streak.recordActivity, { session }, { current: currentStreak }],
+    [Streak.recordActivity, { session }, { longest: currentStreak }],
   ),
   then: actions([Badge.evaluate, { user, completedSessions, totalFocusMs, currentStreak }]),
 });

@@ -1,6 +1,8 @@
 /**
  * A completed focus session counts: in the user's statistics (totals and the daily progress
- * of the day it ended, in its time zone) and in their streak (the calendar day it ended).
+ * of the day it ended) and in their streak (the calendar day it ended), both in the same
+ * zone, so the session counts on the same local day everywhere: the session's own zone when
+ * the user named one, else the user's last known zone (see `shared/zones.ts`), else UTC.
  * Abandoned and cancelled sessions do not match, so they change nothing.
  *
  * One sync with both actions, not two syncs: the engine persists a firing's then-actions
@@ -12,11 +14,13 @@ import { FocusSession } from "../../concepts/FocusSession/FocusSessionConcept.ts
 import { FocusStats } from "../../concepts/FocusStats/FocusStatsConcept.ts";
 import { Streak } from "../../concepts/Streak/StreakConcept.ts";
 import { actions, type Sync } from "../../engine/index.ts";
+import { withUsersZone } from "../shared/zones.ts";
 
-export const CompletedSessionCountsInStatsAndStreak: Sync = ({ session, user, startedAt, endedAt, elapsedMs, timeZone, document }) => ({
+export const CompletedSessionCountsInStatsAndStreak: Sync = ({ session, user, startedAt, endedAt, elapsedMs, timeZone, zone, document }) => ({
   when: actions([FocusSession.end, {}, { status: "completed", session, user, startedAt, endedAt, elapsedMs, timeZone, document }]),
+  where: (frames) => withUsersZone(frames, { user, named: timeZone, zone }),
   then: actions(
-    [FocusStats.recordSession, { focusSession: session, user, startTime: startedAt, endTime: endedAt, durationMs: elapsedMs, timeZone, document }],
-    [Streak.recordActivity, { user, at: endedAt, timeZone, session }],
+    [FocusStats.recordSession, { focusSession: session, user, startTime: startedAt, endTime: endedAt, durationMs: elapsedMs, timeZone: zone, document }],
+    [Streak.recordActivity, { user, at: endedAt, timeZone: zone, session }],
   ),
 });

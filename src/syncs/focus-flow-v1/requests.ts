@@ -4,6 +4,7 @@
  */
 import { idHint, isId } from "../../utils/schemas.ts";
 import type { Refusal } from "../shared/decisions.ts";
+import { namedZone } from "../shared/zones.ts";
 import { failed } from "./envelope.ts";
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -17,15 +18,17 @@ export const maxDurationSeconds = 86_400;
 
 const needsUser = "a user is required: send a bearer token, or x-user-id with the API key";
 
-export type StartDecision = Refusal | { kind: "start"; user: string; targetDurationMs: number };
+export type StartDecision = Refusal | { kind: "start"; user: string; targetDurationMs: number; timeZone?: string };
 
-export function decideStart(body: Fields, user: string | null): StartDecision {
+export function decideStart(body: Fields, user: string | null, header: unknown = null): StartDecision {
   if (user === null) return refuse(400, needsUser);
   const seconds = body["duration_seconds"];
   if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < minDurationSeconds || seconds > maxDurationSeconds) {
     return refuse(400, `duration_seconds must be an integer from ${minDurationSeconds} to ${maxDurationSeconds}`);
   }
-  return { kind: "start", user, targetDurationMs: seconds * 1000 };
+  const zone = namedZone(body, header);
+  if ("problem" in zone) return refuse(400, zone.problem);
+  return { kind: "start", user, targetDurationMs: seconds * 1000, timeZone: zone.zone };
 }
 
 /** `elapsed_seconds` as milliseconds; undefined when left out (the server's clock decides). */
@@ -46,7 +49,7 @@ export type TransitionDecision =
   | Refusal
   | { kind: "pause"; user: string; session: string; elapsedMs?: number }
   | { kind: "resume"; user: string; session: string }
-  | { kind: "end"; user: string; session: string; status: "completed" | "abandoned"; elapsedMs?: number };
+  | { kind: "end"; user: string; session: string; status: "completed" | "abandoned"; elapsedMs?: number; timeZone?: string };
 
 export function decidePause(body: Fields, params: Fields, user: string | null): TransitionDecision {
   if (user === null) return refuse(400, needsUser);
@@ -65,15 +68,17 @@ export function decideResume(params: Fields, user: string | null): TransitionDec
   return { kind: "resume", user, session };
 }
 
-export function decideEnd(body: Fields, params: Fields, user: string | null): TransitionDecision {
+export function decideEnd(body: Fields, params: Fields, user: string | null, header: unknown = null): TransitionDecision {
   if (user === null) return refuse(400, needsUser);
   const status = body["status"];
   if (status !== "completed" && status !== "abandoned") return refuse(400, 'status must be "completed" or "abandoned"');
   const elapsedMs = elapsedOf(body);
   if (typeof elapsedMs === "object") return elapsedMs;
+  const zone = namedZone(body, header);
+  if ("problem" in zone) return refuse(400, zone.problem);
   const session = sessionOf(params);
   if (typeof session === "object") return session;
-  return { kind: "end", user, session, status, elapsedMs };
+  return { kind: "end", user, session, status, elapsedMs, timeZone: zone.zone };
 }
 
 export type ReadDecision = Refusal | { kind: "read"; user: string; status?: string; limit?: number };

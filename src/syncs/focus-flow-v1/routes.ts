@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { declareRoutes, type AnswerDeclaration } from "../../edges/http/route-declarations.ts";
-import { countQuery, idField, oneOf } from "../shared/route-fields.ts";
+import { countingDay, countQuery, idField, oneOf, timeZoneField } from "../shared/route-fields.ts";
 import { failed, failedBody, flowSession, succeededBody } from "./envelope.ts";
 import { maxDurationSeconds, minDurationSeconds } from "./requests.ts";
 
@@ -43,7 +43,8 @@ export const flowRoutes = declareRoutes(
     description:
       "The session lifecycle split between client and server: the server stores session state and snapshots of elapsed time, " +
       "the timer runs on the client. Under FLOW_BASE_PATH (default /api/flow/v1/sessions). Answers are { success, message, data } " +
-      "envelopes; failures { success: false, message, error, data: null }.",
+      "envelopes; failures { success: false, message, error, data: null }. " +
+      countingDay,
     model: { name: "Session", schema: flowSession },
     refuse: failed,
   },
@@ -62,6 +63,7 @@ export const flowRoutes = declareRoutes(
           .min(minDurationSeconds, durationMessage)
           .max(maxDurationSeconds, durationMessage)
           .describe("25 min: 1500, 45 min: 2700, 60 min: 3600, custom: 60 to 86400"),
+        timeZone: timeZoneField("Where the user is (IANA name, e.g. Asia/Kolkata); defaults to the X-Time-Zone header, else the user's last known zone").optional(),
       }),
       example: { body: { duration_seconds: 1500 } },
       answers: {
@@ -113,6 +115,7 @@ export const flowRoutes = declareRoutes(
       body: z.object({
         elapsed_seconds: elapsedSeconds,
         status: oneOf(["completed", "abandoned"], 'status must be "completed" or "abandoned"', "completed: finished the full session; abandoned: quit early"),
+        timeZone: timeZoneField("Where the user is as the session ends (IANA name); defaults to the X-Time-Zone header, else the session's zone").optional(),
       }),
       example: { params: { id: started.id }, body: { elapsed_seconds: 1500, status: "completed" } },
       answers: {

@@ -10,10 +10,11 @@ import { flowRoutes } from "./routes.ts";
 
 const route = flowRoutes.start;
 
-export const StartFlowSession: Sync = ({ request, body, user, owner, targetDurationMs }) => ({
-  when: actions([Requesting.request, { route, body, user }, { request }]),
-  where: (frames) => decided(frames, (frame) => decideStart(valueOf(frame, body), valueOf(frame, user)), "start", { user: owner, targetDurationMs }),
-  then: actions([FocusSession.start, { user: owner, targetDurationMs }]),
+export const StartFlowSession: Sync = ({ request, body, user, header, owner, targetDurationMs, timeZone }) => ({
+  when: actions([Requesting.request, { route, body, user, timeZone: header }, { request }]),
+  where: (frames) =>
+    decided(frames, (frame) => decideStart(valueOf(frame, body), valueOf(frame, user), valueOf(frame, header)), "start", { user: owner, targetDurationMs, timeZone }),
+  then: actions([FocusSession.start, { user: owner, targetDurationMs, timeZone }]),
 });
 
 export const RefuseFlowSessionStart: Sync = ({ request, body, user, status, response }) => ({

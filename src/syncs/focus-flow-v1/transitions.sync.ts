@@ -62,11 +62,18 @@ export const AnswerFlowSessionResumeFailure: Sync = ({ request, error, reason, s
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
 
-export const EndFlowSession: Sync = ({ request, body, params, user, owner, session, status, elapsedMs }) => ({
-  when: actions([Requesting.request, { route: flowRoutes.end, body, params, user }, { request }]),
+/** A completion counts on the day its end falls on in the zone the request names (body `timeZone` or X-Time-Zone), else the session's, else the user's last known one. */
+export const EndFlowSession: Sync = ({ request, body, params, user, header, owner, session, status, elapsedMs, timeZone }) => ({
+  when: actions([Requesting.request, { route: flowRoutes.end, body, params, user, timeZone: header }, { request }]),
   where: (frames) =>
-    decided(frames, (frame) => decideEnd(valueOf(frame, body), valueOf(frame, params), valueOf(frame, user)), "end", { user: owner, session, status, elapsedMs }),
-  then: actions([FocusSession.end, { session, user: owner, status, elapsedMs }]),
+    decided(frames, (frame) => decideEnd(valueOf(frame, body), valueOf(frame, params), valueOf(frame, user), valueOf(frame, header)), "end", {
+      user: owner,
+      session,
+      status,
+      elapsedMs,
+      timeZone,
+    }),
+  then: actions([FocusSession.end, { session, user: owner, status, elapsedMs, timeZone }]),
 });
 
 export const RefuseFlowSessionEnd: Sync = ({ request, body, params, user, status, response }) => ({

@@ -4,6 +4,7 @@
  */
 import { idHint, isId } from "../../utils/schemas.ts";
 import type { Refusal } from "../shared/decisions.ts";
+import { namedZone } from "../shared/zones.ts";
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -27,27 +28,31 @@ function sessionOf(params: Fields): string | Refusal {
   return isId(session) ? session : refuse(400, `id ${idHint}`);
 }
 
-export type StartDecision = Refusal | { kind: "start"; user: string; questId?: string | null; description?: string | null; targetDurationMs: number };
+export type StartDecision = Refusal | { kind: "start"; user: string; questId?: string | null; description?: string | null; targetDurationMs: number; timeZone?: string };
 
-export function decideStart(body: Fields, user: string | null): StartDecision {
+export function decideStart(body: Fields, user: string | null, header: unknown = null): StartDecision {
   if (user === null) return refuse(400, needsUser);
   const { quest_id: questId, description, duration_minutes: minutes } = body;
   if (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes <= 0) return refuse(400, "duration_minutes is required and must be a positive integer");
   if (!optionalText(questId) || questId === "") return refuse(400, "quest_id must be a non-empty string");
   if (typeof questId === "string" && !isId(questId)) return refuse(400, `quest_id ${idHint}`);
   if (!optionalText(description)) return refuse(400, "description must be a string");
-  return { kind: "start", user, questId, description, targetDurationMs: minutes * minuteMs };
+  const zone = namedZone(body, header);
+  if ("problem" in zone) return refuse(400, zone.problem);
+  return { kind: "start", user, questId, description, targetDurationMs: minutes * minuteMs, timeZone: zone.zone };
 }
 
-export type UpdateDecision = Refusal | { kind: "end"; user: string; session: string; status: "completed" | "cancelled" };
+export type UpdateDecision = Refusal | { kind: "end"; user: string; session: string; status: "completed" | "cancelled"; timeZone?: string };
 
-export function decideUpdate(body: Fields, params: Fields, user: string | null): UpdateDecision {
+export function decideUpdate(body: Fields, params: Fields, user: string | null, header: unknown = null): UpdateDecision {
   if (user === null) return refuse(400, needsUser);
   const { status } = body;
   if (status !== "completed" && status !== "cancelled") return refuse(400, 'status must be "completed" or "cancelled"');
+  const zone = namedZone(body, header);
+  if ("problem" in zone) return refuse(400, zone.problem);
   const session = sessionOf(params);
   if (typeof session === "object") return session;
-  return { kind: "end", user, session, status };
+  return { kind: "end", user, session, status, timeZone: zone.zone };
 }
 
 export type DeleteDecision = Refusal | { kind: "delete"; user: string; session: string };

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { declareRoutes } from "../../edges/http/route-declarations.ts";
-import { countQuery, errorAnswer, errorBody, idField, oneOf } from "../shared/route-fields.ts";
+import { countingDay, countQuery, errorAnswer, errorBody, idField, oneOf, timeZoneField } from "../shared/route-fields.ts";
 import { defaultListLimit } from "./requests.ts";
 import { questSession } from "./session-shape.ts";
 
@@ -32,7 +32,8 @@ export const questSessionRoutes = declareRoutes(
     title: "Focus Sessions with quests (seed 001)",
     name: "focus-sessions-quests",
     description:
-      'Focus Sessions track "Deep Work" or Pomodoro-style sessions, optionally linked to a Quest to track time spent on specific goals. Under /focus-sessions; errors are { error }.',
+      'Focus Sessions track "Deep Work" or Pomodoro-style sessions, optionally linked to a Quest to track time spent on specific goals. Under /focus-sessions; errors are { error }. ' +
+      countingDay,
     model: { name: "Focus session", schema: questSession },
     refuse: errorAnswer,
   },
@@ -50,6 +51,7 @@ export const questSessionRoutes = declareRoutes(
           .int("duration_minutes is required and must be a positive integer")
           .positive("duration_minutes is required and must be a positive integer")
           .describe("target duration"),
+        timeZone: timeZoneField("Where the user is (IANA name, e.g. Europe/Paris); defaults to the X-Time-Zone header, else the user's last known zone").optional(),
       }),
       example: { body: { quest_id: "q1", description: "Writing Chapter 1", duration_minutes: 25 } },
       answers: {
@@ -68,7 +70,10 @@ export const questSessionRoutes = declareRoutes(
       description: "Marks a session completed when the timer ends (the backend sets completed_at to the current time), or cancelled if interrupted.",
       identity: "authentication",
       params: sessionId,
-      body: z.object({ status: oneOf(["completed", "cancelled"], 'status must be "completed" or "cancelled"', "completed or cancelled") }),
+      body: z.object({
+        status: oneOf(["completed", "cancelled"], 'status must be "completed" or "cancelled"', "completed or cancelled"),
+        timeZone: timeZoneField("Where the user is as the session ends (IANA name); defaults to the X-Time-Zone header, else the session's zone").optional(),
+      }),
       example: { params: { id: started.id }, body: { status: "completed" } },
       answers: {
         200: { description: "The updated object", body: questSession, example: completed },

@@ -10,11 +10,17 @@ import { questError, toQuestSession } from "./session-shape.ts";
 
 const route = questSessionRoutes.start;
 
-export const StartQuestSession: Sync = ({ request, body, user, owner, questId, description, targetDurationMs }) => ({
-  when: actions([Requesting.request, { route, body, user }, { request }]),
+export const StartQuestSession: Sync = ({ request, body, user, header, owner, questId, description, targetDurationMs, timeZone }) => ({
+  when: actions([Requesting.request, { route, body, user, timeZone: header }, { request }]),
   where: (frames) =>
-    decided(frames, (frame) => decideStart(valueOf(frame, body), valueOf(frame, user)), "start", { user: owner, questId, description, targetDurationMs }),
-  then: actions([FocusSession.start, { user: owner, questId, description, targetDurationMs }]),
+    decided(frames, (frame) => decideStart(valueOf(frame, body), valueOf(frame, user), valueOf(frame, header)), "start", {
+      user: owner,
+      questId,
+      description,
+      targetDurationMs,
+      timeZone,
+    }),
+  then: actions([FocusSession.start, { user: owner, questId, description, targetDurationMs, timeZone }]),
 });
 
 export const RefuseQuestSessionStart: Sync = ({ request, body, user, status, response }) => ({

@@ -14,11 +14,17 @@ import { questError, toQuestSession } from "./session-shape.ts";
 
 const { update, delete: remove } = questSessionRoutes;
 
-export const EndQuestSession: Sync = ({ request, body, params, user, owner, session, status }) => ({
-  when: actions([Requesting.request, { route: update, body, params, user }, { request }]),
+/** A completion counts on the day its end falls on in the zone the request names (body `timeZone` or X-Time-Zone), else the session's, else the user's last known one. */
+export const EndQuestSession: Sync = ({ request, body, params, user, header, owner, session, status, timeZone }) => ({
+  when: actions([Requesting.request, { route: update, body, params, user, timeZone: header }, { request }]),
   where: (frames) =>
-    decided(frames, (frame) => decideUpdate(valueOf(frame, body), valueOf(frame, params), valueOf(frame, user)), "end", { user: owner, session, status }),
-  then: actions([FocusSession.end, { session, user: owner, status }]),
+    decided(frames, (frame) => decideUpdate(valueOf(frame, body), valueOf(frame, params), valueOf(frame, user), valueOf(frame, header)), "end", {
+      user: owner,
+      session,
+      status,
+      timeZone,
+    }),
+  then: actions([FocusSession.end, { session, user: owner, status, timeZone }]),
 });
 
 export const RefuseQuestSessionUpdate: Sync = ({ request, body, params, user, status, response }) => ({

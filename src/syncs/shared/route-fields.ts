@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { idHint, idMaxLength } from "../../utils/schemas.ts";
+import { canonicalTimeZone } from "../../utils/time-zones.ts";
 
 /** An id (user, session, quest) in a path, body or query: 1 to 200 characters. */
 export function idField(name: string, description: string) {
@@ -15,6 +16,24 @@ export function idField(name: string, description: string) {
 /** A time a client supplies: an ISO 8601 string or epoch milliseconds (judged plausible by the decisions). */
 export function timeField(name: string, description: string) {
   return z.union([z.string(), z.number()], { error: `${name} must be an ISO 8601 time or epoch milliseconds` }).describe(description);
+}
+
+/** Which day a completed session counts on, said the same way on every dialect's page. */
+export const countingDay =
+  "A completed session counts (in statistics, daily progress and the streak) on the calendar day its end falls on in the user's time zone: " +
+  "the zone the request names (a timeZone field where the body takes one, or the X-Time-Zone header), else the zone the session started with, " +
+  "else the user's last known zone (that of their latest completion), else UTC. Zones are IANA names (any case; stored canonical); abbreviations such as EST are refused. " +
+  "A time without an offset is UTC.";
+
+/** Where the user is: an IANA time zone name, in any case; refused (with a hint) when it is none, or an abbreviation. */
+export function timeZoneField(description: string) {
+  return z
+    .string({ error: "timeZone must be a string" })
+    .superRefine((name, context) => {
+      const canonical = canonicalTimeZone(name);
+      if ("problem" in canonical) context.addIssue({ code: "custom", message: `timeZone ${canonical.problem}` });
+    })
+    .describe(description);
 }
 
 /** A query parameter holding a whole number within bounds (query values arrive as text). */

@@ -1,8 +1,8 @@
 /** Times as the seeds accept them: ISO 8601 strings or epoch milliseconds (numbers or digits). */
+import type { CalendarDay } from "../../utils/calendar.ts";
 import { instant, isPlausibleTime, plausibleTimeHint } from "../../utils/schemas.ts";
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
-const dayMs = 24 * 60 * 60 * 1000;
 
 /** The time, or undefined when the value is not one. */
 export function parseTime(value: unknown): Date | undefined {
@@ -11,13 +11,14 @@ export function parseTime(value: unknown): Date | undefined {
 }
 
 /**
- * An inclusive upper bound: a bare date (`to=2025-10-31`) means the whole of that day (UTC),
- * as a person reading the seed's example expects; anything else is the instant itself.
+ * A range's bound as a client wrote it: a bare date (`to=2025-10-31`) is a calendar day,
+ * the whole of it, in the user's zone (the syncs know the zone; see `zones.ts`); anything
+ * else is a time. Bounds may lie anywhere, in the future too (CONTRACTS.md, HTTP).
+ * Undefined when the value is neither.
  */
-export function parseUpperBound(value: unknown): Date | undefined {
-  const time = parseTime(value);
-  if (time === undefined || typeof value !== "string" || !dateOnly.test(value)) return time;
-  return new Date(time.getTime() + dayMs - 1);
+export function boundOf(value: unknown): Date | CalendarDay | undefined {
+  if (typeof value === "string" && dateOnly.test(value)) return parseTime(value) === undefined ? undefined : value;
+  return parseTime(value);
 }
 
 /**

@@ -8,6 +8,7 @@ import { Requesting } from "../../concepts/Requesting/RequestingConcept.ts";
 import { actions, valueOf, type Sync } from "../../engine/index.ts";
 import { decided } from "../shared/decisions.ts";
 import { withSessionList, type SessionView } from "../shared/sessions.ts";
+import { withEndedBetween } from "../shared/zones.ts";
 import { decideList, decideSummary } from "./requests.ts";
 import { studySessionRoutes } from "./routes.ts";
 import { toStudySession } from "./session-shape.ts";
@@ -16,18 +17,20 @@ const { list, summary } = studySessionRoutes;
 /** Other statuses than completed are summed over the listing, which FocusSession caps at this many. */
 const summaryCap = 1000;
 
-export const ListStudySessions: Sync = ({ request, query, user, owner, status, subject, endedAfter, endedBefore, limit, views, response }) => ({
-  when: actions([Requesting.request, { route: list, query, user }, { request }]),
+/** A bare `endedAfter` or `endedBefore` takes a whole day in the user's zone (the X-Time-Zone header's, else their last known one, else UTC). */
+export const ListStudySessions: Sync = ({ request, query, user, timeZone, owner, status, subject, after, before, endedAfter, endedBefore, limit, views, response }) => ({
+  when: actions([Requesting.request, { route: list, query, user, timeZone }, { request }]),
   where: async (frames) => {
     const listing = decided(frames, (frame) => decideList(valueOf(frame, query), valueOf(frame, user)), "list", {
       user: owner,
       status,
       subject,
-      endedAfter,
-      endedBefore,
+      endedAfter: after,
+      endedBefore: before,
       limit,
     });
-    const listed = await withSessionList(listing, { user: owner, status, subject, endedAfter, endedBefore, limit }, views);
+    const bounded = await withEndedBetween(listing, { user: owner, named: timeZone, from: after, to: before, endedAfter, endedBefore });
+    const listed = await withSessionList(bounded, { user: owner, status, subject, endedAfter, endedBefore, limit }, views);
     return listed.bind(response, (frame) => ({ sessions: (frame[views] as SessionView[]).map(toStudySession) }));
   },
   then: actions([Requesting.respond, { request, status: 200, body: response }]),
@@ -50,7 +53,11 @@ export const RefuseStudySessionList: Sync = ({ request, query, user, status, res
   then: actions([Requesting.respond, { request, status, body: response }]),
 });
 
-/** Completed sessions, the default, are summed by the statistics (by the database, uncapped). */
+/**
+ * Completed sessions, the default, are summed by the statistics (by the database, uncapped).
+ * A bare `from` or `to` is a calendar day: the sessions counted on it, the day daily progress
+ * and the streak count them on (their end, in the user's zone).
+ */
 export const SummarizeCompletedStudySessions: Sync = ({ request, query, user, owner, from, to, totalFocusMs, sessionCount }) => ({
   when: actions([Requesting.request, { route: summary, query, user }, { request }]),
   where: (frames) =>
@@ -62,11 +69,13 @@ export const SummarizeCompletedStudySessions: Sync = ({ request, query, user, ow
   then: actions([Requesting.respond, { request, body: { totalTimeStudied: totalFocusMs, timesStudied: sessionCount } }]),
 });
 
-export const SummarizeOtherStudySessions: Sync = ({ request, query, user, owner, status, from, to, limit, views, response }) => ({
-  when: actions([Requesting.request, { route: summary, query, user }, { request }]),
+/** A bare `from` or `to` takes a whole day in the user's zone (the X-Time-Zone header's, else their last known one, else UTC). */
+export const SummarizeOtherStudySessions: Sync = ({ request, query, user, timeZone, owner, status, from, to, endedAfter, endedBefore, limit, views, response }) => ({
+  when: actions([Requesting.request, { route: summary, query, user, timeZone }, { request }]),
   where: async (frames) => {
     const other = decided(frames, (frame) => decideSummary(valueOf(frame, query), valueOf(frame, user)), "other", { user: owner, status, from, to });
-    const listed = await withSessionList(other.bind(limit, () => summaryCap), { user: owner, status, endedAfter: from, endedBefore: to, limit }, views);
+    const bounded = await withEndedBetween(other, { user: owner, named: timeZone, from, to, endedAfter, endedBefore });
+    const listed = await withSessionList(bounded.bind(limit, () => summaryCap), { user: owner, status, endedAfter, endedBefore, limit }, views);
     return listed.bind(response, (frame) => {
       const sessions = frame[views] as SessionView[];
       return { totalTimeStudied: sessions.reduce((sum, view) => sum + view.elapsedMs, 0), timesStudied: sessions.length };

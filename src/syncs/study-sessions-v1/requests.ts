@@ -6,7 +6,9 @@
  */
 import type { Refusal } from "../shared/decisions.ts";
 import { idHint, isId } from "../../utils/schemas.ts";
-import { parseTime, parseUpperBound, timeProblem } from "../shared/times.ts";
+import { boundOf, parseTime, timeProblem } from "../shared/times.ts";
+import { namedZone } from "../shared/zones.ts";
+import type { CalendarDay } from "../../utils/calendar.ts";
 import { isStudyStatus, studyStatuses, type StudyStatus } from "./session-shape.ts";
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -31,14 +33,26 @@ function userOrRefusal(fields: Fields, authenticated: string | null, required: s
   return isId(user) ? user : refuse(400, `userId ${idHint}`);
 }
 
-/** A client's time under `name`, or the refusal saying what is wrong with it. */
-function timeOrRefusal(fields: Fields, name: string, read: (value: unknown) => Date | undefined = parseTime): Date | undefined | Refusal {
+/** A client's time of something that happened under `name`, or the refusal saying what is wrong with it. */
+function timeOrRefusal(fields: Fields, name: string): Date | undefined | Refusal {
   const value = fields[name];
   if (value === undefined) return undefined;
   const time = parseTime(value);
   const problem = timeProblem(time, timeHint);
-  if (problem !== undefined) return refuse(400, `${name} ${problem}`);
-  return read === parseTime ? time : read(value);
+  return problem === undefined ? time : refuse(400, `${name} ${problem}`);
+}
+
+/** A range's bound under `name` (any time, or a bare date: a calendar day), or the refusal when it is neither. */
+function boundOrRefusal(fields: Fields, name: string): Date | CalendarDay | undefined | Refusal {
+  const value = fields[name];
+  if (value === undefined) return undefined;
+  return boundOf(value) ?? refuse(400, `${name} ${timeHint}`);
+}
+
+/** The zone the request names (body `timeZone`, else the X-Time-Zone header), or the refusal of a name that is no zone. */
+function zoneOrRefusal(body: Fields, header: unknown): string | undefined | Refusal {
+  const named = namedZone(body, header);
+  return "problem" in named ? refuse(400, named.problem) : named.zone;
 }
 
 function isRefusal(value: unknown): value is Refusal {
@@ -51,9 +65,9 @@ function isText(value: unknown): value is string {
 
 export type StartDecision =
   | Refusal
-  | { kind: "start"; user: string; subject: string; startedAt?: Date; targetDurationMs?: number | null; notes?: string | null };
+  | { kind: "start"; user: string; subject: string; startedAt?: Date; targetDurationMs?: number | null; notes?: string | null; timeZone?: string };
 
-export function decideStart(body: Fields, authenticated: string | null): StartDecision {
+export function decideStart(body: Fields, authenticated: string | null, header: unknown = null): StartDecision {
   const user = userOrRefusal(body, authenticated, "userId is required");
   if (isRefusal(user)) return user;
   if (!isText(body["subject"])) return refuse(400, "subject is required");
@@ -64,13 +78,15 @@ export function decideStart(body: Fields, authenticated: string | null): StartDe
     return refuse(400, "targetDurationMillis must be a positive number");
   }
   if (notes != null && typeof notes !== "string") return refuse(400, "notes must be a string");
-  return { kind: "start", user, subject: body["subject"], startedAt, targetDurationMs: targetDurationMillis as number | null | undefined, notes: notes as string | null | undefined };
+  const timeZone = zoneOrRefusal(body, header);
+  if (isRefusal(timeZone)) return timeZone;
+  return { kind: "start", user, subject: body["subject"], startedAt, targetDurationMs: targetDurationMillis as number | null | undefined, notes: notes as string | null | undefined, timeZone };
 }
 
 /** What a PATCH asks for, from its body alone: which action, with which inputs. */
 export type UpdatePlan =
   | Refusal
-  | { kind: "complete" | "end"; status: "completed" | "abandoned" | "cancelled"; endedAt?: Date; elapsedMs?: number; notes?: string | null }
+  | { kind: "complete" | "end"; status: "completed" | "abandoned" | "cancelled"; endedAt?: Date; elapsedMs?: number; notes?: string | null; timeZone?: string }
   | { kind: "pause"; elapsedMs?: number; notes?: string | null }
   | { kind: "resume" | "details"; notes?: string | null };
 
@@ -78,7 +94,7 @@ export type UpdatePlan =
 const updateStatuses = [...studyStatuses, "paused"] as const;
 type UpdateStatus = (typeof updateStatuses)[number];
 
-export function planUpdate(body: Fields): UpdatePlan {
+export function planUpdate(body: Fields, header: unknown = null): UpdatePlan {
   const { sessionLengthMillis, notes } = body;
   const status = body["status"] as UpdateStatus | undefined;
   if (status !== undefined && !(updateStatuses as readonly unknown[]).includes(status)) {
@@ -90,6 +106,8 @@ export function planUpdate(body: Fields): UpdatePlan {
     return refuse(400, "sessionLengthMillis must be a non-negative number");
   }
   if (notes != null && typeof notes !== "string") return refuse(400, "notes must be a string");
+  const timeZone = zoneOrRefusal(body, header);
+  if (isRefusal(timeZone)) return timeZone;
   const elapsedMs = (sessionLengthMillis ?? undefined) as number | undefined;
   const details = { notes: notes as string | null | undefined };
   // The seed: status defaults to "completed" when endStudyTimestamp is given.
@@ -99,10 +117,10 @@ export function planUpdate(body: Fields): UpdatePlan {
       return notes === undefined ? refuse(400, "endStudyTimestamp is required") : { kind: "details", ...details };
     case "completed":
       if (endedAt === undefined) return refuse(400, "endStudyTimestamp is required");
-      return { kind: "complete", status: wanted, endedAt, elapsedMs, ...details };
+      return { kind: "complete", status: wanted, endedAt, elapsedMs, timeZone, ...details };
     case "abandoned":
     case "cancelled":
-      return { kind: "end", status: wanted, endedAt, elapsedMs, ...details };
+      return { kind: "end", status: wanted, endedAt, elapsedMs, timeZone, ...details };
     case "paused":
       return { kind: "pause", elapsedMs, ...details };
     case "in_progress":
@@ -118,10 +136,10 @@ export type UpdateDecision = Exclude<UpdatePlan, Refusal> extends infer P ? Refu
  * another user's, already ended, ended before it started) is FocusSession's to check, in the
  * same write that changes it: its refusals are answered in the seed's words (`studyError`).
  */
-export function decideUpdate(body: Fields, sessionId: unknown, authenticated: string | null): UpdateDecision {
+export function decideUpdate(body: Fields, sessionId: unknown, authenticated: string | null, header: unknown = null): UpdateDecision {
   if (!isText(sessionId)) return refuse(400, "sessionId is required");
   if (!isId(sessionId)) return refuse(400, `sessionId ${idHint}`);
-  const plan = planUpdate(body);
+  const plan = planUpdate(body, header);
   if (plan.kind === "refuse") return plan;
   return { ...plan, session: sessionId, owner: authenticated ?? undefined };
 }
@@ -133,7 +151,7 @@ export function decideUpdate(body: Fields, sessionId: unknown, authenticated: st
 export type ListDecision =
   | Refusal
   | { kind: "running"; user: string; subject?: string; ended: boolean }
-  | { kind: "list"; user: string; status?: Exclude<StudyStatus, "in_progress">; subject?: string; endedAfter?: Date; endedBefore?: Date; limit?: number };
+  | { kind: "list"; user: string; status?: Exclude<StudyStatus, "in_progress">; subject?: string; endedAfter?: Date | CalendarDay; endedBefore?: Date | CalendarDay; limit?: number };
 
 /** The most sessions one listing answers (FocusSession's own cap). */
 const listCap = 1000;
@@ -148,9 +166,9 @@ export function decideList(query: Fields, authenticated: string | null): ListDec
     if (!(count >= 1)) return refuse(400, "limit must be a positive integer");
   }
   if (status !== undefined && !isStudyStatus(status)) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
-  const after = timeOrRefusal(query, "endedAfter");
+  const after = boundOrRefusal(query, "endedAfter");
   if (isRefusal(after)) return after;
-  const before = timeOrRefusal(query, "endedBefore", parseUpperBound);
+  const before = boundOrRefusal(query, "endedBefore");
   if (isRefusal(before)) return before;
   const about = isText(subject) ? subject : undefined;
   if (status === "in_progress") return { kind: "running", user, subject: about, ended: endedAfter !== undefined || endedBefore !== undefined };
@@ -167,7 +185,7 @@ export function decideList(query: Fields, authenticated: string | null): ListDec
 
 export type SummaryDecision =
   | Refusal
-  | { kind: "completed" | "other"; user: string; status: Exclude<StudyStatus, "in_progress">; from?: Date; to?: Date }
+  | { kind: "completed" | "other"; user: string; status: Exclude<StudyStatus, "in_progress">; from?: Date | CalendarDay; to?: Date | CalendarDay }
   | { kind: "running"; user: string; ended: boolean };
 
 /**
@@ -179,9 +197,9 @@ export function decideSummary(query: Fields, authenticated: string | null): Summ
   if (isRefusal(user)) return user;
   const { from, to, status = "completed" } = query;
   if (!isStudyStatus(status)) return refuse(400, `status must be one of ${studyStatuses.join(", ")}`);
-  const lower = timeOrRefusal(query, "from");
+  const lower = boundOrRefusal(query, "from");
   if (isRefusal(lower)) return lower;
-  const upper = timeOrRefusal(query, "to", parseUpperBound);
+  const upper = boundOrRefusal(query, "to");
   if (isRefusal(upper)) return upper;
   if (status === "in_progress") return { kind: "running", user, ended: from !== undefined || to !== undefined };
   return { kind: status === "completed" ? "completed" : "other", user, status, from: lower, to: upper };

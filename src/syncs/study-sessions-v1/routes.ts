@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { declareRoutes } from "../../edges/http/route-declarations.ts";
-import { countQuery, errorAnswer, errorBody, idField, oneOf, timeField } from "../shared/route-fields.ts";
+import { countingDay, countQuery, errorAnswer, errorBody, idField, oneOf, timeField, timeZoneField } from "../shared/route-fields.ts";
 import { studySession, studyStatuses } from "./session-shape.ts";
 
 const userId = idField("userId", "The user; may be left out when a bearer token (or x-user-id with the API key) names the user");
@@ -44,7 +44,9 @@ export const studySessionRoutes = declareRoutes(
     name: "study-sessions-v1",
     description:
       "Study session lifecycle for users: start, complete/update, list, and summarize sessions, under /api/v1/sessions. " +
-      "Timestamps are returned as epoch milliseconds; queries accept ISO strings or epoch milliseconds. Error shape: { error }.",
+      "Timestamps are returned as epoch milliseconds; queries accept ISO strings or epoch milliseconds. Error shape: { error }. " +
+      countingDay +
+      " A bare date as a bound (from, to, endedAfter, endedBefore) is a whole calendar day; bounds may lie in the future.",
     model: { name: "Session", schema: studySession },
     refuse: errorAnswer,
   },
@@ -60,8 +62,9 @@ export const studySessionRoutes = declareRoutes(
         startTimestamp: timeField("startTimestamp", "ISO string or epoch ms; defaults to now").optional(),
         targetDurationMillis: z.number({ error: "targetDurationMillis must be a positive number" }).positive("targetDurationMillis must be a positive number").nullable().optional(),
         notes: z.string({ error: "notes must be a string" }).nullable().optional(),
+        timeZone: timeZoneField("Where the user is (IANA name, e.g. America/New_York); defaults to the X-Time-Zone header, else the user's last known zone").optional(),
       }),
-      example: { body: { userId: "user-123", subject: "Calculus", startTimestamp: "2025-10-20T14:00:00.000Z", targetDurationMillis: 3600000 } },
+      example: { body: { userId: "user-123", subject: "Calculus", startTimestamp: "2025-10-20T14:00:00.000Z", targetDurationMillis: 3600000, timeZone: "America/New_York" } },
       answers: {
         201: { description: "The session started", body: z.object({ session: studySession }), example: { session: exampleSession } },
         400: { description: "userId is required, subject is required, or a field of the wrong kind", body: errorBody, example: errorAnswer("subject is required") },
@@ -85,6 +88,7 @@ export const studySessionRoutes = declareRoutes(
         sessionLengthMillis: z.number({ error: "sessionLengthMillis must be a non-negative number" }).min(0, "sessionLengthMillis must be a non-negative number").nullable().optional().describe("actual duration in ms"),
         notes: z.string({ error: "notes must be a string" }).nullable().optional(),
         status: oneOf(updateStatuses, `status must be one of ${updateStatuses.join(", ")}`, 'defaults to "completed" when endStudyTimestamp is provided').optional(),
+        timeZone: timeZoneField("Where the user is as the session ends (IANA name); the completion counts on its end's day there. Defaults to the X-Time-Zone header, else the session's zone").optional(),
       }),
       example: { params: { sessionId: "session-abc" }, body: { endStudyTimestamp: "2025-10-20T15:30:00.000Z", sessionLengthMillis: 5400000, notes: "Great focus" } },
       answers: {
@@ -125,8 +129,8 @@ export const studySessionRoutes = declareRoutes(
         subject: z.string().optional().describe("Only sessions of this subject"),
         status: oneOf(studyStatuses, statusMessage, "Only sessions with this status").optional(),
         limit: countQuery("limit must be a positive integer", { min: 1 }, "At most this many sessions (positive integer)").optional(),
-        endedAfter: timeField("endedAfter", "Sessions with endStudyTimestamp >= value (ISO or epoch ms)").optional(),
-        endedBefore: timeField("endedBefore", "Sessions with endStudyTimestamp <= value (ISO or epoch ms; a bare date includes that day)").optional(),
+        endedAfter: timeField("endedAfter", "Sessions with endStudyTimestamp >= value (ISO or epoch ms; a bare date from the start of that day in the user's zone)").optional(),
+        endedBefore: timeField("endedBefore", "Sessions with endStudyTimestamp <= value (ISO or epoch ms; a bare date includes that day, in the user's zone)").optional(),
       }),
       example: { query: { userId: "user-123", subject: "Calculus", status: "completed", limit: "10" } },
       answers: {
@@ -141,8 +145,8 @@ export const studySessionRoutes = declareRoutes(
       identity: "userId",
       query: z.object({
         userId: userId.optional(),
-        from: timeField("from", "Inclusive lower bound on endStudyTimestamp (ISO or epoch ms)").optional(),
-        to: timeField("to", "Inclusive upper bound on endStudyTimestamp (ISO or epoch ms; a bare date includes that day)").optional(),
+        from: timeField("from", "Inclusive lower bound on endStudyTimestamp (ISO or epoch ms; a bare date: the sessions counted on that day or later, days in the user's zone)").optional(),
+        to: timeField("to", "Inclusive upper bound on endStudyTimestamp (ISO or epoch ms; a bare date includes that day, in the user's zone; may lie in the future)").optional(),
         status: oneOf(studyStatuses, statusMessage, 'Defaults to "completed"').optional(),
       }),
       example: { query: { userId: "user-123", from: "2025-10-01", to: "2025-10-31" } },

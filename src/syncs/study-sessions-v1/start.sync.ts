@@ -10,17 +10,18 @@ import { studySessionRoutes } from "./routes.ts";
 
 const route = studySessionRoutes.start;
 
-export const StartStudySession: Sync = ({ request, body, user, owner, subject, startedAt, targetDurationMs, notes }) => ({
-  when: actions([Requesting.request, { route, body, user }, { request }]),
+export const StartStudySession: Sync = ({ request, body, user, header, owner, subject, startedAt, targetDurationMs, notes, timeZone }) => ({
+  when: actions([Requesting.request, { route, body, user, timeZone: header }, { request }]),
   where: (frames) =>
-    decided(frames, (frame) => decideStart(valueOf(frame, body), valueOf(frame, user)), "start", {
+    decided(frames, (frame) => decideStart(valueOf(frame, body), valueOf(frame, user), valueOf(frame, header)), "start", {
       user: owner,
       subject,
       startedAt,
       targetDurationMs,
       notes,
+      timeZone,
     }),
-  then: actions([FocusSession.start, { user: owner, subject, startedAt, targetDurationMs, notes }]),
+  then: actions([FocusSession.start, { user: owner, subject, startedAt, targetDurationMs, notes, timeZone }]),
 });
 
 export const RefuseStudySessionStart: Sync = ({ request, body, user, status, response }) => ({

@@ -22,10 +22,16 @@ import { studySessionRoutes } from "./routes.ts";
 
 const route = studySessionRoutes.update;
 
-/** The decision for the request bound to `body`, `params` and `user`. */
-function decisions<F extends Frames>(frames: F, vars: { body: symbol; params: symbol; user: symbol }, kind: UpdateDecision["kind"] | UpdateDecision["kind"][], fields: Record<string, symbol>): F {
+/** The decision for the request bound to `body`, `params`, `user` and (when the sync needs the zone it names) `header`. */
+function decisions<F extends Frames>(
+  frames: F,
+  vars: { body: symbol; params: symbol; user: symbol; header?: symbol },
+  kind: UpdateDecision["kind"] | UpdateDecision["kind"][],
+  fields: Record<string, symbol>,
+): F {
   const sessionIdOf = (frame: Frame) => (frame[vars.params] as Record<string, string>)["sessionId"];
-  return decided(frames, (frame) => decideUpdate(valueOf(frame, vars.body), sessionIdOf(frame), valueOf(frame, vars.user)), kind, fields);
+  const headerOf = (frame: Frame) => (vars.header === undefined ? null : frame[vars.header]);
+  return decided(frames, (frame) => decideUpdate(valueOf(frame, vars.body), sessionIdOf(frame), valueOf(frame, vars.user), headerOf(frame)), kind, fields);
 }
 
 export const RefuseStudySessionUpdate: Sync = ({ request, body, params, user, status, response }) => ({
@@ -39,10 +45,11 @@ export const RefuseStudySessionUpdateWithoutId: Sync = ({ request }) => ({
   then: actions([Requesting.respond, { request, status: 400, body: { error: "sessionId is required" } }]),
 });
 
-export const EndStudySession: Sync = ({ request, body, params, user, session, owner, status, endedAt, elapsedMs, notes }) => ({
-  when: actions([Requesting.request, { route, body, params, user }, { request }]),
-  where: (frames) => decisions(frames, { body, params, user }, ["complete", "end"], { session, owner, status, endedAt, elapsedMs, notes }),
-  then: actions([FocusSession.end, { session, user: owner, status, endedAt, elapsedMs, notes }]),
+/** A completion counts on the day its end falls on in the zone the request names (body `timeZone` or X-Time-Zone), else the session's, else the user's last known one. */
+export const EndStudySession: Sync = ({ request, body, params, user, header, session, owner, status, endedAt, elapsedMs, notes, timeZone }) => ({
+  when: actions([Requesting.request, { route, body, params, user, timeZone: header }, { request }]),
+  where: (frames) => decisions(frames, { body, params, user, header }, ["complete", "end"], { session, owner, status, endedAt, elapsedMs, notes, timeZone }),
+  then: actions([FocusSession.end, { session, user: owner, status, endedAt, elapsedMs, notes, timeZone }]),
 });
 
 export const PauseStudySession: Sync = ({ request, body, params, user, session, owner, elapsedMs, notes }) => ({
