@@ -5,8 +5,6 @@
  * (src/engine/template/README.md). Everything goes through HTTP, as its frontend calls it.
  */
 import { fileURLToPath } from "node:url";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RequestingConcept } from "../../src/concepts/Requesting/RequestingConcept.ts";
 import { createApp } from "../../src/edges/http/app.ts";
@@ -14,6 +12,7 @@ import { discoverConcepts, discoverSyncs, SyncEngine, type ConceptClass, type En
 import { securedConfig, json, post } from "../http/harness.ts";
 import { useTestDatabase } from "../support/database.ts";
 import * as passthrough from "./fixtures/backend/passthrough.ts";
+import { warningCollector } from "./template-app.ts";
 
 const database = useTestDatabase();
 const fixture = (path: string) => fileURLToPath(new URL(`./fixtures/backend/${path}`, import.meta.url));
@@ -26,17 +25,7 @@ beforeAll(async () => {
 });
 
 function backend(config: Partial<typeof securedConfig> & { requestingTimeoutMs?: number; requestingMaxWaiting?: number } = {}) {
-  const warnings: string[] = [];
-  const logger = pino(
-    { level: "warn" },
-    new Writable({
-      write(line: Buffer, _encoding, done) {
-        const entry = JSON.parse(line.toString()) as { level: number; msg: string };
-        if (entry.level === 40) warnings.push(entry.msg);
-        done();
-      },
-    }),
-  );
+  const { logger, warnings } = warningCollector();
   const engine = new SyncEngine({ db: database.db, durable: true, collectionPrefix: `engine-${Math.random().toString(36).slice(2)}` });
   for (const concept of concepts) engine.registerConcept(concept, new concept(database.db));
   engine.register([new RequestingConcept(database.db)]);

@@ -1,7 +1,7 @@
 /** An app over the Poll fixture and its template-style syncs, with its warnings collected. */
 import { Writable } from "node:stream";
 import type { Db } from "mongodb";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { RequestingConcept } from "../../src/concepts/Requesting/RequestingConcept.ts";
 import { createApp, type AppConfig } from "../../src/edges/http/app.ts";
 import type { Passthrough } from "../../src/edges/http/passthrough.ts";
@@ -24,7 +24,8 @@ export interface TemplateAppOptions {
 /** The fixture's own rules: its sync serves Poll/open, its queries are public. */
 export const pollPassthrough: Passthrough = { inclusions: { "/api/Poll/_getPoll": "public" }, exclusions: ["/api/Poll/open"] };
 
-export function templateApp(db: Db, { config = {}, passthrough = pollPassthrough, syncs = templateSyncs }: TemplateAppOptions = {}) {
+/** A logger that keeps the messages of its warnings, as the server prints them at start. */
+export function warningCollector(): { logger: Logger; warnings: string[] } {
   const warnings: string[] = [];
   const logger = pino(
     { level: "warn" },
@@ -36,6 +37,11 @@ export function templateApp(db: Db, { config = {}, passthrough = pollPassthrough
       },
     }),
   );
+  return { logger, warnings };
+}
+
+export function templateApp(db: Db, { config = {}, passthrough = pollPassthrough, syncs = templateSyncs }: TemplateAppOptions = {}) {
+  const { logger, warnings } = warningCollector();
   const engine = new SyncEngine();
   engine.registerConcept(PollClass, new PollConcept(db));
   engine.register([new RequestingConcept(db)]);

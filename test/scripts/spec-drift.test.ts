@@ -144,7 +144,7 @@ describe("the drift check", () => {
     const streak = await readFile("src/concepts/Streak/Streak.spec.md", "utf8");
     const { collectionFieldsOf } = await import("../../scripts/spec/drift/document-fields.ts");
     const fields = collectionFieldsOf(["src/concepts/Streak/StreakConcept.ts"]).get("src/concepts/Streak/StreakConcept.ts")!;
-    expect([...fields.get("streaks")!].sort()).toEqual(["_id", "current", "lastActiveDay", "longest", "rev", "sessions", "timeZone"]);
+    expect([...fields.get("streaks")!].sort()).toEqual(["_id", "current", "lastActiveDay", "latestAt", "longest", "rev", "runs", "sessions", "timeZone"]);
     const { StreakConcept } = await import("../../src/concepts/Streak/StreakConcept.ts");
     const withBadge = streak.replace("      a longest Number\n", "      a longest Number\n      a badge String\n");
     expect(differencesOf(parseConceptSpec(withBadge), StreakConcept, fields, "Streak.spec.md")).toEqual([
