@@ -101,20 +101,23 @@ export function startLoad(options: {
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Whether, for each of `users`, the statistics count exactly the completed sessions, read
+ * Where, for each of `users`, the statistics do not count exactly the completed sessions, read
  * through the API (what a client sees): `_getTotals`' session count against the completed
- * sessions `_listSessions` lists. A server whose database is in its own process is checked so.
+ * sessions `_listSessions` lists. Empty when they agree. A server whose database is in its own
+ * process is checked so.
  */
-export async function statsAgreeOverHttp(client: FocusClient, users: readonly string[]): Promise<boolean> {
-  const agreements = await Promise.all(
+export async function statsDisagreements(client: FocusClient, users: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(
     users.map(async (user) => {
       const [completed, totals] = await Promise.all([client.concept("FocusSession/_listSessions", { user, status: "completed", limit: 1000 }), client.concept("FocusStats/_getTotals", { user })]);
-      if (completed?.status !== 200 || totals?.status !== 200) return false;
+      if (completed?.status !== 200 || totals?.status !== 200) return [`${user}: answered ${completed?.status ?? "nothing"} and ${totals?.status ?? "nothing"}`];
       const [total] = totals.body as { sessionCount: number }[];
-      return (total?.sessionCount ?? 0) === (completed.body as unknown[]).length;
+      const counted = total?.sessionCount ?? 0;
+      const sessions = (completed.body as unknown[]).length;
+      return counted === sessions ? [] : [`${user}: ${sessions} completed sessions, ${counted} counted`];
     }),
   );
-  return agreements.every(Boolean);
+  return found.flat();
 }
 
 /** Polls `agree` until it answers true; how long that took (ms), or undefined after `withinMs`. */
