@@ -108,7 +108,16 @@ export class SyncEngine {
   private readonly log: DurableLog | undefined;
   private readonly logger: Logger | undefined;
   private readonly warnings: Logger;
-  private readonly runner: QueryRunner = { query: (ref, input) => this.query(ref, input) };
+  /**
+   * Where-clauses' queries: tried once, since `plan` retries the whole where-clause within its
+   * flow's deadline (retrying here as well would nest two retry budgets).
+   */
+  private readonly runner: QueryRunner = {
+    query: (ref, input) => {
+      const binding = this.queryBinding(ref);
+      return this.read(binding, input, (data) => binding.call(data, { flow: "" }), false) as Promise<unknown[] | ErrorOutput>;
+    },
+  };
   private readonly EngineFrames: typeof Frames = framesFor(this.runner);
   private readonly retryPolicy: RetryPolicy;
   private readonly heartbeats: Heartbeats | undefined;
@@ -204,9 +213,12 @@ export class SyncEngine {
     }
   }
 
-  /** Writes every queued log entry now (for readers of the log, such as the dev console's search by user). */
+  /**
+   * Writes every queued log entry now (for readers of the log, such as the dev console's search
+   * by user); gives up after `flowBudgetMs` while the database is away, as a request does.
+   */
   async flushLog(): Promise<void> {
-    await this.log?.flush();
+    await this.log?.flush(Date.now() + this.flowBudgetMs);
   }
 
   /**
@@ -275,11 +287,14 @@ export class SyncEngine {
     return this.read(binding, input, batches) as Promise<RowBatches | ErrorOutput>;
   }
 
-  /** Validates a query's input, then reads; a read is safe to repeat, so a transient error is retried, then answered as unavailable. */
-  private async read(binding: Binding, input: object, reading: (data: unknown) => Promise<unknown>): Promise<unknown> {
+  /**
+   * Validates a query's input, then reads; a read is safe to repeat, so a transient error is
+   * retried (unless `retry` is false), then answered as unavailable.
+   */
+  private async read(binding: Binding, input: object, reading: (data: unknown) => Promise<unknown>, retry = true): Promise<unknown> {
     const parsed = binding.schema.input.safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
-    return retryTransient(() => reading(parsed.data), this.retryPolicy);
+    return retry ? retryTransient(() => reading(parsed.data), this.retryPolicy) : reading(parsed.data);
   }
 
   private queryBinding(ref: OperationName): Binding {
@@ -329,7 +344,7 @@ export class SyncEngine {
       if (record !== undefined) return recordProvenance(record, flow.records);
     }
     if (this.log === undefined) return undefined;
-    await this.log.flush();
+    await this.flushLog();
     const flow = await this.log.flowRecord(recordOrFlowId);
     if (flow !== undefined) return flowTree(recordOrFlowId, flow.records, flow.failures);
     const found = await this.log.flowOfRecord(recordOrFlowId);

@@ -150,7 +150,7 @@ describe(`database crash (${kills} kill -9 restarts of npm run db under load, th
       if (leaseConfigurable) {
         const report = await invariantsWithin(uri, tally, 5 * leaseSeconds * 1000 + 10_000);
         const lastRestart = outages.at(-1)?.listeningAt ?? Date.now();
-        recovery = `live API (lease ${leaseSeconds} s): ${report.violations.length} violations left, stats agreed ${Date.now() - lastRestart} ms after the last restart (load stopped 1 s after it)`;
+        recovery = `live API (lease ${leaseSeconds} s): ${report.violations.length} violations left, stats agreed by ${Date.now() - lastRestart} ms after the last restart (load stopped 1 s after it)`;
         expect(report.violations, "the running API's recovery pass did not finish the pending work").toEqual([]);
         expect(await api.stop(), api.output().slice(-2000)).toBe(0);
       } else {

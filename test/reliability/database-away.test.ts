@@ -3,8 +3,8 @@
  * (`npm run db`) killed with SIGKILL. What must hold:
  *
  * - every route answers within a bound, about 10 s: 503 with `Retry-After` (concept actions and
- *   queries, the REST dialects' reads and writes, a completion written ahead, a keyed request),
- *   and `/health` at once;
+ *   queries, the REST dialects' reads and writes, a completion written ahead, a keyed request,
+ *   a flow's provenance, the dev console's flows of a user), and `/health` at once;
  * - once the database is back, a request answered 503 without an Idempotency-Key has not taken
  *   effect, and does not later (no session started, no session ended); a keyed one's retry
  *   answers its outcome.
@@ -44,6 +44,7 @@ describe("while the database is away", () => {
       const running = await send(url, "POST", "/api/v1/sessions", { userId: "away-end", subject: "Calculus" });
       expect(running.status).toBe(201);
       const sessionId = (running.body as { session: { id: string } }).session.id;
+      expect(running.flow).toBeTruthy();
       const keyed = await send(url, "POST", "/api/FocusSession/start", { user: "away-keyed" });
       const keyedSession = (keyed.body as { session: string }).session;
 
@@ -59,6 +60,8 @@ describe("while the database is away", () => {
         send(url, "POST", "/api/flow/v1/sessions", { duration_seconds: 1500 }, { "x-user-id": "away-flow" }),
         send(url, "GET", "/focus-sessions", undefined, { "x-user-id": "away-flow" }),
         send(url, "POST", "/api/FocusSession/end", { session: keyedSession, status: "completed", elapsedMs: 60_000 }, { "Idempotency-Key": key }),
+        send(url, "GET", `/api/_flows/${running.flow}`),
+        send(url, "GET", "/dev/flows?user=away-end"),
       ]);
       console.log(`database away: ${answers.map((answer) => `${answer.label} ${answer.status} in ${answer.ms} ms`).join("; ")}`);
       for (const answer of answers) {
@@ -93,8 +96,10 @@ describe("while the database is away", () => {
   it(
     "answers a request in flight at SIGTERM with 503 and Connection: close, then exits",
     async () => {
-      database ??= await startSharedDatabase(dir.path);
-      await api?.stop();
+      // A database and server of its own, whatever the test before left.
+      await api?.crash();
+      await database?.crash();
+      database = await startSharedDatabase(dir.path);
       api = await startApiServer({ mongodbUrl: database.uri, env: { API_KEY: loadApiKey } });
       const url = api.url;
       const before = await send(url, "POST", "/api/FocusStats/_getTotals", { user: "stopping" });

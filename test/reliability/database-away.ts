@@ -10,6 +10,8 @@ export interface Sent {
   text: string;
   retryAfter: string | null;
   connection: string | null;
+  /** The `x-flow-id` header, when the answer names its flow. */
+  flow: string | null;
   /** From sending to the whole answer read. */
   ms: number;
 }
@@ -33,9 +35,10 @@ export async function send(url: string, method: string, path: string, body?: obj
       // not JSON: keep the text
     }
     const common = { label, status: response.status, body: parsed, text: text.slice(0, 300), ms: Date.now() - sentAt };
-    return { ...common, retryAfter: response.headers.get("retry-after"), connection: response.headers.get("connection") };
+    const answered = response.headers;
+    return { ...common, retryAfter: answered.get("retry-after"), connection: answered.get("connection"), flow: answered.get("x-flow-id") };
   } catch (error) {
-    return { label, status: 0, body: undefined, text: String(error), retryAfter: null, connection: null, ms: Date.now() - sentAt };
+    return { label, status: 0, body: undefined, text: String(error), retryAfter: null, connection: null, flow: null, ms: Date.now() - sentAt };
   }
 }
 
