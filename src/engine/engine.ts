@@ -39,7 +39,11 @@ export interface EngineOptions {
   logger?: Logger;
   /** How long finished records and settled pending actions are kept (TTL); default 7 days. */
   retentionSeconds?: number;
-  /** An unfinished flow of an earlier version (no owner) younger than this is not resumed; default 30. */
+  /**
+   * A bound: an unfinished flow this long after it was written (or last claimed) may be resumed
+   * by any engine, even one whose owner still beats (the rule for flows of earlier versions,
+   * which name no owner); default 30.
+   */
   leaseSeconds?: number;
   /**
    * No other engine can reach this database (the embedded one, in this process, whose data
