@@ -79,7 +79,7 @@ interface FlowDoc {
   part?: number;
   /** Pending only: the engine running the flow, while its heartbeat goes on (heartbeats.ts). */
   owner?: string;
-  /** Pending only: until when a marker without an owner (earlier versions) belongs to the engine that wrote it. */
+  /** Pending only: after this, any engine may resume it, its owner alive or not (the only rule for markers of earlier versions, which name no owner). */
   leaseUntil?: Date;
   intents?: IntentEntry[];
   /** Done only: the actions, a JSON array of `RecordEntry` (an array of them in earlier versions). */
