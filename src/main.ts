@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   await preflightOrExit(config);
 
   const database = await connectDatabase({ mongodbUrl: config.mongodbUrl, dbName: config.dbName, dataDir: config.dataDir });
-  const engine = new SyncEngine({ db: database.db, durable: true, logLevel: config.engineLog, leaseSeconds: config.engineLeaseSeconds, logger });
+  // The embedded database lives in this process, and its data directory's lock is ours: no other
+  // engine can reach it, so every flow left pending is a dead process's, finished before we listen.
+  const soleEngine = database.embedded !== undefined;
+  const engine = new SyncEngine({ db: database.db, durable: true, logLevel: config.engineLog, leaseSeconds: config.engineLeaseSeconds, soleEngine, logger });
   const concepts = await discoverConcepts(conceptsDir);
   for (const concept of concepts) engine.registerConcept(concept, new concept(database.db));
   const syncs = await discoverSyncs(syncsDir);

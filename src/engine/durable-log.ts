@@ -3,8 +3,10 @@
  *
  * - **Marker** (`state: "pending"`): written before the first action of the flow that recovery
  *   would need runs (which those are: `SyncEngine`), holding the intents (those actions, their
- *   inputs and idempotency keys) and a lease. A flow gains further intents by a `$push`.
- *   Markers are the only writes a request waits for.
+ *   inputs and idempotency keys), its owner (the engine running it) and a lease. A flow gains
+ *   further intents by a `$push`. Markers are the only writes a request waits for. A marker
+ *   whose flow gave up before any of its intents ran, and whose client cannot ask again (no
+ *   Idempotency-Key), is cancelled: deleted, never resumed (`cancel`).
  * - **Record** (`state: "done"`): when the flow finishes, its document becomes the flow's
  *   record: every action (input and output bounded, see `log-values.ts`) with the sync and
  *   records that caused it, and the syncs that failed; kept `retentionSeconds` for provenance.
@@ -26,13 +28,15 @@ import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
 import { definedOnly } from "../utils/defined.ts";
 import { forLog, logJson } from "./log-values.ts";
 import type { ActionRecord, Cause, Intent, SyncFailure } from "./records.ts";
-import { isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";
+import { DatabaseUnavailableError, isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";
 
 export interface DurableLogOptions {
   readonly prefix: string;
   readonly retentionSeconds: number;
   /** How long an open flow belongs to the engine that opened it before another may resume it. */
   readonly leaseSeconds: number;
+  /** The engine writing this log: its markers name it as their owner (see heartbeats.ts). */
+  readonly owner: string;
   readonly retryPolicy?: RetryPolicy;
   /** Told about writes that failed (nobody is waiting for a lazy write to throw at). */
   readonly onWriteError?: (error: unknown) => void;
@@ -73,7 +77,9 @@ interface FlowDoc {
   flow: string;
   state: "pending" | "done";
   part?: number;
-  /** Pending only: until when the engine that wrote it owns it. */
+  /** Pending only: the engine running the flow, while its heartbeat goes on (heartbeats.ts). */
+  owner?: string;
+  /** Pending only: after this, any engine may resume it, its owner alive or not (the only rule for markers of earlier versions, which name no owner). */
   leaseUntil?: Date;
   intents?: IntentEntry[];
   /** Done only: the actions, a JSON array of `RecordEntry` (an array of them in earlier versions). */
@@ -96,6 +102,23 @@ interface Finish {
   readonly marked: boolean;
 }
 
+/** An unfinished flow as the recovery pass sees it. */
+export interface PendingMarker {
+  readonly flow: string;
+  readonly owner: string | undefined;
+  readonly leaseUntil: Date | undefined;
+}
+
+/** `outcome`, or a `DatabaseUnavailableError` once `deadline` (epoch ms) has passed. */
+function beforeDeadline<T>(outcome: Promise<T>, deadline: number): Promise<T> {
+  if (deadline === Number.POSITIVE_INFINITY) return outcome;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailableError(new Error("the action log was not written in time"))), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([outcome, late]).finally(() => clearTimeout(timer));
+}
+
 /** Records per document of a flow's record: a 16k-action flow is a few documents, not one too large. */
 const recordsPerPart = 1000;
 const lazyFlushMs = 20;
@@ -109,6 +132,8 @@ class Batch {
   readonly markers = new Map<string, FlowDoc>();
   readonly pushes = new Map<string, IntentEntry[]>();
   readonly finishes = new Map<string, Finish>();
+  /** Markers to delete: flows given up before any intent ran, whose client was told nothing happened. */
+  readonly cancels = new Set<string>();
   /** A barrier waits for it: write it as soon as the one in flight is done. */
   urgent = false;
   private settle: (failed: Map<string, unknown>) => void = () => undefined;
@@ -116,7 +141,7 @@ class Batch {
   readonly outcome = new Promise<Map<string, unknown>>((resolve) => (this.settle = resolve));
 
   get size(): number {
-    return this.markers.size + this.pushes.size + this.finishes.size;
+    return this.markers.size + this.pushes.size + this.finishes.size + this.cancels.size;
   }
 
   carries(flow: string): boolean {
@@ -135,12 +160,19 @@ export class DurableLog {
   private timer: NodeJS.Timeout | undefined;
   /** Flows whose marker is written or in flight: their intents and record update it. */
   private readonly marked = new Set<string>();
+  /** Flows whose marker is being deleted (`cancel`): never resumed meanwhile. */
+  private readonly cancelling = new Set<string>();
 
   constructor(
     db: Db,
     private readonly options: DurableLogOptions,
   ) {
     this.flows = db.collection<FlowDoc>(`${options.prefix}.flows`);
+  }
+
+  /** The engine writing this log, as its markers name their owner. */
+  get owner(): string {
+    return this.options.owner;
   }
 
   async prepare(): Promise<void> {
@@ -174,7 +206,7 @@ export class DurableLog {
     } else {
       const at = new Date();
       this.marked.add(flow);
-      this.next.markers.set(flow, { _id: flow, flow, state: "pending", leaseUntil: this.leaseFrom(at), intents: entries, at });
+      this.next.markers.set(flow, { _id: flow, flow, state: "pending", owner: this.options.owner, leaseUntil: this.leaseFrom(at), intents: entries, at });
     }
     this.schedule();
   }
@@ -207,8 +239,26 @@ export class DurableLog {
     this.marked.delete(flow);
   }
 
-  /** Resolves once this flow's queued writes are written; rejects with why they could not be. */
-  async barrier(flow: string): Promise<void> {
+  /**
+   * Forgets a flow left unfinished and makes sure its marker is never resumed: a marker not
+   * sent yet is dropped; one written (or in flight) is deleted by the next batch, retried
+   * until the database answers. Until then this engine does not resume it; should this
+   * engine die first, another one would (see the engine's README: the rule for a 503).
+   */
+  cancel(flow: string): void {
+    if (!this.marked.delete(flow)) return;
+    this.next.pushes.delete(flow);
+    if (this.next.markers.delete(flow)) return;
+    this.cancelling.add(flow);
+    this.next.cancels.add(flow);
+    this.schedule();
+  }
+
+  /**
+   * Resolves once this flow's queued writes are written; rejects with why they could not be,
+   * or with `DatabaseUnavailableError` once `deadline` (epoch ms) has passed.
+   */
+  async barrier(flow: string, deadline = Number.POSITIVE_INFINITY): Promise<void> {
     let batch: Batch | undefined;
     if (this.next.carries(flow)) {
       batch = this.next;
@@ -218,40 +268,44 @@ export class DurableLog {
       batch = this.writing;
     }
     if (batch === undefined) return;
-    const failed = await batch.outcome;
+    const failed = await beforeDeadline(batch.outcome, deadline);
     if (failed.has(flow)) throw failed.get(flow);
   }
 
-  /** Writes everything queued so far (failures are reported through `onWriteError`). */
-  async flush(): Promise<void> {
-    for (let rounds = 0; (this.next.size > 0 || this.writing !== undefined) && rounds < 100; rounds++) {
+  /**
+   * Writes everything queued so far (failures are reported through `onWriteError`); gives up
+   * at `deadline` (epoch ms) while the database is away.
+   */
+  async flush(deadline = Number.POSITIVE_INFINITY): Promise<void> {
+    for (let rounds = 0; (this.next.size > 0 || this.writing !== undefined) && rounds < 100 && Date.now() < deadline; rounds++) {
       const batch = this.writing ?? this.next;
       batch.urgent = true;
       this.pump();
-      await batch.outcome;
+      await beforeDeadline(batch.outcome, deadline).catch(() => undefined);
     }
   }
 
-  /**
-   * Claims the flows whose lease has run out (their engine stopped before finishing them),
-   * oldest first, except those `isRunning` here; answers their ids.
-   */
-  async claimUnfinished(isRunning: (flow: string) => boolean): Promise<string[]> {
-    const now = new Date();
-    const due = await this.flows
-      .find({ state: "pending", leaseUntil: { $lte: now } }, { projection: { _id: 1 } })
+  /** The unfinished flows (pending markers), oldest first, with their owner and lease; none being cancelled. */
+  async pendingMarkers(): Promise<PendingMarker[]> {
+    const pending = await this.flows
+      .find({ state: "pending" }, { projection: { _id: 1, owner: 1, leaseUntil: 1 } })
       .sort({ at: 1 })
       .toArray();
-    const claimed: string[] = [];
-    for (const { _id } of due) {
-      if (isRunning(_id)) continue;
-      const { modifiedCount } = await this.flows.updateOne({ _id, state: "pending", leaseUntil: { $lte: now } }, { $set: { leaseUntil: this.leaseFrom(now) } });
-      if (modifiedCount === 1) {
-        claimed.push(_id);
-        this.marked.add(_id);
-      }
-    }
-    return claimed;
+    return pending.filter(({ _id }) => !this.cancelling.has(_id)).map(({ _id, owner, leaseUntil }) => ({ flow: _id, owner, leaseUntil }));
+  }
+
+  /**
+   * Takes a pending flow over for this engine, if it is still as `marker` saw it (another
+   * engine may have taken it first); answers whether it did.
+   */
+  async claim(marker: PendingMarker): Promise<boolean> {
+    if (this.cancelling.has(marker.flow)) return false;
+    const { modifiedCount } = await this.flows.updateOne(
+      { _id: marker.flow, state: "pending", owner: marker.owner ?? { $exists: false }, leaseUntil: marker.leaseUntil ?? { $exists: false } },
+      { $set: { owner: this.options.owner, leaseUntil: this.leaseFrom(new Date()) } },
+    );
+    if (modifiedCount === 1) this.marked.add(marker.flow);
+    return modifiedCount === 1;
   }
 
   /** The intents of an unfinished flow, in the order they were written (the starting invocation's first). */
@@ -312,7 +366,7 @@ export class DurableLog {
     const batch = this.next;
     this.next = new Batch();
     this.writing = batch;
-    const everyFlowFailed = (error: unknown) => new Map([...batch.markers.keys(), ...batch.pushes.keys(), ...batch.finishes.keys()].map((flow) => [flow, error]));
+    const everyFlowFailed = (error: unknown) => new Map([...batch.markers.keys(), ...batch.pushes.keys(), ...batch.finishes.keys(), ...batch.cancels].map((flow) => [flow, error]));
     void this.write(batch).catch(everyFlowFailed).then((failed) => {
       this.writing = undefined;
       batch.done(failed);
@@ -332,6 +386,7 @@ export class DurableLog {
     for (const [flow, intents] of batch.pushes) {
       updates.push({ flow, op: { updateOne: { filter: { _id: flow, state: "pending" }, update: { $push: { intents: { $each: intents } } } } } });
     }
+    for (const flow of batch.cancels) updates.push({ flow, op: { deleteOne: { filter: { _id: flow, state: "pending" } } } });
     const finishedAt = new Date();
     for (const [flow, finish] of batch.finishes) {
       let parts: FlowDoc[];
@@ -346,7 +401,7 @@ export class DurableLog {
       if (first === undefined) continue;
       if (finish.marked) {
         const { _id, flow: _flow, at: _at, ...done } = first;
-        updates.push({ flow, op: { updateOne: { filter: { _id: flow }, update: { $set: done, $unset: { leaseUntil: "", intents: "" } } } } });
+        updates.push({ flow, op: { updateOne: { filter: { _id: flow }, update: { $set: done, $unset: { owner: "", leaseUntil: "", intents: "" } } } } });
       } else {
         inserts.push({ flow, doc: first });
       }
@@ -356,9 +411,14 @@ export class DurableLog {
     for (const [flow, error] of failed) {
       this.options.onWriteError?.(error);
       const finish = batch.finishes.get(flow);
-      // A flow's record not written for a passing outage is kept for the next batch.
+      // A flow's record not written for a passing outage is kept for the next batch; so is a cancel.
       if (finish !== undefined && isTransientError(error)) this.defer(flow, finish);
+      if (batch.cancels.has(flow) && isTransientError(error)) {
+        this.next.cancels.add(flow);
+        this.schedule();
+      }
     }
+    for (const flow of batch.cancels) if (!this.next.cancels.has(flow)) this.cancelling.delete(flow);
     return failed;
   }
 

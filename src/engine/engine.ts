@@ -3,6 +3,8 @@
  * transitively and depth-first, in the same flow. Optionally persists the action log and the
  * pending then-actions in MongoDB, so work interrupted by a crash is resumed at start.
  */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
 import { Bindings, conceptClassOf } from "./bindings.ts";
@@ -10,7 +12,8 @@ import type { Binding } from "./bindings.ts";
 import { isErrorOutput } from "./concept.ts";
 import type { ConceptClass, ErrorOutput, RowBatches } from "./concept.ts";
 import { Consequences } from "./consequences.ts";
-import { DurableLog } from "./durable-log.ts";
+import { DurableLog, type PendingMarker } from "./durable-log.ts";
+import { Heartbeats } from "./heartbeats.ts";
 import { FlowState } from "./flow.ts";
 import { framesFor, instantiate } from "./frames.ts";
 import type { Frame, Frames, QueryRunner } from "./frames.ts";
@@ -38,8 +41,28 @@ export interface EngineOptions {
   logger?: Logger;
   /** How long finished records and settled pending actions are kept (TTL); default 7 days. */
   retentionSeconds?: number;
-  /** An unfinished flow younger than this belongs to a live engine and is not resumed; default 30. */
+  /**
+   * A bound: an unfinished flow this long after it was written (or last claimed) may be resumed
+   * by any engine, even one whose owner still beats (the rule for flows of earlier versions,
+   * which name no owner); default 30.
+   */
   leaseSeconds?: number;
+  /**
+   * No other engine can reach this database (the embedded one, in this process, whose data
+   * directory lock this process holds): every flow left pending at start is a dead engine's,
+   * and is finished before `start()` resolves. Otherwise engines beat (`heartbeatMs`), and
+   * an engine's pending flows are taken over once its beat has stood still for `staleMs`.
+   */
+  soleEngine?: boolean;
+  /** How often this engine beats and looks for work to take over; default 1000 ms. */
+  heartbeatMs?: number;
+  /** How long an engine's beat stands still before its pending flows are taken over; default 5000 ms. */
+  staleMs?: number;
+  /**
+   * How long an invoked flow keeps retrying through database errors and waiting for its log
+   * writes, from its start; then it gives up with `DatabaseUnavailableError`. Default 6000 ms.
+   */
+  flowBudgetMs?: number;
   /** Prefix of the log's collection; default "engine" (`engine.flows`). */
   collectionPrefix?: string;
   /** How transient database errors are retried (actions, where-clauses, log writes); default about 6 s. */
@@ -91,12 +114,24 @@ export class SyncEngine {
   private readonly log: DurableLog | undefined;
   private readonly logger: Logger | undefined;
   private readonly warnings: Logger;
-  private readonly runner: QueryRunner = { query: (ref, input) => this.query(ref, input) };
+  /**
+   * Where-clauses' queries: tried once, since `plan` retries the whole where-clause within its
+   * flow's deadline (retrying here as well would nest two retry budgets).
+   */
+  private readonly runner: QueryRunner = {
+    query: (ref, input) => {
+      const binding = this.queryBinding(ref);
+      return this.read(binding, input, (data) => binding.call(data, { flow: "" }), false) as Promise<unknown[] | ErrorOutput>;
+    },
+  };
   private readonly EngineFrames: typeof Frames = framesFor(this.runner);
   /** What a template-style sync's where-clause receives (template/frames.ts). */
   private readonly TemplateFrames: typeof Frames = templateFramesFor(this.runner);
-  private readonly leaseMs: number;
   private readonly retryPolicy: RetryPolicy;
+  private readonly heartbeats: Heartbeats | undefined;
+  private readonly heartbeatMs: number;
+  private readonly flowBudgetMs: number;
+  private sweeping = false;
   private readonly consequences = new Consequences(this.matcher, (concept) => this.bindings.isEphemeral(concept));
   private sweeper: NodeJS.Timeout | undefined;
   /** Told of each flow as it ends (the dev console's live trace); empty, and one length test, while nobody watches. */
@@ -105,11 +140,17 @@ export class SyncEngine {
   constructor(options: EngineOptions = {}) {
     this.logger = engineLogger(options.logLevel ?? "off", options.logger);
     this.warnings = engineWarnings(options.logger);
-    this.leaseMs = Math.max(1, options.leaseSeconds ?? 30) * 1000;
     this.retryPolicy = options.retryPolicy ?? defaultRetryPolicy;
+    this.heartbeatMs = options.heartbeatMs ?? 1000;
+    this.flowBudgetMs = options.flowBudgetMs ?? 6000;
     if (options.db !== undefined && options.durable !== false) {
+      const prefix = options.collectionPrefix ?? "engine";
+      // Readable in the database: which machine and process runs (or ran) a pending flow.
+      const id = `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`;
+      if (options.soleEngine !== true) this.heartbeats = new Heartbeats(options.db, prefix, id, { staleMs: options.staleMs ?? 5000, beatMs: this.heartbeatMs });
       this.log = new DurableLog(options.db, {
-        prefix: options.collectionPrefix ?? "engine",
+        prefix,
+        owner: id,
         retentionSeconds: options.retentionSeconds ?? 7 * 24 * 3600,
         leaseSeconds: options.leaseSeconds ?? 30,
         retryPolicy: this.retryPolicy,
@@ -157,29 +198,56 @@ export class SyncEngine {
   }
 
   /**
-   * Prepares the durable log (indexes) and finishes the flows a stopped engine left unfinished;
-   * then keeps checking, every lease period, for work whose engine has died since.
+   * Prepares the durable log (indexes) and finishes the flows a stopped engine left unfinished
+   * (every pending one when this is the sole engine); then beats, and every beat looks for work
+   * to finish: its own flows given up while the database was away, and flows of engines whose
+   * beat stopped.
    */
   async start(): Promise<void> {
     if (this.log === undefined) return;
     await this.log.prepare();
+    if (this.heartbeats !== undefined) {
+      await retryTransient(() => this.heartbeats!.prepare(), this.retryPolicy);
+      await retryTransient(() => this.heartbeats!.beat(), this.retryPolicy);
+    }
     await this.resumeUnfinished();
-    this.sweeper ??= setInterval(() => {
-      this.resumeUnfinished().catch((error: unknown) => this.logger?.error({ error: messageOf(error) }, "resuming pending work failed"));
-    }, this.leaseMs);
+    this.sweeper ??= setInterval(() => void this.sweep(), this.heartbeatMs);
     this.sweeper.unref();
   }
 
-  /** Writes every queued log entry now (for readers of the log, such as the dev console's search by user). */
-  async flushLog(): Promise<void> {
-    await this.log?.flush();
+  /** One beat, then the flows to finish; skipped while the previous one still runs. */
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await this.heartbeats?.beat();
+      await this.resumeUnfinished();
+    } catch (error) {
+      // The database is away: the next beat tries again.
+      this.logger?.warn({ error: messageOf(error) }, "looking for pending work failed");
+    } finally {
+      this.sweeping = false;
+    }
   }
 
-  /** Stops looking for abandoned work and writes every queued log entry. */
+  /**
+   * Writes every queued log entry now (for readers of the log, such as the dev console's search
+   * by user); gives up after `flowBudgetMs` while the database is away, as a request does.
+   */
+  async flushLog(): Promise<void> {
+    await this.log?.flush(Date.now() + this.flowBudgetMs);
+  }
+
+  /**
+   * Stops looking for abandoned work and writes every queued log entry (giving up after
+   * `flowBudgetMs` while the database is away), then says this engine is gone, so other
+   * engines take its pending work over at once.
+   */
   async stop(): Promise<void> {
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
     this.sweeper = undefined;
-    await this.log?.flush();
+    await this.log?.flush(Date.now() + this.flowBudgetMs);
+    await this.heartbeats?.retire().catch(() => undefined);
   }
 
   /**
@@ -193,6 +261,8 @@ export class SyncEngine {
     const binding = this.bindings.get(ref.concept, ref.name);
     if (binding.schema.kind !== "action") throw new TypeError(`${ref.concept}.${ref.name} is a query: use engine.query`);
     const flow = this.openFlow(options.flow ?? this.ids.next());
+    if (flow.users === 1 && flow.deadline === Number.POSITIVE_INFINITY) flow.deadline = Date.now() + this.flowBudgetMs;
+    if (options.key !== undefined) flow.keyed = true;
     const failuresBefore = flow.failures.length;
     let finished = false;
     try {
@@ -234,11 +304,14 @@ export class SyncEngine {
     return this.read(binding, input, batches) as Promise<RowBatches | ErrorOutput>;
   }
 
-  /** Validates a query's input, then reads; a read is safe to repeat, so a transient error is retried, then answered as unavailable. */
-  private async read(binding: Binding, input: object, reading: (data: unknown) => Promise<unknown>): Promise<unknown> {
+  /**
+   * Validates a query's input, then reads; a read is safe to repeat, so a transient error is
+   * retried (unless `retry` is false), then answered as unavailable.
+   */
+  private async read(binding: Binding, input: object, reading: (data: unknown) => Promise<unknown>, retry = true): Promise<unknown> {
     const parsed = binding.schema.input.safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
-    return retryTransient(() => reading(parsed.data), this.retryPolicy);
+    return retry ? retryTransient(() => reading(parsed.data), this.retryPolicy) : reading(parsed.data);
   }
 
   private queryBinding(ref: OperationName): Binding {
@@ -288,7 +361,7 @@ export class SyncEngine {
       if (record !== undefined) return recordProvenance(record, flow.records);
     }
     if (this.log === undefined) return undefined;
-    await this.log.flush();
+    await this.flushLog();
     const flow = await this.log.flowRecord(recordOrFlowId);
     if (flow !== undefined) return flowTree(recordOrFlowId, flow.records, flow.failures);
     const found = await this.log.flowOfRecord(recordOrFlowId);
@@ -316,7 +389,10 @@ export class SyncEngine {
     this.flows.delete(flow.id);
     if (this.flowObservers.length > 0) this.tellObservers(flow);
     if (this.log === undefined) return;
-    if (flow.abandoned) this.log.abandon(flow.id);
+    // Given up before anything written ahead ran, for a client that cannot ask again: the 503
+    // it gets means "nothing happened", so the recovery pass must never make it happen.
+    if (flow.abandoned && !flow.begun && !flow.keyed) this.log.cancel(flow.id);
+    else if (flow.abandoned) this.log.abandon(flow.id);
     else if (this.log.isMarked(flow.id) || this.changedDurableState(flow)) this.log.finish(flow.id, flow.records, flow.failures);
   }
 
@@ -383,11 +459,12 @@ export class SyncEngine {
       recordedInput = parsed.data as Record<string, unknown>;
       if (writeAhead && this.log !== undefined) {
         this.log.writeAhead(flow.id, [{ id, flow: flow.id, concept: binding.concept, action: binding.name, input: recordedInput, idempotencyKey }]);
-        await this.log.barrier(flow.id);
+        await this.log.barrier(flow.id, flow.deadline);
+        flow.begun = true;
       }
       const context = { flow: flow.id, idempotencyKey };
       try {
-        output = await retryTransient(() => binding.call(parsed.data, context), this.retryPolicy, (error, attempt) => this.logRetry(binding, error, attempt));
+        output = await retryTransient(() => binding.call(parsed.data, context), this.retryPolicy, (error, attempt) => this.logRetry(binding, error, attempt), flow.deadline);
       } catch (error) {
         if (isTransientError(error)) throw error;
         thrown = messageOf(error);
@@ -492,7 +569,7 @@ export class SyncEngine {
     try {
       const reads: QueryRead[] = [];
       const where = () => this.frames(sync, match.frame);
-      const frames = await retryTransient(() => (sync.callsDirectly ? recordingReads(reads, where) : where()), this.retryPolicy);
+      const frames = await retryTransient(() => (sync.callsDirectly ? recordingReads(reads, where) : where()), this.retryPolicy, undefined, flow.deadline);
       planned = this.thenActions(sync, firing, ids, frames, reads);
     } catch (error) {
       if (isTransientError(error)) throw error;
@@ -503,7 +580,8 @@ export class SyncEngine {
     const intents = this.intentsFor(flow, sync, planned, ids);
     if (intents.length > 0) {
       this.log.writeAhead(flow.id, intents.map((action) => intentOf(flow.id, action)));
-      await this.log.barrier(flow.id);
+      await this.log.barrier(flow.id, flow.deadline);
+      flow.begun = true;
       return { planned, replayable: true };
     }
     return { planned, replayable: sync.where === undefined && ids.every((id) => flow.replayable.has(id)) };
@@ -546,8 +624,10 @@ export class SyncEngine {
   private async resumeUnfinished(): Promise<void> {
     const log = this.log;
     if (log === undefined) return;
-    for (const flowId of await log.claimUnfinished((flow) => this.flows.has(flow))) {
+    for (const flowId of await this.claimUnfinished(log)) {
       const flow = this.openFlow(flowId);
+      // Its marker is durable and claimed: whatever happens now, it is finished later, never cancelled.
+      flow.begun = true;
       let finished = false;
       try {
         const intents = await retryTransient(() => log.flowIntents(flowId), this.retryPolicy);
@@ -576,6 +656,28 @@ export class SyncEngine {
       }
       this.logger?.info({ flow: flowId }, "resumed an unfinished flow");
     }
+  }
+
+  /**
+   * Takes over the pending flows this engine must finish, oldest first: its own (given up
+   * while the database was away), those of engines whose beat stopped, and those whose lease
+   * ran out (a bound for flows of earlier versions, which name no owner); every one when this
+   * is the sole engine (no other can be alive).
+   */
+  private async claimUnfinished(log: DurableLog): Promise<string[]> {
+    const pending = (await log.pendingMarkers()).filter((marker) => !this.flows.has(marker.flow));
+    const heartbeats = this.heartbeats;
+    const owners = new Set(pending.flatMap((marker) => (marker.owner === undefined ? [] : [marker.owner])));
+    const dead = heartbeats === undefined ? new Set<string>() : await heartbeats.dead(owners);
+    const now = Date.now();
+    const due = (marker: PendingMarker): boolean =>
+      heartbeats === undefined ||
+      marker.owner === log.owner ||
+      (marker.owner !== undefined && dead.has(marker.owner)) ||
+      (marker.leaseUntil?.getTime() ?? 0) <= now;
+    const claimed: string[] = [];
+    for (const marker of pending) if (due(marker) && !this.flows.has(marker.flow) && (await log.claim(marker))) claimed.push(marker.flow);
+    return claimed;
   }
 
   /** Runs again an external invocation whose effect may have happened but whose record was never written. */

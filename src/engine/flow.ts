@@ -21,6 +21,12 @@ export class FlowState {
   abandoned = false;
   /** Invocations under way in this flow. */
   users = 0;
+  /** When its retries and its waits for the log give up (epoch ms): a request is answered within a bound. */
+  deadline = Number.POSITIVE_INFINITY;
+  /** Its client can ask again with the same key (an Idempotency-Key) and learn the outcome. */
+  keyed = false;
+  /** An action written ahead has been started: the flow may have taken effect, so it must be finished. */
+  begun = false;
 
   constructor(readonly id: string) {}
 

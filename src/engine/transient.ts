@@ -64,26 +64,39 @@ export class DatabaseUnavailableError extends Error {
 export interface RetryPolicy {
   /** Waits between attempts, in milliseconds; their number bounds the attempts. */
   readonly delaysMs: readonly number[];
+  /**
+   * At most this long from the first attempt: no wait ends, and no attempt starts, after it.
+   * Each attempt is itself bounded by the driver (server selection, `database.ts`), so the
+   * whole call gives up within about budget + one attempt.
+   */
+  readonly budgetMs?: number;
 }
 
 /**
- * About 6 s of waiting over 8 attempts, on top of the driver's own wait for a server: long
- * enough for a database restart, short enough for an HTTP client still waiting for its answer.
+ * Up to about 6 s of trying over 8 attempts: long enough for a database restart, short enough
+ * for an HTTP client still waiting for its answer (a flow's own deadline may cut it shorter).
  */
-export const defaultRetryPolicy: RetryPolicy = { delaysMs: [50, 100, 200, 400, 800, 1600, 3200] };
+export const defaultRetryPolicy: RetryPolicy = { delaysMs: [50, 100, 200, 400, 800, 1600, 3200], budgetMs: 6_000 };
 
 /**
- * Runs `operation`; a transient error runs it again after the next delay; when every attempt
- * failed transiently, throws `DatabaseUnavailableError`. Any other error is thrown at once.
+ * Runs `operation`; a transient error runs it again after the next delay, unless that would
+ * pass the policy's budget or `deadline` (epoch ms); when it gives up, throws
+ * `DatabaseUnavailableError`. Any other error is thrown at once.
  */
-export async function retryTransient<T>(operation: () => Promise<T>, policy: RetryPolicy = defaultRetryPolicy, onRetry?: (error: unknown, attempt: number) => void): Promise<T> {
+export async function retryTransient<T>(
+  operation: () => Promise<T>,
+  policy: RetryPolicy = defaultRetryPolicy,
+  onRetry?: (error: unknown, attempt: number) => void,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<T> {
+  const giveUpAt = Math.min(deadline, policy.budgetMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + policy.budgetMs);
   for (let attempt = 0; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
       if (!isTransientError(error)) throw error;
       const delay = policy.delaysMs[attempt];
-      if (delay === undefined) throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(error);
+      if (delay === undefined || Date.now() + delay >= giveUpAt) throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(error);
       onRetry?.(error, attempt + 1);
       await sleep(delay);
     }

@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/edges/config.ts";
 import { dialectReadRoutes, FocusClient, loadApiKey, newTally, type TimedAnswer } from "../support/focus-load.ts";
 import { portOf, startApiServer, startSharedDatabase, type ApiServer, type SharedDatabase } from "../support/server-process.ts";
+import { restartDatabase } from "./database-away.ts";
 import { expireEngineLeases, invariantsAt, leasedEngineEntries, sleep, startLoad, temporaryDir, withServerDb } from "./harness.ts";
 
 /** Database kills in `npm test`; `npm run crash` sets CRASH_DB_KILLS for the full run. */
@@ -58,18 +59,6 @@ interface Outage {
   listeningAt: number;
   /** When the API first answered a query again after the restart. */
   recoveredAt?: number;
-}
-
-/** Restarts `npm run db` on the DATA_DIR and port it had; a port still held for a moment is tried again. */
-async function restartDatabase(port: number): Promise<SharedDatabase> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await startSharedDatabase(dir.path, { port });
-    } catch (error) {
-      if (attempt >= 10 || !String(error).includes("EADDRINUSE")) throw error;
-      await sleep(200);
-    }
-  }
 }
 
 /**
@@ -141,7 +130,7 @@ describe(`database crash (${kills} kill -9 restarts of npm run db under load, th
           const killedAt = Date.now();
           await database.crash();
           await sleep(downtimeMs(kill));
-          database = await restartDatabase(port);
+          database = await restartDatabase(dir.path, port);
           const outage: Outage = { killedAt, listeningAt: Date.now() };
           outages.push(outage);
           expect(database.uri, "the restarted database must be reachable at the URI the API was given").toBe(uri);
@@ -160,7 +149,8 @@ describe(`database crash (${kills} kill -9 restarts of npm run db under load, th
       let recovery: string;
       if (leaseConfigurable) {
         const report = await invariantsWithin(uri, tally, 5 * leaseSeconds * 1000 + 10_000);
-        recovery = `live API (lease ${leaseSeconds} s): ${report.violations.length} violations left`;
+        const lastRestart = outages.at(-1)?.listeningAt ?? Date.now();
+        recovery = `live API (lease ${leaseSeconds} s): ${report.violations.length} violations left, stats agreed by ${Date.now() - lastRestart} ms after the last restart (load stopped 1 s after it)`;
         expect(report.violations, "the running API's recovery pass did not finish the pending work").toEqual([]);
         expect(await api.stop(), api.output().slice(-2000)).toBe(0);
       } else {

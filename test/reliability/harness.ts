@@ -99,3 +99,40 @@ export function startLoad(options: {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Where, for each of `users`, the statistics do not count exactly the completed sessions, read
+ * through the API (what a client sees): `_getTotals`' session count against the completed
+ * sessions `_listSessions` lists. Empty when they agree. A server whose database is in its own
+ * process is checked so.
+ */
+export async function statsDisagreements(client: FocusClient, users: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(
+    users.map(async (user) => {
+      const [completed, totals] = await Promise.all([client.concept("FocusSession/_listSessions", { user, status: "completed", limit: 1000 }), client.concept("FocusStats/_getTotals", { user })]);
+      if (completed?.status !== 200 || totals?.status !== 200) return [`${user}: answered ${completed?.status ?? "nothing"} and ${totals?.status ?? "nothing"}`];
+      const [total] = totals.body as { sessionCount: number }[];
+      const counted = total?.sessionCount ?? 0;
+      const sessions = (completed.body as unknown[]).length;
+      return counted === sessions ? [] : [`${user}: ${sessions} completed sessions, ${counted} counted`];
+    }),
+  );
+  return found.flat();
+}
+
+/** Polls `agree` until it answers true; how long that took (ms), or undefined after `withinMs`. */
+export async function timeUntil(agree: () => Promise<boolean>, withinMs: number): Promise<number | undefined> {
+  const startedAt = Date.now();
+  for (;;) {
+    if (await agree()) return Date.now() - startedAt;
+    if (Date.now() - startedAt >= withinMs) return undefined;
+    await sleep(100);
+  }
+}
+
+/** The median of some figures (the mean of the middle two for an even count). */
+export function median(figures: readonly number[]): number {
+  const sorted = [...figures].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -13,7 +13,7 @@ export function registerHealth(app: Hono<HttpEnv>, { db, logger }: { db: Db; log
       return c.json({ status: "ok" }, 200);
     } catch (error) {
       logger.warn({ err: error }, "health check: database unreachable");
-      return c.json({ error: "database unreachable" }, 503);
+      return c.json({ error: "database unreachable" }, 503, { "Retry-After": "1" });
     }
   });
 }
