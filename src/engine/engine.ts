@@ -419,17 +419,18 @@ export class SyncEngine {
    * before any runs; none when recovery could not use them. A plan needs it when a crash in
    * its midst would leave work undone: several actions with durable effects (a restarted
    * engine finishes the rest as planned), or one whose record some sync with durable effects
-   * waits for (a lost record would lose that work). It is spared when the sync has no
-   * where-clause and every record it matched can itself be replayed: firing again on resume
-   * plans the same actions with the same keys. A where-clause, on resume, would see the state
-   * the actions changed (a session already ended) and plan something else.
+   * waits for (a lost record would lose that work). It is spared when the sync replans (no
+   * where-clause, or one its author declared replayable) and every record it matched can
+   * itself be replayed: firing again on resume plans the same actions with the same keys. Any
+   * other where-clause, on resume, could see the state the actions changed (a session already
+   * ended) and plan something else.
    */
   private intentsFor(flow: FlowState, sync: CompiledSync, planned: readonly PlannedAction[], matched: readonly string[]): PlannedAction[] {
     const durable = planned.filter((action) => !this.bindings.isEphemeral(action.concept));
     if (durable.length === 0) return [];
     const needed = durable.length > 1 || durable.some((action) => this.consequences.consequential(action.concept, action.action));
     if (!needed) return [];
-    if (sync.where === undefined && matched.every((id) => flow.replayable.has(id))) return [];
+    if (sync.replans && matched.every((id) => flow.replayable.has(id))) return [];
     return durable;
   }
 
@@ -584,7 +585,7 @@ export class SyncEngine {
       flow.begun = true;
       return { planned, replayable: true };
     }
-    return { planned, replayable: sync.where === undefined && ids.every((id) => flow.replayable.has(id)) };
+    return { planned, replayable: sync.replans && ids.every((id) => flow.replayable.has(id)) };
   }
 
   private async frames(sync: CompiledSync, frame: Frame): Promise<readonly Frame[]> {

@@ -16,6 +16,14 @@ export interface SyncDeclaration {
    * where-clause may declare the frames it takes more narrowly (the template's `Frames`).
    */
   where?(frames: Frames): Frames | readonly Frame[] | Promise<Frames | readonly Frame[]>;
+  /**
+   * The author's promise that the where-clause plans the same frames when it runs again after
+   * some of its then-actions ran (it reads nothing they change in a way that alters its
+   * answer). A crash mid-way is then finished by firing the sync again, as for a sync
+   * without a where-clause, and its then-actions need not be written ahead (one log write
+   * fewer per firing). Leave it out when in doubt: the default writes them ahead.
+   */
+  readonly whereIsReplayable?: true;
   /** Actions to run, in order, once for each frame `where` leaves. */
   readonly then: ActionList;
 }
@@ -57,6 +65,8 @@ export interface CompiledSync {
   readonly template: boolean;
   /** File and line of its declaration, when discovery found it on disk. */
   readonly location?: string;
+  /** Firing it again plans the same actions (no where-clause, or one declared replayable): see `SyncDeclaration.whereIsReplayable`. */
+  readonly replans: boolean;
 }
 
 /** Where a sync was declared (`src/syncs/auth.sync.ts:12`), when discovery found it on disk: for warnings. */
@@ -86,6 +96,7 @@ export function compileSync(name: string, sync: Sync): CompiledSync {
     // A template where-clause may call any action or query of any concept: always recorded.
     callsDirectly: declaration.where !== undefined && (template || callsQueryDirectly(declaration.where)),
     template,
+    replans: declaration.where === undefined || declaration.whereIsReplayable === true,
     ...(declaredAt.has(sync) ? { location: declaredAt.get(sync) } : {}),
   };
 }

@@ -19,6 +19,9 @@ import { withUsersZone } from "../shared/zones.ts";
 export const CompletedSessionCountsInStatsAndStreak: Sync = ({ session, user, startedAt, endedAt, elapsedMs, timeZone, zone, document }) => ({
   when: actions([FocusSession.end, {}, { status: "completed", session, user, startedAt, endedAt, elapsedMs, timeZone, document }]),
   where: (frames) => withUsersZone(frames, { user, named: timeZone, zone }),
+  // Run again after a crash, it finds the same zone: the session's own, or the user's last
+  // known one, which recordActivity leaves as it was (it records the zone found here).
+  whereIsReplayable: true,
   then: actions(
     [FocusStats.recordSession, { focusSession: session, user, startTime: startedAt, endTime: endedAt, durationMs: elapsedMs, timeZone: zone, document }],
     [Streak.recordActivity, { user, at: endedAt, timeZone: zone, session }],
