@@ -30,7 +30,7 @@ import { flowHeader, registerProvenance } from "./provenance-route.ts";
 import { registerRestBridge } from "./rest-bridge.ts";
 import { restRoutes } from "./rest-routes.ts";
 import { planPassthrough, type Passthrough } from "./passthrough.ts";
-import { prepareTemplateRequests, registerRequestingBridge } from "./requesting-bridge.ts";
+import { prepareTemplateRequests, registerRequestingBridge, templatePaths } from "./requesting-bridge.ts";
 
 export type AppConfig = Pick<Config, "apiKey" | "jwtSecret" | "corsOrigins" | "bodyLimitBytes" | "routePlaceholders"> &
   Partial<Pick<Config, "benchBareRoute" | "requestingBaseUrl" | "requestingTimeoutMs" | "requestingMaxWaiting" | "errorStatus">> & {
@@ -51,12 +51,13 @@ export interface AppOptions {
 }
 
 export function createApp({ engine, concepts, config, db, passthrough, logger = createLogger("info") }: AppOptions): Hono<HttpEnv> {
-  const { served: operations, warnings } = planPassthrough(servedOperations(concepts), passthrough);
+  const baseUrl = config.requestingBaseUrl ?? "/api";
+  const syncServed = new Set(templatePaths(engine).map((path) => `${baseUrl}${path}`));
+  const { served: operations, warnings } = planPassthrough(servedOperations(concepts), passthrough, syncServed);
   for (const warning of warnings) logger.warn(warning);
   const routes = restRoutes(engine.patternLiterals(Requesting.request, "route"), config.routePlaceholders);
   const openApi = openApiDocument({ operations, restRoutes: routes });
   // Template-style requests (6.1040): `POST <REQUESTING_BASE_URL><path>` for the paths syncs listen to.
-  const baseUrl = config.requestingBaseUrl ?? "/api";
   const template = prepareTemplateRequests({ engine, baseUrl, served: operations, restRoutes: routes });
   for (const warning of template.warnings) logger.warn(warning);
   Object.assign(openApi.paths as object, template.docs);

@@ -27,7 +27,12 @@ export interface PassthroughPlan {
 const passthroughFile = "src/concepts/Requesting/passthrough.ts";
 
 /** Which concept routes are served (all of them without rules) and what to warn about. */
-export function planPassthrough(operations: readonly ConceptOperation[], rules: Passthrough | undefined): PassthroughPlan {
+export function planPassthrough(
+  operations: readonly ConceptOperation[],
+  rules: Passthrough | undefined,
+  /** Routes syncs serve (template-style paths under the base URL): an excluded one of those is no typo. */
+  syncServed: ReadonlySet<string> = new Set(),
+): PassthroughPlan {
   const unchecked = uncheckedWarnings(operations);
   if (rules === undefined) return { served: operations, warnings: unchecked };
   const excluded = new Set(rules.exclusions);
@@ -36,7 +41,7 @@ export function planPassthrough(operations: readonly ConceptOperation[], rules: 
     .filter((operation) => !Object.hasOwn(rules.inclusions, operation.path))
     .map((operation) => `UNVERIFIED ROUTE: POST ${operation.path} runs ${operation.concept}.${operation.name} ${callers(operation)}; list it in ${passthroughFile} (inclusions, with a reason, or exclusions, to let syncs serve it)`);
   const known = new Set(operations.map((operation) => operation.path));
-  for (const route of [...Object.keys(rules.inclusions), ...rules.exclusions]) {
+  for (const route of [...Object.keys(rules.inclusions), ...rules.exclusions.filter((route) => !syncServed.has(route))]) {
     if (!known.has(route)) warnings.push(`${passthroughFile} lists ${route}, which is no concept route (a typo, or a concept that is gone?)`);
   }
   return { served, warnings: [...unchecked, ...warnings] };
