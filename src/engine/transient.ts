@@ -15,6 +15,10 @@ const transientNames = new Set([
   "MongoPoolClearedError",
   "MongoNotConnectedError",
   "MongoServerClosedError",
+  // The client was closed under a request still at work: this server is shutting down. The
+  // work did not happen (or is pending for recovery), so the request answers 503, never 500.
+  "MongoTopologyClosedError",
+  "MongoClientClosedError",
 ]);
 
 /** Server codes of a server shutting down, stepping down or not (yet) primary. */

@@ -146,7 +146,7 @@ describe("the drift check", () => {
     const fields = collectionFieldsOf(["src/concepts/Streak/StreakConcept.ts"]).get("src/concepts/Streak/StreakConcept.ts")!;
     expect([...fields.get("streaks")!].sort()).toEqual(["_id", "current", "lastActiveDay", "latestAt", "longest", "rev", "runs", "sessions", "timeZone"]);
     const { StreakConcept } = await import("../../src/concepts/Streak/StreakConcept.ts");
-    const withBadge = streak.replace("      a longest Number\n", "      a longest Number\n      a badge String\n");
+    const withBadge = streak.replace("      a longest Number (the longest run ever)\n", "      a longest Number (the longest run ever)\n      a badge String\n");
     expect(differencesOf(parseConceptSpec(withBadge), StreakConcept, fields, "Streak.spec.md")).toEqual([
       expect.stringMatching(/^Streak\.spec\.md:\d+: state field badge of Streaks is not in the document type of Streak\.streaks$/),
     ]);
