@@ -17,7 +17,8 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    globalSetup: ["test/support/global-setup.ts"],
+    // The @concepts barrel first (test files import it), then the database server.
+    globalSetup: ["test/support/refresh-barrel.ts", "test/support/global-setup.ts"],
     // The workspace packages' suites run here too, on the same server.
     include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts", "src/**/*.test.ts"],
     // `Deno.test` and `testDb()` for tests ported from the 6.1040 template (beside their concept under src/).
