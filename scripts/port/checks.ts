@@ -39,7 +39,7 @@ function run(command: string, args: string[], cwd: string, timeoutMs: number): P
 
 /** The environment the checks run in: no database URL (an embedded one) and no credentials (open, on loopback). */
 function checkEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, HOST: "127.0.0.1", PORT: "0", FORCE_COLOR: "0" };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: "0", FORCE_COLOR: "0" };
   for (const name of ["MONGODB_URL", "API_KEY", "JWT_SECRET", "DATA_DIR", "npm_config_color"]) delete env[name];
   return env;
 }
@@ -62,17 +62,30 @@ export async function checkBarrel(project: string): Promise<CheckResult> {
 /** `npm run typecheck`: each error is attention for its file. */
 export async function checkTypes(project: string): Promise<CheckResult> {
   const result = await run("npm", ["run", "--silent", "typecheck"], project, 600_000);
-  const attention: Attention[] = [];
+  // One item per file and error, with every line it is on: a test file's `Deno.test` errors are one thing to fix.
+  const lines = new Map<string, { file: string; code: string; message: string; lines: string[] }>();
+  let errors = 0;
   for (const match of result.stdout.matchAll(/^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/gm)) {
     const [, file, line, , code, message] = match as unknown as [string, string, string, string, string, string];
-    attention.push({ file, problem: `line ${line}: ${code} ${message}`, fix: typeErrorFix(code, message) });
+    const key = `${file}\0${code}\0${message}`;
+    const seen = lines.get(key) ?? { file, code, message, lines: [] };
+    seen.lines.push(line);
+    lines.set(key, seen);
+    errors += 1;
   }
+  const attention: Attention[] = [...lines.values()].map(({ file, code, message, lines: at }) => ({
+    file,
+    problem: `${at.length === 1 ? "line" : "lines"} ${at.join(", ")}: ${code} ${message}`,
+    fix: typeErrorFix(code, message),
+  }));
   if (result.code !== 0 && attention.length === 0) attention.push({ file: "", problem: `npm run typecheck failed: ${lastLines(result.stderr || result.stdout)}`, fix: "run npm run typecheck to see it" });
-  return { summary: result.code === 0 ? "typecheck: no errors" : `typecheck: ${attention.length} error(s)`, attention };
+  return { summary: result.code === 0 ? "typecheck: no errors" : `typecheck: ${errors} error(s)`, attention };
 }
 
+/** The line that says what went wrong (the first naming an error), else the last lines. */
 function lastLines(text: string, count = 3): string {
-  return text.trim().split("\n").slice(-count).join(" / ");
+  const lines = text.trim().split("\n");
+  return lines.find((line) => /^(focus-backend:|\w*Error\b|error\b)/i.test(line.trim()))?.trim() ?? lines.slice(-count).join(" / ");
 }
 
 interface VitestJson {
@@ -134,12 +147,13 @@ export async function checkStart(project: string, portedFiles: readonly string[]
     if (!stopped) child.kill("SIGKILL");
 
     const attention: Attention[] = [];
-    const fileOf = (text: string) => portedFiles.find((file) => text.includes(file)) ?? "";
+    // A warning names a ported file, or starts with a ported concept's name.
+    const fileOf = (text: string) => portedFiles.find((file) => text.includes(file)) ?? portedFiles.find((file) => file === `src/concepts/${/^(\w+)/.exec(text)?.[1]}/${/^(\w+)/.exec(text)?.[1]}Concept.ts`) ?? "";
     for (const line of stdout.split("\n")) {
       const entry = parseLog(line);
       if (entry === undefined || entry.level < 40) continue;
       const text = entry.detail === "" ? entry.msg : `${entry.msg} (${entry.detail})`;
-      attention.push({ file: fileOf(text), problem: `npm start ${entry.level >= 50 ? "error" : "warning"}: ${text}`, fix: "see PORTING.md for what the warning means here" });
+      attention.push({ file: fileOf(text), problem: `npm start ${entry.level >= 50 ? "error" : "warning"}: ${text}`, fix: startWarningFix(text) });
     }
     if (listening === undefined) {
       const reason = lastLines(stderr || stdout, 6);
@@ -150,6 +164,12 @@ export async function checkStart(project: string, portedFiles: readonly string[]
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+function startWarningFix(text: string): string {
+  if (text.includes("declares no schemas")) return "nothing to do: it runs as in the template; add `static schemas` when you want its routes checked and documented (PORTING.md, \"What is better here\")";
+  if (text.includes("which is no concept route")) return "remove the route from src/concepts/Requesting/passthrough.ts, or correct its concept or operation name";
+  return "PORTING.md says what the warning means and how this project differs from the template there";
 }
 
 function parseLog(line: string): { level: number; msg: string; detail: string } | undefined {

@@ -38,20 +38,23 @@ if (source === undefined || extra.length > 0 || unknown.length > 0) {
 const courseRoot = resolve(source);
 if (courseRoot === project || !relative(project, courseRoot).startsWith("..")) refuse(`${source} is this project (or inside it): give the course backend's own folder`);
 
-/** A concept or file here that the port would replace with something else. */
+/** The files an earlier `npm run port` wrote here: porting again may replace them, never anything else. */
+const manifestFile = join(project, ".port-manifest.json");
+const portedBefore = new Set<string>(existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, "utf8")) as { files: string[] }).files : []);
+
+/** A concept or file of this project's own that the port would replace. */
 function collisions(plan: Plan): string[] {
   const found: string[] = [];
   const ours = readdirSync(join(project, "src/concepts"), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   for (const name of plan.concepts) {
     const same = ours.find((own) => own.toLowerCase() === name.toLowerCase());
     if (same === undefined) continue;
-    const planned = plan.files.filter((file) => file.path.startsWith(`src/concepts/${name}/`));
-    const identical = same === name && planned.every((file) => existsSync(join(project, file.path)) && readFileSync(join(project, file.path), "utf8") === file.text);
-    if (!identical) found.push(`concept ${name} collides with this project's concept ${same} (src/concepts/${same}): rename your concept (its folder, ${name}Concept.ts and its class) and the syncs and passthrough routes that name it, then port again`);
+    const portedHere = same === name && readdirSync(join(project, "src/concepts", same), { recursive: true, withFileTypes: true }).every((entry) => !entry.isFile() || portedBefore.has(relative(project, join(entry.parentPath, entry.name))));
+    if (!portedHere) found.push(`concept ${name} collides with this project's concept ${same} (src/concepts/${same}): rename your concept (its folder, ${name}Concept.ts and its class) and the syncs and passthrough routes that name it, then port again`);
   }
   for (const file of plan.files.filter((planned) => planned.kind !== "concept" && planned.kind !== "test")) {
     const here = join(project, file.path);
-    if (existsSync(here) && readFileSync(here, "utf8") !== file.text) found.push(`${file.path} already exists here with other content: rename yours (and the imports of it)`);
+    if (existsSync(here) && !portedBefore.has(file.path) && readFileSync(here, "utf8") !== file.text) found.push(`${file.path} already exists here with other content: rename yours (and the imports of it)`);
   }
   return found;
 }
@@ -102,11 +105,13 @@ if (dryRun) {
   process.exit(attention.length > 0 ? 2 : 0);
 }
 
-say(`copying ${plan.files.length} file(s)`);
+const again = plan.files.filter((file) => portedBefore.has(file.path) && existsSync(join(project, file.path)) && readFileSync(join(project, file.path), "utf8") !== file.text);
+say(`copying ${plan.files.length} file(s)${again.length > 0 ? `, replacing ${again.length} ported before and changed since: ${again.map((file) => file.path).join(", ")}` : ""}`);
 for (const file of plan.files) {
   await mkdir(dirname(join(project, file.path)), { recursive: true });
   await writeFile(join(project, file.path), file.text);
 }
+await writeFile(manifestFile, `${JSON.stringify({ from: courseRoot, files: [...new Set([...portedBefore, ...plan.files.map((file) => file.path)])].sort() }, null, 2)}\n`);
 if (merged !== undefined) {
   await writeFile(join(project, "src/concepts/Requesting/passthrough.ts"), merged.text);
   say(`passthrough.ts: added ${merged.added.inclusions} inclusion(s) and ${merged.added.exclusions} exclusion(s)`);

@@ -55,6 +55,29 @@ function filesUnder(dir: string): string[] {
   return found;
 }
 
+/** The template's own aliases, which resolve here as there. */
+const templateAliases = new Set(["@concepts/", "@concepts", "@test-concepts", "@utils/", "@engine", "@syncs"]);
+
+/** The course backend's own deno.json "imports" (its aliases and packages), without the template's. */
+export function readImportMap(root: string): Map<string, string> {
+  const file = ["deno.json", "deno.jsonc"].map((name) => join(root, name)).find((path) => existsSync(path));
+  if (file === undefined) return new Map();
+  const { config } = ts.parseConfigFileTextToJson(file, readFileSync(file, "utf8")) as { config?: { imports?: Record<string, unknown> } };
+  return new Map(Object.entries(config?.imports ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string" && !templateAliases.has(entry[0])));
+}
+
+/** `specifier` as the import map maps it (an exact entry, or the longest "prefix/" entry); a local target relative to `from`. */
+function expandWith(imports: ReadonlyMap<string, string>, root: string, from: string, specifier: string): string {
+  let mapped = imports.get(specifier);
+  if (mapped === undefined) {
+    const prefix = [...imports.keys()].filter((key) => key.endsWith("/") && specifier.startsWith(key)).sort((a, b) => b.length - a.length)[0];
+    if (prefix !== undefined) mapped = `${imports.get(prefix)}${specifier.slice(prefix.length)}`;
+  }
+  if (mapped === undefined || !mapped.startsWith(".")) return mapped ?? specifier;
+  const target = relative(dirname(join(root, from)), join(root, mapped)).replaceAll("\\", "/");
+  return target.startsWith(".") ? target : `./${target}`;
+}
+
 /** Where a course file's import points in the course backend, relative to its root ("" when outside or a package). */
 function resolveInCourse(root: string, from: string, specifier: string): string | undefined {
   let target: string;
@@ -101,6 +124,7 @@ export function planPort(root: string, ownDependencies: ReadonlySet<string>): Pl
   if (existsSync(passthrough)) plan.passthroughFile = passthrough;
 
   const planned = new Set(queue.map((item) => item.path));
+  const imports = readImportMap(root);
   for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
     const original = readFileSync(join(root, item.path), "utf8");
     if (!item.path.endsWith(".ts")) {
@@ -108,13 +132,17 @@ export function planPort(root: string, ownDependencies: ReadonlySet<string>): Pl
       continue;
     }
     const from = item.path;
-    const rewritten = rewriteImports(from, original, (specifier) => (isTemplateEngine(resolveInCourse(root, from, specifier) ?? "") ? "engine" : "other"));
+    const expand = (specifier: string) => expandWith(imports, root, from, specifier);
+    const rewritten = rewriteImports(from, original, {
+      locate: (specifier) => (isTemplateEngine(resolveInCourse(root, from, specifier) ?? "") ? "engine" : "other"),
+      expand,
+    });
     plan.files.push({ path: from, text: rewritten.text, kind: item.kind });
     plan.attention.push(...rewritten.attention);
     for (const [name, version] of rewritten.packages) if (!ownDependencies.has(name)) plan.packages.set(name, version);
     for (const match of original.matchAll(/Deno\.env\.get\(\s*["'`]([A-Za-z_][A-Za-z0-9_]*)["'`]\s*\)/g)) plan.settings.add(match[1]!);
 
-    for (const specifier of importsOf(from, original)) {
+    for (const specifier of importsOf(from, original).map(expand)) {
       const target = resolveInCourse(root, from, specifier);
       if (target === undefined || planned.has(target) || templateOwn.has(target) || isTemplateEngine(target)) continue;
       if (isRequesting(target)) {

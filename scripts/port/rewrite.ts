@@ -15,8 +15,16 @@ export interface Rewritten {
   attention: Attention[];
 }
 
-/** Where an import points, in the course backend's layout, for rules that depend on it. */
-export type LocateImport = (specifier: string) => "engine" | "other";
+/** How the course backend sees an import: where it points, and what its deno.json maps it to. */
+export interface CourseImports {
+  /** Whether a relative import points into the template's own src/engine. */
+  locate(specifier: string): "engine" | "other";
+  /**
+   * The specifier its deno.json "imports" maps this one to (`bcrypt` -> `npm:bcrypt@5`, `@services/x.ts`
+   * -> a relative path from the file), or the specifier itself. The template's own aliases are left as they are.
+   */
+  expand(specifier: string): string;
+}
 
 interface Edit {
   start: number;
@@ -51,7 +59,7 @@ function moduleSpecifiers(source: ts.SourceFile): { literal: ts.StringLiteralLik
   return found;
 }
 
-export function rewriteImports(file: string, text: string, locate: LocateImport): Rewritten {
+export function rewriteImports(file: string, text: string, course: CourseImports): Rewritten {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const edits: Edit[] = [];
   const packages = new Map<string, string>();
@@ -60,8 +68,9 @@ export function rewriteImports(file: string, text: string, locate: LocateImport)
   const replace = (literal: ts.StringLiteralLike, to: string) => edits.push({ start: literal.getStart() + 1, end: literal.getEnd() - 1, text: to });
 
   for (const { literal, statement } of moduleSpecifiers(source)) {
-    const specifier = literal.text;
-    const at = `line ${line(literal)}: "${specifier}"`;
+    const specifier = course.expand(literal.text);
+    const at = `line ${line(literal)}: "${literal.text}"${specifier === literal.text ? "" : ` (deno.json: "${specifier}")`}`;
+    const editsBefore = edits.length;
     if (specifier.startsWith("npm:")) {
       const parsed = parseNpmSpecifier(specifier);
       if (parsed === undefined) continue;
@@ -82,10 +91,12 @@ export function rewriteImports(file: string, text: string, locate: LocateImport)
     } else if (specifier === "@syncs") {
       attention.push({ file, problem: `${at}: not provided here (syncs are discovered from src/syncs)`, fix: "drop the import: npm start registers every *.sync.ts file" });
     } else if (/^https?:\/\//.test(specifier)) {
-      attention.push({ file, problem: `${at}: URL imports do not resolve under Node`, fix: "install the npm package and import it by name" });
-    } else if (specifier.startsWith(".") && locate(specifier) === "engine") {
+      attention.push({ file, problem: `${at}: URL imports do not resolve under Node`, fix: "install the npm package that does the same and import it by name (for deno.land/x/bcrypt: npm install bcryptjs, and pass a cost to hash: bcrypt.hash(password, 10))" });
+    } else if (specifier.startsWith(".") && course.locate(specifier) === "engine") {
       replace(literal, "@engine");
     }
+    // A deno.json alias no rule above rewrote: its target, which resolves here as it did there.
+    if (edits.length === editsBefore && specifier !== literal.text && !/^(jsr:|https?:)/.test(specifier)) replace(literal, specifier);
   }
   let rewritten = text;
   for (const edit of edits.sort((a, b) => b.start - a.start)) rewritten = rewritten.slice(0, edit.start) + edit.text + rewritten.slice(edit.end);

@@ -43,7 +43,9 @@ export function typecheck(root: string): TypecheckResult {
   const own = ts.createProgram({ rootNames: [...split.project], options: config.options, host });
   const diagnostics = [...config.errors, ...own.getOptionsDiagnostics(), ...own.getGlobalDiagnostics(), ...diagnosticsFor(own, split.project)];
   if (split.template.size > 0) {
-    const course = ts.createProgram({ rootNames: [...split.template], options: templateOptions(config.options), host });
+    // The project's ambient declarations (the `Deno` global of src/utils/deno/globals.d.ts) apply to course files too.
+    const ambient = config.fileNames.filter((file) => file.endsWith(".d.ts"));
+    const course = ts.createProgram({ rootNames: [...split.template, ...ambient], options: templateOptions(config.options), host });
     diagnostics.push(...diagnosticsFor(course, split.template));
   }
   return { diagnostics, templateFiles: [...split.template].sort() };

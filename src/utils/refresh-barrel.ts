@@ -32,6 +32,18 @@ async function fingerprint(dir: string, barrel: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/**
+ * `refreshBarrel` for `npm test` and `npm run typecheck`: a concept module that cannot load (a
+ * package not installed yet) is told, not fatal, so the rest still runs and names the problem itself.
+ */
+export async function refreshBarrelOrWarn(dir: string, tell: (line: string) => void): Promise<void> {
+  try {
+    await refreshBarrel(dir, { log: tell });
+  } catch (error) {
+    tell(`could not bring the @concepts barrel (${join(dir, "concepts.ts")}) up to date: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** Brings `<dir>/concepts.ts` up to date; answers whether it had to look, and whether it wrote. */
 export async function refreshBarrel(dir: string, options: RefreshOptions = {}): Promise<RefreshOutcome> {
   const root = resolve(dir);

@@ -11,5 +11,7 @@ declare global {
       delete(name: string): void;
       toObject(): Record<string, string>;
     };
+    readTextFile(path: string | URL): Promise<string>;
+    writeTextFile(path: string | URL, data: string): Promise<void>;
   };
 }
