@@ -23,6 +23,28 @@ function isRefs(value: unknown): boolean {
   return refs.length > 0 && refs.every((ref) => typeof (ref as { concept?: unknown }).concept === "string");
 }
 
+type ConceptExport = "refs" | "default" | "named";
+
+/** How a loaded concept module exports its concept. */
+function exportOf(module: Record<string, unknown>, name: string): ConceptExport | undefined {
+  if (isRefs(module[name])) return "refs";
+  if (typeof module.default === "function") return "default";
+  if (typeof module[`${name}Concept`] === "function") return "named";
+  return undefined;
+}
+
+/**
+ * The same, read from the source, for a module that cannot load yet (a package not installed):
+ * the other concepts still get into the barrel, and the module's own error is reported where
+ * it is imported (typecheck, tests, start), as under the template.
+ */
+function exportOfText(text: string, name: string): ConceptExport | undefined {
+  if (new RegExp(`export\\s+const\\s+${name}\\s*=\\s*conceptRef\\(`).test(text)) return "refs";
+  if (/^\s*export\s+default\b/m.test(text)) return "default";
+  if (new RegExp(`export\\s+(?:abstract\\s+)?class\\s+${name}Concept\\b`).test(text)) return "named";
+  return undefined;
+}
+
 /** The barrel's source for the concept folders under `dir`. */
 export async function barrelSource(dir: string): Promise<string> {
   const root = resolve(dir);
@@ -32,14 +54,20 @@ export async function barrelSource(dir: string): Promise<string> {
   for (const name of folders.sort()) {
     const file = join(root, name, `${name}Concept.ts`);
     if (!(await stat(file).catch(() => undefined))?.isFile()) continue;
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     const path = `./${name}/${name}Concept.ts`;
-    if (isRefs(module[name])) {
+    let kind: ConceptExport | undefined;
+    try {
+      kind = exportOf((await import(pathToFileURL(file).href)) as Record<string, unknown>, name);
+    } catch (error) {
+      kind = exportOfText(await readFile(file, "utf8"), name);
+      if (kind === undefined) throw error;
+    }
+    if (kind === "refs") {
       lines.push(`export { ${name} } from "${path}";`);
-    } else if (typeof module.default === "function") {
+    } else if (kind === "default") {
       needsConceptRef = true;
       lines.push(`import ${name}Concept from "${path}";`, `export type { ${name}Concept };`, `export const ${name} = conceptRef(${name}Concept, "${name}");`);
-    } else if (typeof module[`${name}Concept`] === "function") {
+    } else if (kind === "named") {
       needsConceptRef = true;
       lines.push(`import { ${name}Concept } from "${path}";`, `export const ${name} = conceptRef(${name}Concept, "${name}");`);
     } else {

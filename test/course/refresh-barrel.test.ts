@@ -60,6 +60,15 @@ describe("refreshBarrel", () => {
     expect(await barrel()).toBe(generated);
   });
 
+  it("keeps a concept whose module cannot load yet (a package not installed) in the barrel, with the others", async () => {
+    await mkdir(join(concepts, "Gamma"), { recursive: true });
+    await writeFile(join(concepts, "Gamma", "GammaConcept.ts"), `import "no-such-package-installed";\nexport default class GammaConcept {}\n`);
+    await concept("Delta");
+    expect(await refreshBarrel(concepts, { cacheDir })).toBe("written");
+    const source = await barrel();
+    for (const name of ["Alpha", "Delta", "Gamma"]) expect(source).toContain(`export const ${name} = conceptRef(${name}Concept, "${name}");`);
+  });
+
   it("works without a writable cache (it derives every time)", async () => {
     await writeFile(join(scratch, "not-a-folder"), "");
     const unwritable = join(scratch, "not-a-folder", "cache");
