@@ -48,6 +48,7 @@ function typeErrorFix(code: string, message: string): string {
   const missing = /Cannot find module '([^']+)'/.exec(message)?.[1];
   if (missing !== undefined && !missing.startsWith(".") && !missing.startsWith("@utils") && !missing.startsWith("@concepts")) return `npm install ${missing}`;
   if (missing !== undefined) return "check the path: the file is not where the import says";
+  if (code === "TS2305" && message.includes('"@concepts"')) return "the @concepts barrel lacks this concept: check that its folder is src/concepts/<Name> with <Name>Concept.ts in it, and that the module loads (npm run import says why not)";
   if (code === "TS2305" || code === "TS2724" || code === "TS2614") return "this project's module exports other names than the template's: see PORTING.md, \"What may need a change\"";
   return "fix the type as deno check would have asked (these files are checked with the template's options); if deno check passed, the difference is Node's types (e.g. setTimeout answers a Timeout, not a number)";
 }
@@ -85,7 +86,7 @@ export async function checkTypes(project: string): Promise<CheckResult> {
 /** The line that says what went wrong (the first naming an error), else the last lines. */
 function lastLines(text: string, count = 3): string {
   const lines = text.trim().split("\n");
-  return lines.find((line) => /^(focus-backend:|\w*Error\b|error\b)/i.test(line.trim()))?.trim() ?? lines.slice(-count).join(" / ");
+  return lines.find((line) => /^(focus-backend\b|\w*Error\b|error\b)/i.test(line.trim()))?.trim() ?? lines.slice(-count).join(" / ");
 }
 
 interface VitestJson {
