@@ -1,10 +1,10 @@
 /**
  * A global `Deno` for code written for the 6.1040 template: `Deno.env` over `process.env`
- * (concepts read their API keys that way), `Deno.readTextFile` and `Deno.writeTextFile`, and `Deno.test` when vitest provides it
+ * (concepts read their API keys that way), the file functions of fs.ts, and `Deno.test` when vitest provides it
  * (setup.ts); outside `npm test`, calling `Deno.test` says where tests run.
  */
-import { readFile, writeFile } from "node:fs/promises";
 import type { denoTest } from "./deno-test.ts";
+import { denoFs } from "./fs.ts";
 
 const env = {
   get: (name: string): string | undefined => process.env[name],
@@ -18,14 +18,10 @@ const env = {
   toObject: (): Record<string, string> => ({ ...process.env }) as Record<string, string>,
 };
 
-// A course test reads its fixtures, and a concept its prompts, with these.
-const readTextFile = (path: string | URL): Promise<string> => readFile(path, "utf8");
-const writeTextFile = (path: string | URL, data: string): Promise<void> => writeFile(path, data);
-
 const testsRunUnderVitest: typeof denoTest = () => {
   throw new Error("Deno.test runs under `npm test` (vitest), not in the server");
 };
 
 export function installDenoGlobal(test: typeof denoTest = testsRunUnderVitest): void {
-  globalThis.Deno ??= { test, env, readTextFile, writeTextFile };
+  globalThis.Deno ??= { test, env, ...denoFs };
 }
