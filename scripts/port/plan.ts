@@ -139,7 +139,8 @@ export function planPort(root: string, ownDependencies: ReadonlySet<string>): Pl
     });
     plan.files.push({ path: from, text: rewritten.text, kind: item.kind });
     plan.attention.push(...rewritten.attention);
-    for (const [name, version] of rewritten.packages) if (!ownDependencies.has(name)) plan.packages.set(name, version);
+    // The version one import (or deno.json) asks for wins over another's bare name.
+    for (const [name, version] of rewritten.packages) if (!ownDependencies.has(name) && !plan.packages.get(name)) plan.packages.set(name, version);
     for (const match of original.matchAll(/Deno\.env\.get\(\s*["'`]([A-Za-z_][A-Za-z0-9_]*)["'`]\s*\)/g)) plan.settings.add(match[1]!);
 
     for (const specifier of importsOf(from, original).map(expand)) {
