@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import type { Attention } from "./attention.ts";
-import { rewriteImports } from "./rewrite.ts";
+import { parseNpmSpecifier, rewriteImports } from "./rewrite.ts";
 
 export interface PlannedFile {
   /** Relative path, the same in the course backend and here. */
@@ -157,6 +157,11 @@ export function planPort(root: string, ownDependencies: ReadonlySet<string>): Pl
       planned.add(target);
       queue.push({ path: target, kind: "helper" });
     }
+  }
+  // An `npm:pkg` import without a version takes the one deno.json pins, if any.
+  for (const [name, version] of plan.packages) {
+    const pinned = [...imports.values()].map(parseNpmSpecifier).find((parsed) => parsed?.name === name && parsed.version !== "");
+    if (version === "" && pinned !== undefined) plan.packages.set(name, pinned.version);
   }
   plan.concepts.sort();
   return plan;
