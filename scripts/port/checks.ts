@@ -150,11 +150,22 @@ export async function checkStart(project: string, portedFiles: readonly string[]
     const attention: Attention[] = [];
     // A warning names a ported file, or starts with a ported concept's name.
     const fileOf = (text: string) => portedFiles.find((file) => text.includes(file)) ?? portedFiles.find((file) => file === `src/concepts/${/^(\w+)/.exec(text)?.[1]}/${/^(\w+)/.exec(text)?.[1]}Concept.ts`) ?? "";
+    // One item per concept for its unlisted routes: a backend can have dozens.
+    const unlisted = new Map<string, string[]>();
     for (const line of stdout.split("\n")) {
       const entry = parseLog(line);
       if (entry === undefined || entry.level < 40) continue;
       const text = entry.detail === "" ? entry.msg : `${entry.msg} (${entry.detail})`;
-      attention.push({ file: fileOf(text), problem: `npm start ${entry.level >= 50 ? "error" : "warning"}: ${text}`, fix: startWarningFix(text) });
+      const route = /^UNVERIFIED ROUTE: POST (\/\S+\/(\w+)\/\w+) /.exec(text);
+      if (route !== null) unlisted.set(route[2]!, [...(unlisted.get(route[2]!) ?? []), route[1]!]);
+      else attention.push({ file: fileOf(text), problem: `npm start ${entry.level >= 50 ? "error" : "warning"}: ${text}`, fix: startWarningFix(text) });
+    }
+    for (const [concept, routes] of unlisted) {
+      attention.push({
+        file: fileOf(concept),
+        problem: `npm start warning: ${routes.length} route(s) listed in neither inclusions nor exclusions, so served to any caller: ${routes.join(", ")}`,
+        fix: "list each in src/concepts/Requesting/passthrough.ts: inclusions (with a reason) for what the frontend calls directly, exclusions for what your syncs answer",
+      });
     }
     if (listening === undefined) {
       const reason = lastLines(stderr || stdout, 6);

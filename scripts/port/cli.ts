@@ -141,6 +141,12 @@ const explained = (item: Attention) => {
   const missing = /TS2307 Cannot find module '([^']+)'/.exec(item.problem)?.[1];
   return missing !== undefined && attention.some((other) => other !== item && other.file === item.file && other.problem.includes(`"${missing}"`));
 };
-const report = attention.filter((item) => !explained(item));
+// And a package the course pins is installed at its version.
+const pinned = (item: Attention): Attention => {
+  const name = /^npm install (\S+)$/.exec(item.fix)?.[1];
+  const version = name === undefined ? undefined : plan.packages.get(name);
+  return version ? { ...item, fix: `npm install ${name}@${version}` } : item;
+};
+const report = attention.filter((item) => !explained(item)).map(pinned);
 process.stdout.write(`\nPorted ${courseRoot}\n${summaries.map((line) => `  ${line}`).join("\n")}\n\n${formatAttention(report)}`);
 process.exitCode = report.length > 0 ? 2 : 0;
