@@ -1,12 +1,13 @@
 /**
  * `npm run typecheck` holds a course backend's files to the 6.1040 template's options and the
  * project's own code to tsconfig.json's (plus verbatimModuleSyntax), and brings the `@concepts`
- * barrel up to date first. Run as a user runs it, in a scratch copy of this project.
+ * barrel up to date first, as `npm start` does. Run as a user runs them, in a scratch copy of this project.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyProject, runTsx } from "../support/project-copy.ts";
+import { checkStart } from "../../scripts/port/checks.ts";
+import { copyProject, repo, runTsx } from "../support/project-copy.ts";
 
 let project: Awaited<ReturnType<typeof copyProject>>;
 
@@ -49,7 +50,7 @@ export default class PlainConcept {
 import { Plain, Requesting } from "@concepts";
 
 export const First: Sync = ({ request, names }) => ({
-  when: actions([Requesting.request, { path: "/Plain/first", names }, { request }]),
+  when: actions([Requesting.request, { path: "/plain/first", names }, { request }]),
   then: actions([Plain.first, { names }]),
 });
 `,
@@ -83,5 +84,15 @@ describe("npm run typecheck", () => {
     // The barrel was brought up to date on the way.
     expect(await readFile(join(project.root, "src/concepts/concepts.ts"), "utf8")).toContain(`export const Plain = conceptRef(PlainConcept, "Plain");`);
     expect(run.stderr).toContain("concepts.ts: the concept folders changed");
+  });
+});
+
+describe("npm start", () => {
+  it("brings the @concepts barrel up to date before it loads the syncs that import it", { timeout: 300_000 }, async () => {
+    const barrel = join(project.root, "src/concepts/concepts.ts");
+    await writeFile(barrel, await readFile(join(repo, "src/concepts/concepts.ts"), "utf8"));
+    const started = await checkStart(project.root, []);
+    expect(started.summary, JSON.stringify(started.attention)).toMatch(/^start: listened on http:\/\/127\.0\.0\.1:\d+, stopped$/);
+    expect(await readFile(barrel, "utf8")).toContain(`export const Plain = conceptRef(PlainConcept, "Plain");`);
   });
 });
