@@ -41,13 +41,13 @@ describe("npm run port", () => {
   it("--dry-run lists what it would copy and merge, and writes nothing", async () => {
     const run = await port(course, "--dry-run");
     expect(run.code, run.stderr).toBe(2);
-    for (const file of ["src/concepts/Notebook/NotebookConcept.ts", "src/concepts/Notebook/views.ts", "src/concepts/Notebook/NotebookConcept.test.ts", "src/syncs/notebook.sync.ts", "src/utils/text.ts"]) {
+    for (const file of ["src/concepts/Notebook/NotebookConcept.ts", "src/concepts/Notebook/views.ts", "src/concepts/Notebook/NotebookConcept.test.ts", "src/syncs/notebook.sync.ts", "src/utils/text.ts", "src/lib/dates.ts"]) {
       expect(run.stdout).toContain(file);
     }
     // The template's own files are provided here, never copied.
     for (const file of ["RequestingConcept.ts", "src/concepts/concepts.ts", "src/syncs/syncs.ts", "src/utils/types.ts"]) expect(run.stdout).not.toContain(file);
-    expect(run.stdout).toContain("Would add to src/concepts/Requesting/passthrough.ts: 1 inclusion(s), 3 exclusion(s)");
-    expect(run.stderr).toMatch(/port: found 1 concept\(s\) \(Notebook\), 1 sync file\(s\), 1 test file\(s\), 1 helper file\(s\)/);
+    expect(run.stdout).toContain("Would add to src/concepts/Requesting/passthrough.ts: 2 inclusion(s), 3 exclusion(s)");
+    expect(run.stderr).toMatch(/port: found 1 concept\(s\) \(Notebook\), 1 sync file\(s\), 1 test file\(s\), 2 helper file\(s\)/);
     expect(existsSync(join(project.root, "src/concepts/Notebook"))).toBe(false);
     expect(existsSync(join(project.root, "src/utils/text.ts"))).toBe(false);
   });
@@ -65,6 +65,9 @@ describe("npm run port", () => {
     expect(concept).toContain(`import { Collection, Db } from "mongodb";`);
     expect(concept).not.toContain("dotenv");
     expect(concept).toContain(`import { headline } from "@utils/text.ts";`);
+    // Through the course's deno.json: its own alias becomes a relative path, its package a bare name.
+    expect(concept).toContain(`import { dayOf } from "../../lib/dates.ts";`);
+    expect(await read("src/lib/dates.ts")).toContain(`import dayjs from "dayjs";`);
     expect(await read("src/concepts/Notebook/NotebookConcept.test.ts")).toContain(`from "jsr:@std/assert";`);
     expect(await read("src/syncs/notebook.sync.ts")).toContain(`import { actions, Sync } from "@engine";`);
     expect(await read("src/utils/text.ts")).toBe(await readFile(join(course, "src/utils/text.ts"), "utf8"));
@@ -74,7 +77,7 @@ describe("npm run port", () => {
     const merged = await read("src/concepts/Requesting/passthrough.ts");
     const { inclusions, exclusions } = (await import(join(project.root, "src/concepts/Requesting/passthrough.ts"))) as { inclusions: Record<string, string>; exclusions: string[] };
     const ours = (await import(join(repo, "src/concepts/Requesting/passthrough.ts"))) as { inclusions: Record<string, string>; exclusions: string[] };
-    expect(inclusions).toEqual({ ...ours.inclusions, "/api/Notebook/_getNotes": "anyone may list a user's note titles" });
+    expect(inclusions).toEqual({ ...ours.inclusions, "/api/Notebook/_getNotes": "anyone may list a user's note titles", "/api/Notebook/_getDay": "a pure function of its input" });
     expect(exclusions).toEqual([...ours.exclusions, "/api/Notebook/write", "/api/Notebook/erase", "/api/Notebook/_getFirstTitle"]);
     expect(merged.startsWith(oursBefore.slice(0, oursBefore.indexOf("export const inclusions")))).toBe(true);
 
