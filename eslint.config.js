@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules", "data", "bench/results", "coverage", ".tmp*/**", "scratch/**"] },
+  { ignores: ["node_modules", "data", "bench/results", "coverage", ".tmp*/**", "scratch/**", "test/port/fixtures/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,6 +16,7 @@ import { listen } from "./edges/http/server.ts";
 import { discoverConcepts, discoverSyncs, SyncEngine } from "./engine/index.ts";
 import * as passthrough from "./concepts/Requesting/passthrough.ts";
 import { installDenoGlobal } from "./utils/deno/global.ts";
+import { refreshBarrel } from "./utils/refresh-barrel.ts";
 
 const conceptsDir = fileURLToPath(new URL("./concepts", import.meta.url));
 const syncsDir = fileURLToPath(new URL("./syncs", import.meta.url));
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
   const engine = new SyncEngine({ db: database.db, durable: true, logLevel: config.engineLog, leaseSeconds: config.engineLeaseSeconds, soleEngine, logger });
   const concepts = await discoverConcepts(conceptsDir);
   for (const concept of concepts) engine.registerConcept(concept, new concept(database.db));
+  // Syncs import `@concepts`: a concept folder added since the last `npm run import` is in it.
+  await refreshBarrel(conceptsDir, { log: (line) => logger.info(line) });
   const syncs = await discoverSyncs(syncsDir);
   engine.registerSyncs(syncs);
   await engine.start();

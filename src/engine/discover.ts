@@ -19,7 +19,7 @@ export async function discoverConcepts(dir = "src/concepts"): Promise<ConceptCla
     if (!entry.isDirectory()) continue;
     const file = join(root, entry.name, `${entry.name}Concept.ts`);
     if (!(await isFile(file))) continue;
-    const module = await importNamingTypeOnlyNames(file);
+    const module = await importNamingFile(file);
     const exported = Object.values(module).filter(isConceptClass);
     // A class without static schemas (the 6.1040 template's style) runs unchecked, named after its folder.
     const plain = module.default ?? module[`${entry.name}Concept`];
@@ -52,7 +52,7 @@ export async function discoverSyncSources(dir = "src/syncs"): Promise<SyncSource
   const sources: SyncSource[] = [];
   const origins = new Map<string, string>();
   for (const file of await syncFiles(root)) {
-    const module = await importNamingTypeOnlyNames(file);
+    const module = await importNamingFile(file);
     const origin = relative(root, file);
     const lines = (await readFile(file, "utf8")).split("\n");
     for (const [exportName, value] of Object.entries(module)) {
@@ -71,19 +71,17 @@ export async function discoverSyncSources(dir = "src/syncs"): Promise<SyncSource
 }
 
 /**
- * Imports a concept or sync file. A name imported without `type` that is only a type (Deno
- * allows it, Node does not) fails with a message naming neither the importing file nor the
- * fix; this one says both.
+ * Imports a concept or sync file. A name its module does not export (a misspelling, a name
+ * removed, a concept folder renamed) fails with a message naming neither the importing file
+ * nor where to look; this one says both. (A type imported without `type` is dropped by tsx, as
+ * Deno drops it, so it never gets here.)
  */
-async function importNamingTypeOnlyNames(file: string): Promise<Record<string, unknown>> {
+async function importNamingFile(file: string): Promise<Record<string, unknown>> {
   try {
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof SyntaxError) || !/does not provide an export named/.test(error.message)) throw error;
-    throw new SyntaxError(
-      `${relative(process.cwd(), file)} (or a module it imports): ${error.message}. If that name is a type, import it with \`import type\`; npm run typecheck names the line (TS1484).`,
-      { cause: error },
-    );
+    throw new SyntaxError(`${relative(process.cwd(), file)} (or a module it imports): ${error.message}. npm run typecheck names the line.`, { cause: error });
   }
 }
 

@@ -32,8 +32,11 @@ Deno.test("Deno.test takes options before the function", { sanitizeOps: false },
 // `only` would drop the file's other tests from npm test: every test runs instead.
 Deno.test({ name: "Deno.test runs a test marked only like any other", only: true, fn: () => void order.push("only") });
 
+// As course tests write it to keep a database client open: the name in the options, the function after.
+Deno.test({ name: "Deno.test takes named options, then the function", sanitizeResources: false, sanitizeOps: false }, () => void order.push("named options"));
+
 it("ran every Deno.test of this file before this one, in order", () => {
-  expect(order.slice(-3)).toEqual(["definition", "options", "only"]);
+  expect(order.slice(-4)).toEqual(["definition", "options", "only", "named options"]);
 });
 
 it("a failing step rejects with the step's name, so the test fails saying which step", async () => {

@@ -15,7 +15,9 @@ export function assert(condition: unknown, message?: string): asserts condition 
   if (!condition) throw new AssertionError(message ?? `expected a truthy value, got ${String(condition)}`);
 }
 
-export function assertFalse(condition: unknown, message?: string): void {
+type Falsy = false | 0 | 0n | "" | null | undefined;
+
+export function assertFalse(condition: unknown, message?: string): asserts condition is Falsy {
   if (condition) throw new AssertionError(message ?? `expected a falsy value, got ${String(condition)}`);
 }
 
@@ -40,12 +42,16 @@ export function assertExists<T>(actual: T, message?: string): asserts actual is 
   if (actual === undefined || actual === null) throw new AssertionError(message ?? `expected a value, got ${String(actual)}`);
 }
 
-/** `actual` has at least the fields of `expected`, recursively. */
-export function assertObjectMatch(actual: Record<PropertyKey, unknown>, expected: Record<PropertyKey, unknown>, message?: string): void {
+/**
+ * `actual` has at least the fields of `expected`, recursively. `actual` is any object, as
+ * std's `Record<PropertyKey, any>` takes one: a document typed by an interface (which has no
+ * index signature) is accepted.
+ */
+export function assertObjectMatch(actual: object, expected: Record<PropertyKey, unknown>, message?: string): void {
   expect(actual, message).toMatchObject(expected);
 }
 
-export function assertArrayIncludes<T>(actual: ArrayLike<T>, expected: ArrayLike<T>, message?: string): void {
+export function assertArrayIncludes<T>(actual: ArrayLike<T> & object, expected: ArrayLike<T> & object, message?: string): void {
   expect(Array.from(actual) as unknown[], message).toEqual(expect.arrayContaining(Array.from(expected) as unknown[]));
 }
 
@@ -57,11 +63,59 @@ export function assertMatch(actual: string, expected: RegExp, message?: string):
   expect(actual, message).toMatch(expected);
 }
 
+export function assertNotMatch(actual: string, expected: RegExp, message?: string): void {
+  expect(actual, message).not.toMatch(expected);
+}
+
+export function assertGreater<T>(actual: T, expected: T, message?: string): void {
+  if (!(actual > expected)) throw new AssertionError(message ?? `expected ${String(actual)} > ${String(expected)}`);
+}
+
+export function assertGreaterOrEqual<T>(actual: T, expected: T, message?: string): void {
+  if (!(actual >= expected)) throw new AssertionError(message ?? `expected ${String(actual)} >= ${String(expected)}`);
+}
+
+export function assertLess<T>(actual: T, expected: T, message?: string): void {
+  if (!(actual < expected)) throw new AssertionError(message ?? `expected ${String(actual)} < ${String(expected)}`);
+}
+
+export function assertLessOrEqual<T>(actual: T, expected: T, message?: string): void {
+  if (!(actual <= expected)) throw new AssertionError(message ?? `expected ${String(actual)} <= ${String(expected)}`);
+}
+
+/** `actual` within `tolerance` of `expected` (std's default: a ten-millionth of `expected`). */
+export function assertAlmostEquals(actual: number, expected: number, tolerance?: number, message?: string): void {
+  const allowed = tolerance ?? Math.abs(expected * 1e-7);
+  if (Object.is(actual, expected) || Math.abs(actual - expected) <= allowed) return;
+  throw new AssertionError(message ?? `expected ${actual} to be within ${allowed} of ${expected}`);
+}
+
+/** Deep equality as a boolean, as std's `equal`. */
+export function equal(actual: unknown, expected: unknown): boolean {
+  try {
+    expect(actual).toEqual(expected);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function assertInstanceOf<T extends abstract new (...args: never[]) => unknown>(actual: unknown, expected: T, message?: string): asserts actual is InstanceType<T> {
   expect(actual, message).toBeInstanceOf(expected);
 }
 
-type ErrorClass = abstract new (...args: never[]) => Error;
+type ErrorClass<E extends Error = Error> = abstract new (...args: never[]) => E;
+
+export function assertNotInstanceOf<A, T>(actual: A, unexpected: abstract new (...args: never[]) => T, message?: string): asserts actual is Exclude<A, T> {
+  expect(actual, message).not.toBeInstanceOf(unexpected);
+}
+
+/** `error` is an Error (of `errorClass`, with a message containing or matching `matches`, when given). */
+export function assertIsError<E extends Error = Error>(error: unknown, errorClass?: ErrorClass<E>, matches?: string | RegExp, message?: string): asserts error is E {
+  if (!(error instanceof Error)) throw new AssertionError(message ?? `expected an Error, got ${String(error)}`);
+  if (errorClass !== undefined) expect(error, message).toBeInstanceOf(errorClass);
+  if (matches !== undefined) expect(error.message, message)[typeof matches === "string" ? "toContain" : "toMatch"](matches as string);
+}
 
 function checkError(error: unknown, errorClass: ErrorClass | undefined, includes: string | undefined, message: string | undefined): void {
   if (errorClass !== undefined) expect(error, message).toBeInstanceOf(errorClass);
@@ -69,6 +123,8 @@ function checkError(error: unknown, errorClass: ErrorClass | undefined, includes
 }
 
 /** `fn` throws (of `errorClass`, with a message containing `includes`, when given); answers the error. */
+export function assertThrows(fn: () => unknown, message?: string): unknown;
+export function assertThrows<E extends Error = Error>(fn: () => unknown, errorClass: ErrorClass<E>, includes?: string, message?: string): E;
 export function assertThrows(fn: () => unknown, errorClass?: ErrorClass | string, includes?: string, message?: string): unknown {
   try {
     fn();
@@ -81,6 +137,8 @@ export function assertThrows(fn: () => unknown, errorClass?: ErrorClass | string
 }
 
 /** `fn`'s promise rejects (of `errorClass`, with a message containing `includes`, when given); answers the error. */
+export async function assertRejects(fn: () => PromiseLike<unknown>, message?: string): Promise<unknown>;
+export async function assertRejects<E extends Error = Error>(fn: () => PromiseLike<unknown>, errorClass: ErrorClass<E>, includes?: string, message?: string): Promise<E>;
 export async function assertRejects(fn: () => PromiseLike<unknown>, errorClass?: ErrorClass | string, includes?: string, message?: string): Promise<unknown> {
   try {
     await fn();

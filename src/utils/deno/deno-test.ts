@@ -51,12 +51,19 @@ export function testContext(name: string): TestContext {
   };
 }
 
-/** `Deno.test(name, fn)`, `Deno.test(name, options, fn)`, `Deno.test({ name, fn, ignore?, only? })`, `Deno.test(fn)`. */
-export function denoTest(first: string | TestDefinition | TestFn, second?: TestFn | TestOptions, third?: TestFn): void {
+/** Options with the name in them, the function after: `Deno.test({ name, sanitizeOps: false }, fn)`. */
+type NamedOptions = Omit<TestDefinition, "fn">;
+
+/**
+ * `Deno.test(name, fn)`, `Deno.test(name, options, fn)`, `Deno.test({ name, fn, ignore?, only? })`,
+ * `Deno.test({ name, ...options }, fn)`, `Deno.test(fn)`.
+ */
+export function denoTest(first: string | TestDefinition | NamedOptions | TestOptions | TestFn, second?: TestFn | TestOptions, third?: TestFn): void {
   let definition: TestDefinition;
   if (typeof first === "function") definition = { name: first.name || "(anonymous)", fn: first };
   else if (typeof first === "string") definition = typeof second === "function" ? { name: first, fn: second } : { ...second, name: first, fn: third as TestFn };
-  else definition = first;
+  else if (typeof second === "function") definition = { ...first, name: ("name" in first ? first.name : undefined) ?? (second.name || "(anonymous)"), fn: second };
+  else definition = first as TestDefinition;
   const run = async () => {
     await definition.fn(testContext(definition.name));
   };

@@ -1,9 +1,10 @@
 /**
  * A global `Deno` for code written for the 6.1040 template: `Deno.env` over `process.env`
- * (concepts read their API keys that way), and `Deno.test` when vitest provides it
+ * (concepts read their API keys that way), the file functions of fs.ts, and `Deno.test` when vitest provides it
  * (setup.ts); outside `npm test`, calling `Deno.test` says where tests run.
  */
 import type { denoTest } from "./deno-test.ts";
+import { denoFs } from "./fs.ts";
 
 const env = {
   get: (name: string): string | undefined => process.env[name],
@@ -22,5 +23,5 @@ const testsRunUnderVitest: typeof denoTest = () => {
 };
 
 export function installDenoGlobal(test: typeof denoTest = testsRunUnderVitest): void {
-  globalThis.Deno ??= { test, env };
+  globalThis.Deno ??= { test, env, ...denoFs };
 }

@@ -1,4 +1,4 @@
-// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- on purpose: a type imported without `type`, as Deno allows and Node does not (utils.test.ts)
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- on purpose: a type imported without `type`, as Deno allows (utils.test.ts: it loads here too)
 // @ts-nocheck
 import { Shape } from "./shapes.ts";
 
