@@ -40,6 +40,7 @@ export const inclusions: Record<string, string> = {
   "/api/FocusSession/_listSessions": "a user's own sessions",
   "/api/Streak/recordActivity": "sync-only: a user token gets 403",
   "/api/Streak/_getStreak": "a user's own streak",
+  "/api/Streak/_getTimeZone": "a user's own last known time zone",
   "/api/Badge/evaluate": "sync-only: a user token gets 403",
   "/api/Badge/define": "sync-only: a user token gets 403, the service key defines badges",
   "/api/Badge/_getUserBadges": "a user's own badges",
