@@ -19,6 +19,7 @@ import { outputDatabase, requireRightsOn } from "./rights.ts";
 import { checkHint, matchingDocuments, noneFrom } from "./select.ts";
 import { TimeSlice } from "./time-slice.ts";
 import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
+import { containsNear } from "../query/geo/near-clause.ts";
 
 const UNSUPPORTED_STAGES = new Set(["$changeStream", "$geoNear", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
 
@@ -27,6 +28,10 @@ function checkStages(pipeline: Document[]): void {
     const name = Object.keys(stage)[0] ?? "";
     if (UNSUPPORTED_STAGES.has(name)) {
       throw new MongoServerFailure(40324, "Location40324", `Unrecognized pipeline stage name: '${name}'`);
+    }
+    // Results ordered by distance have no meaning inside a pipeline: mongod refuses them there (countDocuments too).
+    if (name === "$match" && containsNear(stage.$match)) {
+      throw new MongoServerFailure(5626500, "Location5626500", "$geoNear, $near, and $nearSphere are not allowed in this context, as these operators require sorting geospatial data. If you do not need sort, consider using $geoWithin instead.");
     }
     if ((name === "$out" || name === "$merge") && i !== pipeline.length - 1) {
       throw new MongoServerFailure(40601, "Location40601", `${name} can only be the final stage in the pipeline`);

@@ -15,6 +15,8 @@ import type { JournalRecord, Persistence } from "../storage/persistence.ts";
 import type { Store } from "../storage/store.ts";
 import type { Variables } from "../query/variables.ts";
 import { pauseWrite, sortYielding, TimeSlice } from "./time-slice.ts";
+import { nearClauseOf } from "../query/geo/near-clause.ts";
+import { byDistance, requireGeoIndex } from "./geo-near.ts";
 
 export interface Selection {
   filter?: Filter;
@@ -79,6 +81,7 @@ export function noneFrom(query: MatchQuery): Document[] {
 
 interface Plan {
   predicate: (doc: Document) => boolean;
+  /** The result order: the sort's, or else nearest first under a `$near`/`$nearSphere`. */
   compare: ((a: Document, b: Document) => number) | undefined;
   /** An index walk in result order, when one serves the sort. */
   ordered: SortOrderWalk | undefined;
@@ -86,12 +89,15 @@ interface Plan {
 
 function plan(collection: Collection, selection: Selection): Plan {
   checkHint(collection, selection.hint);
-  const compare = compileSort(selection.sort, selection.collation);
+  const near = nearClauseOf(selection.filter);
+  if (near) requireGeoIndex(collection, near);
+  // An explicit sort overrides the distance order, as on mongod.
+  const compare = compileSort(selection.sort, selection.collation) ?? (near && byDistance(near));
   return {
     predicate: compileFilter(selection.filter, selection),
     compare,
     // Indexes hold strings in binary order: a collated query scans and sorts for itself.
-    ordered: compare && !selection.collation ? collection.inSortOrder(selection.filter, selection.sort) : undefined,
+    ordered: compare && !near && !selection.collation ? collection.inSortOrder(selection.filter, selection.sort) : undefined,
   };
 }
 

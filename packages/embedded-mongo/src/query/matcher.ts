@@ -9,6 +9,8 @@ import type { Collation } from "./collation.ts";
 import { compileSchema } from "./json-schema.ts";
 import { bsonTypeOf, isNumeric, isPlainDocument, TYPE_NUMBERS, typeRank } from "./bson-types.ts";
 import { compareValues } from "./compare.ts";
+import { nearMatches, readNear } from "./geo/near.ts";
+import { withinMatches } from "./geo/within.ts";
 import { mingoFailure, mingoView } from "./mingo-view.ts";
 import { toNumber } from "./numeric.ts";
 import { MISSING, resolvePath, type Leaf } from "./path.ts";
@@ -206,6 +208,10 @@ function matchOperator(leaves: Leaf[], operator: string, operand: unknown, sibli
     case "$options": return true;
     case "$mod": return anyLeaf(leaves, modTest(operand));
     case "$comment": return true;
+    case "$near": case "$nearSphere": return nearMatches(readNear(operator, siblings), leaves);
+    case "$maxDistance": case "$minDistance": return true; // read by $near/$nearSphere beside them
+    case "$geoWithin": case "$within": return withinMatches(operand, leaves);
+    case "$geoIntersects": throw new MongoServerFailure(115, "CommandNotSupported", "$geoIntersects is not supported by this server");
     default: throw badValue(`unknown operator: ${operator}`);
   }
 }

@@ -77,11 +77,12 @@ export class Collection {
   }
 
   /**
-   * The indexes a query may be planned on: not hidden ones (as mongod), and not collated ones,
-   * whose entries are in their collation's order rather than the binary order lookups assume.
+   * The indexes a query may be planned on: not hidden ones (as mongod), not collated ones,
+   * whose entries are in their collation's order rather than the binary order lookups assume,
+   * and not geo ones, which hold no entries.
    */
   private *plannable(): Iterable<SortedIndex> {
-    for (const index of this.indexes.values()) if (!index.collation && index.spec.hidden !== true) yield index;
+    for (const index of this.indexes.values()) if (!index.collation && !index.geo && index.spec.hidden !== true) yield index;
   }
 
   /**
@@ -109,6 +110,8 @@ export class Collection {
     const key = valueKey(doc._id);
     if (this.docs.has(key)) throw duplicateKey(this.ns, "_id_", { _id: 1 }, [doc._id]);
     this.checkUnique(doc, key);
+    // A geo index refuses what is not a geometry: checked before anything changes.
+    for (const index of this.indexes.values()) if (index.geo) index.keysOf(doc);
     this.changes += 1;
     this.docs.set(key, doc);
     for (const index of this.indexes.values()) index.add(doc, key);
@@ -186,6 +189,12 @@ export class Collection {
       if (compareValues(index.spec.key, key) === 0) return index;
     }
     return undefined;
+  }
+
+  /** Whether a 2dsphere index covers `path` (geo near queries need one, as on mongod). */
+  hasGeoIndexOn(path: string): boolean {
+    for (const index of this.indexes.values()) if (index.geoPaths.includes(path) && index.spec.hidden !== true) return true;
+    return false;
   }
 
   dropIndex(name: string, log: JournalRecord[]): void {

@@ -10,6 +10,7 @@ import { compareValues } from "../query/compare.ts";
 import { matches } from "../query/matcher.ts";
 import { ChunkedSortedList } from "./chunked-sorted-list.ts";
 import { indexKeys, type IndexKey } from "./index-keys.ts";
+import { checkGeoKeys, geoPaths } from "./geo-keys.ts";
 
 interface Entry {
   key: IndexKey;
@@ -62,9 +63,15 @@ export class SortedIndex {
    */
   readonly collation: Collation | undefined;
   private readonly entries: ChunkedSortedList<Entry>;
+  /**
+   * A 2dsphere index's geo fields. Such an index holds no entries: it checks what documents
+   * put there, and lets geo queries run (they measure every candidate, see query/geo).
+   */
+  readonly geoPaths: readonly string[];
 
   constructor(readonly spec: IndexSpec) {
     this.paths = Object.keys(spec.key);
+    this.geoPaths = geoPaths(spec);
     this.collation = readCollation(spec.collation);
     this.entries = new ChunkedSortedList<Entry>(entryOrder(this.collation));
   }
@@ -76,10 +83,16 @@ export class SortedIndex {
   get unique(): boolean { return this.spec.unique === true; }
   get sparse(): boolean { return this.spec.sparse === true; }
   get partial(): boolean { return this.spec.partialFilterExpression !== undefined; }
+  /** Whether this is a geo index, which lookups, ranges and sorts never walk. */
+  get geo(): boolean { return this.geoPaths.length > 0; }
 
   /** Key tuples `doc` has in this index; none when sparse or partial rules leave it out. */
   keysOf(doc: Document): IndexKey[] {
     if (this.spec.partialFilterExpression && !matches(doc, this.spec.partialFilterExpression)) return [];
+    if (this.geo) {
+      checkGeoKeys(doc, this.geoPaths);
+      return [];
+    }
     return indexKeys(doc, this.paths, this.sparse) ?? [];
   }
 

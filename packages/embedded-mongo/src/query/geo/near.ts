@@ -1,0 +1,92 @@
+/**
+ * `$near` and `$nearSphere`: which documents lie within `$minDistance`..`$maxDistance` of a
+ * point, and how far each one is (a find answers them nearest first). The units follow the
+ * query's form, as on mongod: a GeoJSON `$geometry` point measures meters on the sphere; a
+ * legacy pair measures radians under `$nearSphere` and plane units under `$near`.
+ */
+import { badValue } from "../../errors.ts";
+import { isPlainDocument } from "../bson-types.ts";
+import { toNumber } from "../numeric.ts";
+import { isNumeric } from "../bson-types.ts";
+import { angleBetween, EARTH_RADIUS_METERS, legacyPair, planeDistance, readGeometry, type LngLat } from "./geometry.ts";
+import { geometriesAt } from "./measure.ts";
+
+export const NEAR_OPERATORS = ["$near", "$nearSphere"] as const;
+
+export interface Near {
+  readonly operator: "$near" | "$nearSphere";
+  readonly center: LngLat;
+  /** meters on the sphere, radians on the sphere, or plane units of the coordinates. */
+  readonly metric: "meters" | "radians" | "plane";
+  readonly min: number;
+  readonly max: number;
+}
+
+function distanceBound(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!isNumeric(value)) throw badValue(`${name} must be a number`);
+  const n = toNumber(value);
+  if (Number.isNaN(n) || n < 0) throw badValue(`${name} must be non-negative`);
+  return n;
+}
+
+function geoJsonCenter(geometry: unknown): LngLat {
+  const read = isPlainDocument(geometry) && geometry.type === "Point" ? readGeometry(geometry) : undefined;
+  if (read === undefined || typeof read === "string") {
+    throw badValue(`invalid point in geo near query $geometry argument: ${JSON.stringify(geometry)}${typeof read === "string" ? `  ${read}` : ""}`);
+  }
+  return read.points[0]!;
+}
+
+/** Parsed once per condition object (`{ $nearSphere: ..., $maxDistance: ... }`), not per document. */
+const parsed = new WeakMap<object, Near>();
+
+/** The near query of a field's condition, whose `$maxDistance`/`$minDistance` may sit inside the operand or beside it. */
+export function readNear(operator: "$near" | "$nearSphere", condition: Record<string, unknown>): Near {
+  const cached = parsed.get(condition);
+  if (cached) return cached;
+  const operand = condition[operator];
+  let near: Near;
+  if (isPlainDocument(operand) && "$geometry" in operand) {
+    near = {
+      operator,
+      center: geoJsonCenter(operand.$geometry),
+      metric: "meters",
+      min: distanceBound("$minDistance", operand.$minDistance ?? condition.$minDistance, 0),
+      max: distanceBound("$maxDistance", operand.$maxDistance ?? condition.$maxDistance, Number.POSITIVE_INFINITY),
+    };
+  } else {
+    const pair = legacyPair(operand);
+    if (!pair) throw badValue(`${operator} must be a point: a GeoJSON $geometry or a legacy coordinate pair`);
+    near = {
+      operator,
+      center: { lng: pair[0], lat: pair[1] },
+      metric: operator === "$nearSphere" ? "radians" : "plane",
+      min: distanceBound("$minDistance", condition.$minDistance, 0),
+      max: distanceBound("$maxDistance", condition.$maxDistance, Number.POSITIVE_INFINITY),
+    };
+  }
+  parsed.set(condition, near);
+  return near;
+}
+
+/** How far the nearest geometry at these leaves lies from the query's point; undefined when there is none. */
+export function nearDistance(near: Near, leaves: readonly unknown[]): number | undefined {
+  let best: number | undefined;
+  for (const geometry of geometriesAt(leaves)) {
+    for (const point of geometry.points) {
+      const d =
+        near.metric === "plane" ? planeDistance(near.center, point)
+        : near.metric === "radians" ? angleBetween(near.center, point)
+        : angleBetween(near.center, point) * EARTH_RADIUS_METERS;
+      if (best === undefined || d < best) best = d;
+    }
+  }
+  return best;
+}
+
+/** Whether the leaves lie within the query's distance bounds. */
+export function nearMatches(near: Near, leaves: readonly unknown[]): boolean {
+  const d = nearDistance(near, leaves);
+  return d !== undefined && d >= near.min && d <= near.max;
+}

@@ -1,0 +1,100 @@
+/**
+ * `$geoWithin` (and its old name `$within`): whether a field's points lie inside a shape.
+ * `$geometry` polygons have great-circle edges and `$centerSphere` a radius in radians, on the
+ * sphere; `$box`, `$center` and `$polygon` are flat shapes over the legacy coordinates, as on
+ * mongod. No index is needed, as on mongod.
+ */
+import { badValue } from "../../errors.ts";
+import { isNumeric, isPlainDocument } from "../bson-types.ts";
+import { toNumber } from "../numeric.ts";
+import { angleBetween, insideSphericalPolygon, legacyPair, planeDistance, readGeometry, type LngLat } from "./geometry.ts";
+import { geometriesAt } from "./measure.ts";
+
+type PointTest = (point: LngLat) => boolean;
+
+function pairOf(value: unknown, shape: string): LngLat {
+  const pair = legacyPair(value);
+  if (!pair) throw badValue(`${shape} needs coordinate pairs`);
+  return { lng: pair[0], lat: pair[1] };
+}
+
+function circle(shape: string, operand: unknown): { center: LngLat; radius: number } {
+  if (!Array.isArray(operand) || operand.length !== 2 || !isNumeric(operand[1])) throw badValue(`${shape} must be [ [ x, y ], radius ]`);
+  const radius = toNumber(operand[1]);
+  if (!(radius >= 0)) throw badValue(`${shape} radius must be a non-negative number`);
+  return { center: pairOf(operand[0], shape), radius };
+}
+
+function polygonRings(geometry: Record<string, unknown>): LngLat[][][] {
+  const read = readGeometry(geometry);
+  if (typeof read === "string") throw badValue(`$geoWithin $geometry: ${read}`);
+  const toRing = (ring: unknown): LngLat[] => (ring as unknown[]).map((p) => pairOf(p, "$geometry"));
+  if (geometry.type === "Polygon") return [(geometry.coordinates as unknown[]).map(toRing)];
+  if (geometry.type === "MultiPolygon") return (geometry.coordinates as unknown[][]).map((polygon) => polygon.map(toRing));
+  throw badValue(`$geoWithin $geometry must be a Polygon or MultiPolygon, not ${String(geometry.type)}`);
+}
+
+function sphericalPolygon(rings: LngLat[][][]): PointTest {
+  return (point) =>
+    rings.some((polygon) => {
+      const inside = insideSphericalPolygon(point, polygon);
+      if (inside === undefined) return false; // a vertex beyond the point's hemisphere: too far to be inside a polygon smaller than one
+      return inside;
+    });
+}
+
+function flatPolygon(vertices: LngLat[]): PointTest {
+  return (point) => {
+    let inside = false;
+    for (let i = 0, j = vertices.length - 1; i < vertices.length; j = i++) {
+      const a = vertices[i]!;
+      const b = vertices[j]!;
+      if (a.lat > point.lat !== b.lat > point.lat && point.lng < a.lng + ((point.lat - a.lat) * (b.lng - a.lng)) / (b.lat - a.lat)) inside = !inside;
+    }
+    return inside;
+  };
+}
+
+function shapeTest(operand: unknown): PointTest {
+  if (!isPlainDocument(operand)) throw badValue("$geoWithin needs a shape document");
+  const [shape, value] = Object.entries(operand)[0] ?? [];
+  switch (shape) {
+    case "$geometry": {
+      if (!isPlainDocument(value)) throw badValue("$geoWithin $geometry must be a GeoJSON object");
+      return sphericalPolygon(polygonRings(value));
+    }
+    case "$centerSphere": {
+      const { center, radius } = circle(shape, value);
+      return (point) => angleBetween(center, point) <= radius;
+    }
+    case "$center": {
+      const { center, radius } = circle(shape, value);
+      return (point) => planeDistance(center, point) <= radius;
+    }
+    case "$box": {
+      if (!Array.isArray(value) || value.length !== 2) throw badValue("$box must be [ [ x1, y1 ], [ x2, y2 ] ]");
+      const a = pairOf(value[0], shape);
+      const b = pairOf(value[1], shape);
+      return (p) => p.lng >= Math.min(a.lng, b.lng) && p.lng <= Math.max(a.lng, b.lng) && p.lat >= Math.min(a.lat, b.lat) && p.lat <= Math.max(a.lat, b.lat);
+    }
+    case "$polygon": {
+      if (!Array.isArray(value) || value.length < 3) throw badValue("$polygon needs at least 3 points");
+      return flatPolygon(value.map((p) => pairOf(p, shape)));
+    }
+    default:
+      throw badValue(`unknown geo specifier: ${String(shape)}`);
+  }
+}
+
+const compiled = new WeakMap<object, PointTest>();
+
+/** Whether every point of some geometry at these leaves lies inside the shape. */
+export function withinMatches(operand: unknown, leaves: readonly unknown[]): boolean {
+  let test = isPlainDocument(operand) ? compiled.get(operand) : undefined;
+  if (!test) {
+    test = shapeTest(operand);
+    compiled.set(operand as object, test);
+  }
+  const inside = test;
+  return geometriesAt(leaves).some((geometry) => geometry.points.every(inside));
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import type { Collection, Document, Filter } from "mongodb";
+import { useTestDatabase } from "./support/database.ts";
+
+/** mongod's earth radius for spherical distances (meters). */
+const EARTH_RADIUS = 6_378_100;
+type Position = [number, number];
+
+/** The central angle between two [lng, lat] positions, by the Vincenty formula (a reference independent of the server's haversine). */
+function angle([lng1, lat1]: Position, [lng2, lat2]: Position): number {
+  const rad = Math.PI / 180;
+  const [φ1, φ2, Δλ] = [lat1 * rad, lat2 * rad, (lng2 - lng1) * rad];
+  const y = Math.hypot(Math.cos(φ2) * Math.sin(Δλ), Math.cos(φ1) * Math.sin(φ2) - Math.sin(φ1) * Math.cos(φ2) * Math.cos(Δλ));
+  const x = Math.sin(φ1) * Math.sin(φ2) + Math.cos(φ1) * Math.cos(φ2) * Math.cos(Δλ);
+  return Math.atan2(y, x);
+}
+const meters = (a: Position, b: Position): number => angle(a, b) * EARTH_RADIUS;
+
+/** Documents keyed by strings or numbers, holding whatever a test puts in them. */
+type GeoDoc = { _id: string | number; [field: string]: unknown };
+
+const point = (coordinates: Position) => ({ type: "Point" as const, coordinates });
+
+const CENTER: Position = [-71.0589, 42.3601];
+/** Places around the center, listed out of distance order. */
+const PLACES: Array<{ _id: string; at: Position }> = [
+  { _id: "far", at: [-72.0, 43.0] },
+  { _id: "north", at: [-71.0589, 42.3701] },
+  { _id: "suburb", at: [-71.1, 42.4] },
+  { _id: "here", at: CENTER },
+  { _id: "east", at: [-71.04, 42.3601] },
+];
+const byNearness = [...PLACES].sort((a, b) => meters(CENTER, a.at) - meters(CENTER, b.at)).map((p) => p._id);
+const distanceTo = (id: string): number => meters(CENTER, PLACES.find((p) => p._id === id)!.at);
+
+describe("geospatial queries", () => {
+  const t = useTestDatabase();
+  let n = 0;
+  const fresh = () => t.db.collection<GeoDoc>(`geo${(n += 1)}`);
+
+  async function places(): Promise<Collection<GeoDoc>> {
+    const c = fresh();
+    await c.createIndex({ loc: "2dsphere" });
+    await c.insertMany(PLACES.map(({ _id, at }) => ({ _id, loc: point(at) })));
+    return c;
+  }
+  const ids = (docs: Document[]) => docs.map((d) => d._id as string);
+
+  it("a 2dsphere index is named after its key and listed with mongod's version field", async () => {
+    const c = fresh();
+    expect(await c.createIndex({ homeLocation: "2dsphere" })).toBe("homeLocation_2dsphere");
+    const listed = (await c.listIndexes().toArray()).find((i) => i.name === "homeLocation_2dsphere");
+    expect(listed).toMatchObject({ v: 2, key: { homeLocation: "2dsphere" }, "2dsphereIndexVersion": 3 });
+    // Asking again for the same index is no error, as for any index.
+    await c.createIndex({ homeLocation: "2dsphere" });
+  });
+
+  it("$nearSphere with a GeoJSON point answers the documents within $maxDistance meters, nearest first", async () => {
+    const c = await places();
+    const all = await c.find({ loc: { $nearSphere: { $geometry: point(CENTER) } } }).toArray();
+    expect(ids(all)).toEqual(byNearness);
+    const within = await c.find({ loc: { $nearSphere: { $geometry: point(CENTER), $maxDistance: 10_000 } } }).toArray();
+    expect(ids(within)).toEqual(byNearness.filter((id) => distanceTo(id) <= 10_000));
+    expect(ids(within)).not.toContain("far");
+  });
+
+  it("$maxDistance is measured on a sphere of 6,378,100 m: half a meter either side of a document's distance decides", async () => {
+    const c = await places();
+    const d = distanceTo("suburb");
+    const upTo = async (max: number) => ids(await c.find({ loc: { $nearSphere: { $geometry: point(CENTER), $maxDistance: max } } }).toArray());
+    expect(await upTo(d + 0.5)).toContain("suburb");
+    expect(await upTo(d - 0.5)).not.toContain("suburb");
+  });
+
+  it("$minDistance leaves out the nearest; $near with $geometry measures meters as $nearSphere does", async () => {
+    const c = await places();
+    const ring = await c.find({ loc: { $near: { $geometry: point(CENTER), $minDistance: 1_200, $maxDistance: 10_000 } } }).toArray();
+    expect(ids(ring)).toEqual(byNearness.filter((id) => distanceTo(id) >= 1_200 && distanceTo(id) <= 10_000));
+    expect(ids(ring)).not.toContain("north"); // about 1,113 m away
+  });
+
+  it("$nearSphere with a legacy pair measures radians", async () => {
+    const c = await places();
+    const radians = angle(CENTER, PLACES.find((p) => p._id === "suburb")!.at);
+    const near = await c.find({ loc: { $nearSphere: CENTER, $maxDistance: radians + 1e-7 } }).toArray();
+    expect(ids(near)).toEqual(byNearness.filter((id) => distanceTo(id) <= distanceTo("suburb")));
+    const nearer = await c.find({ loc: { $nearSphere: CENTER, $maxDistance: radians - 1e-7 } }).toArray();
+    expect(ids(nearer)).not.toContain("suburb");
+  });
+
+  it("a limit takes the nearest, other conditions still filter, and an explicit sort overrides the distance order", async () => {
+    const c = await places();
+    const nearest = await c.find({ loc: { $nearSphere: { $geometry: point(CENTER) } } }).limit(2).toArray();
+    expect(ids(nearest)).toEqual(byNearness.slice(0, 2));
+    const others = await c.find({ _id: { $in: ["far", "east", "suburb"] }, loc: { $nearSphere: { $geometry: point(CENTER) } } }).toArray();
+    expect(ids(others)).toEqual(byNearness.filter((id) => ["far", "east", "suburb"].includes(id)));
+    const sorted = await c.find({ loc: { $nearSphere: { $geometry: point(CENTER) } } }).sort({ _id: 1 }).toArray();
+    expect(ids(sorted)).toEqual([...byNearness].sort());
+  });
+
+  it("a document holding several points is ranked once, by its nearest", async () => {
+    const c = fresh();
+    await c.createIndex({ stops: "2dsphere" });
+    await c.insertMany([
+      { _id: "route", stops: [point([-72.0, 43.0]), point([-71.0589, 42.3701])] },
+      { _id: "single", stops: point([-71.04, 42.3601]) },
+    ]);
+    const found = await c.find({ stops: { $nearSphere: { $geometry: point(CENTER) } } }).toArray();
+    expect(ids(found)).toEqual(["route", "single"]);
+  });
+
+  it("without a 2dsphere index on the field, $near and $nearSphere fail as on mongod (291), and legacy $near needs a 2d index", async () => {
+    const c = fresh();
+    await c.insertOne({ _id: 1, loc: point(CENTER) });
+    await expect(c.find({ loc: { $nearSphere: { $geometry: point(CENTER) } } }).toArray()).rejects.toMatchObject({
+      code: 291,
+      message: expect.stringContaining("unable to find index for $geoNear query"),
+    });
+    await c.createIndex({ loc: "2dsphere" });
+    await expect(c.find({ loc: { $near: CENTER } }).toArray()).rejects.toMatchObject({ code: 291 });
+    await expect(c.find({ other: { $nearSphere: { $geometry: point(CENTER) } } }).toArray()).rejects.toMatchObject({ code: 291 });
+  });
+
+  it("a write whose indexed field is not a geometry is refused (16755) and changes nothing; a missing or null field is fine", async () => {
+    const c = await places();
+    await expect(c.insertOne({ _id: "bad", loc: point([200, 100]) })).rejects.toMatchObject({ code: 16755 });
+    await expect(c.insertOne({ _id: "text", loc: "downtown" })).rejects.toMatchObject({ code: 16755 });
+    await expect(c.updateOne({ _id: "here" }, { $set: { loc: { type: "Point", coordinates: ["a", 1] } } })).rejects.toMatchObject({ code: 16755 });
+    expect(await c.findOne({ _id: "here" })).toEqual({ _id: "here", loc: point(CENTER) });
+    expect(await c.countDocuments({ _id: { $in: ["bad", "text"] } })).toBe(0);
+    await c.insertMany([{ _id: "nowhere" }, { _id: "unset", loc: null }]);
+    const found = await c.find({ loc: { $nearSphere: { $geometry: point(CENTER) } } }).toArray();
+    expect(ids(found)).toEqual(byNearness);
+  });
+
+  it("an index over a document that is not a geometry is refused (16755)", async () => {
+    const c = fresh();
+    await c.insertOne({ _id: 1, loc: { lat: "north" } });
+    await expect(c.createIndex({ loc: "2dsphere" })).rejects.toMatchObject({ code: 16755 });
+    expect((await c.listIndexes().toArray()).map((i) => i.name)).toEqual(["_id_"]);
+  });
+
+  it("malformed near queries are refused as mongod refuses them (2 BadValue)", async () => {
+    const c = await places();
+    const refused = (filter: Filter<GeoDoc>) => expect(c.find(filter).toArray()).rejects.toMatchObject({ code: 2 });
+    await refused({ loc: { $nearSphere: { $geometry: point(CENTER), $maxDistance: -1 } } });
+    await refused({ loc: { $nearSphere: { $geometry: { type: "Point", coordinates: [500, 0] } } } });
+    await refused({ $or: [{ loc: { $nearSphere: { $geometry: point(CENTER) } } }, { _id: "here" }] });
+    await refused({ $and: [{ loc: { $nearSphere: { $geometry: point(CENTER) } } }, { loc: { $nearSphere: { $geometry: point(CENTER) } } }] });
+  });
+
+  it("$near is refused inside aggregation, so countDocuments with it fails as on mongod (5626500)", async () => {
+    const c = await places();
+    await expect(c.countDocuments({ loc: { $nearSphere: { $geometry: point(CENTER) } } })).rejects.toMatchObject({ code: 5626500 });
+  });
+
+  it("$geoWithin finds points inside a $centerSphere, a GeoJSON polygon, a $box and a $center", async () => {
+    const c = await places();
+    const within = async (shape: Document) => ids(await c.find({ loc: { $geoWithin: shape } }).sort({ _id: 1 }).toArray()).sort();
+    const inKm = (km: number) => byNearness.filter((id) => distanceTo(id) <= km * 1000).sort();
+    expect(await within({ $centerSphere: [CENTER, 2_000 / EARTH_RADIUS] })).toEqual(inKm(2));
+    const square = [[-71.08, 42.35], [-71.03, 42.35], [-71.03, 42.38], [-71.08, 42.38], [-71.08, 42.35]];
+    expect(await within({ $geometry: { type: "Polygon", coordinates: [square] } })).toEqual(["east", "here", "north"]);
+    expect(await within({ $box: [[-71.08, 42.35], [-71.03, 42.365]] })).toEqual(["east", "here"]);
+    expect(await within({ $center: [[-71.1, 42.4], 0.01] })).toEqual(["suburb"]);
+  });
+});
