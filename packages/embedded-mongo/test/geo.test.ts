@@ -164,4 +164,39 @@ describe("geospatial queries", () => {
     expect(await within({ $box: [[-71.08, 42.35], [-71.03, 42.365]] })).toEqual(["east", "here"]);
     expect(await within({ $center: [[-71.1, 42.4], 0.01] })).toEqual(["suburb"]);
   });
+
+  it("$geoNear answers the documents nearest first with their distance in meters, bounded and filtered as asked", async () => {
+    const c = await places();
+    const found = await c
+      .aggregate([
+        { $geoNear: { near: point(CENTER), distanceField: "dist.meters", maxDistance: 10_000, query: { _id: { $ne: "here" } }, includeLocs: "dist.at" } },
+        { $project: { dist: 1 } },
+      ])
+      .toArray();
+    const expected = byNearness.filter((id) => id !== "here" && distanceTo(id) <= 10_000);
+    expect(ids(found)).toEqual(expected);
+    found.forEach((doc, i) => {
+      const place = PLACES.find((p) => p._id === expected[i])!;
+      expect(doc.dist.meters).toBeCloseTo(distanceTo(place._id), 3);
+      expect(doc.dist.at).toEqual(point(place.at));
+    });
+  });
+
+  it("$geoNear with a legacy pair and spherical measures radians, scaled by distanceMultiplier", async () => {
+    const c = await places();
+    const [first, second] = await c
+      .aggregate([{ $geoNear: { near: CENTER, spherical: true, distanceField: "km", distanceMultiplier: EARTH_RADIUS / 1000 } }, { $limit: 2 }])
+      .toArray();
+    expect([first!._id, second!._id]).toEqual(byNearness.slice(0, 2));
+    expect(second!.km).toBeCloseTo(distanceTo(second!._id as string) / 1000, 6);
+  });
+
+  it("$geoNear is refused where mongod refuses it: not first (40603), no geo index (27), no distanceField (2)", async () => {
+    const c = await places();
+    await expect(c.aggregate([{ $match: {} }, { $geoNear: { near: point(CENTER), distanceField: "d" } }]).toArray()).rejects.toMatchObject({ code: 40603 });
+    await expect(c.aggregate([{ $geoNear: { near: point(CENTER) } }]).toArray()).rejects.toMatchObject({ code: 2 });
+    const plain = fresh();
+    await plain.insertOne({ _id: 1, loc: point(CENTER) });
+    await expect(plain.aggregate([{ $geoNear: { near: point(CENTER), distanceField: "d" } }]).toArray()).rejects.toMatchObject({ code: 27 });
+  });
 });

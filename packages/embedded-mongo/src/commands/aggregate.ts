@@ -20,8 +20,9 @@ import { checkHint, matchingDocuments, noneFrom } from "./select.ts";
 import { TimeSlice } from "./time-slice.ts";
 import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
 import { containsNear } from "../query/geo/near-clause.ts";
+import { geoNearStage } from "./geo-near-stage.ts";
 
-const UNSUPPORTED_STAGES = new Set(["$changeStream", "$geoNear", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
+const UNSUPPORTED_STAGES = new Set(["$changeStream", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
 
 function checkStages(pipeline: Document[]): void {
   pipeline.forEach((stage, i) => {
@@ -36,6 +37,9 @@ function checkStages(pipeline: Document[]): void {
     if ((name === "$out" || name === "$merge") && i !== pipeline.length - 1) {
       throw new MongoServerFailure(40601, "Location40601", `${name} can only be the final stage in the pipeline`);
     }
+    if (name === "$geoNear" && i !== 0) {
+      throw new MongoServerFailure(40603, "Location40603", "$geoNear was not the first stage in the pipeline.");
+    }
     if (name === "$listLocalSessions" && i !== 0) {
       throw new MongoServerFailure(40602, "Location40602", "$listLocalSessions is only valid as the first stage in a pipeline");
     }
@@ -49,12 +53,22 @@ function localSessions(stage: unknown, context: CommandContext): Document[] {
   return context.server.sessions?.list(spec.allUsers === true ? undefined : { user: context.auth.user }) ?? [];
 }
 
+/** The documents the pipeline starts from, and the stages left to run on them. */
+async function pipelineSource(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<{ source: Document[]; rest: Document[] }> {
+  const first = pipeline[0];
+  if (collection === undefined && first !== undefined && "$listLocalSessions" in first) {
+    return { source: localSessions(first.$listLocalSessions, context), rest: pipeline.slice(1) };
+  }
+  const stored = collection === undefined ? undefined : context.server.store.collection(context.db, collection);
+  if (first !== undefined && "$geoNear" in first) {
+    return { source: await geoNearStage(stored, first.$geoNear, { ...options, deadline: context.deadline }), rest: pipeline.slice(1) };
+  }
+  const { selection, rest } = splitPipeline(pipeline);
+  return { source: collection === undefined ? [] : await matchingDocuments(stored, { ...selection, ...options, deadline: context.deadline }), rest };
+}
+
 async function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<Document[]> {
-  const listsSessions = collection === undefined && pipeline[0] !== undefined && "$listLocalSessions" in pipeline[0];
-  const { selection, rest } = listsSessions ? { selection: {}, rest: pipeline.slice(1) } : splitPipeline(pipeline);
-  const source = listsSessions
-    ? localSessions(pipeline[0]!.$listLocalSessions, context)
-    : collection === undefined ? [] : await matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, ...options, deadline: context.deadline });
+  const { source, rest } = await pipelineSource(context, collection, pipeline, options);
   if (rest.length === 0) return source;
   if (options.collation) refuseCollatedComparisons(rest);
   const native = runNativeStages(source, rest, options);

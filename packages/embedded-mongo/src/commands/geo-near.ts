@@ -15,7 +15,7 @@ import type { Collection } from "../storage/collection.ts";
  * without one (291 NoQueryExecutionPlans, mongod's wording).
  */
 export function requireGeoIndex(collection: Collection, { path, near }: NearClause): void {
-  if (near.metric !== "plane" && collection.hasGeoIndexOn(path)) return;
+  if (near.metric !== "plane" && collection.geoIndexPaths().includes(path)) return;
   throw new MongoServerFailure(
     291,
     "NoQueryExecutionPlans",

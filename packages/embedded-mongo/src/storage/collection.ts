@@ -191,10 +191,11 @@ export class Collection {
     return undefined;
   }
 
-  /** Whether a 2dsphere index covers `path` (geo near queries need one, as on mongod). */
-  hasGeoIndexOn(path: string): boolean {
-    for (const index of this.indexes.values()) if (index.geoPaths.includes(path) && index.spec.hidden !== true) return true;
-    return false;
+  /** The fields 2dsphere indexes cover (geo near queries need one, as on mongod); hidden ones do not count. */
+  geoIndexPaths(): string[] {
+    const paths: string[] = [];
+    for (const index of this.indexes.values()) if (index.spec.hidden !== true) paths.push(...index.geoPaths);
+    return paths;
   }
 
   dropIndex(name: string, log: JournalRecord[]): void {

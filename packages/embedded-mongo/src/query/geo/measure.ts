@@ -6,9 +6,15 @@
 import { MongoServerFailure } from "../../errors.ts";
 import { geometryValues, readGeometry, type Geometry } from "./geometry.ts";
 
-/** Every geometry at the field's leaves; values that are not geometries are skipped, as an index skips nothing it holds. */
-export function geometriesAt(leaves: readonly unknown[]): Geometry[] {
-  const out: Geometry[] = [];
+/** A geometry found in a document, with the value it was read from (what `$geoNear`'s `includeLocs` shows). */
+export interface Located {
+  readonly value: unknown;
+  readonly geometry: Geometry;
+}
+
+/** Every geometry at the field's leaves; values that are not geometries are skipped (a geo index admits none). */
+export function geometriesAt(leaves: readonly unknown[]): Located[] {
+  const out: Located[] = [];
   for (const leaf of leaves) {
     for (const value of geometryValues(leaf)) {
       const geometry = readGeometry(value);
@@ -16,7 +22,7 @@ export function geometriesAt(leaves: readonly unknown[]): Geometry[] {
       if (geometry.points.length === 0) {
         throw new MongoServerFailure(115, "CommandNotSupported", `this server answers geo queries on points only, and met a ${geometry.type}`);
       }
-      out.push(geometry);
+      out.push({ value, geometry });
     }
   }
   return out;

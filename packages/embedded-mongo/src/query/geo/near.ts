@@ -70,19 +70,24 @@ export function readNear(operator: "$near" | "$nearSphere", condition: Record<st
   return near;
 }
 
-/** How far the nearest geometry at these leaves lies from the query's point; undefined when there is none. */
-export function nearDistance(near: Near, leaves: readonly unknown[]): number | undefined {
-  let best: number | undefined;
-  for (const geometry of geometriesAt(leaves)) {
+/** The geometry at these leaves nearest the query's point, and its distance; undefined when there is none. */
+export function nearest(near: Near, leaves: readonly unknown[]): { distance: number; value: unknown } | undefined {
+  let best: { distance: number; value: unknown } | undefined;
+  for (const { value, geometry } of geometriesAt(leaves)) {
     for (const point of geometry.points) {
-      const d =
+      const distance =
         near.metric === "plane" ? planeDistance(near.center, point)
         : near.metric === "radians" ? angleBetween(near.center, point)
         : angleBetween(near.center, point) * EARTH_RADIUS_METERS;
-      if (best === undefined || d < best) best = d;
+      if (best === undefined || distance < best.distance) best = { distance, value };
     }
   }
   return best;
+}
+
+/** How far the nearest geometry at these leaves lies from the query's point; undefined when there is none. */
+export function nearDistance(near: Near, leaves: readonly unknown[]): number | undefined {
+  return nearest(near, leaves)?.distance;
 }
 
 /** Whether the leaves lie within the query's distance bounds. */

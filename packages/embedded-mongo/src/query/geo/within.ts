@@ -96,5 +96,5 @@ export function withinMatches(operand: unknown, leaves: readonly unknown[]): boo
     compiled.set(operand as object, test);
   }
   const inside = test;
-  return geometriesAt(leaves).some((geometry) => geometry.points.every(inside));
+  return geometriesAt(leaves).some(({ geometry }) => geometry.points.every(inside));
 }
