@@ -154,15 +154,37 @@ describe("geospatial queries", () => {
     await expect(c.countDocuments({ loc: { $nearSphere: { $geometry: point(CENTER) } } })).rejects.toMatchObject({ code: 5626500 });
   });
 
-  it("$geoWithin finds points inside a $centerSphere, a GeoJSON polygon, a $box and a $center", async () => {
+  it("$geoWithin finds points inside a $centerSphere and a GeoJSON polygon, GeoJSON and legacy alike", async () => {
     const c = await places();
-    const within = async (shape: Document) => ids(await c.find({ loc: { $geoWithin: shape } }).sort({ _id: 1 }).toArray()).sort();
-    const inKm = (km: number) => byNearness.filter((id) => distanceTo(id) <= km * 1000).sort();
-    expect(await within({ $centerSphere: [CENTER, 2_000 / EARTH_RADIUS] })).toEqual(inKm(2));
+    await c.insertOne({ _id: "legacy", loc: [-71.05, 42.365] });
+    const within = async (shape: Document) => ids(await c.find({ loc: { $geoWithin: shape } }).toArray()).sort();
+    const inKm = (km: number) => byNearness.filter((id) => distanceTo(id) <= km * 1000);
+    expect(await within({ $centerSphere: [CENTER, 2_000 / EARTH_RADIUS] })).toEqual([...inKm(2), "legacy"].sort());
     const square = [[-71.08, 42.35], [-71.03, 42.35], [-71.03, 42.38], [-71.08, 42.38], [-71.08, 42.35]];
-    expect(await within({ $geometry: { type: "Polygon", coordinates: [square] } })).toEqual(["east", "here", "north"]);
-    expect(await within({ $box: [[-71.08, 42.35], [-71.03, 42.365]] })).toEqual(["east", "here"]);
-    expect(await within({ $center: [[-71.1, 42.4], 0.01] })).toEqual(["suburb"]);
+    expect(await within({ $geometry: { type: "Polygon", coordinates: [square] } })).toEqual(["east", "here", "legacy", "north"]);
+  });
+
+  it("a GeoJSON polygon's edges are great circles, as on mongod, not lines of constant latitude", async () => {
+    const c = fresh();
+    // Between longitudes -60 and 60, the edges at latitudes 50 and 60 bow north to about 67.2 and 73.9 at longitude 0.
+    await c.insertMany([{ _id: "north of both edges' ends", loc: point([0, 70]) }, { _id: "between the ends' latitudes", loc: point([0, 55]) }]);
+    const band = [[-60, 50], [60, 50], [60, 60], [-60, 60], [-60, 50]];
+    const found = await c.find({ loc: { $geoWithin: { $geometry: { type: "Polygon", coordinates: [band] } } } }).toArray();
+    expect(ids(found)).toEqual(["north of both edges' ends"]);
+  });
+
+  it("$box, $center and $polygon are flat shapes over legacy pairs: GeoJSON points never lie in them, as on mongod", async () => {
+    const c = fresh();
+    await c.insertMany([
+      { _id: "pair", loc: [-71.05, 42.36] },
+      { _id: "object", loc: { x: -71.04, y: 42.37 } },
+      { _id: "far pair", loc: [-72, 43] },
+      { _id: "geojson", loc: point([-71.05, 42.36]) },
+    ]);
+    const within = async (shape: Document) => ids(await c.find({ loc: { $geoWithin: shape } }).toArray()).sort();
+    expect(await within({ $box: [[-71.1, 42.3], [-71.0, 42.4]] })).toEqual(["object", "pair"]);
+    expect(await within({ $center: [[-71.05, 42.36], 0.0001] })).toEqual(["pair"]);
+    expect(await within({ $polygon: [[-71.1, 42.3], [-71.045, 42.3], [-71.045, 42.4]] })).toEqual(["pair"]);
   });
 
   it("$geoNear answers the documents nearest first with their distance in meters, bounded and filtered as asked", async () => {

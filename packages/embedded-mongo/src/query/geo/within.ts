@@ -1,8 +1,9 @@
 /**
  * `$geoWithin` (and its old name `$within`): whether a field's points lie inside a shape.
  * `$geometry` polygons have great-circle edges and `$centerSphere` a radius in radians, on the
- * sphere; `$box`, `$center` and `$polygon` are flat shapes over the legacy coordinates, as on
- * mongod. No index is needed, as on mongod.
+ * sphere, and hold GeoJSON and legacy points alike; `$box`, `$center` and `$polygon` are flat
+ * shapes over legacy coordinates, which GeoJSON points (on the sphere) never lie in, as on
+ * mongod (it cannot project them onto the plane). No index is needed, as on mongod.
  */
 import { badValue } from "../../errors.ts";
 import { isNumeric, isPlainDocument } from "../bson-types.ts";
@@ -11,6 +12,12 @@ import { angleBetween, insideSphericalPolygon, legacyPair, planeDistance, readGe
 import { geometriesAt } from "./measure.ts";
 
 type PointTest = (point: LngLat) => boolean;
+
+/** A shape's test, and whether it is flat (legacy points only). */
+interface Shape {
+  readonly flat: boolean;
+  readonly contains: PointTest;
+}
 
 function pairOf(value: unknown, shape: string): LngLat {
   const pair = legacyPair(value);
@@ -55,46 +62,46 @@ function flatPolygon(vertices: LngLat[]): PointTest {
   };
 }
 
-function shapeTest(operand: unknown): PointTest {
+function shapeOf(operand: unknown): Shape {
   if (!isPlainDocument(operand)) throw badValue("$geoWithin needs a shape document");
   const [shape, value] = Object.entries(operand)[0] ?? [];
   switch (shape) {
     case "$geometry": {
       if (!isPlainDocument(value)) throw badValue("$geoWithin $geometry must be a GeoJSON object");
-      return sphericalPolygon(polygonRings(value));
+      return { flat: false, contains: sphericalPolygon(polygonRings(value)) };
     }
     case "$centerSphere": {
       const { center, radius } = circle(shape, value);
-      return (point) => angleBetween(center, point) <= radius;
+      return { flat: false, contains: (point) => angleBetween(center, point) <= radius };
     }
     case "$center": {
       const { center, radius } = circle(shape, value);
-      return (point) => planeDistance(center, point) <= radius;
+      return { flat: true, contains: (point) => planeDistance(center, point) <= radius };
     }
     case "$box": {
       if (!Array.isArray(value) || value.length !== 2) throw badValue("$box must be [ [ x1, y1 ], [ x2, y2 ] ]");
       const a = pairOf(value[0], shape);
       const b = pairOf(value[1], shape);
-      return (p) => p.lng >= Math.min(a.lng, b.lng) && p.lng <= Math.max(a.lng, b.lng) && p.lat >= Math.min(a.lat, b.lat) && p.lat <= Math.max(a.lat, b.lat);
+      return { flat: true, contains: (p) => p.lng >= Math.min(a.lng, b.lng) && p.lng <= Math.max(a.lng, b.lng) && p.lat >= Math.min(a.lat, b.lat) && p.lat <= Math.max(a.lat, b.lat) };
     }
     case "$polygon": {
       if (!Array.isArray(value) || value.length < 3) throw badValue("$polygon needs at least 3 points");
-      return flatPolygon(value.map((p) => pairOf(p, shape)));
+      return { flat: true, contains: flatPolygon(value.map((p) => pairOf(p, shape))) };
     }
     default:
       throw badValue(`unknown geo specifier: ${String(shape)}`);
   }
 }
 
-const compiled = new WeakMap<object, PointTest>();
+const compiled = new WeakMap<object, Shape>();
 
 /** Whether every point of some geometry at these leaves lies inside the shape. */
 export function withinMatches(operand: unknown, leaves: readonly unknown[]): boolean {
-  let test = isPlainDocument(operand) ? compiled.get(operand) : undefined;
-  if (!test) {
-    test = shapeTest(operand);
-    compiled.set(operand as object, test);
+  let shape = isPlainDocument(operand) ? compiled.get(operand) : undefined;
+  if (!shape) {
+    shape = shapeOf(operand);
+    compiled.set(operand as object, shape);
   }
-  const inside = test;
-  return geometriesAt(leaves).some(({ geometry }) => geometry.points.every(inside));
+  const { flat, contains } = shape;
+  return geometriesAt(leaves).some(({ geometry }) => (!flat || geometry.form === "legacy") && geometry.points.every(contains));
 }
