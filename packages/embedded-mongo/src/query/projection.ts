@@ -7,6 +7,7 @@ import { badValue, MongoServerFailure } from "../errors.ts";
 import { isPlainDocument } from "./bson-types.ts";
 import { matchCondition, matches, type Filter } from "./matcher.ts";
 import { mingoView } from "./mingo-view.ts";
+import { inMongodOrder } from "./field-order.ts";
 import { toNumber } from "./numeric.ts";
 import { getPath } from "./path.ts";
 import { firstMatchingIndex } from "./positional.ts";
@@ -194,6 +195,7 @@ function applySlice(out: Doc, path: string, spec: unknown): void {
 }
 
 function computedProjection(spec: Doc): Projector {
+  const stage = { $project: spec };
   const aggregator = new Aggregator([{ $project: mingoView(spec) as Doc }]);
-  return (doc) => aggregator.run([mingoView(doc) as Doc])[0] as Doc;
+  return (doc) => inMongodOrder(stage, [doc], aggregator.run([mingoView(doc) as Doc]))[0] as Doc;
 }
