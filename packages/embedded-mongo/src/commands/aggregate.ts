@@ -21,6 +21,7 @@ import { TimeSlice } from "./time-slice.ts";
 import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
 import { containsNear } from "../query/geo/near-clause.ts";
 import { geoNearStage } from "./geo-near-stage.ts";
+import { hasText } from "./text-search.ts";
 
 const UNSUPPORTED_STAGES = new Set(["$changeStream", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
 
@@ -31,6 +32,9 @@ function checkStages(pipeline: Document[]): void {
       throw new MongoServerFailure(40324, "Location40324", `Unrecognized pipeline stage name: '${name}'`);
     }
     // Results ordered by distance have no meaning inside a pipeline: mongod refuses them there (countDocuments too).
+    if (name === "$match" && i > 0 && hasText(stage.$match)) {
+      throw new MongoServerFailure(17313, "Location17313", "$match with $text is only allowed as the first pipeline stage");
+    }
     if (name === "$match" && containsNear(stage.$match)) {
       throw new MongoServerFailure(5626500, "Location5626500", "$geoNear, $near, and $nearSphere are not allowed in this context, as these operators require sorting geospatial data. If you do not need sort, consider using $geoWithin instead.");
     }

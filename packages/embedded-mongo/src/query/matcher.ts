@@ -24,6 +24,8 @@ export interface QueryEnv {
   readonly collation?: Collation | undefined;
   /** Values of `$$name` in `$expr` (the command's `let`), already evaluated. */
   readonly variables?: Readonly<Record<string, unknown>> | undefined;
+  /** Whether a document matches the filter's `$text`, through the collection's text index (commands/text-search.ts). */
+  readonly text?: ((doc: unknown) => boolean) | undefined;
 }
 
 const NO_ENV: QueryEnv = {};
@@ -90,6 +92,9 @@ function matchLogical(doc: unknown, operator: string, value: unknown, env: Query
     case "$expr": return matchExpression(doc, value, env);
     case "$jsonSchema": return compileSchema(value)(doc);
     case "$comment": return true;
+    case "$text":
+      if (!env.text) throw new MongoServerFailure(27, "IndexNotFound", "text index required for $text query");
+      return env.text(doc);
     case "$alwaysTrue": return true;
     case "$alwaysFalse": return false;
     default: throw badValue(`unknown top level operator: ${operator}`);

@@ -79,10 +79,10 @@ export class Collection {
   /**
    * The indexes a query may be planned on: not hidden ones (as mongod), not collated ones,
    * whose entries are in their collation's order rather than the binary order lookups assume,
-   * and not geo ones, which hold no entries.
+   * and not geo or text ones, which hold no entries.
    */
   private *plannable(): Iterable<SortedIndex> {
-    for (const index of this.indexes.values()) if (!index.collation && !index.geo && index.spec.hidden !== true) yield index;
+    for (const index of this.indexes.values()) if (!index.collation && !index.geo && !index.text && index.spec.hidden !== true) yield index;
   }
 
   /**
@@ -196,6 +196,12 @@ export class Collection {
     const paths: string[] = [];
     for (const index of this.indexes.values()) if (index.spec.hidden !== true) paths.push(...index.geoPaths);
     return paths;
+  }
+
+  /** The collection's text index (a collection has one at most), unless hidden. */
+  textIndex(): IndexSpec | undefined {
+    for (const index of this.indexes.values()) if (index.text && index.spec.hidden !== true) return index.spec;
+    return undefined;
   }
 
   dropIndex(name: string, log: JournalRecord[]): void {

@@ -11,6 +11,7 @@ import { matches } from "../query/matcher.ts";
 import { ChunkedSortedList } from "./chunked-sorted-list.ts";
 import { indexKeys, type IndexKey } from "./index-keys.ts";
 import { checkGeoKeys, geoPaths } from "./geo-keys.ts";
+import { isTextIndex } from "./text-index-spec.ts";
 
 interface Entry {
   key: IndexKey;
@@ -68,10 +69,13 @@ export class SortedIndex {
    * put there, and lets geo queries run (they measure every candidate, see query/geo).
    */
   readonly geoPaths: readonly string[];
+  /** A text index, which holds no entries either: `$text` scores every candidate (query/text). */
+  readonly text: boolean;
 
   constructor(readonly spec: IndexSpec) {
     this.paths = Object.keys(spec.key);
     this.geoPaths = geoPaths(spec);
+    this.text = isTextIndex(spec);
     this.collation = readCollation(spec.collation);
     this.entries = new ChunkedSortedList<Entry>(entryOrder(this.collation));
   }
@@ -93,6 +97,7 @@ export class SortedIndex {
       checkGeoKeys(doc, this.geoPaths);
       return [];
     }
+    if (this.text) return [];
     return indexKeys(doc, this.paths, this.sparse) ?? [];
   }
 
