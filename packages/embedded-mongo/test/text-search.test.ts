@@ -90,6 +90,13 @@ describe("text indexes and $text", () => {
     expect(Object.keys(scored[0]!)).toEqual(["_id", "subject", "score"]);
   });
 
+  it("a pipeline's $sort right after its $text $match orders by textScore; later stages asking for it are refused (115), not answered without it", async () => {
+    const c = await articles();
+    const best = await c.aggregate([{ $match: { $text: { $search: "coffee cream" } } }, { $sort: { score: { $meta: "textScore" } } }, { $project: { _id: 1 } }]).toArray();
+    expect(best).toEqual([{ _id: 6 }, { _id: 1 }, { _id: 2 }]);
+    await expect(c.aggregate([{ $match: { $text: { $search: "coffee" } } }, { $project: { score: { $meta: "textScore" } } }]).toArray()).rejects.toMatchObject({ code: 115 });
+  });
+
   it("$text runs in counts, updates and a pipeline's first $match; without a text index it fails (27), and in a later $match (17313)", async () => {
     const c = await articles();
     expect(await c.countDocuments({ $text: { $search: "coffee" } })).toBe(3);

@@ -21,7 +21,7 @@ import { TimeSlice } from "./time-slice.ts";
 import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
 import { containsNear } from "../query/geo/near-clause.ts";
 import { geoNearStage } from "./geo-near-stage.ts";
-import { hasText } from "./text-search.ts";
+import { containsTextScore, hasText, type TextScores } from "./text-search.ts";
 
 const UNSUPPORTED_STAGES = new Set(["$changeStream", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
 
@@ -68,7 +68,12 @@ async function pipelineSource(context: CommandContext, collection: string | unde
     return { source: await geoNearStage(stored, first.$geoNear, { ...options, deadline: context.deadline }), rest: pipeline.slice(1) };
   }
   const { selection, rest } = splitPipeline(pipeline);
-  return { source: collection === undefined ? [] : await matchingDocuments(stored, { ...selection, ...options, deadline: context.deadline }), rest };
+  // A leading $sort may order a $text match by its score; later stages have no scores to read.
+  const textScores: TextScores | undefined = hasText(selection.filter) ? new WeakMap() : undefined;
+  if (textScores && containsTextScore(rest)) {
+    throw new MongoServerFailure(115, "CommandNotSupported", "{ $meta: \"textScore\" } is supported by this server in find projections and sorts and in a $sort right after the $text $match, not in later pipeline stages");
+  }
+  return { source: collection === undefined ? [] : await matchingDocuments(stored, { ...selection, ...options, deadline: context.deadline, textScores }), rest };
 }
 
 async function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<Document[]> {

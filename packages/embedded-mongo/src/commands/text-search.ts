@@ -25,6 +25,13 @@ function textOperands(value: unknown, found: unknown[]): unknown[] {
   return found;
 }
 
+/** Whether stages (or any value) ask for `{ $meta: "textScore" }`. */
+export function containsTextScore(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsTextScore);
+  if (!isPlainDocument(value)) return false;
+  return value.$meta === "textScore" || Object.values(value).some(containsTextScore);
+}
+
 /** Whether a filter holds a `$text`. */
 export function hasText(filter: unknown): boolean {
   return textOperands(filter, []).length > 0;
