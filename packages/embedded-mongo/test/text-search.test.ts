@@ -90,11 +90,22 @@ describe("text indexes and $text", () => {
     expect(Object.keys(scored[0]!)).toEqual(["_id", "subject", "score"]);
   });
 
-  it("a pipeline's $sort right after its $text $match orders by textScore; later stages asking for it are refused (115), not answered without it", async () => {
+  it("a pipeline reads textScore after its $text $match: in a $sort right after it, and in later $project, $addFields and $sort stages", async () => {
     const c = await articles();
     const best = await c.aggregate([{ $match: { $text: { $search: "coffee cream" } } }, { $sort: { score: { $meta: "textScore" } } }, { $project: { _id: 1 } }]).toArray();
     expect(best).toEqual([{ _id: 6 }, { _id: 1 }, { _id: 2 }]);
-    await expect(c.aggregate([{ $match: { $text: { $search: "coffee" } } }, { $project: { score: { $meta: "textScore" } } }]).toArray()).rejects.toMatchObject({ code: 115 });
+    const projected = await c
+      .aggregate([{ $match: { $text: { $search: "coffee cream" } } }, { $project: { subject: 1, score: { $meta: "textScore" } } }, { $sort: { score: 1 } }])
+      .toArray();
+    expect(projected).toEqual([
+      { _id: 2, subject: "Coffee Shopping", score: 0.75 },
+      { _id: 1, subject: "coffee", score: 1 },
+      { _id: 6, subject: "coffee and cream", score: 1.5 },
+    ]);
+    const added = await c
+      .aggregate([{ $match: { $text: { $search: "coffee" } } }, { $addFields: { relevance: { $multiply: [{ $meta: "textScore" }, 100] } } }, { $sort: { _id: -1 } }, { $project: { relevance: 1 } }])
+      .toArray();
+    expect(added).toEqual([{ _id: 6, relevance: 75 }, { _id: 2, relevance: 75 }, { _id: 1, relevance: 100 }]);
   });
 
   it("$text runs in counts, updates and a pipeline's first $match; without a text index it fails (27), and in a later $match (17313)", async () => {

@@ -22,6 +22,7 @@ import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
 import { containsNear } from "../query/geo/near-clause.ts";
 import { geoNearStage } from "./geo-near-stage.ts";
 import { containsTextScore, hasText, type TextScores } from "./text-search.ts";
+import { stagesReadingScores, withoutScores, withScores } from "./text-score-stages.ts";
 
 const UNSUPPORTED_STAGES = new Set(["$changeStream", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
 
@@ -57,8 +58,8 @@ function localSessions(stage: unknown, context: CommandContext): Document[] {
   return context.server.sessions?.list(spec.allUsers === true ? undefined : { user: context.auth.user }) ?? [];
 }
 
-/** The documents the pipeline starts from, and the stages left to run on them. */
-async function pipelineSource(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<{ source: Document[]; rest: Document[] }> {
+/** The documents the pipeline starts from, the stages left to run on them, and whether the results carry a text score to take off. */
+async function pipelineSource(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<{ source: Document[]; rest: Document[]; scored?: boolean }> {
   const first = pipeline[0];
   if (collection === undefined && first !== undefined && "$listLocalSessions" in first) {
     return { source: localSessions(first.$listLocalSessions, context), rest: pipeline.slice(1) };
@@ -68,16 +69,20 @@ async function pipelineSource(context: CommandContext, collection: string | unde
     return { source: await geoNearStage(stored, first.$geoNear, { ...options, deadline: context.deadline }), rest: pipeline.slice(1) };
   }
   const { selection, rest } = splitPipeline(pipeline);
-  // A leading $sort may order a $text match by its score; later stages have no scores to read.
+  // A $text match's scores: a leading $sort may order by them, later stages read them (text-score-stages.ts).
   const textScores: TextScores | undefined = hasText(selection.filter) ? new WeakMap() : undefined;
-  if (textScores && containsTextScore(rest)) {
-    throw new MongoServerFailure(115, "CommandNotSupported", "{ $meta: \"textScore\" } is supported by this server in find projections and sorts and in a $sort right after the $text $match, not in later pipeline stages");
-  }
-  return { source: collection === undefined ? [] : await matchingDocuments(stored, { ...selection, ...options, deadline: context.deadline, textScores }), rest };
+  const source = collection === undefined ? [] : await matchingDocuments(stored, { ...selection, ...options, deadline: context.deadline, textScores });
+  if (textScores && containsTextScore(rest)) return { source: withScores(source, textScores), rest: stagesReadingScores(rest), scored: true };
+  return { source, rest };
 }
 
 async function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<Document[]> {
-  const { source, rest } = await pipelineSource(context, collection, pipeline, options);
+  const { source, rest, scored } = await pipelineSource(context, collection, pipeline, options);
+  const docs = await runStages(context, source, rest, options);
+  return scored ? withoutScores(docs) : docs;
+}
+
+async function runStages(context: CommandContext, source: Document[], rest: Document[], options: QueryOptions): Promise<Document[]> {
   if (rest.length === 0) return source;
   if (options.collation) refuseCollatedComparisons(rest);
   const native = runNativeStages(source, rest, options);
