@@ -221,4 +221,45 @@ describe("geospatial queries", () => {
     await plain.insertOne({ _id: 1, loc: point(CENTER) });
     await expect(plain.aggregate([{ $geoNear: { near: point(CENTER), distanceField: "d" } }]).toArray()).rejects.toMatchObject({ code: 27 });
   });
+
+  describe("2d indexes (legacy coordinate pairs on a plane)", () => {
+    async function grid(): Promise<Collection<GeoDoc>> {
+      const c = fresh();
+      await c.createIndex({ pos: "2d" });
+      await c.insertMany([
+        { _id: "far", pos: [30, 40] },
+        { _id: "near", pos: [1, 1] },
+        { _id: "object", pos: { x: 3, y: 4 } },
+        { _id: "origin", pos: [0, 0] },
+        { _id: "none" },
+      ]);
+      return c;
+    }
+
+    it("is listed as mongod lists it and refuses what is not a legacy pair in its range (13026, 13027)", async () => {
+      const c = fresh();
+      expect(await c.createIndex({ pos: "2d" }, { min: -500, max: 500, bits: 20 })).toBe("pos_2d");
+      expect((await c.listIndexes().toArray()).find((i) => i.name === "pos_2d")).toEqual({ v: 2, key: { pos: "2d" }, name: "pos_2d", bits: 20, min: -500, max: 500 });
+      await c.insertOne({ _id: 1, pos: [400, -400] });
+      await expect(c.insertOne({ _id: 2, pos: point([1, 1]) })).rejects.toMatchObject({ code: 13026 });
+      await expect(c.insertOne({ _id: 3, pos: [500, 0] })).rejects.toMatchObject({ code: 13027 });
+      await expect(fresh().createIndex({ a: 1, pos: "2d" })).rejects.toMatchObject({ code: 67 });
+    });
+
+    it("$near with a legacy pair measures plane distance, nearest first, $maxDistance in coordinate units", async () => {
+      const c = await grid();
+      expect(ids(await c.find({ pos: { $near: [0, 0] } }).toArray())).toEqual(["origin", "near", "object", "far"]);
+      expect(ids(await c.find({ pos: { $near: [0, 0], $maxDistance: 5 } }).toArray())).toEqual(["origin", "near", "object"]);
+      expect(ids(await c.find({ pos: { $near: [0, 0], $maxDistance: 4.99 } }).toArray())).toEqual(["origin", "near"]);
+    });
+
+    it("$nearSphere over a 2d index measures radians, and $geoNear picks the 2d field for a legacy point", async () => {
+      const c = await grid();
+      const radians = angle([0, 0], [3, 4]);
+      expect(ids(await c.find({ pos: { $nearSphere: [0, 0], $maxDistance: radians + 1e-9 } }).toArray())).toEqual(["origin", "near", "object"]);
+      const [origin, near] = await c.aggregate([{ $geoNear: { near: [0, 0], distanceField: "d" } }, { $limit: 2 }]).toArray();
+      expect([origin!._id, origin!.d, near!._id]).toEqual(["origin", 0, "near"]);
+      expect(near!.d).toBeCloseTo(Math.SQRT2, 12);
+    });
+  });
 });

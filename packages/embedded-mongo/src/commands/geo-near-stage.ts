@@ -14,6 +14,7 @@ import { toNumber } from "../query/numeric.ts";
 import { resolvePath } from "../query/path.ts";
 import { writePath } from "../query/update-paths.ts";
 import type { Collection } from "../storage/collection.ts";
+import { GEO_FLAT, GEO_SPHERE, type GeoKind } from "../storage/geo-keys.ts";
 import { matchingDocuments, type Selection } from "./select.ts";
 
 function optionalString(spec: Document, name: string): string | undefined {
@@ -22,16 +23,22 @@ function optionalString(spec: Document, name: string): string | undefined {
   return value;
 }
 
-/** The geo field the stage measures: `key`, or the collection's only 2dsphere field. */
-function geoField(collection: Collection, key: string | undefined): string {
-  const paths = collection.geoIndexPaths();
+/**
+ * The geo field the stage measures: `key`, or else the collection's only 2d field, or else its
+ * only 2dsphere field (a GeoJSON point takes 2dsphere fields only), as mongod picks it.
+ */
+function geoField(collection: Collection, key: string | undefined, geoJson: boolean): string {
+  const kinds: GeoKind[] = geoJson ? [GEO_SPHERE] : [GEO_FLAT, GEO_SPHERE];
   if (key !== undefined) {
-    if (!paths.includes(key)) throw new MongoServerFailure(27, "IndexNotFound", `$geoNear found no 2dsphere index on '${key}'`);
+    if (!kinds.some((kind) => collection.geoIndexPaths(kind).includes(key))) throw new MongoServerFailure(27, "IndexNotFound", `$geoNear found no geo index on '${key}'`);
     return key;
   }
-  if (paths.length === 0) throw new MongoServerFailure(27, "IndexNotFound", "$geoNear requires a 2d or 2dsphere index, but none were found");
-  if (paths.length > 1) throw new MongoServerFailure(27, "IndexNotFound", `There is more than one 2dsphere index on ${collection.ns}; unsure which to use for $geoNear`);
-  return paths[0]!;
+  for (const kind of kinds) {
+    const paths = collection.geoIndexPaths(kind);
+    if (paths.length > 1) throw new MongoServerFailure(27, "IndexNotFound", `There is more than one ${kind} index on ${collection.ns}; unsure which to use for $geoNear`);
+    if (paths.length === 1) return paths[0]!;
+  }
+  throw new MongoServerFailure(27, "IndexNotFound", "$geoNear requires a 2d or 2dsphere index, but none were found");
 }
 
 /** The `$near`/`$nearSphere` condition the stage's options amount to. */
@@ -56,7 +63,7 @@ export async function geoNearStage(collection: Collection | undefined, spec: unk
   const { operator, condition } = nearCondition(spec);
   const near = readNear(operator, condition);
   if (!collection) return [];
-  const path = geoField(collection, optionalString(spec, "key"));
+  const path = geoField(collection, optionalString(spec, "key"), near.metric === "meters");
   const query = (spec.query ?? {}) as Filter;
   const docs = await matchingDocuments(collection, { ...selection, filter: { $and: [query, { [path]: condition }] } });
   return docs.map((doc) => {

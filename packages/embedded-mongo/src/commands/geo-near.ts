@@ -8,14 +8,15 @@ import type { NearClause } from "../query/geo/near-clause.ts";
 import { nearDistance } from "../query/geo/near.ts";
 import { resolvePath } from "../query/path.ts";
 import type { Collection } from "../storage/collection.ts";
+import { GEO_FLAT, GEO_SPHERE, type GeoKind } from "../storage/geo-keys.ts";
 
 /**
- * A GeoJSON point or `$nearSphere` needs a 2dsphere index on the field; a legacy `$near`
- * needs a 2d index, which this server does not build, so it always fails here as on a mongod
- * without one (291 NoQueryExecutionPlans, mongod's wording).
+ * A GeoJSON point needs a 2dsphere index on the field, a legacy `$near` a 2d index, a legacy
+ * `$nearSphere` either; without, the query fails as on mongod (291 NoQueryExecutionPlans, its wording).
  */
 export function requireGeoIndex(collection: Collection, { path, near }: NearClause): void {
-  if (near.metric !== "plane" && collection.geoIndexPaths().includes(path)) return;
+  const kinds: GeoKind[] = near.metric === "meters" ? [GEO_SPHERE] : near.metric === "plane" ? [GEO_FLAT] : [GEO_FLAT, GEO_SPHERE];
+  if (kinds.some((kind) => collection.geoIndexPaths(kind).includes(path))) return;
   throw new MongoServerFailure(
     291,
     "NoQueryExecutionPlans",

@@ -11,6 +11,7 @@ import { planQuery, prefixSortingIndex, sortingIndex } from "./planner.ts";
 import type { IndexKey } from "./index-keys.ts";
 import { SortedIndex, type IndexSpec, type KeyChange } from "./sorted-index.ts";
 import { valueKey } from "./value-key.ts";
+import { GEO_SPHERE, type GeoKind } from "./geo-keys.ts";
 
 export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: "_id_" };
 
@@ -191,10 +192,10 @@ export class Collection {
     return undefined;
   }
 
-  /** The fields 2dsphere indexes cover (geo near queries need one, as on mongod); hidden ones do not count. */
-  geoIndexPaths(): string[] {
+  /** The fields geo indexes of a kind cover (geo near queries need one, as on mongod); hidden ones do not count. */
+  geoIndexPaths(kind: GeoKind = GEO_SPHERE): string[] {
     const paths: string[] = [];
-    for (const index of this.indexes.values()) if (index.spec.hidden !== true) paths.push(...index.geoPaths);
+    for (const index of this.indexes.values()) if (index.spec.hidden !== true) paths.push(...index.geoPaths[kind]);
     return paths;
   }
 
