@@ -109,6 +109,26 @@ describe("geospatial queries", () => {
     expect(ids(found)).toEqual(["route", "single"]);
   });
 
+  it("$near measures stored lines and polygons to their nearest part: 0 inside a polygon, along the perpendicular to a line's arc", async () => {
+    const c = fresh();
+    await c.createIndex({ shape: "2dsphere" });
+    const square = (w: number, s: number, e: number, n: number) => ({ type: "Polygon", coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+    await c.insertMany([
+      { _id: "meridian-edged square", shape: square(2, -1, 3, 1) },
+      { _id: "point", shape: point([0, 1.5]) },
+      { _id: "line", shape: { type: "LineString", coordinates: [[-1, 1], [1, 1]] } },
+      { _id: "around the center", shape: square(-1, -1, 1, 0.5) },
+    ]);
+    const found = await c.aggregate([{ $geoNear: { near: point([0, 0]), distanceField: "d" } }]).toArray();
+    expect(ids(found)).toEqual(["around the center", "line", "point", "meridian-edged square"]);
+    const degree = (Math.PI / 180) * EARTH_RADIUS;
+    // The arc between (-1, 1) and (1, 1) bows north of latitude 1 at longitude 0: atan(tan 1 / cos 1) degrees.
+    const arcLatitude = (Math.atan(Math.tan(Math.PI / 180) / Math.cos(Math.PI / 180)) * 180) / Math.PI;
+    expect(found.map((doc) => doc.d)).toEqual([0, expect.closeTo(arcLatitude * degree, 3), expect.closeTo(1.5 * degree, 3), expect.closeTo(2 * degree, 3)]);
+    // $geoWithin still tests points only: a stored line or polygon is refused rather than judged by its vertices.
+    await expect(c.find({ shape: { $geoWithin: { $centerSphere: [[0, 0], 1] } } }).toArray()).rejects.toMatchObject({ code: 115 });
+  });
+
   it("without a 2dsphere index on the field, $near and $nearSphere fail as on mongod (291), and legacy $near needs a 2d index", async () => {
     const c = fresh();
     await c.insertOne({ _id: 1, loc: point(CENTER) });

@@ -14,16 +14,20 @@ export interface LngLat {
   readonly lat: number;
 }
 
-/** A geometry read from a value; `points` are what distances are measured against. */
+/** A geometry read from a value: the points, lines and polygons distances are measured against. */
 export interface Geometry {
   /** GeoJSON or a legacy pair (legacy values measure in radians under `$nearSphere`). */
   readonly form: "geojson" | "legacy";
   readonly type: string;
-  /** The points of a Point or MultiPoint (or the legacy pair); empty for lines and polygons. */
+  /** Points (Point, MultiPoint, a legacy pair). */
   readonly points: readonly LngLat[];
+  /** Lines, as their vertices (LineString, MultiLineString). */
+  readonly lines: readonly (readonly LngLat[])[];
+  /** Polygons, as their rings (outer first, then holes), each ring closed. */
+  readonly polygons: readonly (readonly (readonly LngLat[])[])[];
 }
 
-/** Why a value is not a geometry mongod would index, in mongod's words; undefined when it is one. */
+/** Why a value is not a geometry mongod would index, in mongod's words. */
 export type GeometryProblem = string;
 
 const GEOJSON_TYPES = new Set(["Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"]);
@@ -58,52 +62,55 @@ function positions(value: unknown, what: string, atLeast: number): LngLat[] | Ge
   return out.length < atLeast ? `${what} must have at least ${atLeast} vertices` : out;
 }
 
-function ring(value: unknown): GeometryProblem | undefined {
+function ring(value: unknown): LngLat[] | GeometryProblem {
   const vertices = positions(value, "Loop", 4);
   if (typeof vertices === "string") return vertices;
   const first = vertices[0]!;
   const last = vertices[vertices.length - 1]!;
-  return first.lng === last.lng && first.lat === last.lat ? undefined : "Loop is not closed, first vertex does not equal last vertex";
+  return first.lng === last.lng && first.lat === last.lat ? vertices : "Loop is not closed, first vertex does not equal last vertex";
 }
 
-function everyItem(value: unknown, what: string, check: (item: unknown) => GeometryProblem | undefined): GeometryProblem | undefined {
+/** Each item read, or the first problem met. */
+function eachOf<T>(value: unknown, what: string, read: (item: unknown) => T | GeometryProblem): T[] | GeometryProblem {
   if (!Array.isArray(value)) return `${what} must be an array`;
+  const out: T[] = [];
   for (const item of value) {
-    const problem = check(item);
-    if (problem) return problem;
+    const parsed = read(item);
+    if (typeof parsed === "string") return parsed;
+    out.push(parsed);
   }
-  return undefined;
+  return out;
 }
 
-/** Checks a GeoJSON object's coordinates for its type; answers its points (Point, MultiPoint). */
+const polygonOf = (value: unknown): LngLat[][] | GeometryProblem => eachOf(value, "Polygon", ring);
+const lineOf = (value: unknown): LngLat[] | GeometryProblem => positions(value, "LineString", 2);
+
+function geoJsonGeometry(type: string, parts: Partial<Pick<Geometry, "points" | "lines" | "polygons">>): Geometry {
+  return { form: "geojson", type, points: parts.points ?? [], lines: parts.lines ?? [], polygons: parts.polygons ?? [] };
+}
+
+/** Lifts a part's reading into a geometry, or passes its problem on. */
+function build<T>(read: T | GeometryProblem, make: (parts: T) => Geometry): Geometry | GeometryProblem {
+  return typeof read === "string" ? read : make(read);
+}
+
+/** Checks a GeoJSON object's coordinates for its type, and reads its points, lines and polygons. */
 function geoJson(value: Record<string, unknown>): Geometry | GeometryProblem {
   const type = value.type;
   if (typeof type !== "string" || !GEOJSON_TYPES.has(type)) return `unknown GeoJSON type: ${JSON.stringify(value)}`;
   const coordinates = value.coordinates;
   switch (type) {
-    case "Point": {
-      const point = position(coordinates);
-      return typeof point === "string" ? point : { form: "geojson", type, points: [point] };
-    }
-    case "MultiPoint": {
-      const points = positions(coordinates, "MultiPoint", 1);
-      return typeof points === "string" ? points : { form: "geojson", type, points };
-    }
-    case "LineString": {
-      const line = positions(coordinates, "LineString", 2);
-      return typeof line === "string" ? line : { form: "geojson", type, points: [] };
-    }
-    case "MultiLineString":
-      return everyItem(coordinates, type, (line) => { const l = positions(line, "LineString", 2); return typeof l === "string" ? l : undefined; }) ?? { form: "geojson", type, points: [] };
-    case "Polygon":
-      return everyItem(coordinates, type, ring) ?? { form: "geojson", type, points: [] };
-    case "MultiPolygon":
-      return everyItem(coordinates, type, (polygon) => everyItem(polygon, "Polygon", ring)) ?? { form: "geojson", type, points: [] };
+    case "Point": return build(position(coordinates), (point) => geoJsonGeometry(type, { points: [point] }));
+    case "MultiPoint": return build(positions(coordinates, type, 1), (points) => geoJsonGeometry(type, { points }));
+    case "LineString": return build(lineOf(coordinates), (line) => geoJsonGeometry(type, { lines: [line] }));
+    case "MultiLineString": return build(eachOf(coordinates, type, lineOf), (lines) => geoJsonGeometry(type, { lines }));
+    case "Polygon": return build(polygonOf(coordinates), (polygon) => geoJsonGeometry(type, { polygons: [polygon] }));
+    case "MultiPolygon": return build(eachOf(coordinates, type, polygonOf), (polygons) => geoJsonGeometry(type, { polygons }));
     default: // GeometryCollection
-      return everyItem(value.geometries, "GeometryCollection geometries", (item) => {
-        const inner = isPlainDocument(item) ? geoJson(item) : "GeometryCollection geometries must be objects";
-        return typeof inner === "string" ? inner : undefined;
-      }) ?? { form: "geojson", type, points: [] };
+      return build(
+        eachOf(value.geometries, "GeometryCollection geometries", (item) => (isPlainDocument(item) ? geoJson(item) : "GeometryCollection geometries must be objects")),
+        (parts) => geoJsonGeometry(type, { points: parts.flatMap((g) => g.points), lines: parts.flatMap((g) => g.lines), polygons: parts.flatMap((g) => g.polygons) }),
+      );
   }
 }
 
@@ -113,7 +120,7 @@ export function readGeometry(value: unknown): Geometry | GeometryProblem {
   const pair = legacyPair(value);
   if (!pair) return `Point must be an array or object, instead got type ${Array.isArray(value) ? "array" : typeof value}`;
   const [lng, lat] = pair;
-  return inBounds(lng, lat) ? { form: "legacy", type: "Point", points: [{ lng, lat }] } : `longitude/latitude is out of bounds, lng: ${lng} lat: ${lat}`;
+  return inBounds(lng, lat) ? { form: "legacy", type: "Point", points: [{ lng, lat }], lines: [], polygons: [] } : `longitude/latitude is out of bounds, lng: ${lng} lat: ${lat}`;
 }
 
 /**
@@ -143,23 +150,44 @@ export function planeDistance(a: LngLat, b: LngLat): number {
 
 /**
  * Whether `point` lies inside a polygon whose edges are great-circle arcs (GeoJSON's meaning on
- * the sphere): the polygon is projected gnomonically onto the plane tangent at `point`, which
- * maps great circles to straight lines, and tested by ray casting there. Vertices must lie in
- * the hemisphere around `point` (undefined otherwise: the caller decides).
+ * the sphere). The polygon and the point are projected gnomonically onto the plane tangent at
+ * the polygon's centre (its vertices' mean direction), which maps great circles to straight
+ * lines, and tested by ray casting there. A point 90 degrees or more from the centre is outside;
+ * undefined when a vertex is (a polygon larger than a hemisphere, which mongod reads otherwise).
  */
 export function insideSphericalPolygon(point: LngLat, rings: readonly (readonly LngLat[])[]): boolean | undefined {
+  const outer = rings[0];
+  if (!outer || outer.length === 0) return false;
+  const center = meanDirection(outer);
+  if (!center) return undefined;
   const projected: Array<Array<[number, number]>> = [];
   for (const vertices of rings) {
     const plane: Array<[number, number]> = [];
     for (const vertex of vertices) {
-      const p = gnomonic(point, vertex);
+      const p = gnomonic(center, vertex);
       if (!p) return undefined;
       plane.push(p);
     }
     projected.push(plane);
   }
+  const at = gnomonic(center, point);
+  if (!at) return false;
   // Inside the outer ring and outside every hole: ray casting over all rings counts both.
-  return projected.reduce((inside, plane) => (crossesOddly(plane) ? !inside : inside), false);
+  return projected.reduce((inside, plane) => (crossesOddly(plane, at) ? !inside : inside), false);
+}
+
+/** The normalised sum of the vertices' unit vectors, as a point; undefined when they cancel out. */
+function meanDirection(vertices: readonly LngLat[]): LngLat | undefined {
+  let [x, y, z] = [0, 0, 0];
+  for (const { lng, lat } of vertices.slice(1)) {
+    const [λ, φ] = [toRadians(lng), toRadians(lat)];
+    x += Math.cos(φ) * Math.cos(λ);
+    y += Math.cos(φ) * Math.sin(λ);
+    z += Math.sin(φ);
+  }
+  const size = Math.hypot(x, y, z);
+  if (size < 1e-12) return undefined;
+  return { lng: (Math.atan2(y, x) * 180) / Math.PI, lat: (Math.asin(z / size) * 180) / Math.PI };
 }
 
 function gnomonic(center: LngLat, vertex: LngLat): [number, number] | undefined {
@@ -171,13 +199,13 @@ function gnomonic(center: LngLat, vertex: LngLat): [number, number] | undefined 
   return [(Math.cos(φ) * Math.sin(Δλ)) / cosC, (Math.cos(φ0) * Math.sin(φ) - Math.sin(φ0) * Math.cos(φ) * Math.cos(Δλ)) / cosC];
 }
 
-/** Ray casting from the origin along +x: whether the closed ring crosses the ray an odd number of times. */
-function crossesOddly(ring: ReadonlyArray<[number, number]>): boolean {
+/** Ray casting from `from` along +x: whether the closed ring crosses the ray an odd number of times. */
+function crossesOddly(ring: ReadonlyArray<[number, number]>, [px, py]: [number, number]): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [xi, yi] = ring[i]!;
     const [xj, yj] = ring[j]!;
-    if (yi > 0 !== yj > 0 && xi - (yi * (xj - xi)) / (yj - yi) > 0) inside = !inside;
+    if (yi > py !== yj > py && xi + ((py - yi) * (xj - xi)) / (yj - yi) > px) inside = !inside;
   }
   return inside;
 }

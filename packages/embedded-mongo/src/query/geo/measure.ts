@@ -1,7 +1,7 @@
 /**
- * The points a document's field holds, as geo queries measure them. Lines and polygons in
- * documents are indexed (a 2dsphere index accepts them) but this server measures only points:
- * a query that meets one is refused rather than answered wrongly.
+ * The geometries a document's field holds, as geo queries measure them. `$near` measures
+ * points, lines and polygons; `$geoWithin` here tests points only: one that meets a stored
+ * line or polygon is refused rather than answered by its vertices alone.
  */
 import { MongoServerFailure } from "../../errors.ts";
 import { geometryValues, readGeometry, type Geometry } from "./geometry.ts";
@@ -13,14 +13,14 @@ export interface Located {
 }
 
 /** Every geometry at the field's leaves; values that are not geometries are skipped (a geo index admits none). */
-export function geometriesAt(leaves: readonly unknown[]): Located[] {
+export function geometriesAt(leaves: readonly unknown[], pointsOnly = false): Located[] {
   const out: Located[] = [];
   for (const leaf of leaves) {
     for (const value of geometryValues(leaf)) {
       const geometry = readGeometry(value);
       if (typeof geometry === "string") continue;
-      if (geometry.points.length === 0) {
-        throw new MongoServerFailure(115, "CommandNotSupported", `this server answers geo queries on points only, and met a ${geometry.type}`);
+      if (pointsOnly && (geometry.lines.length > 0 || geometry.polygons.length > 0)) {
+        throw new MongoServerFailure(115, "CommandNotSupported", `this server answers $geoWithin on points only, and met a ${geometry.type}`);
       }
       out.push({ value, geometry });
     }

@@ -8,7 +8,8 @@ import { badValue } from "../../errors.ts";
 import { isPlainDocument } from "../bson-types.ts";
 import { toNumber } from "../numeric.ts";
 import { isNumeric } from "../bson-types.ts";
-import { angleBetween, EARTH_RADIUS_METERS, legacyPair, planeDistance, readGeometry, type LngLat } from "./geometry.ts";
+import { EARTH_RADIUS_METERS, legacyPair, planeDistance, readGeometry, type LngLat } from "./geometry.ts";
+import { angleToGeometry } from "./distance.ts";
 import { geometriesAt } from "./measure.ts";
 
 export const NEAR_OPERATORS = ["$near", "$nearSphere"] as const;
@@ -74,13 +75,12 @@ export function readNear(operator: "$near" | "$nearSphere", condition: Record<st
 export function nearest(near: Near, leaves: readonly unknown[]): { distance: number; value: unknown } | undefined {
   let best: { distance: number; value: unknown } | undefined;
   for (const { value, geometry } of geometriesAt(leaves)) {
-    for (const point of geometry.points) {
-      const distance =
-        near.metric === "plane" ? planeDistance(near.center, point)
-        : near.metric === "radians" ? angleBetween(near.center, point)
-        : angleBetween(near.center, point) * EARTH_RADIUS_METERS;
-      if (best === undefined || distance < best.distance) best = { distance, value };
-    }
+    // A 2d index holds legacy points only: plane distances are to points.
+    const distance =
+      near.metric === "plane" ? Math.min(...geometry.points.map((point) => planeDistance(near.center, point)))
+      : near.metric === "radians" ? angleToGeometry(near.center, geometry)
+      : angleToGeometry(near.center, geometry) * EARTH_RADIUS_METERS;
+    if (best === undefined || distance < best.distance) best = { distance, value };
   }
   return best;
 }

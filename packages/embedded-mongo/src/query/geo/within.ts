@@ -5,7 +5,7 @@
  * shapes over legacy coordinates, which GeoJSON points (on the sphere) never lie in, as on
  * mongod (it cannot project them onto the plane). No index is needed, as on mongod.
  */
-import { badValue } from "../../errors.ts";
+import { badValue, MongoServerFailure } from "../../errors.ts";
 import { isNumeric, isPlainDocument } from "../bson-types.ts";
 import { toNumber } from "../numeric.ts";
 import { angleBetween, insideSphericalPolygon, legacyPair, planeDistance, readGeometry, type LngLat } from "./geometry.ts";
@@ -45,7 +45,7 @@ function sphericalPolygon(rings: LngLat[][][]): PointTest {
   return (point) =>
     rings.some((polygon) => {
       const inside = insideSphericalPolygon(point, polygon);
-      if (inside === undefined) return false; // a vertex beyond the point's hemisphere: too far to be inside a polygon smaller than one
+      if (inside === undefined) throw new MongoServerFailure(115, "CommandNotSupported", "$geoWithin with a polygon larger than a hemisphere is not supported by this server");
       return inside;
     });
 }
@@ -103,5 +103,5 @@ export function withinMatches(operand: unknown, leaves: readonly unknown[]): boo
     compiled.set(operand as object, shape);
   }
   const { flat, contains } = shape;
-  return geometriesAt(leaves).some(({ geometry }) => (!flat || geometry.form === "legacy") && geometry.points.every(contains));
+  return geometriesAt(leaves, true).some(({ geometry }) => (!flat || geometry.form === "legacy") && geometry.points.every(contains));
 }
