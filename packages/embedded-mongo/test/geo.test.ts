@@ -129,6 +129,23 @@ describe("geospatial queries", () => {
     await expect(c.find({ shape: { $geoWithin: { $centerSphere: [[0, 0], 1] } } }).toArray()).rejects.toMatchObject({ code: 115 });
   });
 
+  it("$geoIntersects finds the stored geometries that share a point with the query's: inside, crossing or enclosing", async () => {
+    const c = fresh();
+    const square = (w: number, s: number, e: number, n: number) => ({ type: "Polygon", coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+    await c.insertMany([
+      { _id: "inside point", shape: point([0, 0]) },
+      { _id: "outside point", shape: point([5, 5]) },
+      { _id: "crossing line", shape: { type: "LineString", coordinates: [[-3, 0], [3, 0]] } },
+      { _id: "passing line", shape: { type: "LineString", coordinates: [[-3, 3], [3, 3]] } },
+      { _id: "enclosing polygon", shape: square(-10, -10, 10, 10) },
+      { _id: "disjoint polygon", shape: square(4, 4, 6, 6) },
+    ]);
+    const intersecting = async (geometry: Document) => ids(await c.find({ shape: { $geoIntersects: { $geometry: geometry } } }).toArray()).sort();
+    expect(await intersecting(square(-1, -1, 1, 1))).toEqual(["crossing line", "enclosing polygon", "inside point"]);
+    expect(await intersecting(point([0, 0]))).toEqual(["crossing line", "enclosing polygon", "inside point"]);
+    expect(await intersecting({ type: "LineString", coordinates: [[5, 3], [5, 7]] })).toEqual(["disjoint polygon", "enclosing polygon", "outside point"]);
+  });
+
   it("without a 2dsphere index on the field, $near and $nearSphere fail as on mongod (291), and legacy $near needs a 2d index", async () => {
     const c = fresh();
     await c.insertOne({ _id: 1, loc: point(CENTER) });

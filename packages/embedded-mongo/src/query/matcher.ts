@@ -11,6 +11,7 @@ import { bsonTypeOf, isNumeric, isPlainDocument, TYPE_NUMBERS, typeRank } from "
 import { compareValues } from "./compare.ts";
 import { nearMatches, readNear } from "./geo/near.ts";
 import { withinMatches } from "./geo/within.ts";
+import { intersectsMatches } from "./geo/intersects.ts";
 import { mingoFailure, mingoView } from "./mingo-view.ts";
 import { toNumber } from "./numeric.ts";
 import { MISSING, resolvePath, type Leaf } from "./path.ts";
@@ -216,7 +217,7 @@ function matchOperator(leaves: Leaf[], operator: string, operand: unknown, sibli
     case "$near": case "$nearSphere": return nearMatches(readNear(operator, siblings), leaves);
     case "$maxDistance": case "$minDistance": return true; // read by $near/$nearSphere beside them
     case "$geoWithin": case "$within": return withinMatches(operand, leaves);
-    case "$geoIntersects": throw new MongoServerFailure(115, "CommandNotSupported", "$geoIntersects is not supported by this server");
+    case "$geoIntersects": return intersectsMatches(operand, leaves);
     default: throw badValue(`unknown operator: ${operator}`);
   }
 }

@@ -4,18 +4,7 @@
  * and 0 inside a polygon (else to its nearest edge). Angles are central angles in radians.
  */
 import { angleBetween, insideSphericalPolygon, type Geometry, type LngLat } from "./geometry.ts";
-
-type Vector = readonly [number, number, number];
-
-function unit({ lng, lat }: LngLat): Vector {
-  const λ = (lng * Math.PI) / 180;
-  const φ = (lat * Math.PI) / 180;
-  return [Math.cos(φ) * Math.cos(λ), Math.cos(φ) * Math.sin(λ), Math.sin(φ)];
-}
-
-const dot = (a: Vector, b: Vector): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: Vector, b: Vector): Vector => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-const length = (a: Vector): number => Math.hypot(a[0], a[1], a[2]);
+import { cross, dot, length, unit, type Vector } from "./vectors.ts";
 
 /** The angle from `p` to the great-circle arc from `a` to `b` (the shorter one). */
 export function angleToArc(p: LngLat, a: LngLat, b: LngLat): number {

@@ -5,6 +5,7 @@
  */
 import { isNumeric, isPlainDocument } from "../bson-types.ts";
 import { toNumber } from "../numeric.ts";
+import { length, unit, type Vector } from "./vectors.ts";
 
 /** The earth radius mongod's spherical distances use (meters). */
 export const EARTH_RADIUS_METERS = 6_378_100;
@@ -178,16 +179,11 @@ export function insideSphericalPolygon(point: LngLat, rings: readonly (readonly 
 
 /** The normalised sum of the vertices' unit vectors, as a point; undefined when they cancel out. */
 function meanDirection(vertices: readonly LngLat[]): LngLat | undefined {
-  let [x, y, z] = [0, 0, 0];
-  for (const { lng, lat } of vertices.slice(1)) {
-    const [λ, φ] = [toRadians(lng), toRadians(lat)];
-    x += Math.cos(φ) * Math.cos(λ);
-    y += Math.cos(φ) * Math.sin(λ);
-    z += Math.sin(φ);
-  }
-  const size = Math.hypot(x, y, z);
+  // The first vertex repeats as the last: counted once.
+  const sum = vertices.slice(1).map(unit).reduce((a, b): Vector => [a[0] + b[0], a[1] + b[1], a[2] + b[2]], [0, 0, 0]);
+  const size = length(sum);
   if (size < 1e-12) return undefined;
-  return { lng: (Math.atan2(y, x) * 180) / Math.PI, lat: (Math.asin(z / size) * 180) / Math.PI };
+  return { lng: (Math.atan2(sum[1], sum[0]) * 180) / Math.PI, lat: (Math.asin(sum[2] / size) * 180) / Math.PI };
 }
 
 function gnomonic(center: LngLat, vertex: LngLat): [number, number] | undefined {
