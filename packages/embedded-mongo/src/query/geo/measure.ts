@@ -1,7 +1,7 @@
 /**
- * The geometries a document's field holds, as geo queries measure them. `$near` measures
- * points, lines and polygons; `$geoWithin` here tests points only: one that meets a stored
- * line or polygon is refused rather than answered by its vertices alone.
+ * The geometries a document's field holds, as geo queries read them. `$near` and
+ * `$geoIntersects` take points, lines and polygons; `$geoWithin` here tests points only: one
+ * that meets a stored line or polygon is refused rather than answered by its vertices alone.
  */
 import { MongoServerFailure } from "../../errors.ts";
 import { geometryValues, readGeometry, type Geometry } from "./geometry.ts";

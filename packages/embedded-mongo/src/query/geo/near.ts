@@ -5,9 +5,8 @@
  * legacy pair measures radians under `$nearSphere` and plane units under `$near`.
  */
 import { badValue } from "../../errors.ts";
-import { isPlainDocument } from "../bson-types.ts";
+import { isNumeric, isPlainDocument } from "../bson-types.ts";
 import { toNumber } from "../numeric.ts";
-import { isNumeric } from "../bson-types.ts";
 import { EARTH_RADIUS_METERS, legacyPair, planeDistance, readGeometry, type LngLat } from "./geometry.ts";
 import { angleToGeometry } from "./distance.ts";
 import { geometriesAt } from "./measure.ts";
