@@ -19,8 +19,12 @@ import { outputDatabase, requireRightsOn } from "./rights.ts";
 import { checkHint, matchingDocuments, noneFrom } from "./select.ts";
 import { TimeSlice } from "./time-slice.ts";
 import { refuseCollatedComparisons } from "../query/collated-pipeline.ts";
+import { containsNear } from "../query/geo/near-clause.ts";
+import { geoNearStage } from "./geo-near-stage.ts";
+import { containsTextScore, hasText, type TextScores } from "./text-search.ts";
+import { stagesReadingScores, withoutScores, withScores } from "./text-score-stages.ts";
 
-const UNSUPPORTED_STAGES = new Set(["$changeStream", "$geoNear", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
+const UNSUPPORTED_STAGES = new Set(["$changeStream", "$search", "$searchMeta", "$vectorSearch", "$collStats", "$indexStats", "$currentOp", "$listSessions", "$planCacheStats"]);
 
 function checkStages(pipeline: Document[]): void {
   pipeline.forEach((stage, i) => {
@@ -28,8 +32,18 @@ function checkStages(pipeline: Document[]): void {
     if (UNSUPPORTED_STAGES.has(name)) {
       throw new MongoServerFailure(40324, "Location40324", `Unrecognized pipeline stage name: '${name}'`);
     }
+    // Results ordered by distance have no meaning inside a pipeline: mongod refuses them there (countDocuments too).
+    if (name === "$match" && i > 0 && hasText(stage.$match)) {
+      throw new MongoServerFailure(17313, "Location17313", "$match with $text is only allowed as the first pipeline stage");
+    }
+    if (name === "$match" && containsNear(stage.$match)) {
+      throw new MongoServerFailure(5626500, "Location5626500", "$geoNear, $near, and $nearSphere are not allowed in this context, as these operators require sorting geospatial data. If you do not need sort, consider using $geoWithin instead.");
+    }
     if ((name === "$out" || name === "$merge") && i !== pipeline.length - 1) {
       throw new MongoServerFailure(40601, "Location40601", `${name} can only be the final stage in the pipeline`);
+    }
+    if (name === "$geoNear" && i !== 0) {
+      throw new MongoServerFailure(40603, "Location40603", "$geoNear was not the first stage in the pipeline.");
     }
     if (name === "$listLocalSessions" && i !== 0) {
       throw new MongoServerFailure(40602, "Location40602", "$listLocalSessions is only valid as the first stage in a pipeline");
@@ -44,12 +58,31 @@ function localSessions(stage: unknown, context: CommandContext): Document[] {
   return context.server.sessions?.list(spec.allUsers === true ? undefined : { user: context.auth.user }) ?? [];
 }
 
+/** The documents the pipeline starts from, the stages left to run on them, and whether the results carry a text score to take off. */
+async function pipelineSource(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<{ source: Document[]; rest: Document[]; scored?: boolean }> {
+  const first = pipeline[0];
+  if (collection === undefined && first !== undefined && "$listLocalSessions" in first) {
+    return { source: localSessions(first.$listLocalSessions, context), rest: pipeline.slice(1) };
+  }
+  const stored = collection === undefined ? undefined : context.server.store.collection(context.db, collection);
+  if (first !== undefined && "$geoNear" in first) {
+    return { source: await geoNearStage(stored, first.$geoNear, { ...options, deadline: context.deadline }), rest: pipeline.slice(1) };
+  }
+  const { selection, rest } = splitPipeline(pipeline);
+  // A $text match's scores: a leading $sort may order by them, later stages read them (text-score-stages.ts).
+  const textScores: TextScores | undefined = hasText(selection.filter) ? new WeakMap() : undefined;
+  const source = collection === undefined ? [] : await matchingDocuments(stored, { ...selection, ...options, deadline: context.deadline, textScores });
+  if (textScores && containsTextScore(rest)) return { source: withScores(source, textScores), rest: stagesReadingScores(rest), scored: true };
+  return { source, rest };
+}
+
 async function runPipeline(context: CommandContext, collection: string | undefined, pipeline: Document[], options: QueryOptions): Promise<Document[]> {
-  const listsSessions = collection === undefined && pipeline[0] !== undefined && "$listLocalSessions" in pipeline[0];
-  const { selection, rest } = listsSessions ? { selection: {}, rest: pipeline.slice(1) } : splitPipeline(pipeline);
-  const source = listsSessions
-    ? localSessions(pipeline[0]!.$listLocalSessions, context)
-    : collection === undefined ? [] : await matchingDocuments(context.server.store.collection(context.db, collection), { ...selection, ...options, deadline: context.deadline });
+  const { source, rest, scored } = await pipelineSource(context, collection, pipeline, options);
+  const docs = await runStages(context, source, rest, options);
+  return scored ? withoutScores(docs) : docs;
+}
+
+async function runStages(context: CommandContext, source: Document[], rest: Document[], options: QueryOptions): Promise<Document[]> {
   if (rest.length === 0) return source;
   if (options.collation) refuseCollatedComparisons(rest);
   const native = runNativeStages(source, rest, options);

@@ -10,6 +10,7 @@ import { optionalNumber } from "./numbers.ts";
 import { readQueryOptions } from "./query-env.ts";
 import { scopeOf } from "./rights.ts";
 import { findDocuments } from "./select.ts";
+import { hasText, type TextScores } from "./text-search.ts";
 
 /** Opens a cursor on `docs` and answers with its first batch, as find and aggregate do. */
 export function cursorReply(
@@ -36,7 +37,9 @@ async function find(command: Document, context: CommandContext): Promise<Documen
   if (skip < 0) throw new MongoServerFailure(51024, "Location51024", "BSON field 'skip' value must be >= 0, actual value '" + skip + "'");
   if (limit < 0) throw new MongoServerFailure(51024, "Location51024", "BSON field 'limit' value must be >= 0, actual value '" + limit + "'");
   const filter = command.filter as Filter;
-  const shape = compileProjection(command.projection as Document | undefined, filter);
+  // Scores of a $text query's matches, for `{ $meta: "textScore" }` in the projection or the sort.
+  const textScores: TextScores | undefined = hasText(filter) ? new WeakMap() : undefined;
+  const shape = compileProjection(command.projection as Document | undefined, filter, textScores && ((doc) => textScores.get(doc) ?? 0));
   const collection = context.server.store.collection(context.db, name);
   const selection = {
     filter,
@@ -46,6 +49,7 @@ async function find(command: Document, context: CommandContext): Promise<Documen
     deadline: context.deadline,
     ...readQueryOptions(command.collation, command.let, context.server.store.definition(context.db, name)?.options),
     hint: command.hint,
+    textScores,
   };
   const { docs, rest } = await findDocuments(collection, selection);
   return cursorReply(context, `${context.db}.${name}`, docs, optionalNumber(command, "batchSize"), command.singleBatch === true, {

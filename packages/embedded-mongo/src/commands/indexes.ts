@@ -7,23 +7,27 @@ import { toNumber } from "../query/numeric.ts";
 import type { Collection } from "../storage/collection.ts";
 import type { JournalRecord } from "../storage/persistence.ts";
 import type { IndexSpec } from "../storage/sorted-index.ts";
+import { FLAT_OPTIONS, GEO_FLAT, GEO_SPHERE, readGeoOptions } from "../storage/geo-keys.ts";
+import { readTextOptions, TEXT, TEXT_OPTIONS } from "../storage/text-index-spec.ts";
 import { collectionName, commit, type CommandContext, type CommandTable } from "./context.ts";
 import { cursorReply } from "./crud-read.ts";
 
-const OPTIONS = ["unique", "sparse", "partialFilterExpression", "expireAfterSeconds", "collation", "hidden"] as const;
+const OPTIONS = ["unique", "sparse", "partialFilterExpression", "expireAfterSeconds", "collation", "hidden", "2dsphereIndexVersion", ...FLAT_OPTIONS, ...TEXT_OPTIONS] as const;
 /** Accepted and of no effect here, as for mongod today (`background`), or the index's own fields. */
 const INERT = new Set(["key", "name", "v", "background", "ns"]);
-const UNSUPPORTED_KINDS = new Set(["text", "2d", "2dsphere", "geoHaystack", "columnstore"]);
+const UNSUPPORTED_KINDS = new Set(["geoHaystack", "columnstore"]);
+/** Served kinds besides ordered fields: "hashed" as an ordinary index, "2dsphere" and "2d" by geo-keys.ts, "text" by text-index-spec.ts. */
+const SERVED_KINDS = new Set(["hashed", GEO_SPHERE, GEO_FLAT, TEXT]);
 
 function indexName(key: Document): string {
   return Object.entries(key).map(([field, direction]) => `${field}_${String(direction)}`).join("_");
 }
 
-/** 1/-1 (any non-zero number) orders a field; "hashed" is served as an ordinary index; other kinds are refused. */
+/** 1/-1 (any non-zero number) orders a field; "hashed", "2dsphere", "2d" and "text" are served; other kinds are refused. */
 function checkKeyKind(kind: unknown): void {
   if (typeof kind === "string") {
     if (UNSUPPORTED_KINDS.has(kind)) throw new MongoServerFailure(67, "CannotCreateIndex", `the embedded server does not support '${kind}' indexes`);
-    if (kind !== "hashed") throw new MongoServerFailure(67, "CannotCreateIndex", `Unknown index plugin '${kind}'`);
+    if (!SERVED_KINDS.has(kind)) throw new MongoServerFailure(67, "CannotCreateIndex", `Unknown index plugin '${kind}'`);
     return;
   }
   const n = toNumber(kind);
@@ -44,6 +48,8 @@ function readSpec(raw: Document): IndexSpec {
   }
   const spec: IndexSpec = { v: 2, key, name: typeof raw.name === "string" ? raw.name : indexName(key) };
   for (const option of OPTIONS) if (raw[option] !== undefined) spec[option] = raw[option];
+  readGeoOptions(spec);
+  readTextOptions(spec);
   // Stored as mongod lists it, every option spelled out; the simple collation is no collation.
   const collation = readCollation(raw.collation);
   if (collation) spec.collation = { ...collation.spec };

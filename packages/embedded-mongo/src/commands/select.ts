@@ -15,6 +15,9 @@ import type { JournalRecord, Persistence } from "../storage/persistence.ts";
 import type { Store } from "../storage/store.ts";
 import type { Variables } from "../query/variables.ts";
 import { pauseWrite, sortYielding, TimeSlice } from "./time-slice.ts";
+import { nearClauseOf } from "../query/geo/near-clause.ts";
+import { byDistance, requireGeoIndex } from "./geo-near.ts";
+import { textMatcher, type TextScores } from "./text-search.ts";
 
 export interface Selection {
   filter?: Filter;
@@ -30,6 +33,8 @@ export interface Selection {
   variables?: Variables | undefined;
   /** The command's `hint`, checked (see `checkHint`). */
   hint?: unknown;
+  /** Where the scores of a `$text` query's matches go, for `{ $meta: "textScore" }` in a sort or projection. */
+  textScores?: TextScores | undefined;
 }
 
 /**
@@ -71,6 +76,11 @@ export async function findDocuments(collection: Collection | undefined, selectio
   return { docs: await everyMatch(collection, selection, planned) };
 }
 
+/** The filter as a predicate over the collection's documents (its `$text` through the collection's text index). */
+function predicateFor(collection: Collection, query: MatchQuery, scores?: TextScores): (doc: Document) => boolean {
+  return compileFilter(query.filter, { ...query, text: textMatcher(collection, query.filter, scores) });
+}
+
 /** No documents, from a collection that does not exist: the filter is still refused if mongod would refuse it. */
 export function noneFrom(query: MatchQuery): Document[] {
   compileFilter(query.filter, query);
@@ -79,6 +89,7 @@ export function noneFrom(query: MatchQuery): Document[] {
 
 interface Plan {
   predicate: (doc: Document) => boolean;
+  /** The result order: the sort's, or else nearest first under a `$near`/`$nearSphere`. */
   compare: ((a: Document, b: Document) => number) | undefined;
   /** An index walk in result order, when one serves the sort. */
   ordered: SortOrderWalk | undefined;
@@ -86,12 +97,17 @@ interface Plan {
 
 function plan(collection: Collection, selection: Selection): Plan {
   checkHint(collection, selection.hint);
-  const compare = compileSort(selection.sort, selection.collation);
+  const near = nearClauseOf(selection.filter);
+  if (near) requireGeoIndex(collection, near);
+  const predicate = predicateFor(collection, selection, selection.textScores);
+  const scores = selection.textScores;
+  // An explicit sort overrides the distance order, as on mongod.
+  const compare = compileSort(selection.sort, selection.collation, scores && ((doc) => scores.get(doc) ?? 0)) ?? (near && byDistance(near));
   return {
-    predicate: compileFilter(selection.filter, selection),
+    predicate,
     compare,
     // Indexes hold strings in binary order: a collated query scans and sorts for itself.
-    ordered: compare && !selection.collation ? collection.inSortOrder(selection.filter, selection.sort) : undefined,
+    ordered: compare && !near && !selection.collation ? collection.inSortOrder(selection.filter, selection.sort) : undefined,
   };
 }
 
@@ -141,7 +157,7 @@ function currentMatch(store: Store, collection: Collection, predicate: (doc: Doc
 
 /** What a write may still change of the documents a yielding scan found (see `currentMatch`), checked at once. */
 export function stillMatching(store: Store, collection: Collection, query: MatchQuery, docs: Document[]): Document[] {
-  const predicate = compileFilter(query.filter, query);
+  const predicate = predicateFor(collection, query);
   const current: Document[] = [];
   for (const doc of docs) {
     const now = currentMatch(store, collection, predicate, doc);
@@ -159,7 +175,7 @@ export async function forEachStillMatching(
   log: JournalRecord[],
   write: (doc: Document) => void,
 ): Promise<void> {
-  const predicate = compileFilter(query.filter, query);
+  const predicate = predicateFor(collection, query);
   const slice = new TimeSlice(context.deadline);
   for (const doc of docs) {
     if (slice.due()) await pauseWrite(slice, context.server.persistence, log);

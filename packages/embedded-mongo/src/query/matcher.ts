@@ -9,6 +9,9 @@ import type { Collation } from "./collation.ts";
 import { compileSchema } from "./json-schema.ts";
 import { bsonTypeOf, isNumeric, isPlainDocument, TYPE_NUMBERS, typeRank } from "./bson-types.ts";
 import { compareValues } from "./compare.ts";
+import { nearMatches, readNear } from "./geo/near.ts";
+import { withinMatches } from "./geo/within.ts";
+import { intersectsMatches } from "./geo/intersects.ts";
 import { mingoFailure, mingoView } from "./mingo-view.ts";
 import { toNumber } from "./numeric.ts";
 import { MISSING, resolvePath, type Leaf } from "./path.ts";
@@ -22,6 +25,8 @@ export interface QueryEnv {
   readonly collation?: Collation | undefined;
   /** Values of `$$name` in `$expr` (the command's `let`), already evaluated. */
   readonly variables?: Readonly<Record<string, unknown>> | undefined;
+  /** Whether a document matches the filter's `$text`, through the collection's text index (commands/text-search.ts). */
+  readonly text?: ((doc: unknown) => boolean) | undefined;
 }
 
 const NO_ENV: QueryEnv = {};
@@ -88,6 +93,9 @@ function matchLogical(doc: unknown, operator: string, value: unknown, env: Query
     case "$expr": return matchExpression(doc, value, env);
     case "$jsonSchema": return compileSchema(value)(doc);
     case "$comment": return true;
+    case "$text":
+      if (!env.text) throw new MongoServerFailure(27, "IndexNotFound", "text index required for $text query");
+      return env.text(doc);
     case "$alwaysTrue": return true;
     case "$alwaysFalse": return false;
     default: throw badValue(`unknown top level operator: ${operator}`);
@@ -206,6 +214,10 @@ function matchOperator(leaves: Leaf[], operator: string, operand: unknown, sibli
     case "$options": return true;
     case "$mod": return anyLeaf(leaves, modTest(operand));
     case "$comment": return true;
+    case "$near": case "$nearSphere": return nearMatches(readNear(operator, siblings), leaves);
+    case "$maxDistance": case "$minDistance": return true; // read by $near/$nearSphere beside them
+    case "$geoWithin": case "$within": return withinMatches(operand, leaves);
+    case "$geoIntersects": return intersectsMatches(operand, leaves);
     default: throw badValue(`unknown operator: ${operator}`);
   }
 }

@@ -7,6 +7,7 @@ import { Aggregator } from "mingo";
 import type { Collation } from "./collation.ts";
 import { mingoFailure, mingoInput, mingoView } from "./mingo-view.ts";
 import type { Variables } from "./variables.ts";
+import { inMongodOrder, needsMongodOrder } from "./field-order.ts";
 
 export interface PipelineOptions {
   variables?: Variables | undefined;
@@ -29,7 +30,23 @@ function aggregatorFor(stages: Document[], options: PipelineOptions): Aggregator
 
 const isReadOnly = (stages: Document[]): boolean => stages.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0] ?? ""));
 
+/**
+ * Runs the stages on mingo; a stage whose fields mingo orders otherwise than mongod runs on
+ * its own, so that its answer can be put in mongod's order (field-order.ts).
+ */
 export function runMingoPipeline(docs: Iterable<Document>, stages: Document[], options: PipelineOptions = {}): Document[] {
+  let current = docs;
+  let start = 0;
+  stages.forEach((stage, i) => {
+    if (!needsMongodOrder(stage)) return;
+    const inputs = i > start ? runStages(current, stages.slice(start, i), options) : [...current];
+    current = inMongodOrder(stage, inputs, runStages(inputs, [stage], options));
+    start = i + 1;
+  });
+  return start < stages.length ? runStages(current, stages.slice(start), options) : [...current];
+}
+
+function runStages(docs: Iterable<Document>, stages: Document[], options: PipelineOptions): Document[] {
   const aggregator = aggregatorFor(stages, options);
   const readOnly = isReadOnly(stages);
   try {
@@ -63,8 +80,9 @@ export async function streamMingoPipeline(docs: Iterable<Document>, stages: Docu
   const aggregator = aggregatorFor(head, options);
   const readOnly = isReadOnly(head);
   const out: Document[] = [];
+  const reorders = head.some(needsMongodOrder);
   const runChunk = (chunk: Document[]): void => {
-    for (const doc of aggregator.run(chunk)) out.push(doc as Document);
+    for (const doc of reorders ? runMingoPipeline(chunk, head, options) : aggregator.run(chunk)) out.push(doc as Document);
   };
   try {
     let chunk: Document[] = [];

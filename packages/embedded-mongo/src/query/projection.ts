@@ -7,6 +7,7 @@ import { badValue, MongoServerFailure } from "../errors.ts";
 import { isPlainDocument } from "./bson-types.ts";
 import { matchCondition, matches, type Filter } from "./matcher.ts";
 import { mingoView } from "./mingo-view.ts";
+import { inMongodOrder } from "./field-order.ts";
 import { toNumber } from "./numeric.ts";
 import { getPath } from "./path.ts";
 import { firstMatchingIndex } from "./positional.ts";
@@ -27,8 +28,27 @@ interface Plan {
 /** 1/0/true/false in any numeric type, as opposed to an expression. */
 const isFlag = (value: unknown): boolean => typeof value === "boolean" || !Number.isNaN(toNumber(value));
 
-export function compileProjection(spec: Doc | undefined, filter: Filter = {}): Projector | undefined {
+const isTextScoreMeta = (value: unknown): boolean => isPlainDocument(value) && value.$meta === "textScore";
+
+/**
+ * `{ field: { $meta: "textScore" } }` beside the rest of a projection: the rest shapes the
+ * document (a projection of nothing else keeps it whole), then the score is added, as mongod adds it.
+ */
+function withTextScores(spec: Doc, filter: Filter, textScore: ((doc: Doc) => number) | undefined): Projector {
+  if (!textScore) throw new MongoServerFailure(40218, "Location40218", "query requires text score metadata, but it is not available");
+  const names = Object.keys(spec).filter((name) => isTextScoreMeta(spec[name]));
+  const rest = Object.fromEntries(Object.entries(spec).filter(([name]) => !names.includes(name)));
+  const shape = compileProjection(rest, filter) ?? ((doc: Doc) => ({ ...doc }));
+  return (doc) => {
+    const out = shape(doc);
+    for (const name of names) out[name] = textScore(doc);
+    return out;
+  };
+}
+
+export function compileProjection(spec: Doc | undefined, filter: Filter = {}, textScore?: (doc: Doc) => number): Projector | undefined {
   if (!spec || Object.keys(spec).length === 0) return undefined;
+  if (Object.values(spec).some(isTextScoreMeta)) return withTextScores(spec, filter, textScore);
   if (Object.values(spec).some(isComputed)) return computedProjection(spec);
   const plan = planOf(spec);
   if (isTopLevelInclusion(plan)) return topLevelInclusion(new Set(Object.keys(plan.tree)), plan.keepId);
@@ -194,6 +214,7 @@ function applySlice(out: Doc, path: string, spec: unknown): void {
 }
 
 function computedProjection(spec: Doc): Projector {
+  const stage = { $project: spec };
   const aggregator = new Aggregator([{ $project: mingoView(spec) as Doc }]);
-  return (doc) => aggregator.run([mingoView(doc) as Doc])[0] as Doc;
+  return (doc) => inMongodOrder(stage, [doc], aggregator.run([mingoView(doc) as Doc]))[0] as Doc;
 }

@@ -11,6 +11,7 @@ import { planQuery, prefixSortingIndex, sortingIndex } from "./planner.ts";
 import type { IndexKey } from "./index-keys.ts";
 import { SortedIndex, type IndexSpec, type KeyChange } from "./sorted-index.ts";
 import { valueKey } from "./value-key.ts";
+import { GEO_SPHERE, type GeoKind } from "./geo-keys.ts";
 
 export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: "_id_" };
 
@@ -77,11 +78,12 @@ export class Collection {
   }
 
   /**
-   * The indexes a query may be planned on: not hidden ones (as mongod), and not collated ones,
-   * whose entries are in their collation's order rather than the binary order lookups assume.
+   * The indexes a query may be planned on: not hidden ones (as mongod), not collated ones,
+   * whose entries are in their collation's order rather than the binary order lookups assume,
+   * and not geo or text ones, which hold no entries.
    */
   private *plannable(): Iterable<SortedIndex> {
-    for (const index of this.indexes.values()) if (!index.collation && index.spec.hidden !== true) yield index;
+    for (const index of this.indexes.values()) if (!index.collation && !index.geo && !index.text && index.spec.hidden !== true) yield index;
   }
 
   /**
@@ -109,6 +111,8 @@ export class Collection {
     const key = valueKey(doc._id);
     if (this.docs.has(key)) throw duplicateKey(this.ns, "_id_", { _id: 1 }, [doc._id]);
     this.checkUnique(doc, key);
+    // A geo index refuses what is not a geometry: checked before anything changes.
+    for (const index of this.indexes.values()) if (index.geo) index.keysOf(doc);
     this.changes += 1;
     this.docs.set(key, doc);
     for (const index of this.indexes.values()) index.add(doc, key);
@@ -185,6 +189,19 @@ export class Collection {
     for (const index of this.indexes.values()) {
       if (compareValues(index.spec.key, key) === 0) return index;
     }
+    return undefined;
+  }
+
+  /** The fields geo indexes of a kind cover (geo near queries need one, as on mongod); hidden ones do not count. */
+  geoIndexPaths(kind: GeoKind = GEO_SPHERE): string[] {
+    const paths: string[] = [];
+    for (const index of this.indexes.values()) if (index.spec.hidden !== true) paths.push(...index.geoPaths[kind]);
+    return paths;
+  }
+
+  /** The collection's text index (a collection has one at most), unless hidden. */
+  textIndex(): IndexSpec | undefined {
+    for (const index of this.indexes.values()) if (index.text && index.spec.hidden !== true) return index.spec;
     return undefined;
   }
 

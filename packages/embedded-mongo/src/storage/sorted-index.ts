@@ -10,6 +10,8 @@ import { compareValues } from "../query/compare.ts";
 import { matches } from "../query/matcher.ts";
 import { ChunkedSortedList } from "./chunked-sorted-list.ts";
 import { indexKeys, type IndexKey } from "./index-keys.ts";
+import { checkGeoKeys, GEO_FLAT, GEO_SPHERE, geoPaths } from "./geo-keys.ts";
+import { isTextIndex } from "./text-index-spec.ts";
 
 interface Entry {
   key: IndexKey;
@@ -62,9 +64,18 @@ export class SortedIndex {
    */
   readonly collation: Collation | undefined;
   private readonly entries: ChunkedSortedList<Entry>;
+  /**
+   * A geo index's fields, by kind. Such an index holds no entries: it checks what documents
+   * put there, and lets geo queries run (they measure every candidate, see query/geo).
+   */
+  readonly geoPaths: Readonly<Record<typeof GEO_SPHERE | typeof GEO_FLAT, readonly string[]>>;
+  /** A text index, which holds no entries either: `$text` scores every candidate (query/text). */
+  readonly text: boolean;
 
   constructor(readonly spec: IndexSpec) {
     this.paths = Object.keys(spec.key);
+    this.geoPaths = { [GEO_SPHERE]: geoPaths(spec, GEO_SPHERE), [GEO_FLAT]: geoPaths(spec, GEO_FLAT) };
+    this.text = isTextIndex(spec);
     this.collation = readCollation(spec.collation);
     this.entries = new ChunkedSortedList<Entry>(entryOrder(this.collation));
   }
@@ -76,10 +87,17 @@ export class SortedIndex {
   get unique(): boolean { return this.spec.unique === true; }
   get sparse(): boolean { return this.spec.sparse === true; }
   get partial(): boolean { return this.spec.partialFilterExpression !== undefined; }
+  /** Whether this is a geo index, which lookups, ranges and sorts never walk. */
+  get geo(): boolean { return this.geoPaths[GEO_SPHERE].length + this.geoPaths[GEO_FLAT].length > 0; }
 
   /** Key tuples `doc` has in this index; none when sparse or partial rules leave it out. */
   keysOf(doc: Document): IndexKey[] {
     if (this.spec.partialFilterExpression && !matches(doc, this.spec.partialFilterExpression)) return [];
+    if (this.geo) {
+      checkGeoKeys(doc, this.spec);
+      return [];
+    }
+    if (this.text) return [];
     return indexKeys(doc, this.paths, this.sparse) ?? [];
   }
 
