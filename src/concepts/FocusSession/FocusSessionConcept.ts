@@ -18,7 +18,6 @@ import { conflictOnDuplicate, insertOnce, isDuplicateKeyError } from "../../util
 import { refuseUnlessOwner } from "../../utils/ownership.ts";
 import { conceptRef } from "../../engine/refs.ts";
 import { id, instant, longestRunMs, rangeBound, runLengthHint, timeZone } from "../../utils/schemas.ts";
-import { cut } from "../../utils/quote.ts";
 import { canonicalZoneOrUndefined, timeZoneHint } from "../../utils/time-zones.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { deletionReplaySeconds, remember, replayed, type RememberedChange } from "./replay.ts";

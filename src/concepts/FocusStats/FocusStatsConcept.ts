@@ -20,7 +20,6 @@ import { canonicalZoneOrUndefined, timeZoneHint } from "../../utils/time-zones.t
 import { BsonFieldReader, JsonWriter } from "../../utils/bson-json.ts";
 import { OneAtATime } from "../../utils/one-at-a-time.ts";
 import { rawFindBatches, type RawBatch } from "../../utils/raw-find.ts";
-import { cut } from "../../utils/quote.ts";
 import { StoredConcept } from "../../utils/stored-concept.ts";
 import { applyOnce, negated, type Tally } from "./tallies.ts";
 
