@@ -3,6 +3,7 @@
  * tsconfig.json's options, and a course backend's files (see classify.ts) with the 6.1040
  * template's, each file's diagnostics taken from the one program that owns it.
  */
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import ts from "typescript";
 import { splitFiles } from "./classify.ts";
@@ -36,6 +37,9 @@ function diagnosticsFor(program: ts.Program, files: ReadonlySet<string>): ts.Dia
   return found;
 }
 
+/** Deno's typing of the web APIs where Node's differ (`response.json()` is `any`), for course files only. */
+const denoWebTypes = fileURLToPath(new URL("./deno/web.d.ts", import.meta.url));
+
 export function typecheck(root: string): TypecheckResult {
   const config = readProjectConfig(join(root, "tsconfig.json"));
   const split = splitFiles(root, config.fileNames, config.options);
@@ -43,8 +47,9 @@ export function typecheck(root: string): TypecheckResult {
   const own = ts.createProgram({ rootNames: [...split.project], options: config.options, host });
   const diagnostics = [...config.errors, ...own.getOptionsDiagnostics(), ...own.getGlobalDiagnostics(), ...diagnosticsFor(own, split.project)];
   if (split.template.size > 0) {
-    // The project's ambient declarations (the `Deno` global of src/utils/deno/globals.d.ts) apply to course files too.
-    const ambient = config.fileNames.filter((file) => file.endsWith(".d.ts"));
+    // The project's ambient declarations (the `Deno` global of src/utils/deno/globals.d.ts) apply
+    // to course files too, and so do Deno's types for the web APIs where Node's differ.
+    const ambient = [...config.fileNames.filter((file) => file.endsWith(".d.ts")), denoWebTypes];
     const course = ts.createProgram({ rootNames: [...split.template, ...ambient], options: templateOptions(config.options), host });
     diagnostics.push(...diagnosticsFor(course, split.template));
   }

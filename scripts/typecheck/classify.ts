@@ -2,7 +2,8 @@
  * Which files are a course backend's (template-style, checked with the template's options)
  * and which are the project's own (checked with tsconfig.json's):
  *
- * - a concept folder whose `<Name>Concept.ts` has no `static schemas` (every file in it, tests too);
+ * - a concept folder whose `<Name>Concept.ts` has no `static schemas`, or that has no such file
+ *   (every file in it, tests too);
  * - a sync file written against the template's aliases (`@engine`, `@concepts`);
  * - a helper file that only those import (a student's `src/utils/llm.ts`, `src/services/x.ts`).
  *
@@ -52,7 +53,9 @@ export function templateRoots(root: string): string[] {
     for (const entry of readdirSync(conceptsDir, { withFileTypes: true })) {
       if (!entry.isDirectory() || entry.name === "Requesting") continue;
       const conceptFile = join(conceptsDir, entry.name, `${entry.name}Concept.ts`);
-      if (!existsSync(conceptFile) || hasSchemas.test(readFileSync(conceptFile, "utf8"))) continue;
+      // Only a folder with a concept that declares schemas is the project's; one without any
+      // concept file (a course's stray copies, which deno check never reached) is the course's.
+      if (existsSync(conceptFile) && hasSchemas.test(readFileSync(conceptFile, "utf8"))) continue;
       roots.push(...tsFilesUnder(join(conceptsDir, entry.name)));
     }
   }

@@ -40,9 +40,16 @@ export default class PlainConcept {
   async _shape({ sides }: Shape): Promise<Shape[]> {
     return [{ sides }];
   }
+
+  async count({ url }: { url: string }): Promise<{ count: number }> {
+    const data: { items: unknown[] } = await (await fetch(url)).json();
+    return { count: data.items.length };
+  }
 }
 `,
   );
+  // A course's stray copy in a concept folder without a concept file: deno check never reached it.
+  await write("src/concepts/Leftovers/old-copy.ts", "const limits: Record<string, number> = { day: 1 };\nexport const day = limits[\"day\"].toFixed();\n");
   // A course sync naming the new concept through @concepts: it compiles only once the barrel has it.
   await write(
     "src/syncs/plain.sync.ts",
@@ -65,6 +72,11 @@ export function firstOf(names: string[]): string {
 }
 
 export const triangle: Shape = { sides: 3 };
+
+export async function count(url: string): Promise<number> {
+  const data: { items: unknown[] } = await (await fetch(url)).json();
+  return data.items.length;
+}
 `,
   );
 });
@@ -77,9 +89,12 @@ describe("npm run typecheck", () => {
     const run = await runTsx("scripts/typecheck/cli.ts", [], project.root);
     const errors = run.stdout.split("\n").filter((line) => / error TS\d+:/.test(line));
     expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(errors).toHaveLength(2);
+    // Course files: no error (Deno's `response.json()` is `any`, unchecked indexing, stray copies).
+    // The project's own helper: its type import, its unchecked index, and Node's `unknown` JSON.
+    expect(errors).toHaveLength(3);
     expect(errors[0]).toMatch(/^src\/utils\/own-helper\.ts\(1,10\): error TS1484: 'Shape' is a type/);
     expect(errors[1]).toMatch(/^src\/utils\/own-helper\.ts\(4,10\): error TS2532: Object is possibly 'undefined'/);
+    expect(errors[2]).toMatch(/^src\/utils\/own-helper\.ts\(10,9\): error TS2322: Type 'unknown' is not assignable/);
     expect(run.stdout).toMatch(/course file\(s\) checked with the 6\.1040 template's options: .*src\/concepts\/Plain\/PlainConcept\.ts.*src\/syncs\/plain\.sync\.ts/);
     // The barrel was brought up to date on the way.
     expect(await readFile(join(project.root, "src/concepts/concepts.ts"), "utf8")).toContain(`export const Plain = conceptRef(PlainConcept, "Plain");`);
