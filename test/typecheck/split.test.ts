@@ -60,6 +60,18 @@ export const First: Sync = ({ request, names }) => ({
   when: actions([Requesting.request, { path: "/plain/first", names }, { request }]),
   then: actions([Plain.first, { names }]),
 });
+
+// Frame values read as course code reads them: a bound value passes where a typed one is wanted.
+export const Sides: Sync = ({ request, sides, shape }) => ({
+  when: actions([Requesting.request, { path: "/plain/sides", sides }, { request }]),
+  where: async (frames) => {
+    const found = await frames.query(Plain._shape, { sides }, { sides: shape });
+    const first: number = found[0][shape];
+    for (const frame of found) console.log((frame[shape] as number) + first);
+    return found.map(($) => ({ ...$, [shape]: $[shape] + 1 })).filter(($) => $[shape] > first);
+  },
+  then: actions([Requesting.respond, { request, shape }]),
+});
 `,
   );
   // The project's own code doing the same: reported.

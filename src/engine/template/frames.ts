@@ -19,7 +19,30 @@ import { isVariable } from "../vars.ts";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the template's own typing: course code passes any function
 export type TemplateQuery = ((input: any) => unknown) | AnyQueryRef;
 
+/**
+ * A frame as template code reads it: a bound value is `any`, as the template's typing makes it
+ * the type of the query output it came from (`frames[0][user]` passes where an `ID` is wanted).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the template's own leniency, for course code
+export type TemplateFrame = Readonly<Record<symbol, any>>;
+
 export class TemplateFrames extends Frames {
+  [index: number]: TemplateFrame;
+
+  override filter(predicate: (frame: TemplateFrame, index: number, frames: TemplateFrame[]) => unknown, thisArg?: unknown): this {
+    return super.filter(predicate as (frame: Frame, index: number, frames: Frame[]) => unknown, thisArg);
+  }
+
+  override map(transform: (frame: TemplateFrame, index: number, frames: TemplateFrame[]) => Frame, thisArg?: unknown): this;
+  override map<U>(transform: (frame: TemplateFrame, index: number, frames: TemplateFrame[]) => U, thisArg?: unknown): U[];
+  override map<U>(transform: (frame: TemplateFrame, index: number, frames: TemplateFrame[]) => U, thisArg?: unknown): U[] {
+    return super.map(transform as (frame: Frame, index: number, frames: Frame[]) => U, thisArg);
+  }
+
+  override [Symbol.iterator](): ArrayIterator<TemplateFrame> {
+    return super[Symbol.iterator]();
+  }
+
   override query(query: TemplateQuery, input: Readonly<Record<string, unknown>>, output: Readonly<Record<string, symbol>>): PendingFrames<this> {
     return pendingFrames(this.queryEach(query, input, output));
   }
