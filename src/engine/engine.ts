@@ -175,10 +175,7 @@ export class SyncEngine {
     const concept = conceptClass.conceptName;
     routeDirectCalls(concept, {
       query: (name, input) => this.query({ concept, name }, input),
-      act: async (name, input) => {
-        const { output, flow } = await this.invoke({ concept, name }, input);
-        return { output, flow };
-      },
+      act: (name, input) => this.invoke({ concept, name }, input),
       template: hasUncheckedSchemas(conceptClass),
     });
     this.consequences.reset();
