@@ -154,6 +154,12 @@ describe("Streak from the set of active days (issue 28)", () => {
     expect(await streaks._getTimeZone({ user: "nobody" })).toEqual([{ user: "nobody", timeZone: null }]);
   });
 
+  it("takes the zone of the one counted last when two activities share their instant (found by the property below)", async () => {
+    await activity("2026-04-09T23:59:59.974Z", { timeZone: "America/New_York", session: "s1" });
+    await activity("2026-04-09T23:59:59.974Z", { timeZone: "America/St_Johns", session: "s2" });
+    expect(await streaks._getTimeZone({ user: "ada" })).toEqual([{ user: "ada", timeZone: "America/St_Johns" }]);
+  });
+
   it("stores a zone canonical and refuses an abbreviation", async () => {
     await activity("2026-02-10T15:00:00Z", { timeZone: "america/new_york" });
     expect(await streaks._getTimeZone({ user: "ada" })).toEqual([{ user: "ada", timeZone: "America/New_York" }]);

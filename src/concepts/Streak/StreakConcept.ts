@@ -113,7 +113,8 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
             _id: input.user,
             sessions: { $ne: input.session },
             runs: { $elemMatch: { from: { $lte: day }, to: { $gte: day } } },
-            $or: [{ timeZone: zone }, { latestAt: { $gte: input.at } }],
+            // At a tie the one counted last is the latest, as countDay judges: it takes the zone.
+            $or: [{ timeZone: zone }, { latestAt: { $gt: input.at } }],
           },
           {
             $push: joinLatest(input.session),
