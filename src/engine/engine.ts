@@ -31,6 +31,7 @@ import { hasUncheckedSchemas } from "./unchecked.ts";
 import { compileSync, literalsOf, operationKey } from "./sync.ts";
 import type { CompiledSync, Sync } from "./sync.ts";
 import { defaultRetryPolicy, isTransientError, retryTransient, type RetryPolicy } from "./transient.ts";
+import { readKey, SharedReads } from "./shared-reads.ts";
 
 export interface EngineOptions {
   /** The database for the durable action log. */
@@ -121,7 +122,7 @@ export class SyncEngine {
   private readonly runner: QueryRunner = {
     query: (ref, input) => {
       const binding = this.queryBinding(ref);
-      return this.read(binding, input, (data) => binding.call(data, { flow: "" }), false) as Promise<unknown[] | ErrorOutput>;
+      return this.read(binding, input, (data) => binding.call(data, { flow: "" }), { retry: false, share: true }) as Promise<unknown[] | ErrorOutput>;
     },
   };
   private readonly EngineFrames: typeof Frames = framesFor(this.runner);
@@ -136,6 +137,9 @@ export class SyncEngine {
   private sweeper: NodeJS.Timeout | undefined;
   /** Told of each flow as it ends (the dev console's live trace); empty, and one length test, while nobody watches. */
   private readonly flowObservers: FlowObserver[] = [];
+  /** Identical reads of one turn share one call (shared-reads.ts): concepts with durable state and declared schemas. */
+  private readonly sharedReads = new SharedReads();
+  private readonly conceptsSharingReads = new Set<string>();
 
   constructor(options: EngineOptions = {}) {
     this.logger = engineLogger(options.logLevel ?? "off", options.logger);
@@ -170,6 +174,9 @@ export class SyncEngine {
 
   registerConcept(conceptClass: ConceptClass, instance: object): void {
     this.bindings.register(conceptClass, instance);
+    // A template concept's "query" may act (nothing declares it pure), and an ephemeral one's
+    // state is this process's memory, read at no cost: neither is worth sharing.
+    if (conceptClass.ephemeral !== true && !hasUncheckedSchemas(conceptClass)) this.conceptsSharingReads.add(conceptClass.conceptName);
     // `await Concept._query(input)` in a where-clause runs as engine.query does (validated,
     // retried); `await Concept.action(input)`, as the template's instrumented actions do, as a flow of its own.
     const concept = conceptClass.conceptName;
@@ -283,7 +290,7 @@ export class SyncEngine {
   /** Runs a concept query with validated input; answers its rows or `{ error }`. */
   async query(ref: OperationName, input: object): Promise<unknown[] | ErrorOutput> {
     const binding = this.queryBinding(ref);
-    return this.read(binding, input, (data) => binding.call(data, { flow: "" })) as Promise<unknown[] | ErrorOutput>;
+    return this.read(binding, input, (data) => binding.call(data, { flow: "" }), { retry: !this.bindings.isEphemeral(binding.concept), share: true }) as Promise<unknown[] | ErrorOutput>;
   }
 
   /**
@@ -298,17 +305,20 @@ export class SyncEngine {
       const rows = await this.query(ref, input);
       return isErrorOutput(rows) ? rows : [rows];
     }
-    return this.read(binding, input, batches) as Promise<RowBatches | ErrorOutput>;
+    return this.read(binding, input, batches, { retry: true, share: false }) as Promise<RowBatches | ErrorOutput>;
   }
 
   /**
    * Validates a query's input, then reads; a read is safe to repeat, so a transient error is
-   * retried (unless `retry` is false), then answered as unavailable.
+   * retried (with `retry`), then answered as unavailable. With `share`, identical reads of one
+   * turn share one call (shared-reads.ts) when the concept's queries are declared and durable.
    */
-  private async read(binding: Binding, input: object, reading: (data: unknown) => Promise<unknown>, retry = true): Promise<unknown> {
+  private async read(binding: Binding, input: object, reading: (data: unknown) => Promise<unknown>, { retry, share }: { retry: boolean; share: boolean }): Promise<unknown> {
     const parsed = binding.schema.input.safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
-    return retry ? retryTransient(() => reading(parsed.data), this.retryPolicy) : reading(parsed.data);
+    const once = () => reading(parsed.data);
+    const run = share && this.conceptsSharingReads.has(binding.concept) ? () => this.sharedReads.read(readKey(binding.concept, binding.name, parsed.data), once) : once;
+    return retry ? retryTransient(run, this.retryPolicy) : run();
   }
 
   private queryBinding(ref: OperationName): Binding {

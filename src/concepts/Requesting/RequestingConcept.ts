@@ -56,6 +56,8 @@ const dialectFields = z.object({
   user: id.nullable().optional(),
 });
 const dialectStatus = z.number().int().min(200).max(599);
+/** Built once: `respond` checks every dialect response's status with it. */
+const dialectStatusOrDefault = dialectStatus.optional();
 
 export const RequestingSchemas = {
   request: action({
@@ -170,7 +172,7 @@ export class RequestingConcept implements ConceptImplementation<Schemas> {
     if (pending.answeredWithFields) {
       pending.response = { status: 200, body: fields };
     } else {
-      const status = dialectStatus.optional().safeParse(fields.status);
+      const status = dialectStatusOrDefault.safeParse(fields.status);
       if (!status.success) return { error: "status: an HTTP status from 200 to 599", reason: "invalid" };
       pending.response = { status: status.data ?? 200, body: fields.body };
     }
