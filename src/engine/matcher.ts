@@ -25,11 +25,29 @@ interface Watcher {
 
 const emptyFrame: Frame = Object.freeze({});
 
+/** An operation watched by this many patterns or more is also indexed by a literal input field. */
+const indexedFrom = 8;
+
+/**
+ * The watchers of one operation by the value of one input field that most of their patterns
+ * give as a literal (a route, a path): a record meets only those whose literal is its value,
+ * and those with no literal there, in registration order.
+ */
+interface LiteralIndex {
+  readonly field: string;
+  readonly byValue: Map<string, Watcher[]>;
+  /** The watchers with no literal for the field: all a record with another value can match. */
+  readonly others: Watcher[];
+}
+
 export class Matcher {
   private readonly watchers = new Map<string, Watcher[]>();
+  /** Built on the first match after a registration (syncs are registered before requests arrive). */
+  private literalIndexes: Map<string, LiteralIndex | undefined> | undefined;
   readonly syncs: CompiledSync[] = [];
 
   add(sync: CompiledSync): void {
+    this.literalIndexes = undefined;
     this.syncs.push(sync);
     sync.when.forEach((pattern, position) => {
       const list = this.watchers.get(pattern.key);
@@ -48,9 +66,25 @@ export class Matcher {
     return [...new Set((this.watchers.get(operation) ?? []).map((watcher) => watcher.sync))];
   }
 
+  /** The watchers a record of `operation` may match: only its value's group when the operation is indexed by a literal. */
+  private watchersFor(operation: string, record: ActionRecord): Watcher[] | undefined {
+    const watchers = this.watchers.get(operation);
+    if (watchers === undefined || watchers.length < indexedFrom) return watchers;
+    this.literalIndexes ??= new Map();
+    let index = this.literalIndexes.get(operation);
+    if (!this.literalIndexes.has(operation)) {
+      index = literalIndexOf(watchers);
+      this.literalIndexes.set(operation, index);
+    }
+    if (index === undefined) return watchers;
+    const value = (record.input as Record<string, unknown>)[index.field];
+    return (typeof value === "string" ? index.byValue.get(value) : undefined) ?? index.others;
+  }
+
   /** Every match that uses `record` (already added to `flow`) together with earlier records of the flow. */
   matches(flow: FlowState, record: ActionRecord): Match[] {
-    const watchers = this.watchers.get(operationKey(record.concept, record.action));
+    const operation = operationKey(record.concept, record.action);
+    const watchers = this.watchersFor(operation, record);
     if (watchers === undefined) return [];
     const found: Match[] = [];
     for (const { sync, position } of watchers) {
@@ -65,6 +99,26 @@ export class Matcher {
     }
     return found;
   }
+}
+
+/** Indexes watchers by the input field most of their patterns give a string literal; none when no field is shared so. */
+function literalIndexOf(watchers: readonly Watcher[]): LiteralIndex | undefined {
+  const counts = new Map<string, number>();
+  for (const { sync, position } of watchers) {
+    const { input } = sync.when[position] as CompiledPattern;
+    for (const field in input) if (typeof input[field] === "string") counts.set(field, (counts.get(field) ?? 0) + 1);
+  }
+  const [field, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (field === undefined || count === undefined || count < watchers.length / 2) return undefined;
+  const literalOf = ({ sync, position }: Watcher): unknown => (sync.when[position] as CompiledPattern).input[field];
+  const others = watchers.filter((watcher) => typeof literalOf(watcher) !== "string");
+  const byValue = new Map<string, Watcher[]>();
+  for (const value of new Set(watchers.map(literalOf))) {
+    if (typeof value !== "string") continue;
+    // In registration order, as without the index: syncs fire in the order they were registered.
+    byValue.set(value, watchers.filter((watcher) => literalOf(watcher) === value || typeof literalOf(watcher) !== "string"));
+  }
+  return { field, byValue, others };
 }
 
 /** Fills the remaining when-patterns, in order, with distinct records of the flow. */

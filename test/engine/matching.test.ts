@@ -30,6 +30,28 @@ describe("when-patterns", () => {
     expect(concepts.sessions.open.has("s1")).toBe(false);
   });
 
+  it("among many syncs on one action, a record meets those whose literal is its value and those with none, in registration order", async () => {
+    // Twelve syncs on Requests.request: enough for the matcher to index them by `path`.
+    const fired: string[] = [];
+    const syncs: Record<string, Sync> = {};
+    for (const [name, path] of [["A1", "/a"], ["B1", "/b"], ["Any1", undefined], ["A2", "/a"], ["C", "/c"], ["D", "/d"], ["E", "/e"], ["F", "/f"], ["A3", "/a"], ["Any2", undefined], ["B2", "/b"], ["G", "/g"]] as const) {
+      syncs[name] = ({ request, seen }) => ({
+        when: actions([Requests.request, path === undefined ? { path: seen } : { path }, { request }]),
+        where: (frames) => {
+          fired.push(name);
+          return frames;
+        },
+        then: actions(),
+      });
+    }
+    const { engine } = engineWith(syncs);
+    await engine.invoke(Requests.request, { path: "/a" });
+    expect(fired).toEqual(["A1", "Any1", "A2", "A3", "Any2"]);
+    fired.length = 0;
+    await engine.invoke(Requests.request, { path: "/nowhere" });
+    expect(fired).toEqual(["Any1", "Any2"]);
+  });
+
   it("a sync with many patterns fires once all of them happened in the same flow", async () => {
     const { engine, concepts } = engineWith(requestFlowSyncs);
     concepts.sessions.start("s1", "ada");
