@@ -20,6 +20,8 @@ export interface Binding {
   readonly call: (input: unknown, context: ActionContext) => Promise<unknown>;
   /** A batched query's `<query>Batches` method (`QuerySchema.batched`). */
   readonly batches?: (input: unknown) => Promise<unknown>;
+  /** A `many` query's `<query>Many` method (`QuerySchema.many`): one answer per input, in order. */
+  readonly many?: (inputs: readonly unknown[]) => Promise<readonly unknown[]>;
 }
 
 export class Bindings {
@@ -33,14 +35,14 @@ export class Bindings {
     for (const [operation, schema] of Object.entries(conceptClass.schemas)) {
       const method = (instance as Record<string, unknown>)[operation];
       if (typeof method !== "function") throw new TypeError(`${name}.${operation} is declared in its schemas but the class has no such method`);
-      const binding: Binding = { concept: name, name: operation, schema, call: method.bind(instance) };
-      if (schema.kind === "query" && schema.batched === true) {
-        const batches = (instance as Record<string, unknown>)[`${operation}Batches`];
-        if (typeof batches !== "function") throw new TypeError(`${name}.${operation} is declared batched but the class has no ${operation}Batches method`);
-        operations.set(operation, { ...binding, batches: batches.bind(instance) });
-      } else {
-        operations.set(operation, binding);
-      }
+      operations.set(operation, {
+        concept: name,
+        name: operation,
+        schema,
+        call: method.bind(instance),
+        ...(schema.kind === "query" && schema.batched === true && { batches: companion(instance, name, operation, "Batches", "batched") }),
+        ...(schema.kind === "query" && schema.many === true && { many: companion(instance, name, operation, "Many", "many") }),
+      });
     }
     this.concepts.set(name, operations);
     if (conceptClass.ephemeral === true) this.ephemeralConcepts.add(name);
@@ -64,6 +66,13 @@ export class Bindings {
   conceptNames(): string[] {
     return [...this.concepts.keys()];
   }
+}
+
+/** A query's companion method (`_summaryMany`, `_getSessionsBatches`), bound; a declared one must exist. */
+function companion<F>(instance: object, concept: string, operation: string, suffix: string, flag: string): F {
+  const method = (instance as Record<string, unknown>)[`${operation}${suffix}`];
+  if (typeof method !== "function") throw new TypeError(`${concept}.${operation} is declared ${flag} but the class has no ${operation}${suffix} method`);
+  return method.bind(instance) as F;
 }
 
 /** The concept class an instance was made from, when it declares itself as one. */

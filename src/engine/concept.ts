@@ -48,6 +48,12 @@ export interface QuerySchema<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
    * holding it whole. Direct calls and where-clauses still get the whole array.
    */
   readonly batched?: boolean;
+  /**
+   * The class also answers many inputs in one call, from a method named `<query>Many` (see
+   * `QueryManyMethod`): reads of one turn with different inputs (one user's summary each, for
+   * fifty users) are then asked together, where a hand-written handler sends them one by one.
+   */
+  readonly many?: boolean;
   readonly example?: OperationExample;
 }
 
@@ -69,6 +75,7 @@ export function query<I extends z.ZodType, O extends z.ZodType>(definition: {
   output: O;
   description?: string;
   batched?: boolean;
+  many?: boolean;
   example?: OperationExample<z.input<I>>;
 }): QuerySchema<I, O> {
   return { kind: "query", ...definition };
@@ -113,6 +120,9 @@ export type RowBatch<Row = unknown> = readonly Row[] | JsonRows;
 export function rowsOfBatch<Row>(batch: RowBatch<Row>): readonly Row[] | unknown[] {
   return batch instanceof JsonRows ? (JSON.parse(`[${batch.text()}]`) as unknown[]) : batch;
 }
+
+/** The `<query>Many` method of a query declared `many`: for each input, in order, what the query answers it (its rows or `{ error }`). */
+export type QueryManyMethod<S extends QuerySchema> = (inputs: readonly InputOf<S>[]) => Promise<(OutputOf<S>[] | ErrorOutput)[]>;
 
 /** Rows in batches, in answer order: what a batched query's `<query>Batches` method answers. */
 export type RowBatches<Row = unknown> = AsyncIterable<RowBatch<Row>> | Iterable<RowBatch<Row>>;

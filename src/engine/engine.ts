@@ -317,7 +317,9 @@ export class SyncEngine {
     const parsed = binding.schema.input.safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
     const once = () => reading(parsed.data);
-    const run = share && this.conceptsSharingReads.has(binding.concept) ? () => this.sharedReads.read(readKey(binding.concept, binding.name, parsed.data), once) : once;
+    const many = binding.many;
+    const together = many === undefined ? undefined : { operation: `${binding.concept}.${binding.name}`, input: parsed.data, many };
+    const run = share && this.conceptsSharingReads.has(binding.concept) ? () => this.sharedReads.read(readKey(binding.concept, binding.name, parsed.data), once, together) : once;
     return retry ? retryTransient(run, this.retryPolicy) : run();
   }
 

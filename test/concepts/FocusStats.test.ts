@@ -464,3 +464,21 @@ describe("FocusStats exactly once, across crashes", () => {
 function asClientReads(rows: unknown[]): unknown[] {
   return JSON.parse(JSON.stringify(rows)) as unknown[];
 }
+
+describe("FocusStats._summaryMany (one turn's summaries, asked together by the engine)", () => {
+  it("answers each input, in order, as _summary does: totals of many users in one read, bounded ones on their own", async () => {
+    ok(await stats.recordSession(session("s1", "2026-02-18T10:25:00Z", 25)));
+    ok(await stats.recordSession(session("s2", "2026-02-19T09:00:00Z", 60)));
+    ok(await stats.recordSession(session("g1", "2026-02-18T12:00:00Z", 30, { user: "grace" })));
+    const inputs = [
+      { user: "ada" },
+      { user: "nobody" },
+      { user: "grace" },
+      { user: "ada", from: "2026-02-19" },
+      { user: "ada" },
+    ];
+    const one = await Promise.all(inputs.map((input) => stats._summary(input)));
+    expect(await stats._summaryMany(inputs)).toEqual(one);
+    expect(one.map((rows) => rows[0]?.totalFocusMs)).toEqual([85 * minute, 0, 30 * minute, 60 * minute, 85 * minute]);
+  });
+});

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { query } from "../../src/engine/concept.ts";
+import { SyncEngine } from "../../src/engine/engine.ts";
 import { actions } from "../../src/engine/patterns.ts";
+import { conceptRef } from "../../src/engine/refs.ts";
 import type { Sync } from "../../src/engine/sync.ts";
 import { Requests, Stats } from "./support/concepts.ts";
 import { engineWith } from "./support/engine.ts";
@@ -81,5 +85,70 @@ describe("identical reads asked in one turn", () => {
     expect(flows).toHaveLength(10);
     // Ten requests at once: each sibling's ten reads are one.
     expect(calls.length).toBe(3 + 3);
+  });
+});
+
+const LedgerSchemas = {
+  _balance: query({ input: z.object({ user: z.string() }), output: z.object({ balance: z.number() }), many: true }),
+};
+
+/** A concept whose query answers many inputs in one call, recording each call it gets. */
+class LedgerConcept {
+  static readonly conceptName = "Ledger";
+  static readonly schemas = LedgerSchemas;
+  readonly balances = new Map<string, number>([["ada", 3], ["grace", 5]]);
+  readonly calls: string[][] = [];
+  manyAnswersOneTooFew = false;
+
+  async _balance({ user }: { user: string }) {
+    this.calls.push([user]);
+    return [{ balance: this.balances.get(user) ?? 0 }];
+  }
+
+  async _balanceMany(inputs: readonly { user: string }[]) {
+    this.calls.push(inputs.map(({ user }) => user));
+    const answers = inputs.map(({ user }) => [{ balance: this.balances.get(user) ?? 0 }]);
+    return this.manyAnswersOneTooFew ? answers.slice(1) : answers;
+  }
+}
+const Ledger = conceptRef(LedgerConcept);
+
+function ledgerEngine() {
+  const ledger = new LedgerConcept();
+  const engine = new SyncEngine();
+  engine.register([ledger]);
+  return { engine, ledger };
+}
+
+describe("reads of a query that answers many inputs at once (QuerySchema.many)", () => {
+  it("are asked in one call per turn, each distinct input once, and each asker gets its own answer", async () => {
+    const { engine, ledger } = ledgerEngine();
+    const answers = await Promise.all(["ada", "grace", "ada", "nobody"].map((user) => engine.query(Ledger._balance, { user })));
+    expect(answers).toEqual([[{ balance: 3 }], [{ balance: 5 }], [{ balance: 3 }], [{ balance: 0 }]]);
+    expect(ledger.calls).toEqual([["ada", "grace", "nobody"]]);
+  });
+
+  it("alone in its turn, a read is the plain query", async () => {
+    const { engine, ledger } = ledgerEngine();
+    expect(await engine.query(Ledger._balance, { user: "grace" })).toEqual([{ balance: 5 }]);
+    expect(ledger.calls).toEqual([["grace"]]);
+  });
+
+  it("a many method that answers the wrong number of answers fails every read of the call, not one with another's answer", async () => {
+    const { engine, ledger } = ledgerEngine();
+    ledger.manyAnswersOneTooFew = true;
+    const results = await Promise.allSettled([engine.query(Ledger._balance, { user: "ada" }), engine.query(Ledger._balance, { user: "grace" })]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
+  });
+
+  it("is refused at registration when the class lacks the many method", () => {
+    class Broken {
+      static readonly conceptName = "Broken";
+      static readonly schemas = LedgerSchemas;
+      async _balance() {
+        return [];
+      }
+    }
+    expect(() => new SyncEngine().register([new Broken()])).toThrow("Broken._balance is declared many but the class has no _balanceMany method");
   });
 });

@@ -98,6 +98,8 @@ export const FocusStatsSchemas = {
   }),
   _summary: query({
     input: z.object({ user: id, from: summaryBound.optional(), to: summaryBound.optional() }),
+    // Fifty users' dashboards read in one turn: their running totals in one find (_summaryMany).
+    many: true,
     output: z.object({ totalFocusMs: z.number(), sessionCount: z.number() }),
     description:
       "Total focus time and number of sessions that ended between from and to, inclusive. A bare date (2025-10-31) is a whole calendar day: " +
@@ -367,6 +369,21 @@ export class FocusStatsConcept extends StoredConcept implements ConceptImplement
       applyOnce(this.stats, { user: record.user }, marker, negated({ totalFocusMs: record.durationMs, sessionCount: 1 }), "latest"),
       applyOnce(this.daily, { user: record.user, day: record.day }, marker, negated({ focusMs: record.durationMs, sessions: 1 }), "every"),
     ]);
+  }
+
+  /** _summary of many inputs at once, in order (the engine asks one turn's reads together):
+   *  the running totals of every user asked without bounds in one read, the others each as
+   *  `_summary` answers them */
+  async _summaryMany(inputs: readonly InputOf<Schemas["_summary"]>[]): Promise<Row<"_summary">[][]> {
+    await this.ensureIndexes();
+    const unbounded = (input: InputOf<Schemas["_summary"]>) => input.from === undefined && input.to === undefined;
+    const users = [...new Set(inputs.filter(unbounded).map((input) => input.user))];
+    const totals = new Map<string, Row<"_summary">>();
+    if (users.length > 0) {
+      const found = await this.stats.find({ user: { $in: users } }, { projection: { user: 1, totalFocusMs: 1, sessionCount: 1 } }).toArray();
+      for (const { user, totalFocusMs, sessionCount } of found) totals.set(user, { totalFocusMs, sessionCount });
+    }
+    return Promise.all(inputs.map(async (input) => (unbounded(input) ? [totals.get(input.user) ?? { totalFocusMs: 0, sessionCount: 0 }] : this._summary(input))));
   }
 
   /** The user's totals, zeros when nothing was ever recorded for them. */
