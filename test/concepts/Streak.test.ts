@@ -160,6 +160,15 @@ describe("Streak from the set of active days (issue 28)", () => {
     expect(await streaks._getTimeZone({ user: "ada" })).toEqual([{ user: "ada", timeZone: "America/St_Johns" }]);
   });
 
+  it("answers many users' zones in one call as _getTimeZone answers each (the engine's reads of one turn)", async () => {
+    await activity("2026-02-10T15:00:00Z", { timeZone: "America/New_York" });
+    await activity("2026-02-10T15:00:00Z", { user: "grace", timeZone: "Asia/Kolkata" });
+    const inputs = [{ user: "grace" }, { user: "nobody" }, { user: "ada" }, { user: "grace" }];
+    const one = await Promise.all(inputs.map((input) => streaks._getTimeZone(input)));
+    expect(await streaks._getTimeZoneMany(inputs)).toEqual(one);
+    expect(one.map((rows) => rows[0]?.timeZone)).toEqual(["Asia/Kolkata", null, "America/New_York", "Asia/Kolkata"]);
+  });
+
   it("stores a zone canonical and refuses an abbreviation", async () => {
     await activity("2026-02-10T15:00:00Z", { timeZone: "america/new_york" });
     expect(await streaks._getTimeZone({ user: "ada" })).toEqual([{ user: "ada", timeZone: "America/New_York" }]);

@@ -35,6 +35,8 @@ export const StreakSchemas = {
     input: z.object({ user: id }),
     output: z.object({ user: id, timeZone: z.string().nullable() }),
     description: "The time zone of the user's latest activity (their last known zone); null when they have none.",
+    // Every completion whose session names no zone asks it: concurrent ones read together (_getTimeZoneMany).
+    many: true,
   }),
 } satisfies ConceptSchemas;
 
@@ -185,6 +187,14 @@ export class StreakConcept extends StoredConcept implements ConceptImplementatio
    *  -- the time zone of the user's latest activity; null when they have none */
   async _getTimeZone({ user }: InputOf<Schemas["_getTimeZone"]>): Promise<OutputOf<Schemas["_getTimeZone"]>[]> {
     return [{ user, timeZone: (await this.lastTimeZone(user)) ?? null }];
+  }
+
+  /** _getTimeZone of many users at once, in order (the engine asks one turn's reads together): one read */
+  async _getTimeZoneMany(inputs: readonly InputOf<Schemas["_getTimeZone"]>[]): Promise<OutputOf<Schemas["_getTimeZone"]>[][]> {
+    const users = [...new Set(inputs.map(({ user }) => user))];
+    const found = await this.streaks.find({ _id: { $in: users } }, { projection: { timeZone: 1 } }).toArray();
+    const zones = new Map(found.map(({ _id, timeZone }) => [_id, timeZone]));
+    return inputs.map(({ user }) => [{ user, timeZone: zones.get(user) ?? null }]);
   }
 }
 
