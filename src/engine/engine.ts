@@ -317,10 +317,15 @@ export class SyncEngine {
     const parsed = binding.schema.input.safeParse(input);
     if (!parsed.success) return invalidInput(parsed.error);
     const once = () => reading(parsed.data);
-    const many = binding.many;
-    const together = many === undefined ? undefined : { operation: `${binding.concept}.${binding.name}`, input: parsed.data, many };
-    const run = share && this.conceptsSharingReads.has(binding.concept) ? () => this.sharedReads.read(readKey(binding.concept, binding.name, parsed.data), once, together) : once;
+    const run = share && this.conceptsSharingReads.has(binding.concept) ? () => this.shared(binding, parsed.data, once) : once;
     return retry ? retryTransient(run, this.retryPolicy) : run();
+  }
+
+  /** A read held for the end of the turn: shared with identical ones, and asked with the others when the query answers many at once. */
+  private shared(binding: Binding, input: unknown, once: () => Promise<unknown>): Promise<unknown> {
+    const { concept, name, many } = binding;
+    const together = many === undefined ? undefined : { operation: `${concept}.${name}`, input, many };
+    return this.sharedReads.read(readKey(concept, name, input), once, together);
   }
 
   private queryBinding(ref: OperationName): Binding {
